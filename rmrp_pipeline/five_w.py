@@ -1,0 +1,246 @@
+"""Monthly 5W activity reports: canonical columns, typed values, validation.
+
+``stage_five_w`` takes one recognised 5W sheet and returns its rows in the canonical schema
+(one row per input row, lineage kept) plus one issue row per failed rule. Parsing decides
+what can be read with certainty (a number cell is a number; text is parsed strictly with the
+file's language; anything else is a reject naming the cell). The R4V quality rules then run
+as pandera schemas (``schemas.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from babel.numbers import NumberFormatError, parse_decimal
+
+from rmrp_pipeline import rules
+from rmrp_pipeline.templates import Recognition
+from rmrp_pipeline.reading import SheetData, clean_text, normalise_key
+from rmrp_pipeline.reference import ReferenceData
+
+POPULATION_TYPES = ["in_destination", "in_transit", "host_community", "pendular", "returnees"]
+AGE_GENDER = ["girls", "boys", "women", "men", "other_under_18", "other_above_18"]
+COUNT_COLUMNS = ["total_monthly", "new_beneficiaries", *POPULATION_TYPES, *AGE_GENDER]
+AMOUNT_COLUMNS = ["value_usd", "quantity_output"]
+YES_NO_COLUMNS = ["implementation", "rmrp_activity", "cva", "covid19", "support_space_activity"]
+TEXT_COLUMNS = [
+    "country", "admin1", "appealing_org", "implementing_partner", "subsector", "indicator",
+    "activity_name", "activity_description", "delivery_mechanism",
+]
+#: Columns of ``staging.stg_5w__activities`` in order (see sql/ddl).
+STAGED_COLUMNS = [
+    "source_file", "source_sheet", "source_row", "template_id", "month", "country_raw", "country",
+    "country_iso3", "platform", "admin1", "appealing_org", "appealing_org_id", "implementation",
+    "implementing_partner", "implementing_partner_id", "subsector", "indicator", "indicator_code",
+    "indicator_type", "counts_as_reached", "activity_name", "activity_description", "covid19",
+    "rmrp_activity", "support_space_activity", "cva", "value_usd", "delivery_mechanism",
+    "quantity_output", *COUNT_COLUMNS, "is_rejected",
+]
+ISSUE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"]
+
+_YES = {"yes", "si", "sim", "y", "true", "1"}
+_NO = {"no", "nao", "n", "false", "0"}
+_MONTH_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[ T]00:00(?::00)?)?$")
+# Excel serial dates from 1990 to 2100: anything else in a month column is not a date.
+_SERIAL_RANGE = (32874, 73051)
+
+
+@dataclass
+class StagedFiveW:
+    """Result of staging one 5W sheet: ``rows`` (STAGED_COLUMNS) and ``issues`` (ISSUE_COLUMNS)."""
+
+    rows: pd.DataFrame
+    issues: pd.DataFrame
+
+
+def parse_numbers(column: pd.Series, language: str) -> tuple[pd.Series, pd.Series]:
+    """Numbers of a column: (float values, unreadable mask).
+
+    Number cells are taken as they are. Text cells are parsed with Babel in the file's
+    language, strictly (``1.560`` is 1560 in Spanish, 1.56 in English; ``12 personas`` fails).
+    Booleans, dates and unparseable text are unreadable (value NaN, mask True).
+    """
+    if column.dtype.kind in "fi":
+        return column.astype("float64"), pd.Series(False, index=column.index)
+    values = pd.Series(np.nan, index=column.index, dtype="float64")
+    bad = pd.Series(False, index=column.index)
+    for position, cell in column.items():
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+            continue
+        if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            values[position] = float(cell)
+        elif isinstance(cell, str) and not cell.strip():
+            continue
+        elif isinstance(cell, str):
+            try:
+                values[position] = float(parse_decimal(clean_text(cell), locale=language, strict=True))
+            except (NumberFormatError, ValueError):
+                bad[position] = True
+        else:
+            bad[position] = True
+    return values, bad
+
+
+def parse_months(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Reporting months as first-of-month Timestamps: (months, unreadable mask).
+
+    Accepts ``YYYY-MM`` text, date cells, and Excel serial numbers; an empty cell is missing
+    (reported by the reject schema), anything else is unreadable.
+    """
+    if np.issubdtype(column.dtype, np.datetime64):
+        months = column.dt.to_period("M").dt.to_timestamp()
+        return months, pd.Series(False, index=column.index)
+    months = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+    bad = pd.Series(False, index=column.index)
+    for position, cell in column.items():
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NaT:
+            continue
+        month = None
+        if isinstance(cell, (dt.date, pd.Timestamp)):
+            month = pd.Timestamp(cell.year, cell.month, 1)
+        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            if float(cell).is_integer() and _SERIAL_RANGE[0] <= cell <= _SERIAL_RANGE[1]:
+                date = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(cell))
+                month = pd.Timestamp(date.year, date.month, 1)
+        elif isinstance(cell, str):
+            match = _MONTH_TEXT.match(clean_text(cell))
+            if match and 1 <= int(match.group(2)) <= 12:
+                month = pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
+        if month is None:
+            bad[position] = True
+        else:
+            months[position] = month
+    return months, bad
+
+
+def parse_yes_no(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Yes/No (Sí/No, Sim/Não) as nullable booleans: (values, unreadable mask)."""
+    keys = column.map(lambda v: normalise_key(str(v)) if v is not None and not (isinstance(v, float) and np.isnan(v)) else "")
+    values = pd.Series(pd.NA, index=column.index, dtype="boolean")
+    values[keys.isin(_YES)] = True
+    values[keys.isin(_NO)] = False
+    return values, ~(keys.isin(_YES) | keys.isin(_NO) | keys.eq(""))
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Text values, cleaned (NFC, spaces); numbers written in text columns become their text."""
+    def one(v: object) -> str | None:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        text = clean_text(str(v))
+        return text or None
+    return column.map(one).astype(object)
+
+
+def _display(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def stage_five_w(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedFiveW:
+    """Stage one recognised 5W sheet (see the module docstring).
+
+    Args:
+        sheet: the sheet as read by ``reading.read_table``.
+        recognition: its template match (``kind == "five_w"``); gives the column mapping,
+            the cycle year (for the reference lists and the people-reached rule) and the language.
+        reference: the reference lists.
+
+    Returns:
+        ``StagedFiveW``: ``rows`` has one row per input row with STAGED_COLUMNS (counts in
+        persons as float with NaN for empty cells, ``value_usd`` in USD, ``month`` first day of
+        the month); ``issues`` one row per failed rule and cell.
+    """
+    from rmrp_pipeline.schemas import validate_five_w
+
+    template = recognition.template
+    assert template is not None and template.kind == "five_w", "stage_five_w needs a 5W sheet"
+    year = template.cycle_year or 0
+    language = template.language or "en"
+    source = sheet.frame
+    header_of = recognition.mapping
+    n = len(source)
+
+    def raw(canonical: str) -> pd.Series:
+        if canonical in header_of:
+            return source[header_of[canonical]]
+        return pd.Series([None] * n, index=source.index, dtype=object)
+
+    out = pd.DataFrame(index=source.index)
+    out["source_file"] = sheet.source_file
+    out["source_sheet"] = sheet.sheet
+    out["source_row"] = sheet.row_numbers
+    out["template_id"] = template.template_id
+    parse_failures: list[tuple[str, pd.Series]] = []
+
+    for name in TEXT_COLUMNS:
+        out[name] = _text(raw(name))
+    out["country_raw"] = out["country"]
+    for name in YES_NO_COLUMNS:
+        out[name], bad = parse_yes_no(raw(name))
+        parse_failures.append(("yes_no_unreadable", bad.rename(name)))
+    for name in COUNT_COLUMNS + AMOUNT_COLUMNS:
+        out[name], bad = parse_numbers(raw(name), language)
+        parse_failures.append(("number_unreadable", bad.rename(name)))
+    out["month"], bad = parse_months(raw("month"))
+    parse_failures.append(("month_unreadable", bad.rename("month")))
+
+    out["country_iso3"] = reference.resolve_country(out["country_raw"])
+    out["country"] = reference.country_name_of(out["country_iso3"])
+    out["platform"] = reference.platform_of(out["country_iso3"])
+    out["appealing_org_id"] = reference.resolve_organisation(out["appealing_org"], "appealing", year)
+    out["implementing_partner_id"] = reference.resolve_organisation(out["implementing_partner"], "implementing", year)
+    out = out.join(reference.resolve_indicator(out["subsector"], out["indicator"], year))
+    out["admin1_known"] = reference.admin1_known(out["country_iso3"], out["admin1"], year)
+    out["has_appealing_list"] = reference.has_organisations("appealing", year)
+    out["has_implementing_list"] = reference.has_organisations("implementing", year)
+    out["has_indicator_registry"] = not reference.indicators.empty
+
+    failures = [
+        (rule_id, column_name, mask) for rule_id, mask in parse_failures
+        for column_name in [mask.name] if mask.any()
+    ]
+    issues = [
+        _issue_rows(sheet, header_of, rule_id, column_name, mask, raw(column_name))
+        for rule_id, column_name, mask in failures
+    ]
+    for rule_id, column_name, mask, shown in validate_five_w(out, parsed_failures=failures):
+        issues.append(_issue_rows(sheet, header_of, rule_id, column_name, mask, shown))
+    issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
+    rejected_rows = set(issue_frame.loc[issue_frame["severity"] == rules.REJECT, "row_number"])
+    out["is_rejected"] = out["source_row"].isin(rejected_rows)
+    out["month"] = out["month"].dt.date
+    return StagedFiveW(out[STAGED_COLUMNS].reset_index(drop=True), issue_frame[ISSUE_COLUMNS])
+
+
+def _issue_rows(
+    sheet: SheetData, header_of: dict[str, str], rule_id: str, column: str, mask: pd.Series, shown: pd.Series
+) -> pd.DataFrame:
+    """Issue rows for the cells of ``column`` where ``mask`` is True (``shown`` gives the value)."""
+    rule = rules.RULES[rule_id]
+    positions = np.flatnonzero(mask.to_numpy())
+    header = header_of.get(column, column)
+    rows = [sheet.row_numbers[p] for p in positions]
+    values = [_display(v) for v in shown.to_numpy()[positions]]
+    return pd.DataFrame(
+        {
+            "source_file": sheet.source_file,
+            "sheet": sheet.sheet,
+            "row_number": rows,
+            "column": header,
+            "rule": rule_id,
+            "severity": rule.severity,
+            "value": values,
+            "message": [rules.message(rule_id, row=r, column=header, value=v) for r, v in zip(rows, values)],
+        },
+        columns=ISSUE_COLUMNS,
+    )

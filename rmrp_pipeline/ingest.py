@@ -1,0 +1,204 @@
+"""Ingest the raw folder: find every file and sheet, recognise it, stage it, validate it.
+
+``ingest_raw_folder`` is the plain function behind the Dagster ingest asset: it reads each
+file once, and returns the frames of every table it feeds (no warehouse access), so it is
+testable without Dagster. One file that cannot be read is recorded as ``unreadable`` in the
+inventory and the others go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from rmrp_pipeline import rules
+from rmrp_pipeline.five_w import ISSUE_COLUMNS, stage_five_w
+from rmrp_pipeline.planning import read_published_key_figures
+from rmrp_pipeline.reading import ReadError, SheetData, list_input_files, list_sheets, read_table, sha256_file
+from rmrp_pipeline.reference import REFERENCE_KINDS, build_reference, reference_frame
+from rmrp_pipeline.templates import Recognition, recognise
+
+#: Warehouse table of each reference kind.
+REFERENCE_TABLES = {
+    "platforms_countries": "staging.ref_countries",
+    "admin1": "staging.ref_admin1",
+    "appealing_organisations": "staging.ref_organisations",
+    "implementing_partners": "staging.ref_organisations",
+    "indicator_registry": "staging.ref_indicators",
+}
+PUBLISHED_KINDS = {"published_key_figures", "published_other_figures", "published_source"}
+ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "value", "message", "produced_by"]
+
+
+@dataclass
+class IngestResult:
+    """Frames for the warehouse tables fed by one ingest, keyed by table name
+    (``raw.source_files``, ``staging.*``, ``meta.rejected_rows``, ``meta.quality_findings``)."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def add(self, table: str, frame: pd.DataFrame) -> None:
+        """Append ``frame`` to the frame collected for ``table``."""
+        if table in self.tables and not self.tables[table].empty:
+            frame = pd.concat([self.tables[table], frame], ignore_index=True)
+        self.tables[table] = frame
+
+
+def _canonical(sheet: SheetData, recognition: Recognition) -> pd.DataFrame:
+    """The sheet's recognised columns under their canonical names, as text, with lineage."""
+    frame = sheet.frame[list(recognition.mapping.values())].copy()
+    frame.columns = list(recognition.mapping)
+    frame = frame.astype(object).map(_text_or_none)
+    return frame
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _with_lineage(frame: pd.DataFrame, sheet: SheetData) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["source_file"] = sheet.source_file
+    frame["source_sheet"] = sheet.sheet
+    frame["source_row"] = sheet.row_numbers
+    return frame
+
+
+def _issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> pd.DataFrame:
+    chosen = issues[issues["severity"] == severity].drop(columns=["severity"]).copy()
+    chosen["produced_by"] = produced_by
+    return chosen[ISSUE_TABLE_COLUMNS]
+
+
+def ingest_raw_folder(
+    raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None
+) -> IngestResult:
+    """Read, recognise, stage and validate every file below ``raw_dir``.
+
+    Returns:
+        ``IngestResult`` with frames for ``raw.source_files`` (one row per file and sheet,
+        recognised or not, with rows read), the reference tables, ``staging.stg_5w__activities``,
+        ``staging.stg_planning__published_figures``, ``meta.rejected_rows`` and
+        ``meta.quality_findings``.
+
+    Raises nothing for a bad file: it is recorded as ``unreadable`` with the reason.
+    """
+    result = IngestResult()
+    read_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    inventory: list[dict] = []
+    five_w_sheets: list[tuple[SheetData, Recognition]] = []
+    reference_parts: list[tuple[str, pd.DataFrame]] = []
+    published_files: dict[Path, list[dict]] = {}
+    files = list_input_files(raw_dir)
+    for number, path in enumerate(files, start=1):
+        name = path.relative_to(raw_dir).as_posix()
+        progress(f"reading {number}/{len(files)}: {name}")
+        base = {"source_file": name, "sha256": sha256_file(path), "read_at": read_at}
+        try:
+            sheets = list_sheets(path)
+        except ReadError as exc:
+            inventory.append({**base, "sheet": "", "status": "unreadable", "message": str(exc)})
+            continue
+        entries = []
+        for sheet_name, visible in sheets:
+            entry = {**base, "sheet": sheet_name, "visible": visible}
+            try:
+                sheet = read_table(path, sheet_name, source_file=name)
+            except ReadError as exc:
+                entries.append({**entry, "status": "unreadable", "message": str(exc)})
+                continue
+            recognition = recognise(sheet.headers)
+            entry.update(
+                rows_read=sheet.rows_read,
+                blank_rows=sheet.blank_rows,
+                hxl_tags=json.dumps(sheet.hxl_tags, ensure_ascii=False) if sheet.hxl_tags else None,
+                message=recognition.message,
+            )
+            template = recognition.template
+            if template is None:
+                entries.append({**entry, "status": "unknown_sheet"})
+                continue
+            entries.append({**entry, "status": "recognised", "template_id": template.template_id, "kind": template.kind})
+            if template.kind == "five_w":
+                five_w_sheets.append((sheet, recognition))
+            elif template.kind in REFERENCE_KINDS:
+                canonical = reference_frame(template.kind, _canonical(sheet, recognition), template.cycle_year)
+                reference_parts.append((template.kind, canonical))
+                result.add(REFERENCE_TABLES[template.kind], _with_lineage(canonical, sheet))
+            elif template.kind in PUBLISHED_KINDS:
+                published_files.setdefault(path, []).append(entries[-1])
+                if template.kind == "published_source":
+                    result.add("staging.stg_planning__sources", _with_lineage(_canonical(sheet, recognition), sheet))
+        if entries and all(e["status"] == "unknown_sheet" for e in entries):
+            for e in entries:
+                e["status"] = "unknown_file"
+        inventory.extend(entries)
+
+    reference = build_reference(reference_parts)
+    for sheet, recognition in five_w_sheets:
+        progress(f"validating {sheet.source_file} [{sheet.sheet}]: {sheet.rows_read:,} rows")
+        staged = stage_five_w(sheet, recognition, reference)
+        result.add("staging.stg_5w__activities", staged.rows)
+        result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
+        result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
+
+    for path, entries in published_files.items():
+        progress(f"reading published figures: {path.name}")
+        name = entries[0]["source_file"]
+        try:
+            figures, rejects, info = read_published_key_figures(path)
+        except Exception as exc:  # a broken workbook must not stop the other files
+            for entry in entries:
+                entry.update(status="unreadable", message=f"{type(exc).__name__}: {exc}")
+            sources = result.tables.get("staging.stg_planning__sources")
+            if sources is not None:
+                result.tables["staging.stg_planning__sources"] = sources[sources["source_file"] != name]
+            continue
+        figures = figures.assign(source_file=name)
+        rejects = rejects.assign(source_file=name, produced_by="stg_planning__published_figures")
+        # A row with an unreadable cell is rejected whole: none of its cells is loaded.
+        bad = set(zip(rejects["sheet"], rejects["row_number"]))
+        keep = [(s, r) not in bad for s, r in zip(figures["sheet"], figures["row_number"])]
+        result.add("staging.stg_planning__published_figures", figures.loc[keep])
+        result.add("meta.rejected_rows", rejects[ISSUE_TABLE_COLUMNS])
+        for entry in entries:
+            sheet_info = info.get("sheets", {}).get(entry["sheet"])
+            if sheet_info is not None:
+                entry["rows_read"] = sheet_info["rows_read"]
+
+    result.add("raw.source_files", pd.DataFrame(inventory))
+    for table in ("meta.rejected_rows", "meta.quality_findings"):
+        result.tables.setdefault(table, pd.DataFrame(columns=ISSUE_TABLE_COLUMNS))
+    return result
+
+
+def cycles_in(activities: pd.DataFrame) -> list[str]:
+    """Reporting cycles that the loaded 5W rows touch: ``YYYY-H1`` when a month of January to
+    June has data, ``YYYY-H2`` when a month of July to December has (H2 covers the whole year)."""
+    months = pd.to_datetime(activities.loc[~activities["is_rejected"], "month"]).dropna()
+    cycles = {f"{m.year}-H1" if m.month <= 6 else f"{m.year}-H2" for m in months.drop_duplicates()}
+    return sorted(cycles)
+
+
+def cycle_window(cycle: str) -> tuple[dt.date, dt.date]:
+    """[start, end) months of a reporting cycle: ``2021-H1`` is January-June 2021, ``2021-H2``
+    January-December 2021 (cumulative, as R4V's mid-year and end-year reports).
+
+    Raises:
+        ValueError: the key is not ``YYYY-H1`` or ``YYYY-H2``.
+    """
+    year_text, _, half = cycle.partition("-")
+    if not year_text.isdigit() or half not in {"H1", "H2"}:
+        raise ValueError(f"reporting cycle must look like 2021-H1 or 2021-H2, not {cycle!r}")
+    year = int(year_text)
+    return dt.date(year, 1, 1), dt.date(year, 7, 1) if half == "H1" else dt.date(year + 1, 1, 1)

@@ -1,0 +1,462 @@
+"""Read the published RMRP key-figures workbook (planning figures as printed) into long format.
+
+Input: a workbook such as
+``data/raw/planning/rmrp2023-2024_trafficking_smuggling_key_figures.xlsx`` with three sheets
+(layout in ``docs/data_dictionary.md``, section "Published key figures (planning)"):
+
+* ``key_figures``: one row per plan year and platform, plus a ``Regional`` row per plan year, with
+  the columns :data:`KEY_FIGURES_COLUMNS`; every figure cell holds the text as printed.
+* ``other_figures``: one row per other published figure (:data:`OTHER_FIGURES_COLUMNS`).
+* ``source``: ``key``/``value`` rows; ``language`` (``es``/``pt``/``en``) is the locale in which
+  every number of the file is read. It is decided once per file, never guessed per cell.
+
+Output of :func:`read_published_key_figures`: ``(figures, rejects, info)``.
+
+* ``figures`` (:data:`FIGURE_COLUMNS`): one row per figure cell that could be read.
+* ``rejects`` (:data:`REJECT_COLUMNS`): one row per cell that could not be read, with a rule id
+  (:data:`REJECT_RULES`) and a message naming the cell and saying what to fix.
+  **A rejected cell is absent from ``figures``; the other cells of its row are kept**, except when
+  the row's identity (plan year, platform, sector, measure, age/gender) cannot be read: then the
+  identity cell is rejected and none of the row's figures is loaded, since they could not be
+  attributed (the message says so).
+* ``info``: ``{"locale": "es" | None, "sheets": {sheet: {"rows_read": n, "rows_rejected": m}}}``;
+  ``rows_read`` counts non-empty data rows, ``rows_rejected`` the rows with at least one reject.
+
+Locale: when ``language`` is missing or not a supported locale, ``info["locale"]`` is None, the
+``language`` cell (or the sheet) gets a ``language_unknown`` reject, and every number cell whose
+reading depends on the decimal separator (i.e. reads differently, or not at all, under ``es``,
+``pt`` and ``en``: ``1,56 M``, ``1.560``) is rejected with ``locale_unknown``. Texts made of digits
+only (``85``, ``$216 K``) read the same in every locale and are kept.
+
+Layout errors (a sheet whose header lacks a column or has an unexpected one) raise
+:class:`KeyFiguresLayoutError`: there is no cell to reject then, the file is not what we expect.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from rmrp_pipeline.numbers import SUPPORTED_LOCALES, NumberParseError, PublishedNumber, parse_published_number
+from rmrp_pipeline.reading import clean_text, read_table
+
+__all__ = [
+    "AGE_GENDER_GROUPS",
+    "FIGURE_COLUMNS",
+    "KEY_FIGURES_COLUMNS",
+    "KEY_FIGURE_MEASURES",
+    "KeyFiguresLayoutError",
+    "MEASURE_UNITS",
+    "OTHER_FIGURES_COLUMNS",
+    "OTHER_MEASURES",
+    "PLATFORMS",
+    "REGIONAL",
+    "REJECT_COLUMNS",
+    "REJECT_RULES",
+    "read_published_key_figures",
+]
+
+KEY_FIGURES_SHEET = "key_figures"
+OTHER_FIGURES_SHEET = "other_figures"
+SOURCE_SHEET = "source"
+
+#: R4V's English platform names (domain.md §1.1) and the regional level.
+PLATFORMS: tuple[str, ...] = (
+    "Brazil",
+    "Chile",
+    "Colombia",
+    "Ecuador",
+    "Peru",
+    "Caribbean",
+    "Central America and Mexico",
+    "Southern Cone",
+)
+REGIONAL = "Regional"
+
+KEY_FIGURE_MEASURES: tuple[str, ...] = (
+    "people_in_need",
+    "people_targeted",
+    "target_share_of_pin",
+    "requirements_usd",
+    "partners",
+)
+KEY_FIGURES_COLUMNS: tuple[str, ...] = ("plan_year", "platform", "platform_as_printed", "sector", *KEY_FIGURE_MEASURES)
+OTHER_FIGURES_COLUMNS: tuple[str, ...] = ("plan_year", "platform", "sector", "measure", "age_gender", "published_text")
+SOURCE_COLUMNS: tuple[str, ...] = ("key", "value")
+
+AGE_GENDER_GROUPS: tuple[str, ...] = ("women", "men", "girls", "boys")
+#: other_figures measures -> whether the row needs an age_gender group.
+OTHER_MEASURES: dict[str, bool] = {
+    "share_of_total_pin": False,
+    "people_in_need_share": True,
+    "people_targeted_share": True,
+    "sector_leads": False,
+}
+#: measure -> unit of ``figures.value``.
+MEASURE_UNITS: dict[str, str] = {
+    "people_in_need": "persons",
+    "people_targeted": "persons",
+    "target_share_of_pin": "fraction",
+    "requirements_usd": "usd",
+    "partners": "organisations",
+    "share_of_total_pin": "fraction",
+    "people_in_need_share": "fraction",
+    "people_targeted_share": "fraction",
+    "sector_leads": "text",
+}
+# figures unit -> the unit parse_published_number must return for it ('$' required for usd).
+_PARSED_UNIT = {"persons": "count", "organisations": "count", "usd": "usd", "fraction": "fraction"}
+
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "source_file",
+    "sheet",
+    "row_number",
+    "column",
+    "cell",
+    "plan_year",
+    "level",
+    "platform",
+    "sector",
+    "measure",
+    "age_gender",
+    "published_text",
+    "value",
+    "value_low",
+    "value_high",
+    "unit",
+)
+REJECT_COLUMNS: tuple[str, ...] = ("source_file", "sheet", "row_number", "column", "rule", "value", "message")
+
+#: rule id -> what it means.
+REJECT_RULES: dict[str, str] = {
+    "language_unknown": "source sheet: 'language' missing or not es/pt/en",
+    "plan_year_unreadable": "plan_year is not a four-digit year (required in key_figures, optional in other_figures)",
+    "platform_unknown": "platform is not an R4V platform name (English) or 'Regional'",
+    "sector_missing": "sector is empty",
+    "measure_unknown": "measure is not one of the other_figures measures",
+    "age_gender_invalid": "age_gender missing where required, not women/men/girls/boys, or given where not allowed",
+    "duplicate_row": "a second row for the same plan year, platform, sector (and measure, age_gender)",
+    "value_missing": "the figure cell is empty",
+    "cell_not_text": "a figure cell holding a number (or date) instead of the text as printed",
+    "number_unreadable": "the text is not a published number in the file's locale",
+    "locale_unknown": "the number depends on the decimal separator and the file's locale is unknown",
+    "unit_mismatch": "the number's unit ($, %, plain) does not fit the measure",
+    "count_not_whole": "a count of persons or organisations that is not a whole number",
+    "fraction_above_one": "a share above 100%",
+}
+
+_YEAR = re.compile(r"\A[0-9]{4}\Z")
+_FLOAT_COLUMNS = ("value", "value_low", "value_high")
+
+
+class KeyFiguresLayoutError(ValueError):
+    """A sheet of the key-figures workbook does not have the expected columns."""
+
+
+def read_published_key_figures(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Read a published key-figures workbook (see the module docstring).
+
+    Args:
+        path: the workbook.
+
+    Returns:
+        ``(figures, rejects, info)``: ``figures`` with the columns :data:`FIGURE_COLUMNS`
+        (``row_number`` int, ``plan_year`` Int64, ``value``/``value_low``/``value_high`` float, NaN for
+        the text measure ``sector_leads``); ``rejects`` with :data:`REJECT_COLUMNS`; ``info`` with the
+        locale and per-sheet row counts.
+
+    Raises:
+        KeyFiguresLayoutError: a sheet lacks an expected column or has an unexpected one.
+        rmrp_pipeline.reading.ReadError: the file or one of the three sheets cannot be read.
+    """
+    reader = _Reader(Path(path))
+    reader.read_source()
+    reader.read_key_figures()
+    reader.read_other_figures()
+    return reader.result()
+
+
+def _read_sheet(path: Path, sheet: str, expected: tuple[str, ...]) -> tuple[list[dict], dict[str, str]]:
+    """The non-empty data rows of a sheet (dicts with ``_row_number``) and each column's letter.
+
+    Read with ``rmrp_pipeline.reading.read_table``, which keeps each cell's type, rather than
+    ``read_sheet_as_text``: that one renders a number cell in Python notation (``1.234``), which the
+    locale-aware parser would then read in the file's locale (``es``: 1234). Here text cells are
+    cleaned like ``read_sheet_as_text`` does, and number cells stay numbers so that a figure cell
+    holding a number is rejected instead of misread.
+    """
+    data = read_table(path, sheet)
+    missing = [c for c in expected if c not in data.headers]
+    unexpected = [c for c in data.headers if c not in expected]
+    if missing or unexpected:
+        raise KeyFiguresLayoutError(
+            f"{path.name}, sheet {sheet!r}: the header must be exactly {list(expected)}; "
+            f"missing {missing}, unexpected {unexpected}"
+        )
+    rows = []
+    for row_number, record in zip(data.row_numbers, data.frame.to_dict("records")):
+        row = {header: _cell_value(value) for header, value in record.items()}
+        row["_row_number"] = row_number
+        rows.append(row)
+    return rows, dict(zip(data.headers, data.column_letters))
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell_value(value: object) -> object:
+    """Text cells cleaned as ``read_sheet_as_text`` does ("" -> None); blanks -> None; others as typed."""
+    if isinstance(value, str):
+        return clean_text(value) or None
+    return None if _blank(value) else value
+
+
+def _cell_text(value: object) -> str | None:
+    """A cell as text, for identity cells and reject rows: a whole-number cell 2023 -> ``"2023"``."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _year_text(plan_year: int | None) -> str:
+    return str(plan_year) if plan_year is not None else "(whole plan, no single year)"
+
+
+class _LocaleUnknown(Exception):
+    """The text reads differently (or not at all) in some supported locale."""
+
+
+class _Reader:
+    """Accumulates figures, rejects and row counts over the three sheets of one workbook."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.locale: str | None = None
+        self.figures: list[dict] = []
+        self.rejects: list[dict] = []
+        self.sheets: dict[str, dict[str, int]] = {}
+        self._rejected_rows: set[tuple[str, int]] = set()
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _rows(self, sheet: str, expected: tuple[str, ...]) -> tuple[list[dict], dict[str, str]]:
+        rows, letters = _read_sheet(self.path, sheet, expected)
+        self.sheets[sheet] = {"rows_read": len(rows), "rows_rejected": 0}
+        return rows, letters
+
+    def _reject(self, sheet: str, row: dict | None, column: str | None, letter: str | None, rule: str, problem: str):
+        """One reject; ``row`` None means the sheet as a whole (row_number 1, the header)."""
+        row_number = int(row["_row_number"]) if row is not None else 1
+        where = f"{self.path.name}, sheet {sheet!r}"
+        if letter:
+            where += f", cell {letter}{row_number}"
+        if column:
+            where += f" (column {column!r})"
+        self.rejects.append(
+            {
+                "source_file": self.path.name,
+                "sheet": sheet,
+                "row_number": row_number,
+                "column": column,
+                "rule": rule,
+                "value": _cell_text(row.get(column)) if row is not None and column else None,
+                "message": f"{where}: {problem}",
+            }
+        )
+        if row is not None:
+            self._rejected_rows.add((sheet, row_number))
+
+    def _parse(self, text: str) -> PublishedNumber:
+        """Parse in the file's locale; without one, accept only texts every locale reads alike."""
+        if self.locale is not None:
+            return parse_published_number(text, self.locale)
+        readings, errors = [], []
+        for locale in SUPPORTED_LOCALES:
+            try:
+                readings.append(parse_published_number(text, locale))
+            except NumberParseError as exc:
+                errors.append(exc)
+        if not readings:
+            raise errors[0]
+        if errors or len({(r.value, r.low, r.high, r.unit) for r in readings}) > 1:
+            raise _LocaleUnknown(text)
+        return readings[0]
+
+    def _figure(self, sheet: str, row: dict, column: str, letter: str, identity: dict, measure: str, age_gender) -> None:
+        """Read one figure cell into ``figures``, or reject it."""
+        text = row[column]
+        unit = MEASURE_UNITS[measure]
+        what = f"{measure}{'/' + age_gender if age_gender else ''}, {identity['platform']} {_year_text(identity['plan_year'])}"
+
+        def reject(rule: str, problem: str) -> None:
+            self._reject(sheet, row, column, letter, rule, problem)
+
+        if text is None:
+            return reject("value_missing", f"empty cell for {what}; write the figure exactly as printed, "
+                                           f"or delete the row if it is not published")
+        if not isinstance(text, str):
+            return reject("cell_not_text", f"the cell holds a {type(text).__name__} ({_cell_text(text)}), not the "
+                                           f"text as printed ({what}); format the cell as Text and type the figure "
+                                           f"exactly as printed, e.g. '1,56 M' or '0,7%'")
+        base = {
+            "source_file": self.path.name,
+            "sheet": sheet,
+            "row_number": int(row["_row_number"]),
+            "column": column,
+            "cell": f"{letter}{row['_row_number']}",
+            **identity,
+            "measure": measure,
+            "age_gender": age_gender,
+            "published_text": text,
+            "unit": unit,
+        }
+        if unit == "text":
+            self.figures.append({**base, "value": math.nan, "value_low": math.nan, "value_high": math.nan})
+            return None
+        try:
+            number = self._parse(text)
+        except _LocaleUnknown:
+            return reject("locale_unknown", f"{text!r} ({what}) reads differently depending on the decimal separator "
+                                            f"and the file's language is unknown; set 'language' (one of "
+                                            f"{', '.join(SUPPORTED_LOCALES)}) in sheet {SOURCE_SHEET!r}")
+        except NumberParseError as exc:
+            return reject("number_unreadable", f"{what}: {exc}")
+        expected = _PARSED_UNIT[unit]
+        if number.unit != expected:
+            forms = {"usd": "with '$' (e.g. '$22,08 M')", "fraction": "as a percentage (e.g. '2,1%')",
+                     "count": "as a plain number without '$' or '%' (e.g. '1,56 M', '85')"}
+            return reject("unit_mismatch", f"{text!r} is a {number.unit} figure but {what} is in {unit}; "
+                                           f"write it {forms[expected]}")
+        if unit in ("persons", "organisations") and not number.value.is_integer():
+            return reject("count_not_whole", f"{text!r} reads as {number.value!r} {unit} ({what}), not a whole "
+                                             f"number; add the magnitude (K, M) if one was printed, or check the "
+                                             f"decimal separator")
+        if unit == "fraction" and number.value > 1:
+            return reject("fraction_above_one", f"{text!r} ({what}) is above 100%; check the figure")
+        self.figures.append({**base, "value": number.value, "value_low": number.low, "value_high": number.high})
+        return None
+
+    def _identity(self, sheet: str, row: dict, letters: dict[str, str], year_required: bool) -> dict | None:
+        """plan_year, level, platform, sector of a row, or None (with a reject) if unreadable."""
+        skipped = "; this row's figures were not loaded"
+        year_text = _cell_text(row["plan_year"])
+        plan_year = None
+        if year_text is None:
+            if year_required:
+                self._reject(sheet, row, "plan_year", letters["plan_year"], "plan_year_unreadable",
+                             f"plan_year is empty; write the plan year, e.g. 2023{skipped}")
+                return None
+        elif not _YEAR.match(year_text):
+            self._reject(sheet, row, "plan_year", letters["plan_year"], "plan_year_unreadable",
+                         f"plan_year {year_text!r} is not a four-digit year such as 2023{skipped}")
+            return None
+        else:
+            plan_year = int(year_text)
+        platform = _cell_text(row["platform"])
+        if platform not in (*PLATFORMS, REGIONAL):
+            self._reject(sheet, row, "platform", letters["platform"], "platform_unknown",
+                         f"platform {platform!r} is not one of {', '.join(PLATFORMS)} or {REGIONAL} "
+                         f"(R4V's English platform names){skipped}")
+            return None
+        sector = _cell_text(row["sector"])
+        if sector is None:
+            self._reject(sheet, row, "sector", letters["sector"], "sector_missing",
+                         f"sector is empty; write the R4V English sector name{skipped}")
+            return None
+        return {
+            "plan_year": plan_year,
+            "level": "regional" if platform == REGIONAL else "platform",
+            "platform": platform,
+            "sector": sector,
+        }
+
+    # -- sheets ------------------------------------------------------------------------------------
+    def read_source(self) -> None:
+        rows, letters = self._rows(SOURCE_SHEET, SOURCE_COLUMNS)
+        language_rows = [r for r in rows if _cell_text(r["key"]) == "language"]
+        until = "; until then every number that depends on the decimal separator is rejected"
+        if not language_rows:
+            self._reject(SOURCE_SHEET, None, None, None, "language_unknown",
+                         f"there is no 'language' row; add one with value es, pt or en{until}")
+        elif len(language_rows) > 1:
+            for row in language_rows:
+                self._reject(SOURCE_SHEET, row, "value", letters["value"], "language_unknown",
+                             f"more than one 'language' row; keep one (es, pt or en){until}")
+        else:
+            row = language_rows[0]
+            language = _cell_text(row["value"])
+            if language in SUPPORTED_LOCALES:
+                self.locale = language
+            else:
+                self._reject(SOURCE_SHEET, row, "value", letters["value"], "language_unknown",
+                             f"language {language!r} is not one of {', '.join(SUPPORTED_LOCALES)}{until}")
+
+    def read_key_figures(self) -> None:
+        sheet = KEY_FIGURES_SHEET
+        rows, letters = self._rows(sheet, KEY_FIGURES_COLUMNS)
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            identity = self._identity(sheet, row, letters, year_required=True)
+            if identity is None:
+                continue
+            key = (identity["plan_year"], identity["platform"], identity["sector"])
+            if key in seen:
+                self._reject(sheet, row, "platform", letters["platform"], "duplicate_row",
+                             f"a second row for {identity['platform']} {identity['plan_year']} ({identity['sector']}); "
+                             f"row {seen[key]} has it already; delete one. This row's figures were not loaded")
+                continue
+            seen[key] = int(row["_row_number"])
+            for measure in KEY_FIGURE_MEASURES:
+                self._figure(sheet, row, measure, letters[measure], identity, measure, None)
+
+    def read_other_figures(self) -> None:
+        sheet = OTHER_FIGURES_SHEET
+        rows, letters = self._rows(sheet, OTHER_FIGURES_COLUMNS)
+        seen: dict[tuple, int] = {}
+        skipped = "; this row's figure was not loaded"
+        for row in rows:
+            identity = self._identity(sheet, row, letters, year_required=False)
+            if identity is None:
+                continue
+            measure = _cell_text(row["measure"])
+            if measure not in OTHER_MEASURES:
+                self._reject(sheet, row, "measure", letters["measure"], "measure_unknown",
+                             f"measure {measure!r} is not one of {', '.join(OTHER_MEASURES)}{skipped}")
+                continue
+            age_gender = _cell_text(row["age_gender"])
+            if OTHER_MEASURES[measure] and age_gender not in AGE_GENDER_GROUPS:
+                self._reject(sheet, row, "age_gender", letters["age_gender"], "age_gender_invalid",
+                             f"{measure} needs age_gender, one of {', '.join(AGE_GENDER_GROUPS)}; "
+                             f"found {age_gender!r}{skipped}")
+                continue
+            if not OTHER_MEASURES[measure] and age_gender is not None:
+                self._reject(sheet, row, "age_gender", letters["age_gender"], "age_gender_invalid",
+                             f"{measure} takes no age_gender; empty the cell{skipped}")
+                continue
+            key = (identity["plan_year"], identity["platform"], identity["sector"], measure, age_gender)
+            if key in seen:
+                self._reject(sheet, row, "measure", letters["measure"], "duplicate_row",
+                             f"a second row for {measure} {age_gender or ''} {identity['platform']} "
+                             f"{_year_text(identity['plan_year'])}; row {seen[key]} has it already; delete one{skipped}")
+                continue
+            seen[key] = int(row["_row_number"])
+            self._figure(sheet, row, "published_text", letters["published_text"], identity, measure, age_gender)
+
+    # -- result ------------------------------------------------------------------------------------
+    def result(self) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+        for sheet, _row_number in self._rejected_rows:
+            self.sheets[sheet]["rows_rejected"] += 1
+        figures = pd.DataFrame(self.figures, columns=list(FIGURE_COLUMNS))
+        figures["row_number"] = figures["row_number"].astype("int64")
+        figures["plan_year"] = figures["plan_year"].astype("Int64")
+        for column in _FLOAT_COLUMNS:
+            figures[column] = figures[column].astype("float64")
+        rejects = pd.DataFrame(self.rejects, columns=list(REJECT_COLUMNS))
+        rejects["row_number"] = rejects["row_number"].astype("int64")
+        info = {"locale": self.locale, "sheets": self.sheets}
+        return figures, rejects, info

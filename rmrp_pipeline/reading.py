@@ -1,0 +1,289 @@
+"""Reading partner workbooks and CSV files into frames that keep every cell's certainty.
+
+One module for every file the pipeline reads. Workbooks are read with ``fastexcel`` (Rust
+calamine, Arrow out: whole columns at a time). A column's type is inferred from *all* its
+cells with ``dtype_coercion="strict"``, so a column either holds only numbers (read exactly,
+no text parsing involved) or the sheet falls back to python-calamine, which gives each cell
+its own Python type (``float`` for a number cell, ``str`` for a text cell). Text that looks
+like a number is never turned into one here: that is the job of the locale-aware parsers
+(``rmrp_pipeline.numbers``), which reject what they cannot read with certainty.
+
+Row numbers are Excel's (1-based, header row included), so a reject can name the cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import fastexcel
+import pandas as pd
+import python_calamine
+from openpyxl.utils import get_column_letter
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+# Files that are never data: office lock files, OS clutter, our own notes.
+IGNORED_NAMES = re.compile(r"^(~\$|\.~lock|\.)|^(readme(\.md|\.txt)?|thumbs\.db|desktop\.ini)$", re.I)
+
+
+class ReadError(Exception):
+    """A file or sheet that cannot be read at all (corrupt, encrypted, not a table)."""
+
+
+@dataclass
+class SheetData:
+    """One table read from a file.
+
+    Attributes:
+        source_file: file name relative to the raw folder (as shown to partners).
+        sheet: sheet name (``""`` for CSV files).
+        headers: header texts with white space normalised (NFC, no-break spaces, runs of
+            spaces folded, ends stripped), in column order. Empty headers become ``column_<n>``.
+        frame: one column per header (same names), one row per non-empty input row. Values are
+            ``float`` (number cells), ``str`` (text cells), ``bool``, ``datetime``/``Timestamp``
+            or missing (``None``/NaN/NaT). Columns whose cells are all numbers have dtype float64.
+        row_numbers: Excel row number (1-based) of each frame row, aligned with ``frame``.
+        column_letters: Excel column letter of each header, aligned with ``headers``.
+        hxl_tags: the HXL hashtag row under the header (header -> tag), if there was one.
+        blank_rows: rows inside the table with no value at all (not data; counted, not loaded).
+        visible: "visible", "hidden" or "veryhidden".
+    """
+
+    source_file: str
+    sheet: str
+    headers: list[str]
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    column_letters: list[str]
+    hxl_tags: dict[str, str] = field(default_factory=dict)
+    blank_rows: int = 0
+    visible: str = "visible"
+
+    @property
+    def rows_read(self) -> int:
+        """Number of non-empty data rows (the unit of the load log)."""
+        return len(self.frame)
+
+    def cell_ref(self, header: str, position: int) -> str:
+        """A1 reference of the cell in column ``header`` at frame position ``position``."""
+        return f"{self.column_letters[self.headers.index(header)]}{self.row_numbers[position]}"
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise text, turn no-break and other exotic spaces into spaces, fold runs, strip."""
+    value = unicodedata.normalize("NFC", value)
+    value = re.sub(r"[\u00a0\u2007\u202f\u2000-\u200b\t\r\n]+", " ", value)
+    return re.sub(r" {2,}", " ", value).strip()
+
+
+@lru_cache(maxsize=65536)
+def normalise_key(value: str) -> str:
+    """Matching key for headers and names: ``clean_text``, no accents, case-folded.
+
+    ``"País "`` and ``"pais"`` give the same key; ``"Sector...Subsector...WG"`` keeps its dots.
+    """
+    value = unicodedata.normalize("NFKD", clean_text(value))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    return value.casefold()
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes (the load log's identity of a file version)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def list_input_files(raw_dir: Path) -> list[Path]:
+    """Every file below ``raw_dir`` except lock files and OS clutter, sorted by path."""
+    return sorted(
+        p for p in raw_dir.rglob("*") if p.is_file() and not IGNORED_NAMES.search(p.name)
+    )
+
+
+def list_sheets(path: Path) -> list[tuple[str, str]]:
+    """(sheet name, visibility) of every sheet of a workbook; ``[("", "visible")]`` for CSV.
+
+    Raises:
+        ReadError: the file cannot be opened as a workbook.
+    """
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return [("", "visible")]
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [
+            (meta.name, str(meta.visible).rsplit(".", 1)[-1].lower())
+            for meta in book.sheets_metadata
+        ]
+    except Exception as exc:  # calamine raises its own error classes
+        raise ReadError(f"cannot open {path.name} as a workbook: {exc}") from exc
+
+
+def _unique_headers(raw: list[object]) -> list[str]:
+    headers: list[str] = []
+    for index, value in enumerate(raw):
+        text = clean_text(str(value)) if value is not None and str(value).strip() else ""
+        name = text or f"column_{index + 1}"
+        while name in headers:
+            name = f"{name}_{index + 1}"
+        headers.append(name)
+    return headers
+
+
+def _is_hxl_row(values: list[object]) -> bool:
+    texts = [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
+    return bool(texts) and all(isinstance(v, str) and v.strip().startswith("#") for v in texts)
+
+
+def _finish(
+    source_file: str,
+    sheet: str,
+    headers: list[str],
+    frame: pd.DataFrame,
+    first_row: int,
+    first_col: int,
+    visible: str,
+) -> SheetData:
+    """Shared tail of every reader: HXL row, blank rows, row numbers, column letters."""
+    frame.columns = headers
+    row_numbers = list(range(first_row + 1, first_row + 1 + len(frame)))
+    hxl: dict[str, str] = {}
+    if len(frame) and _is_hxl_row(frame.iloc[0].tolist()):
+        hxl = {h: clean_text(v) for h, v in zip(headers, frame.iloc[0].tolist()) if isinstance(v, str)}
+        frame = frame.iloc[1:]
+        row_numbers = row_numbers[1:]
+    blank = _blank_mask(frame)
+    kept = ~blank.to_numpy()
+    frame = frame.loc[kept].reset_index(drop=True)
+    row_numbers = [n for n, keep in zip(row_numbers, kept) if keep]
+    return SheetData(
+        source_file=source_file,
+        sheet=sheet,
+        headers=headers,
+        frame=frame,
+        row_numbers=row_numbers,
+        column_letters=[get_column_letter(first_col + i + 1) for i in range(len(headers))],
+        hxl_tags=hxl,
+        blank_rows=int((~kept).sum()),
+        visible=visible,
+    )
+
+
+def _blank_mask(frame: pd.DataFrame) -> pd.Series:
+    """True for rows where every cell is missing or white space only."""
+    mask = pd.Series(True, index=frame.index)
+    for name in frame.columns:
+        col = frame[name]
+        empty = col.isna()
+        if col.dtype == object:
+            empty = empty | col.astype("string").str.strip().eq("").fillna(False).astype(bool)
+        mask &= empty
+    return mask
+
+
+def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = None) -> SheetData:
+    """Read one sheet whose first non-empty row is the header.
+
+    Numbers stay numbers and text stays text (see the module docstring); a column mixing
+    both comes back as ``object`` with each cell's own type.
+
+    Raises:
+        ReadError: the sheet cannot be read.
+    """
+    name = source_file or path.name
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        cal_sheet = book.get_sheet_by_name(sheet)
+        first_row, first_col = cal_sheet.start or (0, 0)
+        visible = dict(list_sheets(path)).get(sheet, "visible")
+    except Exception as exc:
+        raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
+    if cal_sheet.height == 0:
+        return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=visible)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        loaded = reader.load_sheet(sheet, schema_sample_rows=None, dtype_coercion="strict")
+        raw_headers = [c.name for c in loaded.available_columns()]
+        frame = loaded.to_pandas()
+        # fastexcel names empty headers __UNNAMED__n; take the true header row from calamine.
+        header_cells = cal_sheet.to_python(nrows=1)[0] if raw_headers else []
+    except fastexcel.UnsupportedColumnTypeCombinationError:
+        # A column mixes numbers and text: fall back to typed cells for this sheet only.
+        rows = cal_sheet.to_python(skip_empty_area=False)
+        header_cells, body = rows[0], rows[1:]
+        frame = pd.DataFrame(body, columns=range(len(header_cells)), dtype=object)
+        frame = frame.replace({"": None})
+    except Exception as exc:
+        raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
+    headers = _unique_headers(list(header_cells)[: frame.shape[1]])
+    return _finish(name, sheet, headers, frame, first_row + 1, first_col, visible)
+
+
+def read_csv_file(path: Path, *, source_file: str | None = None) -> SheetData:
+    """Read a CSV/TSV file: encoding (UTF-8 with or without BOM, else Windows-1252) and
+    separator (``,`` ``;`` tab ``|``) are decided once for the file. Every value is text.
+
+    Raises:
+        ReadError: the file is empty or its separator cannot be decided.
+    """
+    name = source_file or path.name
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if not text.strip():
+        raise ReadError(f"{name} is empty")
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    frame = pd.read_csv(
+        io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None
+    )
+    if frame.shape[1] == 1 and any(d in sample for d in ";\t|"):
+        raise ReadError(f"{name}: could not decide the column separator (read as one column)")
+    header_cells = frame.iloc[0].tolist()
+    body = frame.iloc[1:].reset_index(drop=True).replace({"": None})
+    headers = _unique_headers(header_cells)
+    return _finish(name, "", headers, body, 1, 0, "visible")
+
+
+def read_table(path: Path, sheet: str, *, source_file: str | None = None) -> SheetData:
+    """Read a sheet of a workbook, or a CSV file when ``sheet`` is ``""``."""
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return read_csv_file(path, source_file=source_file)
+    return read_workbook_sheet(path, sheet, source_file=source_file)
+
+
+def read_sheet_as_text(path: Path, sheet: str) -> pd.DataFrame:
+    """A sheet as text: one column per header, values ``str`` or None, plus ``_row_number``.
+
+    Number cells become their shortest exact text (``85.0`` -> ``"85"``, ``0.007`` ->
+    ``"0.007"``); used for small, hand-kept sheets whose cells are text as printed.
+    """
+    data = read_table(path, sheet)
+    frame = data.frame.astype(object).map(_as_text)
+    frame["_row_number"] = data.row_numbers
+    return frame
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return clean_text(str(value)) if isinstance(value, str) else str(value)

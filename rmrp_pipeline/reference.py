@@ -1,0 +1,205 @@
+"""Reference data: platforms and countries, admin1 units, organisations, indicator registries.
+
+The lists come from the reference files in the raw folder (recognised by their columns,
+``layouts/``), keyed by the cycle year of their template. Names are matched on
+``reading.normalise_key`` (case, accents, spaces), so ``Curacao`` finds ``Curaçao``; the raw
+value always stays beside the resolved code in the warehouse.
+
+Sources: R4V's own lists (``shared/data/r4v/reference``, see its README); country aliases in
+Spanish and Portuguese in ``reference_data/country_aliases.csv``; ISO 3166 names from pycountry.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
+
+import pandas as pd
+import pycountry
+
+from rmrp_pipeline.reading import normalise_key
+
+#: Indicator types whose beneficiaries count as people reached, per cycle year range
+#: (domain.md §3.2: 2021-2022 ``Pin``; from 2023 ``Direct Assistance``).
+REACHED_INDICATOR_TYPES = {2021: "pin", 2022: "pin", 2023: "direct assistance"}
+
+
+def reached_indicator_type(year: int) -> str:
+    """Normalised indicator type that counts toward people reached in ``year``."""
+    known = [y for y in REACHED_INDICATOR_TYPES if y <= year]
+    return REACHED_INDICATOR_TYPES[max(known) if known else min(REACHED_INDICATOR_TYPES)]
+
+
+@dataclass
+class ReferenceData:
+    """Reference lists as frames (all text columns ``str``).
+
+    Attributes:
+        countries: platform, country, iso3 (the 17 R4V countries).
+        admin1: cycle_year (int), country, admin1, pcode, iso_code.
+        organisations: cycle_year, role (``appealing`` | ``implementing``), org_id, name_en,
+            name_es, name_pt, acronym.
+        indicators: cycle_year, code, subsector, indicator, indicator_type.
+    """
+
+    countries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["platform", "country", "iso3"]))
+    admin1: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "country", "admin1", "pcode", "iso_code"]))
+    organisations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "role", "org_id", "name_en", "name_es", "name_pt", "acronym"]))
+    indicators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "code", "subsector", "indicator", "indicator_type"]))
+
+    # ----- countries -------------------------------------------------------------------
+    def country_index(self) -> dict[str, str]:
+        """normalised name or code -> ISO3, for the R4V countries only."""
+        iso3s = set(self.countries["iso3"])
+        index: dict[str, str] = {}
+        for iso3 in iso3s:
+            index[normalise_key(iso3)] = iso3
+            entry = pycountry.countries.get(alpha_3=iso3)
+            if entry is not None:
+                for attr in ("name", "common_name", "official_name", "alpha_2"):
+                    if getattr(entry, attr, None):
+                        index[normalise_key(getattr(entry, attr))] = iso3
+        text = resources.files("rmrp_pipeline.reference_data").joinpath("country_aliases.csv").read_text("utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            if row["iso3"] in iso3s:
+                index[normalise_key(row["alias"])] = row["iso3"]
+        for country, iso3 in zip(self.countries["country"], self.countries["iso3"]):
+            index[normalise_key(country)] = iso3
+        return index
+
+    def resolve_country(self, names: pd.Series) -> pd.Series:
+        """ISO3 of each country name (None where it is not one of the 17)."""
+        return _map_keys(names, self.country_index())
+
+    def platform_of(self, iso3: pd.Series) -> pd.Series:
+        """R4V platform of each ISO3 code."""
+        return iso3.map(dict(zip(self.countries["iso3"], self.countries["platform"])))
+
+    def country_name_of(self, iso3: pd.Series) -> pd.Series:
+        """R4V's English country name of each ISO3 code."""
+        return iso3.map(dict(zip(self.countries["iso3"], self.countries["country"])))
+
+    # ----- admin1 ----------------------------------------------------------------------
+    def admin1_for(self, year: int) -> pd.DataFrame:
+        """The admin1 list in force for ``year`` (latest list not newer than it, else oldest)."""
+        return _latest(self.admin1, year)
+
+    def admin1_known(self, iso3: pd.Series, admin1: pd.Series, year: int) -> pd.Series:
+        """True where (country, admin1) is in the list; NA where no list exists for ``year``."""
+        table = self.admin1_for(year)
+        if table.empty:
+            return pd.Series(pd.NA, index=iso3.index, dtype="boolean")
+        index = self.country_index()
+        pairs = {
+            (index.get(normalise_key(c)), normalise_key(a))
+            for c, a in zip(table["country"], table["admin1"])
+            if isinstance(a, str)
+        }
+        keys = admin1.map(lambda v: normalise_key(v) if isinstance(v, str) else None)
+        found = pd.MultiIndex.from_arrays([iso3, keys]).isin(list(pairs))
+        return pd.Series(found, index=iso3.index, dtype="boolean")
+
+    # ----- organisations ---------------------------------------------------------------
+    def resolve_organisation(self, names: pd.Series, role: str, year: int) -> pd.Series:
+        """R4V id (``ORG064``, ``IP115``) of each organisation name, acronym or id; None if unknown."""
+        table = _latest(self.organisations[self.organisations["role"] == role], year)
+        index: dict[str, str] = {}
+        for col in ("org_id", "acronym", "name_pt", "name_es", "name_en"):
+            for key, org_id in zip(table[col], table["org_id"]):
+                if isinstance(key, str) and key.strip():
+                    index[normalise_key(key)] = org_id
+        return _map_keys(names, index)
+
+    def has_organisations(self, role: str, year: int) -> bool:
+        """Whether a list of ``role`` organisations exists for ``year``."""
+        return not _latest(self.organisations[self.organisations["role"] == role], year).empty
+
+    # ----- indicators ------------------------------------------------------------------
+    def resolve_indicator(self, subsector: pd.Series, indicator: pd.Series, year: int) -> pd.DataFrame:
+        """Registry entry of each (subsector, indicator) pair for ``year``'s cycle.
+
+        Returns a frame aligned with the inputs: ``indicator_code``, ``indicator_type`` (as in
+        the registry), ``counts_as_reached`` (bool; False where the pair is not registered).
+        Codes are reused across cycles with other meanings, so matching is by text.
+        """
+        table = self.indicators[self.indicators["cycle_year"] == year]
+        if table.empty:
+            table = _latest(self.indicators, year)
+        index = {
+            (normalise_key(s), normalise_key(i)): (code, kind)
+            for s, i, code, kind in zip(table["subsector"], table["indicator"], table["code"], table["indicator_type"])
+            if isinstance(s, str) and isinstance(i, str)
+        }
+        keys = [
+            (normalise_key(s), normalise_key(i)) if isinstance(s, str) and isinstance(i, str) else None
+            for s, i in zip(subsector, indicator)
+        ]
+        found = [index.get(k) for k in keys]
+        reached = reached_indicator_type(year)
+        return pd.DataFrame(
+            {
+                "indicator_code": [f[0].strip() if f else None for f in found],
+                "indicator_type": [f[1] if f else None for f in found],
+                "counts_as_reached": [bool(f) and normalise_key(f[1] or "") == reached for f in found],
+            },
+            index=subsector.index,
+        )
+
+
+def _latest(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    if table.empty:
+        return table
+    years = sorted({int(y) for y in table["cycle_year"].dropna()})
+    older = [y for y in years if y <= year]
+    chosen = max(older) if older else min(years)
+    return table[table["cycle_year"] == chosen]
+
+
+def _map_keys(values: pd.Series, index: dict[str, str]) -> pd.Series:
+    """Map each value through ``index`` on its normalised key (one lookup per distinct value)."""
+    distinct = {v: index.get(normalise_key(v)) for v in values.dropna().unique() if isinstance(v, str)}
+    return values.map(lambda v: distinct.get(v) if isinstance(v, str) else None).astype(object)
+
+
+#: Template kind -> (ReferenceData attribute, role for organisations).
+REFERENCE_KINDS = {
+    "platforms_countries": ("countries", None),
+    "admin1": ("admin1", None),
+    "appealing_organisations": ("organisations", "appealing"),
+    "implementing_partners": ("organisations", "implementing"),
+    "indicator_registry": ("indicators", None),
+}
+
+
+def reference_frame(kind: str, canonical: pd.DataFrame, cycle_year: int | None) -> pd.DataFrame:
+    """Shape one recognised reference sheet (canonical column names) for ``ReferenceData``.
+
+    Args:
+        kind: template kind (a key of REFERENCE_KINDS).
+        canonical: the sheet with canonical column names, text values.
+        cycle_year: the template's cycle year (None for lists valid in every cycle).
+    """
+    attribute, role = REFERENCE_KINDS[kind]
+    frame = canonical.copy()
+    if attribute != "countries":
+        frame["cycle_year"] = cycle_year
+    if role == "implementing":
+        frame["org_id"] = frame["ip_id"]
+    if role is not None:
+        frame["role"] = role
+    columns = ReferenceData().__getattribute__(attribute).columns
+    for name in columns:
+        if name not in frame:
+            frame[name] = None
+    return frame[list(columns)]
+
+
+def build_reference(frames: list[tuple[str, pd.DataFrame]]) -> ReferenceData:
+    """ReferenceData from (kind, frame) pairs made by ``reference_frame``."""
+    data = ReferenceData()
+    for kind, frame in frames:
+        attribute, _role = REFERENCE_KINDS[kind]
+        current = getattr(data, attribute)
+        setattr(data, attribute, frame if current.empty else pd.concat([current, frame], ignore_index=True))
+    return data

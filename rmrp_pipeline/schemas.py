@@ -1,0 +1,189 @@
+"""pandera schemas of the 5W rules (ids, severities and messages in ``rules.py``).
+
+Each rule is one vectorised check over the staged frame (``five_w.stage_five_w``): a
+function returning True where a row *fails*. The reject schema runs first; the quality
+(finding) schema runs on the rows that are not rejected, so a partner sees the blocking
+problem of a row before its breakdown problems. Sources of the rules: domain.md §3.3
+(R4V's QA scripts ``R4VRMRP2023/R/2_data_quality_check.R`` and ``monitoringQuality2025``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from rmrp_pipeline.five_w import AGE_GENDER, AMOUNT_COLUMNS, COUNT_COLUMNS, POPULATION_TYPES
+
+Frame = pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule as a vectorised check: ``fails(df)`` is True on failing rows; ``shown(df)`` is the
+    value reported for them (the cell, or a computed sum)."""
+
+    rule_id: str
+    column: str
+    fails: Callable[[Frame], pd.Series]
+    shown: Callable[[Frame], pd.Series]
+    needs: tuple[str, ...] = ()
+
+
+def _col(name: str) -> Callable[[Frame], pd.Series]:
+    return lambda df: df[name]
+
+
+def _zero(df: Frame, names: list[str]) -> pd.Series:
+    return df[names].fillna(0).sum(axis=1)
+
+
+def _is(df: Frame, name: str, value: bool) -> pd.Series:
+    return df[name].eq(value).fillna(False).astype(bool)
+
+
+#: Counts that are the row's own totals (must be whole persons) and breakdown cells (R4V's
+#: 2021 export holds apportioned, fractional breakdowns: readable, so only a finding).
+TOTAL_COUNTS = ["total_monthly", "new_beneficiaries"]
+BREAKDOWN_COUNTS = [c for c in COUNT_COLUMNS if c not in TOTAL_COUNTS]
+_REACHED = ("counts_as_reached",)
+
+
+def _reject_rules() -> list[RowRule]:
+    rules = [
+        RowRule("country_not_r4v", "country", lambda df: df["country_iso3"].isna(),
+                lambda df: df["country_raw"].fillna("(empty)"), ("country_iso3",)),
+        RowRule("month_unreadable", "month", lambda df: df["month"].isna() & ~df["_month_unreadable"],
+                lambda df: pd.Series("(empty)", index=df.index), ("month", "_month_unreadable")),
+    ]
+    for name in COUNT_COLUMNS:
+        rules.append(RowRule("count_negative", name, lambda df, n=name: df[n] < 0, _col(name), (name,)))
+    for name in TOTAL_COUNTS:
+        rules.append(RowRule("count_not_whole", name, lambda df, n=name: (df[n] % 1).fillna(0) != 0, _col(name), (name,)))
+    for name in AMOUNT_COLUMNS:
+        rules.append(RowRule("amount_negative", name, lambda df, n=name: df[n] < 0, _col(name), (name,)))
+    return rules
+
+
+def _finding_rules() -> list[RowRule]:
+    required = ["appealing_org", "subsector", "indicator", "activity_name", "admin1", "implementation", "rmrp_activity", "cva"]
+    rules = [RowRule("required_missing", n, lambda df, n=n: df[n].isna(), _col(n), (n,)) for n in required]
+    rules += [
+        RowRule("breakdown_not_whole", n, lambda df, n=n: (df[n] % 1).fillna(0) != 0, _col(n), (n,))
+        for n in BREAKDOWN_COUNTS
+    ]
+    rules += [
+        RowRule("admin1_not_in_list", "admin1",
+                lambda df: df["admin1"].notna() & _is(df, "admin1_known", False),
+                _col("admin1"), ("admin1", "admin1_known")),
+        RowRule("organisation_not_in_list", "appealing_org",
+                lambda df: df["has_appealing_list"] & df["appealing_org"].notna() & df["appealing_org_id"].isna(),
+                _col("appealing_org"), ("has_appealing_list", "appealing_org", "appealing_org_id")),
+        RowRule("implementing_partner_not_in_list", "implementing_partner",
+                lambda df: df["has_implementing_list"] & df["implementing_partner"].notna() & df["implementing_partner_id"].isna(),
+                _col("implementing_partner"), ("has_implementing_list", "implementing_partner", "implementing_partner_id")),
+        RowRule("implementing_partner_missing", "implementing_partner",
+                lambda df: _is(df, "implementation", True) & df["implementing_partner"].isna(),
+                _col("implementing_partner"), ("implementation", "implementing_partner")),
+        RowRule("implementing_partner_unexpected", "implementing_partner",
+                lambda df: _is(df, "implementation", False) & df["implementing_partner"].notna(),
+                _col("implementing_partner"), ("implementation", "implementing_partner")),
+        RowRule("indicator_not_in_registry", "indicator",
+                lambda df: df["has_indicator_registry"] & df["subsector"].notna() & df["indicator"].notna() & df["indicator_code"].isna(),
+                _col("indicator"), ("has_indicator_registry", "subsector", "indicator", "indicator_code")),
+        RowRule("new_above_total", "new_beneficiaries",
+                lambda df: df["counts_as_reached"] & (df["new_beneficiaries"].fillna(0) > df["total_monthly"].fillna(0)),
+                _col("new_beneficiaries"), (*_REACHED, "new_beneficiaries", "total_monthly")),
+        RowRule("population_types_sum_mismatch", "new_beneficiaries",
+                lambda df: df["counts_as_reached"] & ((_zero(df, POPULATION_TYPES) - df["new_beneficiaries"].fillna(0)).abs() > 0.5),
+                lambda df: _zero(df, POPULATION_TYPES).round(2), (*_REACHED, "new_beneficiaries", *POPULATION_TYPES)),
+        RowRule("age_gender_sum_mismatch", "new_beneficiaries",
+                lambda df: df["counts_as_reached"] & ((_zero(df, AGE_GENDER) - df["new_beneficiaries"].fillna(0)).abs() > 0.5),
+                lambda df: _zero(df, AGE_GENDER).round(2), (*_REACHED, "new_beneficiaries", *AGE_GENDER)),
+        RowRule("no_beneficiaries", "new_beneficiaries",
+                lambda df: df["counts_as_reached"] & df["new_beneficiaries"].fillna(0).eq(0) & df["total_monthly"].fillna(0).eq(0),
+                _col("new_beneficiaries"), (*_REACHED, "new_beneficiaries", "total_monthly")),
+        RowRule("cva_value_missing", "value_usd",
+                lambda df: _is(df, "cva", True) & ~(df["value_usd"].fillna(0) > 0),
+                _col("value_usd"), ("cva", "value_usd")),
+        RowRule("cva_mechanism_missing", "delivery_mechanism",
+                lambda df: _is(df, "cva", True) & df["delivery_mechanism"].isna(),
+                _col("delivery_mechanism"), ("cva", "delivery_mechanism")),
+    ]
+    return rules
+
+
+REJECT_RULES = _reject_rules()
+FINDING_RULES = _finding_rules()
+
+
+def outcome_schema(rules: list[RowRule]) -> pa.DataFrameSchema:
+    """pandera schema over the rules' outcome frame: one boolean column per rule (True where
+    the row fails), each with a check named after the rule that passes where it is False.
+
+    Checks are column-level on purpose: pandera reports DataFrame-level failures by stacking
+    the whole frame, which costs seconds on a sheet with thousands of findings."""
+    return pa.DataFrameSchema(
+        {
+            f"{i}": pa.Column(bool, pa.Check(lambda fails: ~fails, name=rule.rule_id), required=True)
+            for i, rule in enumerate(rules)
+        },
+        name="five_w_rules",
+    )
+
+
+REJECT_SCHEMA = outcome_schema(REJECT_RULES)
+FINDING_SCHEMA = outcome_schema(FINDING_RULES)
+
+
+def failing_rows(schema: pa.DataFrameSchema, rules: list[RowRule], frame: Frame) -> dict[int, pd.Series]:
+    """Evaluate every rule on ``frame``, validate the outcomes with ``schema`` (lazily) and
+    return rule position -> mask of failing rows, for the rules that fail somewhere."""
+    outcomes = pd.DataFrame(
+        {f"{i}": rule.fails(frame[list(rule.needs)]).astype(bool).to_numpy() for i, rule in enumerate(rules)},
+        index=frame.index,
+    )
+    try:
+        schema.validate(outcomes, lazy=True)
+    except (SchemaErrors, SchemaError) as err:
+        masks = {}
+        for column, cases in err.failure_cases.groupby("column"):
+            index = pd.Index(cases["index"].dropna().astype(int).unique())
+            masks[int(column)] = pd.Series(frame.index.isin(index), index=frame.index)
+        return masks
+    return {}
+
+
+def validate_five_w(
+    staged: Frame, parsed_failures: list[tuple[str, str, pd.Series]]
+) -> Iterator[tuple[str, str, pd.Series, pd.Series]]:
+    """Run the reject then the finding schema over a staged 5W frame.
+
+    Args:
+        staged: frame with the staged 5W columns plus the helper columns ``admin1_known``,
+            ``has_*_list`` and ``has_indicator_registry`` (see ``five_w.stage_five_w``).
+        parsed_failures: (rule id, column, mask) of the cells the parsers could not read; rows
+            with any of them are treated as rejected before the finding rules run.
+
+    Yields:
+        (rule id, column, failing-row mask, values to show) per rule that fails somewhere.
+    """
+    frame = staged.copy()
+    month_bad = [m for rule, col, m in parsed_failures if col == "month"]
+    frame["_month_unreadable"] = month_bad[0] if month_bad else False
+    rejected = pd.Series(False, index=frame.index)
+    for _rule, _col_name, mask in parsed_failures:
+        rejected |= mask
+    for position, mask in failing_rows(REJECT_SCHEMA, REJECT_RULES, frame).items():
+        rule = REJECT_RULES[position]
+        rejected |= mask
+        yield rule.rule_id, rule.column, mask, rule.shown(frame)
+    loaded = frame.loc[~rejected]
+    for position, mask in failing_rows(FINDING_SCHEMA, FINDING_RULES, loaded).items():
+        rule = FINDING_RULES[position]
+        full = pd.Series(False, index=frame.index)
+        full.loc[loaded.index] = mask
+        yield rule.rule_id, rule.column, full, rule.shown(frame)

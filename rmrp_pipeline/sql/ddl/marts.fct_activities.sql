@@ -1,0 +1,87 @@
+CREATE OR REPLACE TABLE marts.fct_activities (
+    source_file VARCHAR,
+    source_sheet VARCHAR,
+    source_row BIGINT,
+    template_id VARCHAR,
+    month DATE,
+    country_raw VARCHAR,
+    country VARCHAR,
+    country_iso3 VARCHAR,
+    platform VARCHAR,
+    admin1 VARCHAR,
+    appealing_org VARCHAR,
+    appealing_org_id VARCHAR,
+    implementation BOOLEAN,
+    implementing_partner VARCHAR,
+    implementing_partner_id VARCHAR,
+    subsector VARCHAR,
+    indicator VARCHAR,
+    indicator_code VARCHAR,
+    indicator_type VARCHAR,
+    counts_as_reached BOOLEAN,
+    activity_name VARCHAR,
+    activity_description VARCHAR,
+    covid19 BOOLEAN,
+    rmrp_activity BOOLEAN,
+    support_space_activity BOOLEAN,
+    cva BOOLEAN,
+    value_usd DOUBLE,
+    delivery_mechanism VARCHAR,
+    quantity_output DOUBLE,
+    total_monthly DOUBLE,
+    new_beneficiaries DOUBLE,
+    in_destination DOUBLE,
+    in_transit DOUBLE,
+    host_community DOUBLE,
+    pendular DOUBLE,
+    returnees DOUBLE,
+    girls DOUBLE,
+    boys DOUBLE,
+    women DOUBLE,
+    men DOUBLE,
+    other_under_18 DOUBLE,
+    other_above_18 DOUBLE
+);
+COMMENT ON TABLE marts.fct_activities IS 'One row per loaded monthly 5W activity report row (rejected rows excluded), all templates in canonical columns. Counts in persons; never sum total_monthly across months.';
+COMMENT ON COLUMN marts.fct_activities.source_file IS 'File the row comes from (relative to the raw folder).';
+COMMENT ON COLUMN marts.fct_activities.source_sheet IS 'Sheet the row comes from.';
+COMMENT ON COLUMN marts.fct_activities.source_row IS 'Excel row number of the row (1-based, header included).';
+COMMENT ON COLUMN marts.fct_activities.template_id IS '5W template version the file was recognised as.';
+COMMENT ON COLUMN marts.fct_activities.month IS 'Reporting month (first day of the month).';
+COMMENT ON COLUMN marts.fct_activities.country_raw IS 'Country as written by the partner.';
+COMMENT ON COLUMN marts.fct_activities.country IS 'R4V country name (English).';
+COMMENT ON COLUMN marts.fct_activities.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
+COMMENT ON COLUMN marts.fct_activities.platform IS 'R4V national or sub-regional platform of the country.';
+COMMENT ON COLUMN marts.fct_activities.admin1 IS 'First administrative level (department, state, province) as reported.';
+COMMENT ON COLUMN marts.fct_activities.appealing_org IS 'Appealing organisation (plans and reports under the RMRP), as reported.';
+COMMENT ON COLUMN marts.fct_activities.appealing_org_id IS 'R4V id of the appealing organisation (ORGnnn); NULL if not in the partner list.';
+COMMENT ON COLUMN marts.fct_activities.implementation IS 'Implementation set-up: TRUE when an implementing partner carries out the activity.';
+COMMENT ON COLUMN marts.fct_activities.implementing_partner IS 'Implementing partner, as reported.';
+COMMENT ON COLUMN marts.fct_activities.implementing_partner_id IS 'R4V id of the implementing partner (IPnnn); NULL if not in the list.';
+COMMENT ON COLUMN marts.fct_activities.subsector IS 'Sector or subsector as reported (e.g. Protection (Human Trafficking & Smuggling)).';
+COMMENT ON COLUMN marts.fct_activities.indicator IS 'Indicator text as reported.';
+COMMENT ON COLUMN marts.fct_activities.indicator_code IS 'Indicator code in the cycle registry (codes are reused across cycles).';
+COMMENT ON COLUMN marts.fct_activities.indicator_type IS 'Indicator type in the cycle registry (2021: Pin / People / Other).';
+COMMENT ON COLUMN marts.fct_activities.counts_as_reached IS 'TRUE when the indicator counts toward people reached in its cycle (2021: type Pin).';
+COMMENT ON COLUMN marts.fct_activities.activity_name IS 'Activity name (free text).';
+COMMENT ON COLUMN marts.fct_activities.activity_description IS 'Activity description (free text; may carry personal data: never copy into reports).';
+COMMENT ON COLUMN marts.fct_activities.covid19 IS 'COVID-19 situation flag (2021-2022 templates).';
+COMMENT ON COLUMN marts.fct_activities.rmrp_activity IS 'TRUE when the activity is part of the RMRP.';
+COMMENT ON COLUMN marts.fct_activities.support_space_activity IS 'Support Space activity flag (2021 template).';
+COMMENT ON COLUMN marts.fct_activities.cva IS 'Cash and voucher assistance: TRUE when the activity is CVA.';
+COMMENT ON COLUMN marts.fct_activities.value_usd IS 'Value of the transfers, USD.';
+COMMENT ON COLUMN marts.fct_activities.delivery_mechanism IS 'CVA delivery mechanism.';
+COMMENT ON COLUMN marts.fct_activities.quantity_output IS 'Quantity of output (for indicators that do not count persons).';
+COMMENT ON COLUMN marts.fct_activities.total_monthly IS 'Total monthly beneficiaries, persons served in the month (repeat clients included).';
+COMMENT ON COLUMN marts.fct_activities.new_beneficiaries IS 'New beneficiaries of the month, persons not reached before in the year: the basis of consolidated figures.';
+COMMENT ON COLUMN marts.fct_activities.in_destination IS 'New beneficiaries: refugees and migrants in destination, persons.';
+COMMENT ON COLUMN marts.fct_activities.in_transit IS 'New beneficiaries: refugees and migrants in transit, persons.';
+COMMENT ON COLUMN marts.fct_activities.host_community IS 'New beneficiaries: host communities, persons.';
+COMMENT ON COLUMN marts.fct_activities.pendular IS 'New beneficiaries: pendular refugees and migrants, persons.';
+COMMENT ON COLUMN marts.fct_activities.returnees IS 'New beneficiaries: Colombian returnees, persons.';
+COMMENT ON COLUMN marts.fct_activities.girls IS 'New beneficiaries: women under 18 (girls), persons.';
+COMMENT ON COLUMN marts.fct_activities.boys IS 'New beneficiaries: men under 18 (boys), persons.';
+COMMENT ON COLUMN marts.fct_activities.women IS 'New beneficiaries: women 18 and over, persons.';
+COMMENT ON COLUMN marts.fct_activities.men IS 'New beneficiaries: men 18 and over, persons.';
+COMMENT ON COLUMN marts.fct_activities.other_under_18 IS 'New beneficiaries: other gender under 18, persons (NULL before 2022).';
+COMMENT ON COLUMN marts.fct_activities.other_above_18 IS 'New beneficiaries: other gender 18 and over, persons (NULL before 2022).';

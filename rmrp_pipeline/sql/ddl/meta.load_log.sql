@@ -1,0 +1,25 @@
+CREATE OR REPLACE TABLE meta.load_log (
+    source_file VARCHAR NOT NULL,
+    sheet VARCHAR NOT NULL,
+    sha256 VARCHAR,
+    template_id VARCHAR,
+    status VARCHAR NOT NULL,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_rejected BIGINT,
+    findings BIGINT,
+    message VARCHAR,
+    read_at TIMESTAMP
+);
+COMMENT ON TABLE meta.load_log IS 'One row per file and sheet of each run: template recognised, rows read, loaded and rejected (read = loaded + rejected for every recognised sheet), quality findings.';
+COMMENT ON COLUMN meta.load_log.source_file IS 'File (relative to the raw folder).';
+COMMENT ON COLUMN meta.load_log.sheet IS 'Sheet name (empty for CSV).';
+COMMENT ON COLUMN meta.load_log.sha256 IS 'SHA-256 of the file bytes.';
+COMMENT ON COLUMN meta.load_log.template_id IS 'Recognised template, NULL if none.';
+COMMENT ON COLUMN meta.load_log.status IS 'recognised, unknown_sheet, unknown_file or unreadable.';
+COMMENT ON COLUMN meta.load_log.rows_read IS 'Non-empty data rows read.';
+COMMENT ON COLUMN meta.load_log.rows_loaded IS 'Rows loaded into the warehouse.';
+COMMENT ON COLUMN meta.load_log.rows_rejected IS 'Rows in meta.rejected_rows (counted once however many cells failed).';
+COMMENT ON COLUMN meta.load_log.findings IS 'Quality findings on the loaded rows (meta.quality_findings).';
+COMMENT ON COLUMN meta.load_log.message IS 'Recognition outcome or reading error.';
+COMMENT ON COLUMN meta.load_log.read_at IS 'When the file was read (UTC).';

@@ -1,0 +1,89 @@
+CREATE OR REPLACE TABLE staging.stg_5w__activities (
+    source_file VARCHAR,
+    source_sheet VARCHAR,
+    source_row BIGINT,
+    template_id VARCHAR,
+    month DATE,
+    country_raw VARCHAR,
+    country VARCHAR,
+    country_iso3 VARCHAR,
+    platform VARCHAR,
+    admin1 VARCHAR,
+    appealing_org VARCHAR,
+    appealing_org_id VARCHAR,
+    implementation BOOLEAN,
+    implementing_partner VARCHAR,
+    implementing_partner_id VARCHAR,
+    subsector VARCHAR,
+    indicator VARCHAR,
+    indicator_code VARCHAR,
+    indicator_type VARCHAR,
+    counts_as_reached BOOLEAN,
+    activity_name VARCHAR,
+    activity_description VARCHAR,
+    covid19 BOOLEAN,
+    rmrp_activity BOOLEAN,
+    support_space_activity BOOLEAN,
+    cva BOOLEAN,
+    value_usd DOUBLE,
+    delivery_mechanism VARCHAR,
+    quantity_output DOUBLE,
+    total_monthly DOUBLE,
+    new_beneficiaries DOUBLE,
+    in_destination DOUBLE,
+    in_transit DOUBLE,
+    host_community DOUBLE,
+    pendular DOUBLE,
+    returnees DOUBLE,
+    girls DOUBLE,
+    boys DOUBLE,
+    women DOUBLE,
+    men DOUBLE,
+    other_under_18 DOUBLE,
+    other_above_18 DOUBLE,
+    is_rejected BOOLEAN
+);
+COMMENT ON TABLE staging.stg_5w__activities IS 'Every 5W row read, in the canonical columns of all template versions, typed, with lineage; rejected rows flagged.';
+COMMENT ON COLUMN staging.stg_5w__activities.source_file IS 'File the row comes from (relative to the raw folder).';
+COMMENT ON COLUMN staging.stg_5w__activities.source_sheet IS 'Sheet the row comes from.';
+COMMENT ON COLUMN staging.stg_5w__activities.source_row IS 'Excel row number of the row (1-based, header included).';
+COMMENT ON COLUMN staging.stg_5w__activities.template_id IS '5W template version the file was recognised as.';
+COMMENT ON COLUMN staging.stg_5w__activities.month IS 'Reporting month (first day of the month).';
+COMMENT ON COLUMN staging.stg_5w__activities.country_raw IS 'Country as written by the partner.';
+COMMENT ON COLUMN staging.stg_5w__activities.country IS 'R4V country name (English).';
+COMMENT ON COLUMN staging.stg_5w__activities.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
+COMMENT ON COLUMN staging.stg_5w__activities.platform IS 'R4V national or sub-regional platform of the country.';
+COMMENT ON COLUMN staging.stg_5w__activities.admin1 IS 'First administrative level (department, state, province) as reported.';
+COMMENT ON COLUMN staging.stg_5w__activities.appealing_org IS 'Appealing organisation (plans and reports under the RMRP), as reported.';
+COMMENT ON COLUMN staging.stg_5w__activities.appealing_org_id IS 'R4V id of the appealing organisation (ORGnnn); NULL if not in the partner list.';
+COMMENT ON COLUMN staging.stg_5w__activities.implementation IS 'Implementation set-up: TRUE when an implementing partner carries out the activity.';
+COMMENT ON COLUMN staging.stg_5w__activities.implementing_partner IS 'Implementing partner, as reported.';
+COMMENT ON COLUMN staging.stg_5w__activities.implementing_partner_id IS 'R4V id of the implementing partner (IPnnn); NULL if not in the list.';
+COMMENT ON COLUMN staging.stg_5w__activities.subsector IS 'Sector or subsector as reported (e.g. Protection (Human Trafficking & Smuggling)).';
+COMMENT ON COLUMN staging.stg_5w__activities.indicator IS 'Indicator text as reported.';
+COMMENT ON COLUMN staging.stg_5w__activities.indicator_code IS 'Indicator code in the cycle registry (codes are reused across cycles).';
+COMMENT ON COLUMN staging.stg_5w__activities.indicator_type IS 'Indicator type in the cycle registry (2021: Pin / People / Other).';
+COMMENT ON COLUMN staging.stg_5w__activities.counts_as_reached IS 'TRUE when the indicator counts toward people reached in its cycle (2021: type Pin).';
+COMMENT ON COLUMN staging.stg_5w__activities.activity_name IS 'Activity name (free text).';
+COMMENT ON COLUMN staging.stg_5w__activities.activity_description IS 'Activity description (free text; may carry personal data: never copy into reports).';
+COMMENT ON COLUMN staging.stg_5w__activities.covid19 IS 'COVID-19 situation flag (2021-2022 templates).';
+COMMENT ON COLUMN staging.stg_5w__activities.rmrp_activity IS 'TRUE when the activity is part of the RMRP.';
+COMMENT ON COLUMN staging.stg_5w__activities.support_space_activity IS 'Support Space activity flag (2021 template).';
+COMMENT ON COLUMN staging.stg_5w__activities.cva IS 'Cash and voucher assistance: TRUE when the activity is CVA.';
+COMMENT ON COLUMN staging.stg_5w__activities.value_usd IS 'Value of the transfers, USD.';
+COMMENT ON COLUMN staging.stg_5w__activities.delivery_mechanism IS 'CVA delivery mechanism.';
+COMMENT ON COLUMN staging.stg_5w__activities.quantity_output IS 'Quantity of output (for indicators that do not count persons).';
+COMMENT ON COLUMN staging.stg_5w__activities.total_monthly IS 'Total monthly beneficiaries, persons served in the month (repeat clients included).';
+COMMENT ON COLUMN staging.stg_5w__activities.new_beneficiaries IS 'New beneficiaries of the month, persons not reached before in the year: the basis of consolidated figures.';
+COMMENT ON COLUMN staging.stg_5w__activities.in_destination IS 'New beneficiaries: refugees and migrants in destination, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.in_transit IS 'New beneficiaries: refugees and migrants in transit, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.host_community IS 'New beneficiaries: host communities, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.pendular IS 'New beneficiaries: pendular refugees and migrants, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.returnees IS 'New beneficiaries: Colombian returnees, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.girls IS 'New beneficiaries: women under 18 (girls), persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.boys IS 'New beneficiaries: men under 18 (boys), persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.women IS 'New beneficiaries: women 18 and over, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.men IS 'New beneficiaries: men 18 and over, persons.';
+COMMENT ON COLUMN staging.stg_5w__activities.other_under_18 IS 'New beneficiaries: other gender under 18, persons (NULL before 2022).';
+COMMENT ON COLUMN staging.stg_5w__activities.other_above_18 IS 'New beneficiaries: other gender 18 and over, persons (NULL before 2022).';
+COMMENT ON COLUMN staging.stg_5w__activities.is_rejected IS 'TRUE when a cell of the row could not be read with certainty (see meta.rejected_rows); such rows are not in marts.fct_activities.';

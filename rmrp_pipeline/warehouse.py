@@ -1,0 +1,88 @@
+"""The DuckDB warehouse: layers, table definitions, loading frames, running SQL files.
+
+Every table is declared once, in ``sql/ddl/<schema>.<table>.sql`` (column types and the
+``COMMENT ON`` text that analysts read in ``meta.data_dictionary``). Frames are inserted
+``BY NAME`` into those declared tables, so DuckDB never guesses a type from a sample and a
+value of the wrong type fails loudly. Derived tables are SQL files in ``sql/``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SCHEMAS = ("raw", "staging", "marts", "meta")
+
+
+def sql_text(name: str) -> str:
+    """Text of ``sql/<name>.sql`` (``name`` like ``marts.fct_activities`` or ``ddl/meta.load_log``)."""
+    folder, _, file = name.rpartition("/")
+    package = "rmrp_pipeline.sql" + (f".{folder}" if folder else "")
+    return resources.files(package).joinpath(f"{file}.sql").read_text(encoding="utf-8")
+
+
+def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the layer schemas and the data-dictionary view if missing."""
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(sql_text("meta.data_dictionary"))
+
+
+def create_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Run the table's DDL (``CREATE OR REPLACE`` for full-refresh tables, ``IF NOT EXISTS`` for
+    tables filled piece by piece); the comments are re-applied every time."""
+    ensure_schemas(con)
+    con.execute(sql_text(f"ddl/{table}"))
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Recreate ``table`` from its DDL and insert ``frame`` by column name; returns rows inserted."""
+    create_table(con, table)
+    return insert_frame(con, table, frame)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert ``frame`` into the declared ``table`` by column name; returns rows inserted.
+
+    Raises:
+        duckdb.Error: a column is missing from the table or a value does not fit its type.
+    """
+    if frame.empty:
+        return 0
+    con.register("_frame_to_insert", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame_to_insert")
+    finally:
+        con.unregister("_frame_to_insert")
+    return len(frame)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
+    """Execute the SQL file ``sql/<name>.sql`` with named parameters (``$name``)."""
+    con.execute(sql_text(name), params or {})
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Number of rows of ``table``."""
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str | None]]:
+    """(column, type, comment) of ``table`` from DuckDB's catalogue, in column order."""
+    schema, name = table.split(".")
+    return con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, name],
+    ).fetchall()
+
+
+def preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 10, where: str = "") -> pd.DataFrame:
+    """First ``limit`` rows of ``table`` (free-text columns left out: they may hold personal data)."""
+    free_text = {"activity_name", "activity_description", "message", "value"}
+    columns = [c for c, _t, _d in table_columns(con, table) if c not in free_text]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return con.execute(f"SELECT {quoted} FROM {table} {where} LIMIT {int(limit)}").df()
