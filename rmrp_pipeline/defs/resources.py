@@ -42,11 +42,11 @@ def default_paths() -> tuple[str, str]:
 
 
 def build_resources(raw_dir: str | None = None, warehouse: str | None = None) -> dict:
-    """The resources of every asset: ``raw_folder`` and ``warehouse``."""
+    """The resources of every asset: ``raw_folder`` and ``warehouse_db``."""
     default_raw, default_warehouse = default_paths()
     warehouse_path = Path(warehouse or default_warehouse).expanduser()
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "raw_folder": RawFolder(path=str(raw_dir or default_raw)),
-        "warehouse": DuckDBResource(database=str(warehouse_path)),
+        "warehouse_db": DuckDBResource(database=str(warehouse_path)),
     }

@@ -2,7 +2,7 @@ CREATE OR REPLACE TABLE staging.stg_planning__published_figures (
     source_file VARCHAR,
     sheet VARCHAR,
     row_number BIGINT,
-    column VARCHAR,
+    "column" VARCHAR,
     cell VARCHAR,
     plan_year INTEGER,
     level VARCHAR,
@@ -20,7 +20,7 @@ COMMENT ON TABLE staging.stg_planning__published_figures IS 'Published planning 
 COMMENT ON COLUMN staging.stg_planning__published_figures.source_file IS 'File the figure comes from.';
 COMMENT ON COLUMN staging.stg_planning__published_figures.sheet IS 'Sheet.';
 COMMENT ON COLUMN staging.stg_planning__published_figures.row_number IS 'Excel row number.';
-COMMENT ON COLUMN staging.stg_planning__published_figures.column IS 'Column header.';
+COMMENT ON COLUMN staging.stg_planning__published_figures."column" IS 'Column header.';
 COMMENT ON COLUMN staging.stg_planning__published_figures.cell IS 'Cell reference (A1).';
 COMMENT ON COLUMN staging.stg_planning__published_figures.plan_year IS 'Plan year (NULL: the whole multi-year plan).';
 COMMENT ON COLUMN staging.stg_planning__published_figures.level IS 'platform or regional.';

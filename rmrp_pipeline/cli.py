@@ -1,0 +1,92 @@
+"""``rmrp``: the command line. ``rmrp run`` materializes every asset (the same Dagster assets
+the UI shows) for every reporting cycle found in the raw data, then prints a summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import dagster as dg
+import duckdb
+
+from rmrp_pipeline.defs.partitions import reporting_cycles
+from rmrp_pipeline.defs.resources import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+from rmrp_pipeline.ingest import cycles_in
+from rmrp_pipeline.summary import run_summary
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _instance() -> dg.DagsterInstance:
+    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI), else an
+    ephemeral one."""
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False) -> tuple[bool, list[str]]:
+    """Materialize every asset: the ingest job, then the cycle job for every reporting cycle
+    found in the 5W data. Returns (all runs succeeded, cycles built).
+
+    Raises:
+        FileNotFoundError: the raw folder does not exist.
+    """
+    from rmrp_pipeline.definitions import build_definitions
+
+    defs = build_definitions(raw_dir, warehouse)
+    instance = _instance()
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
+    started = time.monotonic()
+    _say(f"[1/2] ingest: reading {raw_dir} into {warehouse}")
+    result = defs.resolve_job_def("ingest_job").execute_in_process(
+        instance=instance, run_config=run_config, raise_on_error=False
+    )
+    if not result.success:
+        _say("ingest failed: see the errors above")
+        return False, []
+    with duckdb.connect(warehouse) as con:
+        cycles = cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
+    ok = True
+    for number, cycle in enumerate(cycles, start=1):
+        _say(f"[2/2] reporting cycle {cycle} ({number}/{len(cycles)}): people reached")
+        if not instance.has_dynamic_partition(reporting_cycles.name, cycle):
+            instance.add_dynamic_partitions(reporting_cycles.name, [cycle])
+        cycle_result = defs.resolve_job_def("cycle_job").execute_in_process(
+            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False
+        )
+        ok = ok and cycle_result.success
+    _say(f"done in {time.monotonic() - started:.1f} s")
+    return ok, cycles
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``rmrp`` console command."""
+    parser = argparse.ArgumentParser(prog="rmrp", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="build the warehouse from the raw folder and print a summary")
+    run.add_argument("--raw-dir", default=os.environ.get("RMRP_RAW_DIR", DEFAULT_RAW_DIR),
+                     help="folder of raw partner files (env RMRP_RAW_DIR; default data/raw)")
+    run.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
+                     help="DuckDB warehouse file (env RMRP_WAREHOUSE; default data/warehouse/rmrp.duckdb)")
+    run.add_argument("--quiet", action="store_true", help="only warnings and the summary")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        if not os.path.isdir(args.raw_dir):
+            _say(f"rmrp: raw data folder not found: {args.raw_dir}")
+            return 2
+        ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet)
+        if os.path.exists(args.warehouse):
+            with duckdb.connect(args.warehouse) as con:
+                try:
+                    print(run_summary(con, cycles))
+                except duckdb.Error as exc:
+                    _say(f"no summary: {exc}")
+        return 0 if ok else 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Dagster assets: thin wrappers that call the plain functions and write the warehouse.
+
+Asset keys are ``[schema, table]`` of the DuckDB table they write, grouped by layer. No data
+passes between assets through Dagster: each reads what it needs from the warehouse.
+"""
+
+
+import dagster as dg
+import duckdb
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from rmrp_pipeline import warehouse
+from rmrp_pipeline.defs.partitions import reporting_cycles
+from rmrp_pipeline.defs.resources import RawFolder
+from rmrp_pipeline.ingest import cycle_window, ingest_raw_folder
+from rmrp_pipeline.reconciliation import reconcile_published_figures
+
+KINDS_EXCEL = {"excel", "pandas", "duckdb"}
+
+#: Tables the ingest step writes, with their layer (Dagster group) and description.
+INGEST_TABLES = {
+    "raw.source_files": "Every file and sheet of the raw folder and the template it was recognised as.",
+    "staging.ref_countries": "R4V platforms and countries (reference list).",
+    "staging.ref_admin1": "Admin1 lists per cycle (reference list).",
+    "staging.ref_organisations": "Appealing organisations and implementing partners (reference list).",
+    "staging.ref_indicators": "Indicator registries per cycle (reference list).",
+    "staging.stg_5w__activities": "Every 5W row read, canonical columns, typed, validated, with lineage.",
+    "staging.stg_planning__published_figures": "Published planning figures, one row per figure cell.",
+    "staging.stg_planning__sources": "Where each published-figures workbook comes from.",
+    "meta.rejected_rows": "Rows that could not be loaded with certainty, per failing cell and rule.",
+    "meta.quality_findings": "Loaded rows that break an R4V quality rule, per cell and rule.",
+}
+
+
+def key_of(table: str) -> dg.AssetKey:
+    """Asset key of a warehouse table: ``marts.fct_activities`` -> ``["marts", "fct_activities"]``."""
+    return dg.AssetKey(table.split("."))
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> dict:
+    """Materialization metadata: row count, column schema with descriptions, a preview."""
+    columns = warehouse.table_columns(con, table)
+    count = con.execute(f"SELECT count(*) FROM {table} {where}").fetchone()[0]
+    return {
+        "dagster/row_count": int(count),
+        "dagster/table_name": table,
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name, dtype, description=comment) for name, dtype, comment in columns]
+        ),
+        "preview": dg.MetadataValue.md(warehouse.preview(con, table, 10, where).to_markdown(index=False)),
+    }
+
+
+@dg.multi_asset(
+    name="ingest_raw_files",
+    specs=[
+        dg.AssetSpec(key_of(t), description=d, group_name=t.split(".")[0], kinds=KINDS_EXCEL)
+        for t, d in INGEST_TABLES.items()
+    ],
+    pool="duckdb_warehouse",
+)
+def ingest_raw_files(context: dg.AssetExecutionContext, raw_folder: RawFolder, warehouse_db: DuckDBResource):
+    """Read every file of the raw folder once, recognise it by its columns, stage and validate it
+    (``ingest.ingest_raw_folder``), and replace the raw, staging and meta tables it feeds."""
+    result = ingest_raw_folder(raw_folder.resolve(), progress=context.log.info)
+    with warehouse_db.get_connection() as con:
+        for table in INGEST_TABLES:
+            warehouse.replace_table(con, table, result.tables.get(table, pd.DataFrame()))
+        for table in INGEST_TABLES:
+            yield dg.MaterializeResult(asset_key=key_of(table), metadata=table_metadata(con, table))
+
+
+@dg.asset(
+    key=key_of("marts.fct_activities"),
+    deps=[key_of("staging.stg_5w__activities")],
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def fct_activities(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """One row per loaded 5W row (``sql/marts.fct_activities.sql``)."""
+    with warehouse_db.get_connection() as con:
+        warehouse.create_table(con, "marts.fct_activities")
+        warehouse.run_sql(con, "marts.fct_activities")
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.fct_activities"))
+
+
+@dg.asset(
+    key=key_of("marts.sector_key_figures"),
+    deps=[key_of("staging.stg_planning__published_figures")],
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def sector_key_figures(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """Sector key figures by plan year and platform (``sql/marts.sector_key_figures.sql``)."""
+    with warehouse_db.get_connection() as con:
+        warehouse.create_table(con, "marts.sector_key_figures")
+        warehouse.run_sql(con, "marts.sector_key_figures")
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.sector_key_figures"))
+
+
+@dg.asset(
+    key=key_of("meta.reconciliation"),
+    deps=[key_of("staging.stg_planning__published_figures")],
+    group_name="meta",
+    kinds={"duckdb", "pandas"},
+    pool="duckdb_warehouse",
+)
+def reconciliation(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """Published ratios against their parts, regional figures against the platforms
+    (``reconciliation.reconcile_published_figures``)."""
+    with warehouse_db.get_connection() as con:
+        figures = con.execute("SELECT * FROM staging.stg_planning__published_figures").df()
+        warehouse.replace_table(con, "meta.reconciliation", reconcile_published_figures(figures))
+        return dg.MaterializeResult(metadata=table_metadata(con, "meta.reconciliation"))
+
+
+@dg.asset(
+    key=key_of("meta.load_log"),
+    deps=[key_of(t) for t in INGEST_TABLES],
+    group_name="meta",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def load_log(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """Per file and sheet: rows read, loaded, rejected and findings (``sql/meta.load_log.sql``)."""
+    with warehouse_db.get_connection() as con:
+        warehouse.run_sql(con, "staging.loaded_rows")
+        warehouse.create_table(con, "meta.load_log")
+        warehouse.run_sql(con, "meta.load_log")
+        return dg.MaterializeResult(metadata=table_metadata(con, "meta.load_log"))
+
+
+@dg.asset(
+    key=key_of("marts.people_reached_monthly"),
+    deps=[key_of("marts.fct_activities")],
+    partitions_def=reporting_cycles,
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def people_reached_monthly(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """People reached per country, month and subsector for one reporting cycle
+    (``sql/marts.people_reached_monthly.sql``). The cycle's months are deleted first, so a
+    re-run never duplicates rows; H1 and H2 of a year write the same January-June rows."""
+    start, end = cycle_window(context.partition_key)
+    where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
+    with warehouse_db.get_connection() as con:
+        warehouse.create_table(con, "marts.people_reached_monthly")
+        con.execute("BEGIN TRANSACTION")
+        con.execute(f"DELETE FROM marts.people_reached_monthly {where}")
+        warehouse.run_sql(con, "marts.people_reached_monthly", {"cycle_start": start, "cycle_end": end})
+        con.execute("COMMIT")
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.people_reached_monthly", where))

@@ -1,0 +1,78 @@
+"""The run summary printed by ``rmrp run``: files, rows, findings, rejects, tables, checks.
+
+Numbers come from the warehouse tables themselves, so the summary's counts are the tables'
+counts. Free text from partners' files never appears here (it may hold personal data).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from rmrp_pipeline.warehouse import SCHEMAS
+
+
+def _n(value: object) -> str:
+    """A count for people: thousands separated, e.g. ``22,496``."""
+    return f"{int(value or 0):,}"
+
+
+def _table(rows: list[tuple], headers: list[str], right: set[int]) -> list[str]:
+    cells = [headers] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    out = []
+    for number, row in enumerate(cells):
+        out.append("  " + "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        if number == 0:
+            out.append("  " + "  ".join("-" * w for w in widths))
+    return out
+
+
+def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
+    """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
+    ``meta.rejected_rows``, ``meta.reconciliation`` and the catalogue."""
+    lines: list[str] = []
+    log = con.execute(
+        "SELECT source_file, sheet, coalesce(template_id, '-'), status, rows_read, rows_loaded, rows_rejected, findings "
+        "FROM meta.load_log ORDER BY source_file, sheet"
+    ).fetchall()
+    files = {row[0] for row in log}
+    lines.append(f"Files read: {len(files)} ({len(log)} sheets)")
+    lines += _table(
+        [(f, s or "-", t, st, _n(r), _n(lo), _n(rj), _n(fi)) for f, s, t, st, r, lo, rj, fi in log],
+        ["file", "sheet", "template", "status", "read", "loaded", "rejected", "findings"],
+        {4, 5, 6, 7},
+    )
+    unknown = [row for row in log if row[3] != "recognised"]
+    if unknown:
+        lines.append("")
+        lines.append("Not loaded (see meta.load_log.message):")
+        messages = dict(
+            ((f, s), m) for f, s, m in con.execute("SELECT source_file, sheet, message FROM meta.load_log").fetchall()
+        )
+        for f, s, _t, st, *_rest in unknown:
+            lines.append(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}")
+    for title, table in (("Rejected rows per rule", "meta.rejected_rows"), ("Quality findings per rule", "meta.quality_findings")):
+        counts = con.execute(
+            f"SELECT rule, count(*), count(DISTINCT (source_file, sheet, row_number)) FROM {table} GROUP BY rule ORDER BY 2 DESC"
+        ).fetchall()
+        lines.append("")
+        lines.append(f"{title}: {_n(sum(c[1] for c in counts))} cells" if counts else f"{title}: none")
+        lines += _table([(r, _n(c), _n(rows)) for r, c, rows in counts], ["rule", "cells", "rows"], {1, 2}) if counts else []
+    inconsistent = con.execute(
+        "SELECT plan_year, platform, check_name, published_text FROM meta.reconciliation WHERE status = 'inconsistent'"
+    ).fetchall()
+    lines.append("")
+    lines.append(f"Published figures inconsistent with their parts: {len(inconsistent)}")
+    for year, platform, check, text in inconsistent:
+        lines.append(f"  {year} {platform}: {check} (published {text})")
+    lines.append("")
+    lines.append(f"Reporting cycles built: {', '.join(cycles) if cycles else 'none found in the 5W data'}")
+    tables = con.execute(
+        "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
+        f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"
+    ).fetchall()
+    lines.append("")
+    lines.append("Tables written:")
+    counts = [(name, _n(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])) for name, _size in tables]
+    lines += _table(counts, ["table", "rows"], {1})
+    return "\n".join(lines)
