@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS meta.quality_findings (
+CREATE OR REPLACE TABLE meta.quality_findings (
     source_file VARCHAR NOT NULL,
     sheet VARCHAR NOT NULL,
     row_number BIGINT NOT NULL,

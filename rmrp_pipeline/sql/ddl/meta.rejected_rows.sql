@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS meta.rejected_rows (
+CREATE OR REPLACE TABLE meta.rejected_rows (
     source_file VARCHAR NOT NULL,
     sheet VARCHAR NOT NULL,
     row_number BIGINT NOT NULL,
