@@ -1,0 +1,197 @@
+"""5W staging and rules on small workbooks generated here (2021 template headers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import openpyxl
+import pytest
+
+from rmrp_pipeline.ingest import cycle_window, cycles_in, ingest_raw_folder
+from tests.conftest import FIVE_W_2021
+
+HEADERS = next(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
+
+
+def good_row(**changes):
+    """A valid 2021 row: UNHCR, Colombia / Arauca, Shelter, a Pin indicator, 10 new persons."""
+    row = {
+        "Appealing.Organization.Name": "United Nations High Commissioner for Refugees (UNHCR)",
+        "Implementation.Set.up": "No",
+        "Implementing.partner.Name": None,
+        "Reporting.Month": "2021-03",
+        "Sector...Subsector...WG": "Shelter",
+        "Indicator": None,
+        "Activity.name": "Shelter",
+        "Activity.description": "x",
+        "COVID.19.situation": "No",
+        "RMRP.Activity": "Yes",
+        "Support.Space.activity": "No",
+        "CVA": "No",
+        "Value.of.Transfer.in.USD": None,
+        "Delivery.Mechanism": None,
+        "Country": "Colombia",
+        "Admin1": "Arauca",
+        "Quantity.of.unit.measured": 0,
+        "Total.monthly.beneficiaries": 12,
+        "New.beneficiaries.of.the.month": 10,
+        "Refugees.and.Migrants.IN.DESTINATION": 10,
+        "Refugees.and.Migrants.IN.TRANSIT": 0,
+        "Host.Communities.Beneficiaries": 0,
+        "Refugees.and.Migrants.PENDULARS": 0,
+        "Colombian.Returnees": 0,
+        "Women.under.18": 2,
+        "Men.under.18": 2,
+        "Women.above.18": 3,
+        "Men.above.18": 3,
+    }
+    row.update(changes)
+    return row
+
+
+@pytest.fixture()
+def shelter_indicator():
+    book = openpyxl.load_workbook(FIVE_W_2021.parent.parent / "reference" / "rmrp_2021_ai_indicators.xlsx", read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header = rows[0]
+    for r in rows[1:]:
+        if r[header.index("Sector...Subsector...WG")] == "Shelter" and r[header.index("Indicator_Type")] == "Pin":
+            return r[header.index("Indicator")]
+    raise AssertionError("no Pin indicator for Shelter in the 2021 registry")
+
+
+def write_5w(path, rows, *, first_row=1):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    for offset, values in enumerate([list(HEADERS)] + [[r[h] for h in HEADERS] for r in rows]):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=first_row + offset, column=column, value=value)
+    book.save(path)
+
+
+def issues_of(raw_dir):
+    result = ingest_raw_folder(raw_dir)
+    rejects = result.tables["meta.rejected_rows"]
+    findings = result.tables["meta.quality_findings"]
+    mine = lambda f: f[f["source_file"] == "partner/5w.xlsx"]  # noqa: E731
+    return result, mine(rejects), mine(findings)
+
+
+def test_each_unreadable_value_is_a_reject_naming_its_cell(raw_copy, shelter_indicator):
+    (raw_copy / "partner").mkdir()
+    rows = [
+        good_row(Indicator=shelter_indicator),                                        # row 2: fine
+        good_row(Indicator=shelter_indicator, **{"New.beneficiaries.of.the.month": -3}),  # row 3
+        good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": "12 personas"}),  # row 4
+        good_row(Indicator=shelter_indicator, **{"Reporting.Month": "2021-13"}),       # row 5
+        good_row(Indicator=shelter_indicator, Country="Venezuela"),                  # row 6
+        good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": 12.5}),  # row 7
+        good_row(Indicator=shelter_indicator, CVA="maybe"),                          # row 8
+    ]
+    write_5w(raw_copy / "partner" / "5w.xlsx", rows)
+    result, rejects, findings = issues_of(raw_copy)
+    got = {(r.row_number, r.column, r.rule) for r in rejects.itertuples()}
+    assert got == {
+        (3, "New.beneficiaries.of.the.month", "count_negative"),
+        (4, "Total.monthly.beneficiaries", "number_unreadable"),
+        (5, "Reporting.Month", "month_unreadable"),
+        (6, "Country", "country_not_r4v"),
+        (7, "Total.monthly.beneficiaries", "count_not_whole"),
+        (8, "CVA", "yes_no_unreadable"),
+    }
+    assert all("Row" in m for m in rejects["message"])
+    staged = result.tables["staging.stg_5w__activities"]
+    staged = staged[staged["source_file"] == "partner/5w.xlsx"]
+    assert staged["is_rejected"].tolist() == [False, True, True, True, True, True, True]
+    # The text cell is never turned into a number, and the good row keeps its figures.
+    assert staged.loc[staged["source_row"] == 2, "new_beneficiaries"].item() == 10
+    assert findings.empty
+
+
+def test_breakdown_problems_are_findings_and_the_row_is_loaded(raw_copy, shelter_indicator):
+    (raw_copy / "partner").mkdir()
+    rows = [
+        good_row(Indicator=shelter_indicator, **{"Refugees.and.Migrants.IN.DESTINATION": 7}),  # row 2: 7 != 10
+        good_row(Indicator=shelter_indicator, **{"Women.above.18": 3.5, "Men.above.18": 2.5}),  # row 3
+        good_row(Indicator=shelter_indicator, **{"New.beneficiaries.of.the.month": 20, "Refugees.and.Migrants.IN.DESTINATION": 20,
+                                                 "Women.above.18": 13}),  # row 4: new 20 > total 12
+        good_row(Indicator=shelter_indicator, Admin1="Atlantis", **{"Implementation.Set.up": "Yes"}),  # row 5
+    ]
+    write_5w(raw_copy / "partner" / "5w.xlsx", rows)
+    result, rejects, findings = issues_of(raw_copy)
+    assert rejects.empty
+    got = {(r.row_number, r.rule) for r in findings.itertuples()}
+    assert got == {
+        (2, "population_types_sum_mismatch"),
+        (3, "breakdown_not_whole"),
+        (4, "new_above_total"),
+        (5, "admin1_not_in_list"),
+        (5, "implementing_partner_missing"),
+    }
+    value = findings.loc[findings["rule"] == "population_types_sum_mismatch", "value"].item()
+    assert value == "7"
+
+
+def test_rows_below_empty_rows_keep_their_excel_row_numbers(raw_copy, shelter_indicator):
+    (raw_copy / "partner").mkdir()
+    rows = [good_row(Indicator=shelter_indicator), good_row(Indicator=shelter_indicator, Country="Narnia")]
+    write_5w(raw_copy / "partner" / "5w.xlsx", rows, first_row=4)
+    _result, rejects, _findings = issues_of(raw_copy)
+    assert rejects[["row_number", "column", "rule"]].values.tolist() == [[6, "Country", "country_not_r4v"]]
+
+
+def test_text_late_in_a_number_column_is_a_reject_not_a_lost_row(raw_copy, shelter_indicator):
+    """fastexcel guesses types from the first 1,000 rows by default; text at row 1,502 must
+    still be seen (as a reject), not become an empty cell."""
+    (raw_copy / "partner").mkdir()
+    rows = [good_row(Indicator=shelter_indicator) for _ in range(1500)]
+    rows.append(good_row(Indicator=shelter_indicator, **{"New.beneficiaries.of.the.month": "diez"}))
+    write_5w(raw_copy / "partner" / "5w.xlsx", rows)
+    result, rejects, _findings = issues_of(raw_copy)
+    assert rejects[["row_number", "rule"]].values.tolist() == [[1502, "number_unreadable"]]
+    log = result.tables["raw.source_files"]
+    assert log.loc[log["source_file"] == "partner/5w.xlsx", "rows_read"].item() == 1501
+
+
+def test_unknown_and_broken_files_are_reported_and_do_not_stop_the_others(raw_copy, tmp_path):
+    from rmrp_pipeline.cli import run_pipeline
+
+    book = openpyxl.Workbook()
+    book.active.append(["Nombre", "Edad"])
+    book.active.append(["x", 3])
+    book.save(raw_copy / "unrelated.xlsx")
+    (raw_copy / "broken.xlsx").write_bytes(b"this is not a workbook")
+    warehouse = tmp_path / "w.duckdb"
+    ok, _cycles = run_pipeline(str(raw_copy), str(warehouse), quiet=True)
+    assert ok
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        status = dict(con.execute("SELECT source_file, status FROM meta.load_log").fetchall())
+        loaded = con.execute("SELECT count(*) FROM marts.fct_activities").fetchone()[0]
+    assert status["unrelated.xlsx"] == "unknown_file"
+    assert status["broken.xlsx"] == "unreadable"
+    assert loaded == 22_496
+
+
+@pytest.mark.parametrize(("cycle", "start", "end"), [
+    ("2021-H1", dt.date(2021, 1, 1), dt.date(2021, 7, 1)),
+    ("2021-H2", dt.date(2021, 1, 1), dt.date(2022, 1, 1)),
+])
+def test_cycle_windows(cycle, start, end):
+    assert cycle_window(cycle) == (start, end)
+
+
+def test_cycle_keys_are_checked():
+    with pytest.raises(ValueError):
+        cycle_window("2021-Q3")
+
+
+def test_cycles_found_in_the_data():
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "month": [dt.date(2021, 5, 1), dt.date(2022, 8, 1), dt.date(2023, 2, 1)],
+        "is_rejected": [False, False, True],
+    })
+    assert cycles_in(frame) == ["2021-H1", "2022-H2"]
