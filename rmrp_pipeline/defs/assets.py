@@ -71,34 +71,42 @@ def ingest_raw_files(context: dg.AssetExecutionContext, raw_folder: RawFolder, w
             yield dg.MaterializeResult(asset_key=key_of(table), metadata=table_metadata(con, table))
 
 
-@dg.asset(
-    key=key_of("marts.fct_activities"),
-    deps=[key_of("staging.stg_5w__activities")],
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
-)
-def fct_activities(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """One row per loaded 5W row (``sql/marts.fct_activities.sql``)."""
-    with warehouse_db.get_connection() as con:
-        warehouse.create_table(con, "marts.fct_activities")
-        warehouse.run_sql(con, "marts.fct_activities")
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.fct_activities"))
+def sql_table_asset(table: str, deps: list[str], group: str, description: str, before: tuple[str, ...] = ()) -> dg.AssetsDefinition:
+    """An asset that rebuilds ``table`` from its DDL and ``sql/<table>.sql`` (after running the
+    SQL files ``before``, e.g. a view it reads)."""
+
+    @dg.asset(
+        key=key_of(table),
+        deps=[key_of(d) for d in deps],
+        group_name=group,
+        kinds={"duckdb", "sql"},
+        pool="duckdb_warehouse",
+        description=description,
+    )
+    def _asset(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+        with warehouse_db.get_connection() as con:
+            for name in before:
+                warehouse.run_sql(con, name)
+            warehouse.create_table(con, table)
+            warehouse.run_sql(con, table)
+            return dg.MaterializeResult(metadata=table_metadata(con, table))
+
+    return _asset
 
 
-@dg.asset(
-    key=key_of("marts.sector_key_figures"),
-    deps=[key_of("staging.stg_planning__published_figures")],
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
+fct_activities = sql_table_asset(
+    "marts.fct_activities", ["staging.stg_5w__activities"], "marts",
+    "One row per loaded 5W row (sql/marts.fct_activities.sql).",
 )
-def sector_key_figures(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """Sector key figures by plan year and platform (``sql/marts.sector_key_figures.sql``)."""
-    with warehouse_db.get_connection() as con:
-        warehouse.create_table(con, "marts.sector_key_figures")
-        warehouse.run_sql(con, "marts.sector_key_figures")
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.sector_key_figures"))
+sector_key_figures = sql_table_asset(
+    "marts.sector_key_figures", ["staging.stg_planning__published_figures"], "marts",
+    "Sector key figures by plan year and platform (sql/marts.sector_key_figures.sql).",
+)
+load_log = sql_table_asset(
+    "meta.load_log", list(INGEST_TABLES), "meta",
+    "Per file and sheet: rows read, loaded, rejected and findings (sql/meta.load_log.sql).",
+    before=("staging.loaded_rows",),
+)
 
 
 @dg.asset(
@@ -115,22 +123,6 @@ def reconciliation(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
         figures = con.execute("SELECT * FROM staging.stg_planning__published_figures").df()
         warehouse.replace_table(con, "meta.reconciliation", reconcile_published_figures(figures))
         return dg.MaterializeResult(metadata=table_metadata(con, "meta.reconciliation"))
-
-
-@dg.asset(
-    key=key_of("meta.load_log"),
-    deps=[key_of(t) for t in INGEST_TABLES],
-    group_name="meta",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
-)
-def load_log(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """Per file and sheet: rows read, loaded, rejected and findings (``sql/meta.load_log.sql``)."""
-    with warehouse_db.get_connection() as con:
-        warehouse.run_sql(con, "staging.loaded_rows")
-        warehouse.create_table(con, "meta.load_log")
-        warehouse.run_sql(con, "meta.load_log")
-        return dg.MaterializeResult(metadata=table_metadata(con, "meta.load_log"))
 
 
 @dg.asset(
