@@ -10,15 +10,16 @@ as pandera schemas (``schemas.py``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from babel.numbers import NumberFormatError, parse_decimal
 
 from rmrp_pipeline import rules
 from rmrp_pipeline.templates import Recognition
+from rmrp_pipeline.numbers import NumberParseError, parse_published_number
 from rmrp_pipeline.reading import SheetData, clean_text, normalise_key
 from rmrp_pipeline.reference import ReferenceData
 
@@ -57,32 +58,46 @@ class StagedFiveW:
     issues: pd.DataFrame
 
 
-def parse_numbers(column: pd.Series, language: str) -> tuple[pd.Series, pd.Series]:
-    """Numbers of a column: (float values, unreadable mask).
+def parse_numbers(column: pd.Series, language: str, *, whole: bool) -> tuple[pd.Series, pd.Series]:
+    """Numbers of a column: (float values, failure rule id per cell or None).
 
-    Number cells are taken as they are. Text cells are parsed with Babel in the file's
-    language, strictly (``1.560`` is 1560 in Spanish, 1.56 in English; ``12 personas`` fails).
-    Booleans, dates and unparseable text are unreadable (value NaN, mask True).
+    Number cells are taken as they are (a non-finite one is unreadable). Text cells go through
+    the one strict parser of the project (``numbers.parse_published_number``) in the file's
+    language; percentages are unreadable here. For counts (``whole=True``) a text number must be
+    a plain integer: ``1.000`` or ``12,5`` written as text is ``number_ambiguous`` (a thousands
+    separator or a decimal one? we do not guess). Booleans, dates and other text are unreadable.
     """
+    failures = pd.Series(None, index=column.index, dtype=object)
     if column.dtype.kind in "fi":
-        return column.astype("float64"), pd.Series(False, index=column.index)
+        values = column.astype("float64")
+        failures[~np.isfinite(values) & values.notna()] = "number_unreadable"
+        return values.where(np.isfinite(values)), failures
     values = pd.Series(np.nan, index=column.index, dtype="float64")
-    bad = pd.Series(False, index=column.index)
     for position, cell in column.items():
         if cell is None or (isinstance(cell, float) and np.isnan(cell)):
             continue
         if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            values[position] = float(cell)
+            if math.isfinite(cell):
+                values[position] = float(cell)
+            else:
+                failures[position] = "number_unreadable"
         elif isinstance(cell, str) and not cell.strip():
             continue
         elif isinstance(cell, str):
             try:
-                values[position] = float(parse_decimal(clean_text(cell), locale=language, strict=True))
-            except (NumberFormatError, ValueError):
-                bad[position] = True
+                parsed = parse_published_number(cell, language)
+            except NumberParseError:
+                failures[position] = "number_unreadable"
+                continue
+            if parsed.unit == "fraction":
+                failures[position] = "number_unreadable"
+            elif whole and not parsed.is_exact:
+                failures[position] = "number_ambiguous"
+            else:
+                values[position] = parsed.value
         else:
-            bad[position] = True
-    return values, bad
+            failures[position] = "number_unreadable"
+    return values, failures
 
 
 def parse_months(column: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -189,10 +204,12 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
         out[name], bad = parse_yes_no(raw(name))
         parse_failures.append(("yes_no_unreadable", bad.rename(name)))
     for name in COUNT_COLUMNS + AMOUNT_COLUMNS:
-        out[name], bad = parse_numbers(raw(name), language)
-        parse_failures.append(("number_unreadable", bad.rename(name)))
+        out[name], failed = parse_numbers(raw(name), language, whole=name in COUNT_COLUMNS)
+        for rule_id in failed.dropna().unique():
+            parse_failures.append((rule_id, failed.eq(rule_id).rename(name)))
     out["month"], bad = parse_months(raw("month"))
     parse_failures.append(("month_unreadable", bad.rename("month")))
+    parse_failures += _problem_cell_failures(sheet, header_of, n)
 
     out["country_iso3"] = reference.resolve_country(out["country_raw"])
     out["country"] = reference.country_name_of(out["country_iso3"])
@@ -204,13 +221,14 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
     out["has_appealing_list"] = reference.has_organisations("appealing", year)
     out["has_implementing_list"] = reference.has_organisations("implementing", year)
     out["has_indicator_registry"] = not reference.indicators.empty
+    out["template_year"] = template.cycle_year
 
     failures = [
         (rule_id, column_name, mask) for rule_id, mask in parse_failures
         for column_name in [mask.name] if mask.any()
     ]
     issues = [
-        _issue_rows(sheet, header_of, rule_id, column_name, mask, raw(column_name))
+        _issue_rows(sheet, header_of, rule_id, column_name, mask, _shown_raw(sheet, header_of, column_name, raw(column_name)))
         for rule_id, column_name, mask in failures
     ]
     for rule_id, column_name, mask, shown in validate_five_w(out, parsed_failures=failures):
@@ -220,6 +238,40 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
     out["is_rejected"] = out["source_row"].isin(rejected_rows)
     out["month"] = out["month"].dt.date
     return StagedFiveW(out[STAGED_COLUMNS].reset_index(drop=True), issue_frame[ISSUE_COLUMNS])
+
+
+def _shown_raw(sheet: SheetData, header_of: dict[str, str], canonical: str, values: pd.Series) -> pd.Series:
+    """The raw values of a column, with Excel error texts where the cell holds an error."""
+    if not sheet.problem_cells or canonical not in header_of:
+        return values
+    letter = sheet.column_letters[sheet.headers.index(header_of[canonical])]
+    texts = {row: text for (row, col), (_k, text) in sheet.problem_cells.items() if col == letter}
+    shown = values.astype(object).copy()
+    for position, row in enumerate(sheet.row_numbers):
+        if row in texts:
+            shown.iloc[position] = texts[row]
+    return shown
+
+
+def _problem_cell_failures(sheet: SheetData, header_of: dict[str, str], n: int) -> list[tuple[str, pd.Series]]:
+    """Masks of cells that hold an Excel error or a formula without a saved result (the fast
+    readers return them as empty: they must be rejects, never blanks or zeros)."""
+    if not sheet.problem_cells:
+        return []
+    position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
+    failures = []
+    for canonical, header in header_of.items():
+        letter = sheet.column_letters[sheet.headers.index(header)]
+        for kind, rule_id in (("error", "cell_error"), ("formula_without_value", "formula_without_value")):
+            positions = [
+                position_of_row[row] for (row, col), (k, _text) in sheet.problem_cells.items()
+                if col == letter and k == kind and row in position_of_row
+            ]
+            if positions:
+                mask = pd.Series(False, index=range(n))
+                mask.iloc[positions] = True
+                failures.append((rule_id, mask.rename(canonical)))
+    return failures
 
 
 def _issue_rows(

@@ -19,7 +19,15 @@ import pandas as pd
 from rmrp_pipeline import rules
 from rmrp_pipeline.five_w import ISSUE_COLUMNS, stage_five_w
 from rmrp_pipeline.planning import read_published_key_figures
-from rmrp_pipeline.reading import ReadError, SheetData, list_input_files, list_sheets, read_table, sha256_file
+from rmrp_pipeline.reading import (
+    ReadError,
+    SheetData,
+    first_rows,
+    list_input_files,
+    list_sheets,
+    read_table,
+    sha256_file,
+)
 from rmrp_pipeline.reference import REFERENCE_KINDS, build_reference, reference_frame
 from rmrp_pipeline.templates import Recognition, recognise
 
@@ -80,6 +88,26 @@ def _issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> 
     return chosen[ISSUE_TABLE_COLUMNS]
 
 
+#: How far below the top of a sheet the header may sit (title rows, notes above it).
+MAX_TITLE_ROWS = 10
+
+
+def read_and_recognise(path: Path, sheet_name: str, name: str) -> tuple[SheetData, Recognition]:
+    """Read a sheet and recognise its template. When the first row is not a known header, the
+    header is looked for in the next rows (titles or notes above the table); the sheet is then
+    read again from the header found. Raises ReadError when the sheet cannot be read."""
+    sheet = read_table(path, sheet_name, source_file=name)
+    recognition = recognise(sheet.headers)
+    if recognition.template is not None:
+        return sheet, recognition
+    for offset, row in enumerate(first_rows(path, sheet_name, MAX_TITLE_ROWS)[1:], start=1):
+        candidate = recognise([str(v) for v in row if v not in (None, "")])
+        if candidate.template is not None:
+            sheet = read_table(path, sheet_name, source_file=name, header_row=offset)
+            return sheet, recognise(sheet.headers)
+    return sheet, recognition
+
+
 def ingest_raw_folder(
     raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None
 ) -> IngestResult:
@@ -100,10 +128,18 @@ def ingest_raw_folder(
     reference_parts: list[tuple[str, pd.DataFrame]] = []
     published_files: dict[Path, list[dict]] = {}
     files = list_input_files(raw_dir)
+    first_copy: dict[str, str] = {}
     for number, path in enumerate(files, start=1):
         name = path.relative_to(raw_dir).as_posix()
         progress(f"reading {number}/{len(files)}: {name}")
         base = {"source_file": name, "sha256": sha256_file(path), "read_at": read_at}
+        if base["sha256"] in first_copy:
+            # The same bytes twice (a copy in another folder): loading it again would double
+            # every figure it holds.
+            inventory.append({**base, "sheet": "", "status": "duplicate_file",
+                              "message": f"same content as {first_copy[base['sha256']]}: not loaded twice"})
+            continue
+        first_copy[base["sha256"]] = name
         try:
             sheets = list_sheets(path)
         except ReadError as exc:
@@ -113,16 +149,21 @@ def ingest_raw_folder(
         for sheet_name, visible in sheets:
             entry = {**base, "sheet": sheet_name, "visible": visible}
             try:
-                sheet = read_table(path, sheet_name, source_file=name)
+                sheet, recognition = read_and_recognise(path, sheet_name, name)
             except ReadError as exc:
                 entries.append({**entry, "status": "unreadable", "message": str(exc)})
                 continue
-            recognition = recognise(sheet.headers)
+            notes = [recognition.message]
+            if sheet.title_rows:
+                notes.append(f"header found on row {sheet.row_numbers[0] - 1 if sheet.row_numbers else '?'}, "
+                             f"{sheet.title_rows} title row(s) above it not read as data")
+            if visible != "visible":
+                notes.append(f"{visible} sheet: its rows are read like any other")
             entry.update(
                 rows_read=sheet.rows_read,
                 blank_rows=sheet.blank_rows,
                 hxl_tags=json.dumps(sheet.hxl_tags, ensure_ascii=False) if sheet.hxl_tags else None,
-                message=recognition.message,
+                message="; ".join(notes),
             )
             template = recognition.template
             if template is None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +56,10 @@ class SheetData:
         hxl_tags: the HXL hashtag row under the header (header -> tag), if there was one.
         blank_rows: rows inside the table with no value at all (not data; counted, not loaded).
         visible: "visible", "hidden" or "veryhidden".
+        problem_cells: (Excel row, column letter) -> (kind, text) of cells whose value the fast
+            readers turn into an empty cell: ``error`` (``#DIV/0!``, ``#N/A``, ...) and
+            ``formula_without_value`` (a formula saved without its result, e.g. by a script).
+        title_rows: non-empty rows above the header (titles, notes), not data.
     """
 
     source_file: str
@@ -65,6 +71,8 @@ class SheetData:
     hxl_tags: dict[str, str] = field(default_factory=dict)
     blank_rows: int = 0
     visible: str = "visible"
+    problem_cells: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    title_rows: int = 0
 
     @property
     def rows_read(self) -> int:
@@ -116,6 +124,8 @@ def list_sheets(path: Path) -> list[tuple[str, str]]:
     Raises:
         ReadError: the file cannot be opened as a workbook.
     """
+    if path.stat().st_size == 0:
+        raise ReadError(f"{path.name} is empty (0 bytes)")
     if path.suffix.lower() in CSV_SUFFIXES:
         return [("", "visible")]
     try:
@@ -190,8 +200,8 @@ def _blank_mask(frame: pd.DataFrame) -> pd.Series:
     return mask
 
 
-def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = None) -> SheetData:
-    """Read one sheet whose first non-empty row is the header.
+def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = None, header_row: int = 0) -> SheetData:
+    """Read one sheet; its header is the ``header_row``-th row (0-based) of the used range.
 
     Numbers stay numbers and text stays text (see the module docstring); a column mixing
     both comes back as ``object`` with each cell's own type.
@@ -207,28 +217,89 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         visible = dict(list_sheets(path)).get(sheet, "visible")
     except Exception as exc:
         raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
-    if cal_sheet.height == 0:
+    if cal_sheet.height <= header_row:
         return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=visible)
     try:
         reader = fastexcel.read_excel(str(path))
-        loaded = reader.load_sheet(sheet, schema_sample_rows=None, dtype_coercion="strict")
+        loaded = reader.load_sheet(
+            sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict"
+        )
         raw_headers = [c.name for c in loaded.available_columns()]
         frame = loaded.to_pandas()
         # fastexcel names empty headers __UNNAMED__n; take the true header row from calamine.
-        header_cells = cal_sheet.to_python(nrows=1)[0] if raw_headers else []
+        header_cells = cal_sheet.to_python(nrows=header_row + 1)[header_row] if raw_headers else []
     except fastexcel.UnsupportedColumnTypeCombinationError:
         # A column mixes numbers and text: fall back to typed cells for this sheet only.
-        rows = cal_sheet.to_python(skip_empty_area=False)
-        header_cells, body = rows[0], rows[1:]
+        rows = cal_sheet.to_python()
+        header_cells, body = rows[header_row], rows[header_row + 1 :]
         frame = pd.DataFrame(body, columns=range(len(header_cells)), dtype=object)
         frame = frame.replace({"": None})
     except Exception as exc:
         raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
     headers = _unique_headers(list(header_cells)[: frame.shape[1]])
-    return _finish(name, sheet, headers, frame, first_row + 1, first_col, visible)
+    data = _finish(name, sheet, headers, frame, first_row + header_row + 1, first_col, visible)
+    data.title_rows = header_row
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        data.problem_cells = scan_problem_cells(path, sheet)
+    return data
 
 
-def read_csv_file(path: Path, *, source_file: str | None = None) -> SheetData:
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
+
+
+def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """Path inside the xlsx zip of the worksheet named ``sheet`` (workbook.xml + its rels)."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    for match in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        tag = match.group(0)
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
+        if name and rid and html.unescape(name.group(1)) == sheet:
+            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+                if f'Id="{rid.group(1)}"' in rel.group(0):
+                    target = re.search(r'Target="([^"]*)"', rel.group(0)).group(1)
+                    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def scan_problem_cells(path: Path, sheet: str) -> dict[tuple[int, str], tuple[str, str]]:
+    """Cells of an xlsx sheet that fast readers return as empty although they are not:
+    Excel error values (``t="e"``: ``#DIV/0!``, ``#N/A``, ``#REF!``, ...) and formulas saved
+    without a cached result. One regular-expression pass over the sheet's XML (no cell objects).
+
+    Returns:
+        (Excel row, column letter) -> (``"error"`` | ``"formula_without_value"``, text shown).
+    """
+    problems: dict[tuple[int, str], tuple[str, str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_xml_path(archive, sheet)
+            if member is None:
+                return problems
+            xml = archive.read(member)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return problems
+    if b't="e"' not in xml and b"<f" not in xml:
+        return problems
+    for match in _CELL.finditer(xml):
+        attributes, body = match.group(1), match.group(2) or b""
+        ref = _REF.search(attributes)
+        if ref is None:
+            continue
+        key = (int(ref.group(2)), ref.group(1).decode())
+        value = _VALUE.search(body)
+        if _ERROR_TYPE.search(attributes):
+            problems[key] = ("error", html.unescape(value.group(1).decode()) if value else "#error")
+        elif b"<f" in body and (value is None or not value.group(1).strip()):
+            problems[key] = ("formula_without_value", "formula without a saved result")
+    return problems
+
+
+def read_csv_file(path: Path, *, source_file: str | None = None, header_row: int = 0) -> SheetData:
     """Read a CSV/TSV file: encoding (UTF-8 with or without BOM, else Windows-1252) and
     separator (``,`` ``;`` tab ``|``) are decided once for the file. Every value is text.
 
@@ -256,17 +327,32 @@ def read_csv_file(path: Path, *, source_file: str | None = None) -> SheetData:
     )
     if frame.shape[1] == 1 and any(d in sample for d in ";\t|"):
         raise ReadError(f"{name}: could not decide the column separator (read as one column)")
-    header_cells = frame.iloc[0].tolist()
-    body = frame.iloc[1:].reset_index(drop=True).replace({"": None})
+    header_cells = frame.iloc[header_row].tolist()
+    body = frame.iloc[header_row + 1 :].reset_index(drop=True).replace({"": None})
     headers = _unique_headers(header_cells)
-    return _finish(name, "", headers, body, 1, 0, "visible")
+    data = _finish(name, "", headers, body, header_row + 1, 0, "visible")
+    data.title_rows = header_row
+    return data
 
 
-def read_table(path: Path, sheet: str, *, source_file: str | None = None) -> SheetData:
-    """Read a sheet of a workbook, or a CSV file when ``sheet`` is ``""``."""
+def read_table(path: Path, sheet: str, *, source_file: str | None = None, header_row: int = 0) -> SheetData:
+    """Read a sheet of a workbook, or a CSV file when ``sheet`` is ``""``; the header is the
+    ``header_row``-th non-empty-range row (0-based: rows above it are titles, not data)."""
     if path.suffix.lower() in CSV_SUFFIXES:
-        return read_csv_file(path, source_file=source_file)
-    return read_workbook_sheet(path, sheet, source_file=source_file)
+        return read_csv_file(path, source_file=source_file, header_row=header_row)
+    return read_workbook_sheet(path, sheet, source_file=source_file, header_row=header_row)
+
+
+def first_rows(path: Path, sheet: str, count: int = 10) -> list[list[object]]:
+    """The first ``count`` rows of the used range (for finding a header below title rows)."""
+    if path.suffix.lower() in CSV_SUFFIXES:
+        frame = read_csv_file(path)
+        return [frame.headers] + frame.frame.head(count - 1).astype(object).values.tolist()
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [list(r) for r in book.get_sheet_by_name(sheet).to_python(nrows=count)]
+    except Exception as exc:
+        raise ReadError(f"cannot read sheet {sheet!r} of {path.name}: {exc}") from exc
 
 
 def read_sheet_as_text(path: Path, sheet: str) -> pd.DataFrame:

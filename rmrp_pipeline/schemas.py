@@ -50,6 +50,9 @@ def _is(df: Frame, name: str, value: bool) -> pd.Series:
 TOTAL_COUNTS = ["total_monthly", "new_beneficiaries"]
 BREAKDOWN_COUNTS = [c for c in COUNT_COLUMNS if c not in TOTAL_COUNTS]
 _REACHED = ("counts_as_reached",)
+#: More persons in one 5W row than all refugees and migrants from Venezuela (7.7 million,
+#: RMRP 2024 Update, domain.md §2.4) with their host communities: not a count we can trust.
+MAX_PERSONS_IN_A_ROW = 20_000_000
 
 
 def _reject_rules() -> list[RowRule]:
@@ -61,6 +64,7 @@ def _reject_rules() -> list[RowRule]:
     ]
     for name in COUNT_COLUMNS:
         rules.append(RowRule("count_negative", name, lambda df, n=name: df[n] < 0, _col(name), (name,)))
+        rules.append(RowRule("count_implausible", name, lambda df, n=name: df[n] > MAX_PERSONS_IN_A_ROW, _col(name), (name,)))
     for name in TOTAL_COUNTS:
         rules.append(RowRule("count_not_whole", name, lambda df, n=name: (df[n] % 1).fillna(0) != 0, _col(name), (name,)))
     for name in AMOUNT_COLUMNS:
@@ -76,6 +80,10 @@ def _finding_rules() -> list[RowRule]:
         for n in BREAKDOWN_COUNTS
     ]
     rules += [
+        RowRule("month_outside_template_year", "month",
+                lambda df: df["template_year"].notna() & df["month"].notna()
+                & (pd.to_datetime(df["month"]).dt.year != df["template_year"]),
+                lambda df: pd.to_datetime(df["month"]).dt.strftime("%Y-%m"), ("month", "template_year")),
         RowRule("admin1_not_in_list", "admin1",
                 lambda df: df["admin1"].notna() & _is(df, "admin1_known", False),
                 _col("admin1"), ("admin1", "admin1_known")),

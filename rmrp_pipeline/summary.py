@@ -27,19 +27,34 @@ def _table(rows: list[tuple], headers: list[str], right: set[int]) -> list[str]:
     return out
 
 
+def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
+    """Which months of the cycle have loaded 5W data, e.g. ``2021-01 to 2021-05 (5 of 6 months)``."""
+    from rmrp_pipeline.ingest import cycle_window
+
+    start, end = cycle_window(cycle)
+    months = [m for (m,) in con.execute(
+        "SELECT DISTINCT strftime(month, '%Y-%m') FROM marts.fct_activities WHERE month >= ? AND month < ? ORDER BY 1",
+        [start, end],
+    ).fetchall()]
+    expected = 6 if cycle.endswith("H1") else 12
+    if not months:
+        return "no month with data"
+    return f"{months[0]} to {months[-1]} ({len(months)} of {expected} months with data)"
+
+
 def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
     """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
     ``meta.rejected_rows``, ``meta.reconciliation`` and the catalogue."""
     lines: list[str] = []
     log = con.execute(
-        "SELECT source_file, sheet, coalesce(template_id, '-'), status, rows_read, rows_loaded, rows_rejected, findings "
+        "SELECT source_file, sheet, coalesce(template_id, '-'), status, rows_read, rows_loaded, rows_rejected, rows_with_findings "
         "FROM meta.load_log ORDER BY source_file, sheet"
     ).fetchall()
     files = {row[0] for row in log}
-    lines.append(f"Files read: {len(files)} ({len(log)} sheets)")
+    lines.append(f"Files read: {len(files)} ({len(log)} sheets; a CSV file is one sheet, shown as -)")
     lines += _table(
         [(f, s or "-", t, st, _n(r), _n(lo), _n(rj), _n(fi)) for f, s, t, st, r, lo, rj, fi in log],
-        ["file", "sheet", "template", "status", "read", "loaded", "rejected", "findings"],
+        ["file", "sheet", "template", "status", "rows read", "loaded", "rejected", "with findings"],
         {4, 5, 6, 7},
     )
     unknown = [row for row in log if row[3] != "recognised"]
@@ -59,14 +74,22 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
         lines.append(f"{title}: {_n(sum(c[1] for c in counts))} cells" if counts else f"{title}: none")
         lines += _table([(r, _n(c), _n(rows)) for r, c, rows in counts], ["rule", "cells", "rows"], {1, 2}) if counts else []
     inconsistent = con.execute(
-        "SELECT plan_year, platform, check_name, published_text FROM meta.reconciliation WHERE status = 'inconsistent'"
+        "SELECT plan_year, platform, check_name, published_text, computed_low, computed_high "
+        "FROM meta.reconciliation WHERE status = 'inconsistent'"
     ).fetchall()
+    recorded = con.execute("SELECT count(*) FROM meta.reconciliation WHERE status = 'recorded'").fetchone()[0]
     lines.append("")
-    lines.append(f"Published figures inconsistent with their parts: {len(inconsistent)}")
-    for year, platform, check, text in inconsistent:
-        lines.append(f"  {year} {platform}: {check} (published {text})")
+    lines.append(
+        f"Published figures inconsistent with their parts: {len(inconsistent)} "
+        f"(and {recorded} known differences recorded; see meta.reconciliation)"
+    )
+    for year, platform, check, text, low, high in inconsistent:
+        computed = f"{low:.2%} to {high:.2%}" if high is not None and high < 1 else f"{_n(low)} to {_n(high)}"
+        lines.append(f"  {year} {platform}: {check}: published {text}, its parts give {computed}")
     lines.append("")
-    lines.append(f"Reporting cycles built: {', '.join(cycles) if cycles else 'none found in the 5W data'}")
+    lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
+    for cycle in cycles:
+        lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
     tables = con.execute(
         "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
         f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"

@@ -43,3 +43,11 @@ def raw_copy(tmp_path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW_DIR, target)
     return target
+
+
+@pytest.fixture()
+def reference_only(tmp_path) -> Path:
+    """A raw folder with only the reference lists (fast: for tests of small generated files)."""
+    target = tmp_path / "raw"
+    shutil.copytree(RAW_DIR / "reference", target / "reference")
+    return target

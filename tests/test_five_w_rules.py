@@ -79,8 +79,8 @@ def issues_of(raw_dir):
     return result, mine(rejects), mine(findings)
 
 
-def test_each_unreadable_value_is_a_reject_naming_its_cell(raw_copy, shelter_indicator):
-    (raw_copy / "partner").mkdir()
+def test_each_unreadable_value_is_a_reject_naming_its_cell(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
     rows = [
         good_row(Indicator=shelter_indicator),                                        # row 2: fine
         good_row(Indicator=shelter_indicator, **{"New.beneficiaries.of.the.month": -3}),  # row 3
@@ -90,8 +90,8 @@ def test_each_unreadable_value_is_a_reject_naming_its_cell(raw_copy, shelter_ind
         good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": 12.5}),  # row 7
         good_row(Indicator=shelter_indicator, CVA="maybe"),                          # row 8
     ]
-    write_5w(raw_copy / "partner" / "5w.xlsx", rows)
-    result, rejects, findings = issues_of(raw_copy)
+    write_5w(reference_only / "partner" / "5w.xlsx", rows)
+    result, rejects, findings = issues_of(reference_only)
     got = {(r.row_number, r.column, r.rule) for r in rejects.itertuples()}
     assert got == {
         (3, "New.beneficiaries.of.the.month", "count_negative"),
@@ -110,8 +110,8 @@ def test_each_unreadable_value_is_a_reject_naming_its_cell(raw_copy, shelter_ind
     assert findings.empty
 
 
-def test_breakdown_problems_are_findings_and_the_row_is_loaded(raw_copy, shelter_indicator):
-    (raw_copy / "partner").mkdir()
+def test_breakdown_problems_are_findings_and_the_row_is_loaded(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
     rows = [
         good_row(Indicator=shelter_indicator, **{"Refugees.and.Migrants.IN.DESTINATION": 7}),  # row 2: 7 != 10
         good_row(Indicator=shelter_indicator, **{"Women.above.18": 3.5, "Men.above.18": 2.5}),  # row 3
@@ -119,8 +119,8 @@ def test_breakdown_problems_are_findings_and_the_row_is_loaded(raw_copy, shelter
                                                  "Women.above.18": 13}),  # row 4: new 20 > total 12
         good_row(Indicator=shelter_indicator, Admin1="Atlantis", **{"Implementation.Set.up": "Yes"}),  # row 5
     ]
-    write_5w(raw_copy / "partner" / "5w.xlsx", rows)
-    result, rejects, findings = issues_of(raw_copy)
+    write_5w(reference_only / "partner" / "5w.xlsx", rows)
+    result, rejects, findings = issues_of(reference_only)
     assert rejects.empty
     got = {(r.row_number, r.rule) for r in findings.itertuples()}
     assert got == {
@@ -134,22 +134,22 @@ def test_breakdown_problems_are_findings_and_the_row_is_loaded(raw_copy, shelter
     assert value == "7"
 
 
-def test_rows_below_empty_rows_keep_their_excel_row_numbers(raw_copy, shelter_indicator):
-    (raw_copy / "partner").mkdir()
+def test_rows_below_empty_rows_keep_their_excel_row_numbers(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
     rows = [good_row(Indicator=shelter_indicator), good_row(Indicator=shelter_indicator, Country="Narnia")]
-    write_5w(raw_copy / "partner" / "5w.xlsx", rows, first_row=4)
-    _result, rejects, _findings = issues_of(raw_copy)
+    write_5w(reference_only / "partner" / "5w.xlsx", rows, first_row=4)
+    _result, rejects, _findings = issues_of(reference_only)
     assert rejects[["row_number", "column", "rule"]].values.tolist() == [[6, "Country", "country_not_r4v"]]
 
 
-def test_text_late_in_a_number_column_is_a_reject_not_a_lost_row(raw_copy, shelter_indicator):
+def test_text_late_in_a_number_column_is_a_reject_not_a_lost_row(reference_only, shelter_indicator):
     """fastexcel guesses types from the first 1,000 rows by default; text at row 1,502 must
     still be seen (as a reject), not become an empty cell."""
-    (raw_copy / "partner").mkdir()
+    (reference_only / "partner").mkdir()
     rows = [good_row(Indicator=shelter_indicator) for _ in range(1500)]
     rows.append(good_row(Indicator=shelter_indicator, **{"New.beneficiaries.of.the.month": "diez"}))
-    write_5w(raw_copy / "partner" / "5w.xlsx", rows)
-    result, rejects, _findings = issues_of(raw_copy)
+    write_5w(reference_only / "partner" / "5w.xlsx", rows)
+    result, rejects, _findings = issues_of(reference_only)
     assert rejects[["row_number", "rule"]].values.tolist() == [[1502, "number_unreadable"]]
     log = result.tables["raw.source_files"]
     assert log.loc[log["source_file"] == "partner/5w.xlsx", "rows_read"].item() == 1501
@@ -195,3 +195,109 @@ def test_cycles_found_in_the_data():
         "is_rejected": [False, False, True],
     })
     assert cycles_in(frame) == ["2021-H1", "2022-H2"]
+
+
+# ---- inputs found by breaking the pipeline with messy files (each kind, not one cell) ----
+
+@pytest.mark.parametrize(("typed", "rule"), [
+    ("inf", "number_unreadable"),
+    ("Infinity", "number_unreadable"),
+    ("NaN", "number_unreadable"),
+    ("1e3", "number_unreadable"),
+    ("−5", "number_unreadable"),        # Unicode minus
+    ("1.000", "number_ambiguous"),      # one thousand or one? the file is English, the partner may not be
+    ("12,5", "number_unreadable"),       # malformed in an English file
+    ("1.5 K", "number_ambiguous"),     # a magnitude is a rounded figure, not a count
+    ("10%", "number_unreadable"),
+])
+def test_number_text_that_cannot_be_read_with_certainty_is_rejected(reference_only, shelter_indicator, typed, rule):
+    (reference_only / "partner").mkdir()
+    write_5w(reference_only / "partner" / "5w.xlsx", [good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": typed})])
+    _result, rejects, _findings = issues_of(reference_only)
+    assert rejects[["row_number", "column", "rule", "value"]].values.tolist() == [
+        [2, "Total.monthly.beneficiaries", rule, typed]
+    ]
+
+
+def test_plain_integer_text_is_read(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
+    write_5w(reference_only / "partner" / "5w.xlsx", [good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": " 12 "})])
+    result, rejects, _findings = issues_of(reference_only)
+    staged = result.tables["staging.stg_5w__activities"]
+    assert rejects.empty
+    assert staged.loc[staged["source_file"] == "partner/5w.xlsx", "total_monthly"].item() == 12
+
+
+def test_excel_errors_and_unsaved_formulas_are_rejects_not_blanks(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
+    rows = [
+        good_row(Indicator=shelter_indicator, **{"New.beneficiaries.of.the.month": "#DIV/0!"}),   # row 2: error cell
+        good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": "=10+2"}),        # row 3: no cached value
+        good_row(Indicator=shelter_indicator, Country="#N/A"),                                     # row 4
+    ]
+    write_5w(reference_only / "partner" / "5w.xlsx", rows)
+    sheet = openpyxl.load_workbook(reference_only / "partner" / "5w.xlsx")["Sheet1"]
+    assert sheet["S2"].data_type == "e"  # openpyxl wrote a real error cell
+    _result, rejects, _findings = issues_of(reference_only)
+    got = {(r.row_number, r.column, r.rule, r.value) for r in rejects.itertuples()}
+    assert (2, "New.beneficiaries.of.the.month", "cell_error", "#DIV/0!") in got
+    assert (3, "Total.monthly.beneficiaries", "formula_without_value", "formula without a saved result") in got
+    assert (4, "Country", "cell_error", "#N/A") in got
+    assert {r[0] for r in got} == {2, 3, 4}
+
+
+def test_implausible_counts_are_rejected(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
+    write_5w(reference_only / "partner" / "5w.xlsx", [good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": 1e20})])
+    _result, rejects, _findings = issues_of(reference_only)
+    assert rejects[["row_number", "rule"]].values.tolist() == [[2, "count_implausible"]]
+
+
+def test_a_month_outside_the_template_year_is_a_finding(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
+    write_5w(reference_only / "partner" / "5w.xlsx", [good_row(Indicator=shelter_indicator, **{"Reporting.Month": "2022-01"})])
+    _result, rejects, findings = issues_of(reference_only)
+    assert rejects.empty
+    assert findings[["row_number", "rule", "value"]].values.tolist() == [[2, "month_outside_template_year", "2022-01"]]
+
+
+def test_a_header_below_title_rows_is_found(reference_only, shelter_indicator):
+    (reference_only / "partner").mkdir()
+    path = reference_only / "partner" / "5w.xlsx"
+    write_5w(path, [good_row(Indicator=shelter_indicator), good_row(Indicator=shelter_indicator, Country="Narnia")], first_row=3)
+    book = openpyxl.load_workbook(path)
+    book["Sheet1"]["A1"] = "5W GIFMM - marzo 2021"
+    book.save(path)
+    result, rejects, _findings = issues_of(reference_only)
+    log = result.tables["raw.source_files"]
+    entry = log[log["source_file"] == "partner/5w.xlsx"].iloc[0]
+    assert entry["status"] == "recognised" and entry["rows_read"] == 2
+    assert "title row" in entry["message"]
+    assert rejects[["row_number", "rule"]].values.tolist() == [[5, "country_not_r4v"]]
+
+
+def test_the_same_file_twice_is_loaded_once(raw_copy, tmp_path):
+    from rmrp_pipeline.cli import run_pipeline
+
+    copy = raw_copy / "messy" / "copy_of_export.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(FIVE_W_2021.read_bytes())
+    (raw_copy / "empty.xlsx").write_bytes(b"")
+    warehouse = tmp_path / "w.duckdb"
+    ok, _cycles = run_pipeline(str(raw_copy), str(warehouse), quiet=True)
+    assert ok
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        log = {f: (st, m) for f, st, m in con.execute("SELECT source_file, status, message FROM meta.load_log").fetchall()}
+        loaded = con.execute("SELECT count(*) FROM marts.fct_activities").fetchone()[0]
+        colombia = con.execute(
+            "SELECT consolidated_total FROM marts.people_reached_monthly "
+            "WHERE country = 'Colombia' AND subsector = 'Shelter' AND month = DATE '2021-05-01'"
+        ).fetchone()[0]
+    copies = ["messy/copy_of_export.xlsx", "monitoring_5w/rmrp2021_5w_activities_jan-may.xlsx"]
+    statuses = sorted(log[c][0] for c in copies)
+    assert statuses == ["duplicate_file", "recognised"]
+    duplicate, original = sorted(copies, key=lambda c: log[c][0] != "duplicate_file")
+    assert original in log[duplicate][1]
+    assert log["empty.xlsx"] == ("unreadable", "empty.xlsx is empty (0 bytes)")
+    assert loaded == 22_496
+    assert colombia == 95_319

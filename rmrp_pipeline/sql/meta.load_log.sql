@@ -10,7 +10,7 @@ rejected AS (
     FROM meta.rejected_rows GROUP BY ALL
 ),
 findings AS (
-    SELECT source_file, sheet, count(*) AS findings
+    SELECT source_file, sheet, count(*) AS findings, count(DISTINCT row_number) AS rows_with_findings
     FROM meta.quality_findings GROUP BY ALL
 )
 SELECT
@@ -18,6 +18,7 @@ SELECT
     coalesce(l.rows_loaded, 0) AS rows_loaded,
     coalesce(r.rows_rejected, 0) AS rows_rejected,
     coalesce(q.findings, 0) AS findings,
+    coalesce(q.rows_with_findings, 0) AS rows_with_findings,
     f.message, f.read_at
 FROM raw.source_files f
 LEFT JOIN loaded l USING (source_file, sheet)

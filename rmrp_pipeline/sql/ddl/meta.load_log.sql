@@ -8,6 +8,7 @@ CREATE OR REPLACE TABLE meta.load_log (
     rows_loaded BIGINT,
     rows_rejected BIGINT,
     findings BIGINT,
+    rows_with_findings BIGINT,
     message VARCHAR,
     read_at TIMESTAMP
 );
@@ -16,10 +17,11 @@ COMMENT ON COLUMN meta.load_log.source_file IS 'File (relative to the raw folder
 COMMENT ON COLUMN meta.load_log.sheet IS 'Sheet name (empty for CSV).';
 COMMENT ON COLUMN meta.load_log.sha256 IS 'SHA-256 of the file bytes.';
 COMMENT ON COLUMN meta.load_log.template_id IS 'Recognised template, NULL if none.';
-COMMENT ON COLUMN meta.load_log.status IS 'recognised, unknown_sheet, unknown_file or unreadable.';
+COMMENT ON COLUMN meta.load_log.status IS 'recognised, unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
 COMMENT ON COLUMN meta.load_log.rows_read IS 'Non-empty data rows read.';
 COMMENT ON COLUMN meta.load_log.rows_loaded IS 'Rows loaded into the warehouse.';
 COMMENT ON COLUMN meta.load_log.rows_rejected IS 'Rows in meta.rejected_rows (counted once however many cells failed).';
-COMMENT ON COLUMN meta.load_log.findings IS 'Quality findings on the loaded rows (meta.quality_findings).';
+COMMENT ON COLUMN meta.load_log.findings IS 'Quality findings on the loaded rows (meta.quality_findings), one per failing cell and rule.';
+COMMENT ON COLUMN meta.load_log.rows_with_findings IS 'Loaded rows with at least one quality finding.';
 COMMENT ON COLUMN meta.load_log.message IS 'Recognition outcome or reading error.';
 COMMENT ON COLUMN meta.load_log.read_at IS 'When the file was read (UTC).';

@@ -18,7 +18,7 @@ COMMENT ON COLUMN raw.source_files.sheet IS 'Sheet name (empty for CSV files).';
 COMMENT ON COLUMN raw.source_files.sha256 IS 'SHA-256 of the file bytes: identifies the file version.';
 COMMENT ON COLUMN raw.source_files.template_id IS 'Recognised template (layouts/templates.csv), NULL when not recognised.';
 COMMENT ON COLUMN raw.source_files.kind IS 'Kind of content: five_w, indicator_registry, admin1, published_key_figures, ...';
-COMMENT ON COLUMN raw.source_files.status IS 'recognised, unknown_sheet, unknown_file or unreadable.';
+COMMENT ON COLUMN raw.source_files.status IS 'recognised, unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
 COMMENT ON COLUMN raw.source_files.visible IS 'Sheet visibility in the workbook: visible, hidden or veryhidden.';
 COMMENT ON COLUMN raw.source_files.rows_read IS 'Non-empty data rows read from the sheet (header and HXL rows excluded).';
 COMMENT ON COLUMN raw.source_files.blank_rows IS 'Rows inside the table with no value at all (not data).';
