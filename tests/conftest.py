@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
@@ -16,17 +18,22 @@ INDICATORS_2021 = RAW_DIR / "reference" / "rmrp_2021_ai_indicators.xlsx"
 
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory) -> tuple[Path, list[str], str]:
-    """(warehouse path, cycles built, summary text) of one `rmrp run` over data/raw, in-process
-    through the same Dagster jobs the UI runs, into a temporary warehouse."""
-    from rmrp_pipeline.cli import run_pipeline
-    from rmrp_pipeline.summary import run_summary
+    """(warehouse path, cycles built, printed summary) of one `rmrp run` over data/raw (the console
+    command's own entry point, in-process, through the same Dagster jobs the UI runs) into a
+    temporary warehouse."""
+    from rmrp_pipeline.cli import main
 
     warehouse = tmp_path_factory.mktemp("wh") / "rmrp.duckdb"
-    ok, cycles = run_pipeline(str(RAW_DIR), str(warehouse), quiet=True)
-    assert ok, "the pipeline run failed"
-    with duckdb.connect(str(warehouse)) as con:
-        summary = run_summary(con, cycles)
-    return warehouse, cycles, summary
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse), "--quiet"])
+    assert code == 0, "rmrp run failed"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cycles = [k for (k,) in con.execute(
+            "SELECT DISTINCT CAST(year(month) AS VARCHAR) || CASE WHEN month(month) <= 6 THEN '-H1' ELSE '-H2' END "
+            "FROM marts.people_reached_monthly ORDER BY 1"
+        ).fetchall()]
+    return warehouse, cycles, printed.getvalue()
 
 
 @pytest.fixture()

@@ -1,6 +1,8 @@
 -- People reached per country x month x subsector, and Intersector, for one reporting cycle.
 -- Parameters: $cycle_start, $cycle_end (DATE, end exclusive). Method: domain.md §3.4.
 -- The caller deletes the cycle's months first, so re-running a cycle never duplicates rows.
+-- Sums are exact (DECIMAL): summing DOUBLEs in parallel gives last-digit differences from run
+-- to run, and the 2021 breakdowns hold fractions.
 INSERT INTO marts.people_reached_monthly
 WITH reached AS (
     SELECT * FROM marts.fct_activities
@@ -9,21 +11,21 @@ WITH reached AS (
 sector_month AS (
     SELECT
         platform, country_iso3, country, month, subsector,
-        sum(coalesce(total_monthly, 0)) AS monthly_total,
-        sum(CASE WHEN cva THEN coalesce(total_monthly, 0) ELSE 0 END) AS monthly_cva,
-        sum(coalesce(new_beneficiaries, 0)) AS new_total,
-        sum(CASE WHEN cva THEN coalesce(new_beneficiaries, 0) ELSE 0 END) AS new_cva,
-        sum(coalesce(in_destination, 0)) AS new_in_destination,
-        sum(coalesce(in_transit, 0)) AS new_in_transit,
-        sum(coalesce(host_community, 0)) AS new_host_community,
-        sum(coalesce(pendular, 0)) AS new_pendular,
-        sum(coalesce(returnees, 0)) AS new_returnees,
-        sum(coalesce(girls, 0)) AS new_girls,
-        sum(coalesce(boys, 0)) AS new_boys,
-        sum(coalesce(women, 0)) AS new_women,
-        sum(coalesce(men, 0)) AS new_men,
-        sum(coalesce(other_under_18, 0)) AS new_other_under_18,
-        sum(coalesce(other_above_18, 0)) AS new_other_above_18
+        sum(CAST(coalesce(total_monthly, 0) AS DECIMAL(38, 10))) AS monthly_total,
+        sum(CASE WHEN cva THEN CAST(coalesce(total_monthly, 0) AS DECIMAL(38, 10)) ELSE 0 END) AS monthly_cva,
+        sum(CAST(coalesce(new_beneficiaries, 0) AS DECIMAL(38, 10))) AS new_total,
+        sum(CASE WHEN cva THEN CAST(coalesce(new_beneficiaries, 0) AS DECIMAL(38, 10)) ELSE 0 END) AS new_cva,
+        sum(CAST(coalesce(in_destination, 0) AS DECIMAL(38, 10))) AS new_in_destination,
+        sum(CAST(coalesce(in_transit, 0) AS DECIMAL(38, 10))) AS new_in_transit,
+        sum(CAST(coalesce(host_community, 0) AS DECIMAL(38, 10))) AS new_host_community,
+        sum(CAST(coalesce(pendular, 0) AS DECIMAL(38, 10))) AS new_pendular,
+        sum(CAST(coalesce(returnees, 0) AS DECIMAL(38, 10))) AS new_returnees,
+        sum(CAST(coalesce(girls, 0) AS DECIMAL(38, 10))) AS new_girls,
+        sum(CAST(coalesce(boys, 0) AS DECIMAL(38, 10))) AS new_boys,
+        sum(CAST(coalesce(women, 0) AS DECIMAL(38, 10))) AS new_women,
+        sum(CAST(coalesce(men, 0) AS DECIMAL(38, 10))) AS new_men,
+        sum(CAST(coalesce(other_under_18, 0) AS DECIMAL(38, 10))) AS new_other_under_18,
+        sum(CAST(coalesce(other_above_18, 0) AS DECIMAL(38, 10))) AS new_other_above_18
     FROM reached
     GROUP BY ALL
 ),
