@@ -262,7 +262,11 @@ def _problem_cell_failures(sheet: SheetData, header_of: dict[str, str], n: int) 
     failures = []
     for canonical, header in header_of.items():
         letter = sheet.column_letters[sheet.headers.index(header)]
-        for kind, rule_id in (("error", "cell_error"), ("formula_without_value", "formula_without_value")):
+        for kind, rule_id in (
+            ("error", "cell_error"),
+            ("formula_without_value", "formula_without_value"),
+            ("formula_not_recalculated", "formula_not_recalculated"),
+        ):
             positions = [
                 position_of_row[row] for (row, col), (k, _text) in sheet.problem_cells.items()
                 if col == letter and k == kind and row in position_of_row

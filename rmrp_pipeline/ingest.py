@@ -159,9 +159,13 @@ def ingest_raw_folder(
                              f"{sheet.title_rows} title row(s) above it not read as data")
             if visible != "visible":
                 notes.append(f"{visible} sheet: its rows are read like any other")
+            if sheet.hidden_rows:
+                notes.append(f"{sheet.hidden_rows} hidden row(s) read as data")
             entry.update(
                 rows_read=sheet.rows_read,
                 blank_rows=sheet.blank_rows,
+                hidden_rows=sheet.hidden_rows,
+                rows_in_file=sheet.rows_in_file,
                 hxl_tags=json.dumps(sheet.hxl_tags, ensure_ascii=False) if sheet.hxl_tags else None,
                 message="; ".join(notes),
             )

@@ -59,7 +59,10 @@ class SheetData:
         problem_cells: (Excel row, column letter) -> (kind, text) of cells whose value the fast
             readers turn into an empty cell: ``error`` (``#DIV/0!``, ``#N/A``, ...) and
             ``formula_without_value`` (a formula saved without its result, e.g. by a script).
-        title_rows: non-empty rows above the header (titles, notes), not data.
+        title_rows: rows above the header (titles, notes), not data.
+        hidden_rows: data rows hidden in the workbook (read like any other).
+        rows_in_file: rows below the header holding a value, counted independently in the
+            sheet's XML (xlsx only): rows_read <= rows_in_file <= rows_read + blank_rows.
     """
 
     source_file: str
@@ -73,6 +76,8 @@ class SheetData:
     visible: str = "visible"
     problem_cells: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
     title_rows: int = 0
+    hidden_rows: int = 0
+    rows_in_file: int | None = None
 
     @property
     def rows_read(self) -> int:
@@ -240,14 +245,40 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     data = _finish(name, sheet, headers, frame, first_row + header_row + 1, first_col, visible)
     data.title_rows = header_row
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        data.problem_cells = scan_problem_cells(path, sheet)
+        scan = scan_sheet_xml(path, sheet)
+        data.problem_cells = scan.problem_cells
+        data.hidden_rows = len(scan.hidden_rows & set(data.row_numbers))
+        header_number = first_row + header_row + 1
+        hxl_rows = 1 if data.hxl_tags else 0
+        data.rows_in_file = len([r for r in scan.value_rows if r > header_number]) - hxl_rows
     return data
 
 
+_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
+
+
+@dataclass
+class SheetScan:
+    """What one pass over an xlsx sheet's XML tells that the fast readers do not.
+
+    Attributes:
+        problem_cells: (Excel row, column letter) -> (kind, text shown): ``error`` (``#DIV/0!``,
+            ``#N/A``, ...), ``formula_without_value`` (no saved result) and
+            ``formula_not_recalculated`` (a result saved by a program that does not calculate,
+            e.g. XlsxWriter's 0 for every formula).
+        hidden_rows: Excel numbers of hidden rows (they are data and are read).
+        value_rows: Excel numbers of rows holding at least one value.
+    """
+
+    problem_cells: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+    value_rows: set[int] = field(default_factory=set)
 
 
 def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
@@ -266,37 +297,61 @@ def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def scan_problem_cells(path: Path, sheet: str) -> dict[tuple[int, str], tuple[str, str]]:
-    """Cells of an xlsx sheet that fast readers return as empty although they are not:
-    Excel error values (``t="e"``: ``#DIV/0!``, ``#N/A``, ``#REF!``, ...) and formulas saved
-    without a cached result. One regular-expression pass over the sheet's XML (no cell objects).
+def formulas_calculated(archive: zipfile.ZipFile) -> bool:
+    """Whether the saved formula results can be trusted.
 
-    Returns:
-        (Excel row, column letter) -> (``"error"`` | ``"formula_without_value"``, text shown).
+    A workbook saved by a spreadsheet program carries the results it calculated. XlsxWriter
+    (a Python library) writes a result of 0 for every formula and calls itself "Microsoft
+    Excel" without the calculation chain Excel always writes: that signature means the
+    results were never calculated.
     """
-    problems: dict[tuple[int, str], tuple[str, str]] = {}
+    names = set(archive.namelist())
+    if "docProps/app.xml" not in names:
+        return True
+    application = re.search(rb"<Application>(.*?)</Application>", archive.read("docProps/app.xml"))
+    by_excel_name = application is not None and application.group(1).strip() == b"Microsoft Excel"
+    return not (by_excel_name and "xl/calcChain.xml" not in names)
+
+
+def scan_sheet_xml(path: Path, sheet: str) -> SheetScan:
+    """One regular-expression pass over an xlsx sheet's XML (no cell objects): see SheetScan.
+    Returns an empty scan for files that are not xlsx zips."""
+    scan = SheetScan()
     try:
         with zipfile.ZipFile(path) as archive:
             member = _sheet_xml_path(archive, sheet)
             if member is None:
-                return problems
+                return scan
             xml = archive.read(member)
+            calculated = formulas_calculated(archive)
     except (KeyError, zipfile.BadZipFile, OSError):
-        return problems
-    if b't="e"' not in xml and b"<f" not in xml:
-        return problems
-    for match in _CELL.finditer(xml):
-        attributes, body = match.group(1), match.group(2) or b""
-        ref = _REF.search(attributes)
-        if ref is None:
+        return scan
+    for row in _ROW.finditer(xml):
+        number = _ROW_NUMBER.search(row.group(1))
+        if number is None:
             continue
-        key = (int(ref.group(2)), ref.group(1).decode())
-        value = _VALUE.search(body)
-        if _ERROR_TYPE.search(attributes):
-            problems[key] = ("error", html.unescape(value.group(1).decode()) if value else "#error")
-        elif b"<f" in body and (value is None or not value.group(1).strip()):
-            problems[key] = ("formula_without_value", "formula without a saved result")
-    return problems
+        row_number = int(number.group(1))
+        if _HIDDEN.search(row.group(1)):
+            scan.hidden_rows.add(row_number)
+        body = row.group(2) or b""
+        if b"<v>" in body or b"<is>" in body:
+            scan.value_rows.add(row_number)
+        if b't="e"' not in body and b"<f" not in body:
+            continue
+        for cell in _CELL.finditer(body):
+            attributes, content = cell.group(1), cell.group(2) or b""
+            ref = _REF.search(attributes)
+            if ref is None:
+                continue
+            key = (int(ref.group(2)), ref.group(1).decode())
+            value = _VALUE.search(content)
+            if _ERROR_TYPE.search(attributes):
+                scan.problem_cells[key] = ("error", html.unescape(value.group(1).decode()) if value else "#error")
+            elif b"<f" in content and (value is None or not value.group(1).strip()):
+                scan.problem_cells[key] = ("formula_without_value", "formula without a saved result")
+            elif b"<f" in content and not calculated:
+                scan.problem_cells[key] = ("formula_not_recalculated", "formula result never calculated")
+    return scan
 
 
 def read_csv_file(path: Path, *, source_file: str | None = None, header_row: int = 0) -> SheetData:

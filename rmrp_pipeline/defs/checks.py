@@ -9,14 +9,16 @@ from rmrp_pipeline.defs.assets import key_of
 
 
 @dg.asset_check(asset=key_of("meta.load_log"), blocking=True, description=(
-    "For every recognised file and sheet: rows read = rows loaded + rows rejected. "
+    "For every recognised file and sheet: rows read = rows loaded + rows rejected, and the rows read "
+    "match the rows with values counted independently in the file. "
     "Unknown or unreadable files are listed (they are reported, never skipped in silence)."))
 def rows_read_equal_loaded_plus_rejected(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
     """Fails (ERROR) when a recognised sheet lost or duplicated rows."""
     with warehouse_db.get_connection() as con:
         broken = con.execute(
             "SELECT source_file, sheet, rows_read, rows_loaded, rows_rejected FROM meta.load_log "
-            "WHERE status = 'recognised' AND rows_read <> rows_loaded + rows_rejected"
+            "WHERE status = 'recognised' AND (rows_read <> rows_loaded + rows_rejected "
+            "OR rows_in_file < rows_read OR rows_in_file > rows_read + blank_rows)"
         ).df()
         unknown = con.execute(
             "SELECT source_file, sheet, status, message FROM meta.load_log WHERE status <> 'recognised'"

@@ -14,12 +14,12 @@ findings AS (
     FROM meta.quality_findings GROUP BY ALL
 )
 SELECT
-    f.source_file, f.sheet, f.sha256, f.template_id, f.status, f.rows_read,
+    f.source_file, f.sheet, f.sha256, f.template_id, f.status, f.rows_read, f.rows_in_file, f.hidden_rows,
     coalesce(l.rows_loaded, 0) AS rows_loaded,
     coalesce(r.rows_rejected, 0) AS rows_rejected,
     coalesce(q.findings, 0) AS findings,
     coalesce(q.rows_with_findings, 0) AS rows_with_findings,
-    f.message, f.read_at
+    f.blank_rows, f.message, f.read_at
 FROM raw.source_files f
 LEFT JOIN loaded l USING (source_file, sheet)
 LEFT JOIN rejected r USING (source_file, sheet)

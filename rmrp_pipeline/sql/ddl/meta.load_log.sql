@@ -5,10 +5,13 @@ CREATE OR REPLACE TABLE meta.load_log (
     template_id VARCHAR,
     status VARCHAR NOT NULL,
     rows_read BIGINT,
+    rows_in_file BIGINT,
+    hidden_rows BIGINT,
     rows_loaded BIGINT,
     rows_rejected BIGINT,
     findings BIGINT,
     rows_with_findings BIGINT,
+    blank_rows BIGINT,
     message VARCHAR,
     read_at TIMESTAMP
 );
@@ -18,10 +21,13 @@ COMMENT ON COLUMN meta.load_log.sheet IS 'Sheet name (empty for CSV).';
 COMMENT ON COLUMN meta.load_log.sha256 IS 'SHA-256 of the file bytes.';
 COMMENT ON COLUMN meta.load_log.template_id IS 'Recognised template, NULL if none.';
 COMMENT ON COLUMN meta.load_log.status IS 'recognised, unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
+COMMENT ON COLUMN meta.load_log.rows_in_file IS 'Rows below the header holding a value, counted independently in the sheet XML (xlsx only); rows_read <= rows_in_file <= rows_read + blank_rows.';
+COMMENT ON COLUMN meta.load_log.hidden_rows IS 'Data rows hidden in the workbook: read and loaded like any other row.';
 COMMENT ON COLUMN meta.load_log.rows_read IS 'Non-empty data rows read.';
 COMMENT ON COLUMN meta.load_log.rows_loaded IS 'Rows loaded into the warehouse.';
 COMMENT ON COLUMN meta.load_log.rows_rejected IS 'Rows in meta.rejected_rows (counted once however many cells failed).';
 COMMENT ON COLUMN meta.load_log.findings IS 'Quality findings on the loaded rows (meta.quality_findings), one per failing cell and rule.';
 COMMENT ON COLUMN meta.load_log.rows_with_findings IS 'Loaded rows with at least one quality finding.';
+COMMENT ON COLUMN meta.load_log.blank_rows IS 'Rows inside the table with no value (not data).';
 COMMENT ON COLUMN meta.load_log.message IS 'Recognition outcome or reading error.';
 COMMENT ON COLUMN meta.load_log.read_at IS 'When the file was read (UTC).';

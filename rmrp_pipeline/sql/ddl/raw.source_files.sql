@@ -7,6 +7,8 @@ CREATE OR REPLACE TABLE raw.source_files (
     status VARCHAR NOT NULL,
     visible VARCHAR,
     rows_read BIGINT,
+    rows_in_file BIGINT,
+    hidden_rows BIGINT,
     blank_rows BIGINT,
     hxl_tags VARCHAR,
     message VARCHAR,
@@ -20,6 +22,8 @@ COMMENT ON COLUMN raw.source_files.template_id IS 'Recognised template (layouts/
 COMMENT ON COLUMN raw.source_files.kind IS 'Kind of content: five_w, indicator_registry, admin1, published_key_figures, ...';
 COMMENT ON COLUMN raw.source_files.status IS 'recognised, unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
 COMMENT ON COLUMN raw.source_files.visible IS 'Sheet visibility in the workbook: visible, hidden or veryhidden.';
+COMMENT ON COLUMN raw.source_files.rows_in_file IS 'Rows below the header holding a value, counted independently in the sheet XML (xlsx only); rows_read <= rows_in_file <= rows_read + blank_rows.';
+COMMENT ON COLUMN raw.source_files.hidden_rows IS 'Data rows hidden in the workbook: read and loaded like any other row.';
 COMMENT ON COLUMN raw.source_files.rows_read IS 'Non-empty data rows read from the sheet (header and HXL rows excluded).';
 COMMENT ON COLUMN raw.source_files.blank_rows IS 'Rows inside the table with no value at all (not data).';
 COMMENT ON COLUMN raw.source_files.hxl_tags IS 'HXL hashtag row found under the header, as JSON (header -> tag).';
