@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import ftfy
 import numpy as np
 import pandas as pd
 
@@ -100,17 +101,57 @@ def parse_numbers(column: pd.Series, language: str, *, whole: bool) -> tuple[pd.
     return values, failures
 
 
-def parse_months(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+#: Month names (normalised: no accents, lower case) in English, Spanish and Portuguese.
+MONTH_NAMES = {
+    **{n: i for i, n in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                   "september", "october", "november", "december"], start=1)},
+    **{n: i for i, n in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                                   "septiembre", "octubre", "noviembre", "diciembre"], start=1)},
+    **{n: i for i, n in enumerate(["janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto",
+                                   "setembro", "outubro", "novembro", "dezembro"], start=1)},
+    "setiembre": 9,
+}
+MONTH_NAMES.update({name[:3]: number for name, number in list(MONTH_NAMES.items())})
+MONTH_NAMES.update({"sept": 9, "set": 9, "dic": 12, "ene": 1, "fev": 2, "dez": 12})
+_NAMED_MONTH = re.compile(r"^(?:(\d{1,2})[_ .-]*)?([a-z]+)\.?(?:[ _/.-]*(?:de[ _])?(\d{2}|\d{4}))?$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def day_first_convention(texts: list[str], language: str) -> bool:
+    """Whether ``dd/mm/yyyy`` (True) or ``mm/dd/yyyy`` (False) is the file's convention for text
+    dates: proven by a first part above 12 (day first) or a second part above 12 (month first),
+    else the convention of the file's language (Spanish, Portuguese: day first; English: month
+    first). Decided once per file, never row by row."""
+    firsts, seconds = [], []
+    for text in texts:
+        match = _SLASH_DATE.match(text)
+        if match:
+            firsts.append(int(match.group(1)))
+            seconds.append(int(match.group(2)))
+    if any(f > 12 for f in firsts) and not any(s > 12 for s in seconds):
+        return True
+    if any(s > 12 for s in seconds) and not any(f > 12 for f in firsts):
+        return False
+    return language in {"es", "pt"}
+
+
+def parse_months(column: pd.Series, *, language: str = "en", default_year: int | None = None) -> tuple[pd.Series, pd.Series]:
     """Reporting months as first-of-month Timestamps: (months, unreadable mask).
 
-    Accepts ``YYYY-MM`` text, date cells, and Excel serial numbers; an empty cell is missing
-    (reported by the reject schema), anything else is unreadable.
+    Accepts date cells, Excel serial numbers, ``YYYY-MM`` (or ``YYYY-MM-DD``) text, text dates
+    ``dd/mm/yyyy`` or ``mm/dd/yyyy`` read by the file's convention (``day_first_convention``),
+    and month names in English, Spanish or Portuguese with an optional year: ``04_Abril``,
+    ``Abril 2021``, ``abr-21``, ``marzo de 2021``; a name without a year takes ``default_year``
+    (the template's). An empty cell is missing (reported by the reject schema); anything else,
+    or a number prefix that contradicts the name (``05_Abril``), is unreadable.
     """
     if np.issubdtype(column.dtype, np.datetime64):
         months = column.dt.to_period("M").dt.to_timestamp()
         return months, pd.Series(False, index=column.index)
     months = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
     bad = pd.Series(False, index=column.index)
+    texts = [clean_text(v) for v in column if isinstance(v, str)]
+    day_first = day_first_convention(texts, language)
     for position, cell in column.items():
         if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NaT:
             continue
@@ -122,14 +163,40 @@ def parse_months(column: pd.Series) -> tuple[pd.Series, pd.Series]:
                 date = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(cell))
                 month = pd.Timestamp(date.year, date.month, 1)
         elif isinstance(cell, str):
-            match = _MONTH_TEXT.match(clean_text(cell))
-            if match and 1 <= int(match.group(2)) <= 12:
-                month = pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
+            month = _month_from_text(clean_text(cell), day_first, default_year)
         if month is None:
             bad[position] = True
         else:
             months[position] = month
     return months, bad
+
+
+def _month_from_text(text: str, day_first: bool, default_year: int | None) -> pd.Timestamp | None:
+    match = _MONTH_TEXT.match(text)
+    if match:
+        return pd.Timestamp(int(match.group(1)), int(match.group(2)), 1) if 1 <= int(match.group(2)) <= 12 else None
+    match = _SLASH_DATE.match(text)
+    if match:
+        first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        day, month = (first, second) if day_first else (second, first)
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return None
+        return pd.Timestamp(year, month, 1)
+    match = _NAMED_MONTH.match(normalise_key(text))
+    if match:
+        number, name, year = match.groups()
+        month = MONTH_NAMES.get(name)
+        if month is None or (number is not None and int(number) != month):
+            return None
+        if year is None:
+            if default_year is None:
+                return None
+            return pd.Timestamp(default_year, month, 1)
+        full_year = int(year) + 2000 if len(year) == 2 else int(year)
+        return pd.Timestamp(full_year, month, 1)
+    return None
 
 
 def parse_yes_no(column: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -141,8 +208,27 @@ def parse_yes_no(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, ~(keys.isin(_YES) | keys.isin(_NO) | keys.eq(""))
 
 
-def _text(column: pd.Series) -> pd.Series:
-    """Text values, cleaned (NFC, spaces); numbers written in text columns become their text."""
+#: Spanish and Portuguese "no data" markers (normalised keys): an explicitly empty cell. ``NA``
+#: and ``None`` are not among them: they are values (Namibia's ISO2 code, a name, ...).
+MISSING_MARKERS = {"n/d", "nd", "s/d", "sd", "-", "--", "no aplica", "nao se aplica", "nao aplica",
+                   "sin dato", "sin datos", "sem dado", "sem dados"}
+
+
+def _missing_to_none(column: pd.Series) -> pd.Series:
+    """The column with Spanish/Portuguese "no data" markers (``N/D``, ``s/d``, ``-``,
+    ``no aplica``, ``sin dato``) turned into empty cells."""
+    if column.dtype != object:
+        return column
+    markers = [v for v in pd.unique(column.dropna()) if isinstance(v, str) and normalise_key(v) in MISSING_MARKERS]
+    return column.where(~column.isin(markers), None) if markers else column
+
+
+def _text(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Text values, cleaned (NFC, spaces), and the mask of cells whose mojibake was repaired.
+
+    ``naturalizaciÃ³n`` (UTF-8 read as Latin-1 somewhere upstream) becomes ``naturalización``
+    with ftfy, and the repair is reported; numbers written in text columns become their text.
+    """
     def one(v: object) -> str | None:
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return None
@@ -150,7 +236,14 @@ def _text(column: pd.Series) -> pd.Series:
             v = int(v)
         text = clean_text(str(v))
         return text or None
-    return column.map(one).astype(object)
+
+    # One call per distinct value: 5W text columns repeat the same few hundred values.
+    distinct = {v: one(v) for v in pd.unique(column.dropna())}
+    bad = {t for t in distinct.values() if isinstance(t, str) and ftfy.badness.is_bad(t)}
+    fixed = {v: (clean_text(ftfy.fix_encoding(t)) if t in bad else t) for v, t in distinct.items()}
+    texts = column.map(fixed).astype(object).where(column.notna(), None)
+    repaired = column.map(lambda v: distinct.get(v) in bad).astype(bool) if bad else pd.Series(False, index=column.index)
+    return texts, repaired
 
 
 def _display(value: object) -> str | None:
@@ -187,7 +280,7 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
 
     def raw(canonical: str) -> pd.Series:
         if canonical in header_of:
-            return source[header_of[canonical]]
+            return _missing_to_none(source[header_of[canonical]])
         return pd.Series([None] * n, index=source.index, dtype=object)
 
     out = pd.DataFrame(index=source.index)
@@ -197,8 +290,11 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
     out["template_id"] = template.template_id
     parse_failures: list[tuple[str, pd.Series]] = []
 
+    findings_from_parsing: list[tuple[str, pd.Series]] = []
     for name in TEXT_COLUMNS:
-        out[name] = _text(raw(name))
+        out[name], repaired = _text(raw(name))
+        if repaired.any():
+            findings_from_parsing.append(("mojibake_repaired", repaired.rename(name)))
     out["country_raw"] = out["country"]
     for name in YES_NO_COLUMNS:
         out[name], bad = parse_yes_no(raw(name))
@@ -207,7 +303,7 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
         out[name], failed = parse_numbers(raw(name), language, whole=name in COUNT_COLUMNS)
         for rule_id in failed.dropna().unique():
             parse_failures.append((rule_id, failed.eq(rule_id).rename(name)))
-    out["month"], bad = parse_months(raw("month"))
+    out["month"], bad = parse_months(raw("month"), language=language, default_year=template.cycle_year)
     parse_failures.append(("month_unreadable", bad.rename("month")))
     parse_failures += _problem_cell_failures(sheet, header_of, n)
 
@@ -233,6 +329,8 @@ def stage_five_w(sheet: SheetData, recognition: Recognition, reference: Referenc
     ]
     for rule_id, column_name, mask, shown in validate_five_w(out, parsed_failures=failures):
         issues.append(_issue_rows(sheet, header_of, rule_id, column_name, mask, shown))
+    for rule_id, mask in findings_from_parsing:
+        issues.append(_issue_rows(sheet, header_of, rule_id, mask.name, mask, source[header_of[mask.name]]))
     issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
     rejected_rows = set(issue_frame.loc[issue_frame["severity"] == rules.REJECT, "row_number"])
     out["is_rejected"] = out["source_row"].isin(rejected_rows)

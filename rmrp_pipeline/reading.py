@@ -233,14 +233,16 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         frame = loaded.to_pandas()
         # fastexcel names empty headers __UNNAMED__n; take the true header row from calamine.
         header_cells = cal_sheet.to_python(nrows=header_row + 1)[header_row] if raw_headers else []
-    except fastexcel.UnsupportedColumnTypeCombinationError:
-        # A column mixes numbers and text: fall back to typed cells for this sheet only.
-        rows = cal_sheet.to_python()
+    except Exception:  # noqa: BLE001 - mixed types, or a cell fastexcel refuses (e.g. #NAME?)
+        # Fall back to calamine's typed cells for this sheet only: number cells stay float,
+        # text stays str; error cells come back empty and are caught by scan_sheet_xml.
+        try:
+            rows = cal_sheet.to_python()
+        except Exception as exc:
+            raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
         header_cells, body = rows[header_row], rows[header_row + 1 :]
         frame = pd.DataFrame(body, columns=range(len(header_cells)), dtype=object)
         frame = frame.replace({"": None})
-    except Exception as exc:
-        raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
     headers = _unique_headers(list(header_cells)[: frame.shape[1]])
     data = _finish(name, sheet, headers, frame, first_row + header_row + 1, first_col, visible)
     data.title_rows = header_row

@@ -1,0 +1,64 @@
+"""Issue #5 §2, §3, §7: missing markers, month and date forms, mojibake, NA as a value."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rmrp_pipeline.five_w import day_first_convention, parse_months
+from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
+
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("04_Abril", "2021-04"), ("Abril 2021", "2021-04"), ("abr-21", "2021-04"), ("marzo de 2021", "2021-03"),
+    ("Março 2021", "2021-03"), ("setembro", "2021-09"), ("Dic", "2021-12"), ("2021-01", "2021-01"),
+    ("2021-01-31", "2021-01"), ("May 2021", "2021-05"),
+])
+def test_a_month_written_in_any_of_its_forms_is_the_same_month(text, month):
+    months, bad = parse_months(pd.Series([text], dtype=object), language="es", default_year=2021)
+    assert not bad[0]
+    assert months[0].strftime("%Y-%m") == month
+
+
+@pytest.mark.parametrize("text", ["05_Abril", "2021-13", "Abrill", "13/13/2021", "31/02/2021", "abril", "primavera"])
+def test_a_month_that_cannot_be_known_is_unreadable(text):
+    # "abril" alone needs the template's year: none given here.
+    _months, bad = parse_months(pd.Series([text], dtype=object), language="es", default_year=None)
+    assert bad[0]
+
+
+def test_text_dates_follow_one_convention_per_file():
+    latin = pd.Series(["01/03/2021", "02/03/2021"], dtype=object)
+    assert parse_months(latin, language="es")[0].dt.month.tolist() == [3, 3]   # day first
+    assert parse_months(latin, language="en")[0].dt.month.tolist() == [1, 2]   # month first
+    proven = pd.Series(["01/03/2021", "25/03/2021"], dtype=object)            # 25 can only be a day
+    assert parse_months(proven, language="en")[0].dt.month.tolist() == [3, 3]
+    assert day_first_convention(["03/25/2021"], "es") is False
+
+
+def test_missing_markers_are_empty_cells_and_na_is_a_value(reference_only):
+    rows = [
+        row(**{"Implementing.partner.Name": "no aplica", "Refugees.and.Migrants.IN.TRANSIT": "-",
+               "Colombian.Returnees": "N/D", "Host.Communities.Beneficiaries": "s/d"}),
+        row(**{"Activity.name": "NA", "Implementation.Set.up": "Yes", "Implementing.partner.Name": "None"}),
+    ]
+    write_rows(reference_only / PARTNER_FILE, rows)
+    result, rejects, findings, _log = ingest(reference_only)
+    frame = staged(result)
+    assert rejects.empty
+    assert frame.loc[0, "implementing_partner"] is None
+    assert pd.isna(frame.loc[0, "in_transit"]) and pd.isna(frame.loc[0, "returnees"])
+    assert frame.loc[1, "activity_name"] == "NA"
+    assert frame.loc[1, "implementing_partner"] == "None"
+    assert set(findings["rule"]) == {"implementing_partner_not_in_list"}
+
+
+def test_mojibake_is_repaired_once_and_reported(reference_only):
+    rows = [row(**{"Activity.name": "Apoyo a la naturalizaciÃ³n", "Admin1": "Bogotá"})]
+    write_rows(reference_only / PARTNER_FILE, rows)
+    result, _rejects, findings, _log = ingest(reference_only)
+    assert staged(result).loc[0, "activity_name"] == "Apoyo a la naturalización"
+    repaired = findings[findings["rule"] == "mojibake_repaired"]
+    assert repaired[["row_number", "column", "value"]].values.tolist() == [
+        [2, "Activity.name", "Apoyo a la naturalizaciÃ³n"]
+    ]
