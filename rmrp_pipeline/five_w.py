@@ -49,6 +49,8 @@ _NO = {"no", "nao", "n", "false", "0"}
 _MONTH_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[ T]00:00(?::00)?)?$")
 # Excel serial dates from 1990 to 2100: anything else in a month column is not a date.
 _SERIAL_RANGE = (32874, 73051)
+#: Reporting years that can be real (R4V exists since 2018; plans run a few years ahead).
+PLAUSIBLE_YEARS = range(2015, 2051)
 
 
 @dataclass
@@ -157,33 +159,43 @@ def parse_months(column: pd.Series, *, language: str = "en", default_year: int |
             continue
         month = None
         if isinstance(cell, (dt.date, pd.Timestamp)):
-            month = pd.Timestamp(cell.year, cell.month, 1)
+            month = _month(cell.year, cell.month)
         elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
             if float(cell).is_integer() and _SERIAL_RANGE[0] <= cell <= _SERIAL_RANGE[1]:
                 date = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(cell))
-                month = pd.Timestamp(date.year, date.month, 1)
+                month = _month(date.year, date.month)
         elif isinstance(cell, str):
             month = _month_from_text(clean_text(cell), day_first, default_year)
-        if month is None:
+        if month is None or month.year not in PLAUSIBLE_YEARS:
             bad[position] = True
         else:
             months[position] = month
     return months, bad
 
 
+def _month(year: int, month: int) -> pd.Timestamp | None:
+    """First day of the month, or None when the year cannot be a reporting year (a typo such
+    as 3021, or a year pandas cannot even store)."""
+    if year not in PLAUSIBLE_YEARS or not 1 <= month <= 12:
+        return None
+    return pd.Timestamp(year, month, 1)
+
+
 def _month_from_text(text: str, day_first: bool, default_year: int | None) -> pd.Timestamp | None:
     match = _MONTH_TEXT.match(text)
     if match:
-        return pd.Timestamp(int(match.group(1)), int(match.group(2)), 1) if 1 <= int(match.group(2)) <= 12 else None
+        return _month(int(match.group(1)), int(match.group(2)))
     match = _SLASH_DATE.match(text)
     if match:
         first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
         day, month = (first, second) if day_first else (second, first)
+        if year not in PLAUSIBLE_YEARS:
+            return None
         try:
             dt.date(year, month, day)
         except ValueError:
             return None
-        return pd.Timestamp(year, month, 1)
+        return _month(year, month)
     match = _NAMED_MONTH.match(normalise_key(text))
     if match:
         number, name, year = match.groups()
@@ -193,9 +205,9 @@ def _month_from_text(text: str, day_first: bool, default_year: int | None) -> pd
         if year is None:
             if default_year is None:
                 return None
-            return pd.Timestamp(default_year, month, 1)
+            return _month(default_year, month)
         full_year = int(year) + 2000 if len(year) == 2 else int(year)
-        return pd.Timestamp(full_year, month, 1)
+        return _month(full_year, month)
     return None
 
 

@@ -97,15 +97,45 @@ def read_and_recognise(path: Path, sheet_name: str, name: str) -> tuple[SheetDat
     header is looked for in the next rows (titles or notes above the table); the sheet is then
     read again from the header found. Raises ReadError when the sheet cannot be read."""
     sheet = read_table(path, sheet_name, source_file=name)
-    recognition = recognise(sheet.headers)
+    recognition = recognise(sheet.headers, sheet.hxl_tags)
     if recognition.template is not None:
         return sheet, recognition
-    for offset, row in enumerate(first_rows(path, sheet_name, MAX_TITLE_ROWS)[1:], start=1):
-        candidate = recognise([str(v) for v in row if v not in (None, "")])
-        if candidate.template is not None:
+    rows = first_rows(path, sheet_name, MAX_TITLE_ROWS + 1)
+    for offset, row in enumerate(rows):
+        if offset and recognise([str(v) for v in row if v not in (None, "")]).template is not None:
             sheet = read_table(path, sheet_name, source_file=name, header_row=offset)
-            return sheet, recognise(sheet.headers)
+            return sheet, recognise(sheet.headers, sheet.hxl_tags)
+        if offset + 1 < len(rows):
+            combined = two_row_header(row, rows[offset + 1])
+            if recognise([h for h in combined if h]).template is not None:
+                sheet = read_table(path, sheet_name, source_file=name, header_row=offset + 1, headers=combined)
+                return sheet, recognise(sheet.headers, sheet.hxl_tags)
     return sheet, recognition
+
+
+def two_row_header(upper: list[object], lower: list[object]) -> list[str]:
+    """One header per column from a two-row header: a group header (often merged across the
+    columns below it, so only its first cell holds the text) over sub-headers such as
+    ``Niñas | Niños | Mujeres | Hombres``. A column takes its sub-header when it has one, else
+    its own upper cell (a header merged down over both rows); a sub-header that repeats under
+    several groups is prefixed with its group."""
+    width = max(len(upper), len(lower))
+    upper = list(upper) + [None] * (width - len(upper))
+    lower = list(lower) + [None] * (width - len(lower))
+    text = lambda v: "" if v is None else str(v).strip()  # noqa: E731
+    groups, current = [], ""
+    for index, cell in enumerate(upper):
+        if text(cell):
+            current = text(cell)
+        elif not text(lower[index]):
+            current = ""
+        groups.append(current)
+    subs = [text(v) for v in lower]
+    repeated = {s for s in subs if s and subs.count(s) > 1}
+    return [
+        (f"{groups[i]} {subs[i]}" if subs[i] in repeated else subs[i]) if subs[i] else text(upper[i])
+        for i in range(width)
+    ]
 
 
 def ingest_raw_folder(
@@ -192,7 +222,13 @@ def ingest_raw_folder(
     reference = build_reference(reference_parts)
     for sheet, recognition in five_w_sheets:
         progress(f"validating {sheet.source_file} [{sheet.sheet}]: {sheet.rows_read:,} rows")
-        staged = stage_five_w(sheet, recognition, reference)
+        try:
+            staged = stage_five_w(sheet, recognition, reference)
+        except Exception as exc:  # noqa: BLE001 - one bad sheet must not stop the others
+            for entry in inventory:
+                if entry["source_file"] == sheet.source_file and entry["sheet"] == sheet.sheet:
+                    entry.update(status="unreadable", message=f"could not be staged ({type(exc).__name__}: {exc}); please report this file to the pipeline team")
+            continue
         result.add("staging.stg_5w__activities", staged.rows)
         result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
         result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))

@@ -98,13 +98,13 @@ def clean_text(value: str) -> str:
 
 @lru_cache(maxsize=65536)
 def normalise_key(value: str) -> str:
-    """Matching key for headers and names: ``clean_text``, no accents, case-folded.
-
-    ``"País "`` and ``"pais"`` give the same key; ``"Sector...Subsector...WG"`` keeps its dots.
-    """
-    value = unicodedata.normalize("NFKD", clean_text(value))
-    value = "".join(ch for ch in value if not unicodedata.combining(ch))
-    return value.casefold()
+    """Matching key for headers and names: compatibility-decomposed (NFKD), accents removed,
+    spaces cleaned, case-folded. ``"País "`` and ``"pais"`` give the same key;
+    ``"Sector...Subsector...WG"`` keeps its dots. Idempotent: the key of a key is itself
+    (decomposition runs first, since it can turn a spacing accent or a wide space into spaces)."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return clean_text(stripped).casefold()
 
 
 def sha256_file(path: Path) -> str:
@@ -392,12 +392,22 @@ def read_csv_file(path: Path, *, source_file: str | None = None, header_row: int
     return data
 
 
-def read_table(path: Path, sheet: str, *, source_file: str | None = None, header_row: int = 0) -> SheetData:
+def read_table(
+    path: Path, sheet: str, *, source_file: str | None = None, header_row: int = 0, headers: list[str] | None = None
+) -> SheetData:
     """Read a sheet of a workbook, or a CSV file when ``sheet`` is ``""``; the header is the
-    ``header_row``-th non-empty-range row (0-based: rows above it are titles, not data)."""
+    ``header_row``-th non-empty-range row (0-based: rows above it are titles, not data).
+    ``headers`` replaces the header texts (a two-row header combined by the caller)."""
     if path.suffix.lower() in CSV_SUFFIXES:
-        return read_csv_file(path, source_file=source_file, header_row=header_row)
-    return read_workbook_sheet(path, sheet, source_file=source_file, header_row=header_row)
+        data = read_csv_file(path, source_file=source_file, header_row=header_row)
+    else:
+        data = read_workbook_sheet(path, sheet, source_file=source_file, header_row=header_row)
+    if headers is not None:
+        names = _unique_headers(list(headers)[: len(data.headers)] + [None] * (len(data.headers) - len(headers)))
+        data.frame.columns = names
+        data.hxl_tags = {names[data.headers.index(h)]: t for h, t in data.hxl_tags.items()}
+        data.headers = names
+    return data
 
 
 def first_rows(path: Path, sheet: str, count: int = 10) -> list[list[object]]:

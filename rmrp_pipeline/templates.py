@@ -94,19 +94,37 @@ def load_templates() -> dict[str, Template]:
     return templates
 
 
-def recognise(headers: list[str]) -> Recognition:
-    """Match a sheet's headers against every template (see the module docstring)."""
+def hxl_key(tag: str) -> str:
+    """An HXL tag with its attributes in a fixed order: ``#Reached +m +Adults`` and
+    ``#reached+adults+m`` give ``#reached+adults+m`` (attribute order does not matter in HXL)."""
+    parts = [p.strip().lower() for p in tag.replace(" ", "").split("+") if p.strip()]
+    return "+".join([parts[0], *sorted(parts[1:])]) if parts else ""
+
+
+@lru_cache(maxsize=1)
+def load_hxl_tags() -> dict[tuple[str, str], str]:
+    """(template kind, canonical column) -> normalised HXL tag, from ``layouts/hxl.csv``."""
+    return {(r["kind"], r["canonical"]): hxl_key(r["tag"]) for r in _read_csv("hxl.csv")}
+
+
+def recognise(headers: list[str], hxl_tags: dict[str, str] | None = None) -> Recognition:
+    """Match a sheet's headers against every template (see the module docstring). A column
+    whose header is not the template's may still match by its HXL tag (``hxl_tags``: header ->
+    tag of the hashtag row under the header), so a translated sheet with HXL tags is read."""
     by_key = {normalise_key(h): h for h in headers}
+    by_tag = {hxl_key(t): h for h, t in (hxl_tags or {}).items() if t}
+    tags = load_hxl_tags()
     best: tuple[float, Recognition] | None = None
     closest: tuple[float, str, list[str]] | None = None
     for template in load_templates().values():
         if not template.columns:
             continue
-        mapping = {
-            canonical: by_key[normalise_key(header)]
-            for canonical, header in template.columns.items()
-            if normalise_key(header) in by_key
-        }
+        mapping = {}
+        for canonical, header in template.columns.items():
+            if normalise_key(header) in by_key:
+                mapping[canonical] = by_key[normalise_key(header)]
+            elif tags.get((template.kind, canonical)) in by_tag:
+                mapping[canonical] = by_tag[tags[(template.kind, canonical)]]
         missing = [template.columns[c] for c in sorted(template.required) if c not in mapping]
         # Jaccard-like score: matched columns over the union of both column sets.
         score = len(mapping) / (len(by_key) + len(template.columns) - len(mapping))
