@@ -72,7 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
                      help="DuckDB warehouse file (env RMRP_WAREHOUSE; default data/warehouse/rmrp.duckdb)")
     run.add_argument("--quiet", action="store_true", help="only warnings and the summary")
+    qa = sub.add_parser("qa", help="write the per-organisation QA workbook of a reporting cycle")
+    qa.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
+    qa.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
+                    help="DuckDB warehouse file built by `rmrp run`")
+    qa.add_argument("--output", help="workbook to write (default: data/reports/rmrp_5w_qa_<cycle>.xlsx)")
     args = parser.parse_args(argv)
+    if args.command == "qa":
+        return _qa(args.cycle, args.warehouse, args.output)
     if args.command == "run":
         if not os.path.isdir(args.raw_dir):
             _say(f"rmrp: raw data folder not found: {args.raw_dir}")
@@ -86,6 +93,30 @@ def main(argv: list[str] | None = None) -> int:
                     _say(f"no summary: {exc}")
         return 0 if ok else 1
     return 2
+
+
+def _qa(cycle: str, warehouse: str, output: str | None) -> int:
+    """``rmrp qa``: the QA workbook of one cycle from an existing warehouse."""
+    from pathlib import Path
+
+    from rmrp_pipeline.defs.report_assets import qa_workbook_path
+    from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
+    from rmrp_pipeline.ingest import cycle_window
+    from rmrp_pipeline.qa import write_qa_workbook
+
+    try:
+        cycle_window(cycle)
+    except ValueError as exc:
+        _say(f"rmrp qa: {exc}")
+        return 2
+    if not os.path.exists(warehouse):
+        _say(f"rmrp qa: no warehouse at {warehouse}: run `rmrp run` first")
+        return 2
+    target = Path(output) if output else qa_workbook_path(Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)), cycle)
+    with duckdb.connect(warehouse, read_only=True) as con:
+        path, organisations = write_qa_workbook(con, cycle, target)
+    print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
+    return 0
 
 
 if __name__ == "__main__":

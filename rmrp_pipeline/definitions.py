@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from rmrp_pipeline.defs import assets, checks, jobs
+from rmrp_pipeline.defs import assets, checks, jobs, report_assets
 from rmrp_pipeline.defs.resources import build_resources
 
 ALL_ASSETS = [
@@ -14,6 +14,7 @@ ALL_ASSETS = [
     assets.reconciliation,
     assets.load_log,
     assets.people_reached_monthly,
+    report_assets.qa_workbook_5w,
 ]
 ALL_CHECKS = [
     checks.rows_read_equal_loaded_plus_rejected,

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Reports written by the pipeline during tests go to a temporary folder, never into the repo.
+os.environ.setdefault("RMRP_REPORTS_DIR", tempfile.mkdtemp(prefix="rmrp_reports_"))
 RAW_DIR = ROOT / "data" / "raw"
 FIVE_W_2021 = RAW_DIR / "monitoring_5w" / "rmrp2021_5w_activities_jan-may.xlsx"
 INDICATORS_2021 = RAW_DIR / "reference" / "rmrp_2021_ai_indicators.xlsx"

@@ -13,7 +13,9 @@ from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import default_paths
 from rmrp_pipeline.reading import list_input_files, sha256_file
 
-CYCLE_ASSETS = dg.AssetSelection.assets(key_of("marts.people_reached_monthly"))
+CYCLE_ASSETS = dg.AssetSelection.assets(
+    key_of("marts.people_reached_monthly"), dg.AssetKey(["reports", "qa_workbook_5w"])
+)
 
 #: Every unpartitioned asset: ingest, marts, meta.
 ingest_job = dg.define_asset_job(

@@ -1,7 +1,8 @@
 """Resources: where the raw files are and the DuckDB warehouse.
 
-Defaults come from the environment (``RMRP_RAW_DIR``, ``RMRP_WAREHOUSE``), else
-``data/raw`` and ``data/warehouse/rmrp.duckdb`` relative to the working directory.
+Defaults come from the environment (``RMRP_RAW_DIR``, ``RMRP_WAREHOUSE``, ``RMRP_REPORTS_DIR``),
+else ``data/raw``, ``data/warehouse/rmrp.duckdb`` and ``data/reports`` relative to the working
+directory.
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ class RawFolder(dg.ConfigurableResource):
         return folder
 
 
+class ReportsFolder(dg.ConfigurableResource):
+    """The folder where files for people (QA workbooks, exports) are written."""
+
+    path: str
+
+    def resolve(self) -> Path:
+        """The folder as an absolute path, created if missing."""
+        folder = Path(self.path).expanduser().resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+DEFAULT_REPORTS_DIR = "data/reports"
+
+
 def default_paths() -> tuple[str, str]:
     """(raw folder, warehouse file) from the environment or the defaults."""
     return (
@@ -47,6 +63,7 @@ def build_resources(raw_dir: str | None = None, warehouse: str | None = None) ->
     warehouse_path = Path(warehouse or default_warehouse).expanduser()
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     return {
+        "reports_folder": ReportsFolder(path=os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)),
         "raw_folder": RawFolder(path=str(raw_dir or default_raw)),
         "warehouse_db": DuckDBResource(database=str(warehouse_path)),
     }
