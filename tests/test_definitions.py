@@ -27,7 +27,7 @@ def test_definitions_have_the_jobs_schedule_sensor_and_layers(tmp_path):
     assert defs.resolve_sensor_def("raw_folder_sensor")
     groups = {key.path[0]: spec.group_name for key, spec in
               ((s.key, s) for s in defs.resolve_all_asset_specs())}
-    assert groups == {"raw": "raw", "staging": "staging", "marts": "marts", "meta": "meta"}
+    assert groups == {"raw": "raw", "staging": "staging", "marts": "marts", "meta": "meta", "reports": "reports"}
 
 
 def test_the_sensor_runs_once_per_new_state_of_the_raw_folder(raw_copy, monkeypatch):
