@@ -379,9 +379,10 @@ def read_csv_file(path: Path, *, source_file: str | None = None, header_row: int
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    frame = pd.read_csv(
-        io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None
-    )
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ReadError(f"{name}: rows do not have the same number of columns as the header ({exc})") from exc
     if frame.shape[1] == 1 and any(d in sample for d in ";\t|"):
         raise ReadError(f"{name}: could not decide the column separator (read as one column)")
     header_cells = frame.iloc[header_row].tolist()
