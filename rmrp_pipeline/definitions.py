@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from rmrp_pipeline.defs import assets, checks, jobs, report_assets
+from rmrp_pipeline.defs import assets, checks, jobs, planning_assets, report_assets
 from rmrp_pipeline.defs.resources import build_resources
 
 ALL_ASSETS = [
@@ -15,11 +15,13 @@ ALL_ASSETS = [
     assets.load_log,
     assets.people_reached_monthly,
     report_assets.qa_workbook_5w,
+    *planning_assets.PLANNING_ASSETS,
 ]
 ALL_CHECKS = [
     checks.rows_read_equal_loaded_plus_rejected,
     checks.published_ratios_consistent,
     *checks.documented_checks,
+    *planning_assets.PLANNING_CHECKS,
 ]
 
 

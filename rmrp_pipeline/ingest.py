@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline import rules
-from rmrp_pipeline.five_w import ISSUE_COLUMNS, stage_five_w
+from rmrp_pipeline.five_w import ISSUE_COLUMNS, stage_five_w_sheets
 from rmrp_pipeline.planning import read_published_key_figures
+from rmrp_pipeline.planning_ingest import PlanningIngest
 from rmrp_pipeline.reading import (
     ReadError,
     SheetData,
@@ -31,6 +33,10 @@ from rmrp_pipeline.reading import (
 from rmrp_pipeline.reference import REFERENCE_KINDS, build_reference, reference_frame
 from rmrp_pipeline.templates import Recognition, recognise
 
+# fastexcel logs a warning for every column whose type it leaves to the typed-cell fallback (the
+# lookup sheets of the submission template have hundreds): expected, handled by reading.py, noise.
+logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
+
 #: Warehouse table of each reference kind.
 REFERENCE_TABLES = {
     "platforms_countries": "staging.ref_countries",
@@ -40,6 +46,9 @@ REFERENCE_TABLES = {
     "indicator_registry": "staging.ref_indicators",
 }
 PUBLISHED_KINDS = {"published_key_figures", "published_other_figures", "published_source"}
+#: Template kind of sheets recognised only to be left out on purpose (instructions, pivot tables,
+#: dropdown copies of lists read elsewhere): status ``ignored``, the template's description says why.
+IGNORED_KIND = "ignored"
 ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "value", "message", "produced_by"]
 
 
@@ -146,8 +155,8 @@ def ingest_raw_folder(
     Returns:
         ``IngestResult`` with frames for ``raw.source_files`` (one row per file and sheet,
         recognised or not, with rows read), the reference tables, ``staging.stg_5w__activities``,
-        ``staging.stg_planning__published_figures``, ``meta.rejected_rows`` and
-        ``meta.quality_findings``.
+        ``staging.stg_planning__published_figures``, the planning tables of
+        ``planning_ingest.PLANNING_TABLES``, ``meta.rejected_rows`` and ``meta.quality_findings``.
 
     Raises nothing for a bad file: it is recorded as ``unreadable`` with the reason.
     """
@@ -157,6 +166,7 @@ def ingest_raw_folder(
     five_w_sheets: list[tuple[SheetData, Recognition]] = []
     reference_parts: list[tuple[str, pd.DataFrame]] = []
     published_files: dict[Path, list[dict]] = {}
+    planning = PlanningIngest()
     files = list_input_files(raw_dir)
     first_copy: dict[str, str] = {}
     for number, path in enumerate(files, start=1):
@@ -183,6 +193,9 @@ def ingest_raw_folder(
             except ReadError as exc:
                 entries.append({**entry, "status": "unreadable", "message": str(exc)})
                 continue
+            except Exception as exc:  # noqa: BLE001 - an unforeseen fault in one file must not stop the others
+                entries.append({**entry, "status": "unreadable", "message": f"{type(exc).__name__}: {exc}"})
+                continue
             notes = [recognition.message]
             if sheet.title_rows:
                 notes.append(f"header found on row {sheet.row_numbers[0] - 1 if sheet.row_numbers else '?'}, "
@@ -203,13 +216,30 @@ def ingest_raw_folder(
             if template is None:
                 entries.append({**entry, "status": "unknown_sheet"})
                 continue
+            if template.kind == IGNORED_KIND:
+                entries.append({**entry, "status": "ignored", "template_id": template.template_id, "kind": template.kind,
+                                "message": f"ignored on purpose: {template.description}"})
+                continue
             entries.append({**entry, "status": "recognised", "template_id": template.template_id, "kind": template.kind})
             if template.kind == "five_w":
                 five_w_sheets.append((sheet, recognition))
             elif template.kind in REFERENCE_KINDS:
-                canonical = reference_frame(template.kind, _canonical(sheet, recognition), template.cycle_year)
-                reference_parts.append((template.kind, canonical))
-                result.add(REFERENCE_TABLES[template.kind], _with_lineage(canonical, sheet))
+                full = _canonical(sheet, recognition)
+                # A list row has a value in a column the list uses; rows with values only in other
+                # columns are the template's helper formulas (e.g. 'Not found' in 1,000 rows), not data.
+                keep = full.notna().any(axis=1).to_numpy()
+                if not keep.all():
+                    helper = int((~keep).sum())
+                    entries[-1].update(rows_read=entries[-1]["rows_read"] - helper,
+                                       blank_rows=(entries[-1].get("blank_rows") or 0) + helper)
+                    entries[-1]["message"] += (f"; {helper} row(s) hold values only in columns the list does not use "
+                                               f"(helper formulas): not list rows, counted with the blank rows")
+                canonical = reference_frame(template.kind, full, template.cycle_year)
+                reference_parts.append((template.kind, canonical[keep]))
+                result.add(REFERENCE_TABLES[template.kind], _with_lineage(canonical, sheet)[keep])
+                planning.add_reference(template, full[keep])
+            elif planning.accepts(template.kind):
+                planning.add(sheet, recognition)
             elif template.kind in PUBLISHED_KINDS:
                 published_files.setdefault(path, []).append(entries[-1])
                 if template.kind == "published_source":
@@ -220,18 +250,30 @@ def ingest_raw_folder(
         inventory.extend(entries)
 
     reference = build_reference(reference_parts)
-    for sheet, recognition in five_w_sheets:
-        progress(f"validating {sheet.source_file} [{sheet.sheet}]: {sheet.rows_read:,} rows")
+
+    def not_staged(sheet: SheetData, exc: Exception) -> None:
+        for entry in inventory:
+            if entry["source_file"] == sheet.source_file and entry["sheet"] == sheet.sheet:
+                entry.update(status="unreadable", message=f"could not be staged ({type(exc).__name__}: {exc}); please report this file to the pipeline team")
+
+    if five_w_sheets:
+        rows = sum(sheet.rows_read for sheet, _r in five_w_sheets)
+        progress(f"validating {len(five_w_sheets)} 5W sheet(s): {rows:,} rows")
         try:
-            staged = stage_five_w(sheet, recognition, reference)
-        except Exception as exc:  # noqa: BLE001 - one bad sheet must not stop the others
-            for entry in inventory:
-                if entry["source_file"] == sheet.source_file and entry["sheet"] == sheet.sheet:
-                    entry.update(status="unreadable", message=f"could not be staged ({type(exc).__name__}: {exc}); please report this file to the pipeline team")
-            continue
-        result.add("staging.stg_5w__activities", staged.rows)
-        result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
-        result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
+            staged_parts = [stage_five_w_sheets(five_w_sheets, reference)]
+        except Exception:  # noqa: BLE001 - find the sheet at fault; the others still load
+            staged_parts = []
+            for sheet, recognition in five_w_sheets:
+                try:
+                    staged_parts.append(stage_five_w_sheets([(sheet, recognition)], reference))
+                except Exception as exc:  # noqa: BLE001
+                    not_staged(sheet, exc)
+        for staged in staged_parts:
+            result.add("staging.stg_5w__activities", staged.rows)
+            result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
+            result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
+
+    planning.stage(result, reference, progress, on_error=not_staged)
 
     for path, entries in published_files.items():
         progress(f"reading published figures: {path.name}")

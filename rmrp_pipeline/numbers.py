@@ -7,14 +7,17 @@ closed interval of true values that the printed rounding allows.
 
 Accepted forms (anchored at both ends; nothing else is accepted)::
 
-    [$][ ]<number>[ ][K|k|M|mil]      count or USD, optional magnitude
+    [$][ ]<number>[ ][K|k|M|mil|million|billion]   count or USD, optional magnitude
     <number>[ ]%                       percentage, returned as a fraction
 
 * ``$`` marks US dollars (``unit="usd"``); without it the figure is a count (``unit="count"``).
   ``%`` gives ``unit="fraction"``: ``0,7%`` is ``0.007``. ``$`` and ``%`` never combine, and a
   percentage takes no magnitude.
 * Magnitudes: ``K``/``k`` = thousand, ``M`` = million; ``mil`` = thousand (Spanish and Portuguese
-  only; in English text "mil" is ambiguous). Lower-case ``m`` is refused (milli/metre/million?).
+  only; in English text "mil" is ambiguous); the words ``million`` and ``billion`` (= 10^9) in
+  English only, as OCHA's Global Humanitarian Overview prints them (``8.4 million``, ``1.79 billion``;
+  in Spanish and Portuguese "billón" is 10^12, so the words are refused there). Lower-case ``m`` is
+  refused (milli/metre/million?).
 * The space between the parts may be an ordinary space, a no-break space (U+00A0) or a narrow
   no-break space (U+202F), at most one. Whitespace around the whole text is ignored.
 * ``<number>`` is ASCII digits with the locale's separators, parsed by
@@ -63,7 +66,7 @@ _PATTERN = re.compile(
     (?:
         (?:(?P<currency>\$){_SPACE}?)?
         (?P<core>[0-9][0-9.,]*)
-        (?:{_SPACE}?(?P<magnitude>K|k|M|mil))?
+        (?:{_SPACE}?(?P<magnitude>million|billion|K|k|M|mil))?
       |
         (?P<pcore>[0-9][0-9.,]*){_SPACE}?(?P<percent>%)
     )
@@ -72,8 +75,11 @@ _PATTERN = re.compile(
     re.VERBOSE,
 )
 
-_MAGNITUDES: dict[str, Decimal] = {"K": Decimal(1000), "k": Decimal(1000), "M": Decimal(1_000_000), "mil": Decimal(1000)}
-_LOCAL_MAGNITUDES: dict[str, tuple[str, ...]] = {"mil": ("es", "pt")}
+_MAGNITUDES: dict[str, Decimal] = {
+    "K": Decimal(1000), "k": Decimal(1000), "M": Decimal(1_000_000), "mil": Decimal(1000),
+    "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
+}
+_LOCAL_MAGNITUDES: dict[str, tuple[str, ...]] = {"mil": ("es", "pt"), "million": ("en",), "billion": ("en",)}
 _PERCENT = Decimal("0.01")
 
 _FORMS = {
@@ -161,7 +167,8 @@ def parse_published_number(text: str, locale: str) -> PublishedNumber:
     core = match.group("pcore") if percent else match.group("core")
     magnitude = match.group("magnitude")
     if magnitude in _LOCAL_MAGNITUDES and locale not in _LOCAL_MAGNITUDES[magnitude]:
-        raise NumberParseError(text, locale, f"the magnitude {magnitude!r} is only accepted in Spanish or Portuguese text")
+        where = "Spanish or Portuguese" if magnitude == "mil" else "English"
+        raise NumberParseError(text, locale, f"the magnitude {magnitude!r} is only accepted in {where} text")
 
     try:
         number = parse_decimal(core, locale=locale, strict=True)

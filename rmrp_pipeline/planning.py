@@ -28,6 +28,11 @@ reading depends on the decimal separator (i.e. reads differently, or not at all,
 ``pt`` and ``en``: ``1,56 M``, ``1.560``) is rejected with ``locale_unknown``. Texts made of digits
 only (``85``, ``$216 K``) read the same in every locale and are kept.
 
+A figure cell holding ``not published`` (``no publicado``, ``não publicado``; case and accents
+ignored) says that the source prints no such figure (e.g. no % target of PiN in the GHO's key
+figures): no figure and no reject. A ``key_figures`` row whose every figure is so marked is rejected
+(``nothing_published``): it would load nothing.
+
 Layout errors (a sheet whose header lacks a column or has an unexpected one) raise
 :class:`KeyFiguresLayoutError`: there is no cell to reject then, the file is not what we expect.
 """
@@ -41,7 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.numbers import SUPPORTED_LOCALES, NumberParseError, PublishedNumber, parse_published_number
-from rmrp_pipeline.reading import clean_text, read_table
+from rmrp_pipeline.reading import clean_text, normalise_key, read_table
 
 __all__ = [
     "AGE_GENDER_GROUPS",
@@ -146,7 +151,10 @@ REJECT_RULES: dict[str, str] = {
     "unit_mismatch": "the number's unit ($, %, plain) does not fit the measure",
     "count_not_whole": "a count of persons or organisations that is not a whole number",
     "fraction_above_one": "a share above 100%",
+    "nothing_published": "a key_figures row whose every figure is marked 'not published'",
 }
+#: Texts of a figure cell saying that the source prints no such figure (normalised).
+NOT_PUBLISHED = {"not published", "no publicado", "nao publicado"}
 
 _YEAR = re.compile(r"\A[0-9]{4}\Z")
 _FLOAT_COLUMNS = ("value", "value_low", "value_high")
@@ -296,6 +304,8 @@ class _Reader:
         def reject(rule: str, problem: str) -> None:
             self._reject(sheet, row, column, letter, rule, problem)
 
+        if isinstance(text, str) and normalise_key(text) in NOT_PUBLISHED:
+            return None
         if text is None:
             return reject("value_missing", f"empty cell for {what}; write the figure exactly as printed, "
                                            f"or delete the row if it is not published")
@@ -411,8 +421,13 @@ class _Reader:
                              f"row {seen[key]} has it already; delete one. This row's figures were not loaded")
                 continue
             seen[key] = int(row["_row_number"])
+            before = (len(self.figures), len(self.rejects))
             for measure in KEY_FIGURE_MEASURES:
                 self._figure(sheet, row, measure, letters[measure], identity, measure, None)
+            if (len(self.figures), len(self.rejects)) == before:
+                self._reject(sheet, row, KEY_FIGURE_MEASURES[0], letters[KEY_FIGURE_MEASURES[0]], "nothing_published",
+                             f"every figure of {identity['platform']} {_year_text(identity['plan_year'])} is marked "
+                             f"'not published'; delete the row")
 
     def read_other_figures(self) -> None:
         sheet = OTHER_FIGURES_SHEET

@@ -37,6 +37,37 @@ Output of :func:`reconcile_published_figures`: rows for the warehouse table ``me
 A regional row is one with ``level == "regional"``; the platforms are the rows with ``level ==
 "platform"`` of the same plan year and sector, and :data:`rmrp_pipeline.planning.PLATFORMS` says
 which must all be present for a sum.
+
+:func:`reconcile_planning_figures` checks how the figures of ``marts.fct_planning_figures`` add up
+(domain.md §2.3), on the same output columns (``country_iso3`` and ``measure`` say what is checked;
+for a figure of R4V's tables ``published_*`` is the figure as given, without rounding):
+
+``country_vs_admin1_sum`` (status ``ok`` | ``recorded`` | ``inconsistent``), per plan year, measure,
+country and sector with admin1 rows
+    The ``Country level`` row against the sum of its admin1 rows (population type all). Equal: ``ok``;
+    above: ``recorded`` (some caseloads, notably people in transit, are held only at national level;
+    the explanation splits the difference by population type); below: ``inconsistent`` (the whole
+    is smaller than its parts).
+
+``intersector_vs_sectors`` (``ok`` | ``inconsistent``), per plan year, measure and country
+    The Intersector row against [the largest sector, the sum of the sectors] (Country level rows):
+    the intersector counts each person once, so it is at least the largest sector and at most their
+    sum (half a person of tolerance).
+
+``regional_vs_country_sum`` (``ok`` | ``inconsistent``), per published regional PiN or target whose
+plan year and sector have R4V tables
+    The published regional figure against Σ countries minus the people in transit (R4V's 2022 rule:
+    people in transit cross several countries and are counted once regionally); ``ok`` when the
+    computed value lies in the published rounding interval. The explanation gives Σ countries with
+    and without them.
+
+``submissions_vs_published`` (``ok`` | ``recorded``), per published platform or regional
+requirements, target or partners whose plan year, platform and sector have loaded submissions
+    Requirements are additive (Σ activities; Regional = every activity, regional-level ones included;
+    Intersector = every sector): ``ok`` inside the published interval, else ``recorded`` with the
+    share (submissions not loaded here, or revised after submission). Targets: Σ of the Direct
+    Assistance activity targets, an upper bound (activities overlap): ``recorded``. Partners: distinct
+    organisations: ``ok`` when equal, else ``recorded``.
 """
 
 from __future__ import annotations
@@ -46,13 +77,16 @@ import math
 import pandas as pd
 
 from rmrp_pipeline.planning import AGE_GENDER_GROUPS, PLATFORMS
+from rmrp_pipeline.planning_common import INTERSECTOR, POPULATION_TYPES, REGIONAL
 
-__all__ = ["RECONCILIATION_COLUMNS", "reconcile_published_figures"]
+__all__ = ["RECONCILIATION_COLUMNS", "reconcile_planning_figures", "reconcile_published_figures"]
 
 RECONCILIATION_COLUMNS: tuple[str, ...] = (
     "plan_year",
     "platform",
     "sector",
+    "country_iso3",
+    "measure",
     "check_name",
     "published_text",
     "published_low",
@@ -104,6 +138,10 @@ def reconcile_published_figures(figures: pd.DataFrame) -> pd.DataFrame:
     rows += _regional_vs_platforms(numeric, index)
     rows += _age_gender_sums(numeric, index)
     rows += _share_of_total_pin(numeric, index)
+    return _frame(rows)
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(RECONCILIATION_COLUMNS))
     out["plan_year"] = out["plan_year"].astype("Int64")
     for column in ("published_low", "published_high", "computed_low", "computed_high"):
@@ -128,12 +166,14 @@ def _num(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _row(year, platform, sector, check, published, computed, status, explanation) -> dict:
+def _row(year, platform, sector, check, published, computed, status, explanation, *, measure=None, country_iso3=None) -> dict:
     text, low, high = published
     return {
         "plan_year": year,
         "platform": platform,
         "sector": sector,
+        "country_iso3": country_iso3,
+        "measure": measure,
         "check_name": check,
         "published_text": text,
         "published_low": low,
@@ -157,7 +197,8 @@ def _target_share_vs_parts(numeric: pd.DataFrame, index: dict) -> list[dict]:
             missing = [m for m, r in (("people_in_need", pin), ("people_targeted", target)) if r is None]
             rows.append(_row(year, share.platform, share.sector, "target_share_vs_parts", published,
                              (math.nan, math.nan), "missing_parts",
-                             f"cannot recompute: {', '.join(missing) or 'PiN is zero'} not published/read"))
+                             f"cannot recompute: {', '.join(missing) or 'PiN is zero'} not published/read",
+                             measure="target_share_of_pin"))
             continue
         low, high = target.value_low / pin.value_high, target.value_high / pin.value_low
         ok = _overlap(share.value_low, share.value_high, low, high)
@@ -168,7 +209,7 @@ def _target_share_vs_parts(numeric: pd.DataFrame, index: dict) -> list[dict]:
             + ("the intervals overlap" if ok else "the published share cannot come from its published parts")
         )
         rows.append(_row(year, share.platform, share.sector, "target_share_vs_parts", published, (low, high),
-                         "ok" if ok else "inconsistent", explanation))
+                         "ok" if ok else "inconsistent", explanation, measure="target_share_of_pin"))
     return rows
 
 
@@ -184,8 +225,13 @@ def _regional_vs_platforms(numeric: pd.DataFrame, index: dict) -> list[dict]:
         missing = [p for p, r in zip(PLATFORMS, parts) if r is None]
         check = "regional_level_requirements" if reg.measure == "requirements_usd" else "regional_vs_platform_sum"
         if missing:
+            explanation = f"{reg.measure}: no figure for {', '.join(missing)}"
+            if len(missing) == len(PLATFORMS):
+                explanation = (f"{reg.measure}: no platform figure is published for this plan year and sector; "
+                               f"where R4V's PiN/target tables exist, regional_vs_country_sum checks the regional "
+                               f"figure against the countries instead")
             rows.append(_row(year, reg.platform, reg.sector, check, published, (math.nan, math.nan),
-                             "missing_parts", f"{reg.measure}: no figure for {', '.join(missing)}"))
+                             "missing_parts", explanation, measure=reg.measure))
             continue
         sum_low = sum(r.value_low for r in parts)
         sum_high = sum(r.value_high for r in parts)
@@ -208,7 +254,8 @@ def _regional_vs_platforms(numeric: pd.DataFrame, index: dict) -> list[dict]:
                 f"(between {_num(sum_low)} and {_num(sum_high)}): difference {diff:+,.0f} "
                 f"({diff / sum_value:+.1%}); recorded, not flagged: {_SUM_EXPLANATIONS[reg.measure]}"
             )
-        rows.append(_row(year, reg.platform, reg.sector, check, published, (low, high), status, explanation))
+        rows.append(_row(year, reg.platform, reg.sector, check, published, (low, high), status, explanation,
+                         measure=reg.measure))
     return rows
 
 
@@ -223,7 +270,8 @@ def _age_gender_sums(numeric: pd.DataFrame, index: dict) -> list[dict]:
         missing = [g for g, r in zip(AGE_GENDER_GROUPS, parts) if r is None]
         if missing:
             rows.append(_row(year, key.platform, key.sector, "age_gender_shares_sum", (texts, math.nan, math.nan),
-                             (1.0, 1.0), "missing_parts", f"{key.measure}: no share for {', '.join(missing)}"))
+                             (1.0, 1.0), "missing_parts", f"{key.measure}: no share for {', '.join(missing)}",
+                             measure=key.measure))
             continue
         low, high = sum(r.value_low for r in parts), sum(r.value_high for r in parts)
         ok = _overlap(low, high, 1.0, 1.0)
@@ -233,7 +281,7 @@ def _age_gender_sums(numeric: pd.DataFrame, index: dict) -> list[dict]:
             + ("100% is within it" if ok else "100% is outside it")
         )
         rows.append(_row(year, key.platform, key.sector, "age_gender_shares_sum", (texts, low, high), (1.0, 1.0),
-                         "ok" if ok else "inconsistent", explanation))
+                         "ok" if ok else "inconsistent", explanation, measure=key.measure))
     return rows
 
 
@@ -252,5 +300,176 @@ def _share_of_total_pin(numeric: pd.DataFrame, index: dict) -> list[dict]:
         )
         rows.append(_row(year, share.platform, share.sector, "share_of_total_pin_denominator",
                          (share.published_text, share.value_low, share.value_high), (low, high), "recorded",
-                         explanation))
+                         explanation, measure="share_of_total_pin"))
+    return rows
+
+
+# -- how the planning figures add up (marts.fct_planning_figures) ----------------------------------
+
+_TOLERANCE = 0.5  # half a person: figures of R4V's tables are whole persons
+
+
+def reconcile_planning_figures(facts: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Check how the planning figures add up (see the module docstring for each check).
+
+    Args:
+        facts: rows of ``marts.fct_planning_figures`` (columns used: plan_year, level, platform,
+            country, country_iso3, sector, population_type, age_gender, measure, value, source_kind,
+            organisation_key).
+        published: the published figures (``staging.stg_planning__published_figures``).
+
+    Returns:
+        One row per check, columns :data:`RECONCILIATION_COLUMNS`.
+    """
+    tables = facts[(facts["source_kind"] == "pin_target_table") & (facts["age_gender"] == "all")]
+    rows: list[dict] = []
+    rows += _country_vs_admin1(tables)
+    rows += _intersector_vs_sectors(tables)
+    rows += _regional_vs_countries(tables, published)
+    rows += _submissions_vs_published(facts[facts["source_kind"] == "submission"], published)
+    return _frame(rows)
+
+
+def _sums(frame: pd.DataFrame, keys: list[str]) -> dict:
+    if frame.empty:
+        return {}
+    return frame.groupby(keys, dropna=False)["value"].sum().to_dict()
+
+
+def _country_vs_admin1(tables: pd.DataFrame) -> list[dict]:
+    keys = ["plan_year", "measure", "platform", "country_iso3", "country", "sector", "population_type"]
+    country = _sums(tables[tables["level"] == "country"], keys)
+    admin1 = _sums(tables[tables["level"] == "admin1"], keys)
+    counts = tables[tables["level"] == "admin1"].groupby(keys[:-1])["admin1"].nunique().to_dict() if len(tables) else {}
+    rows = []
+    for key, whole in country.items():
+        year, measure, platform, iso3, name, sector, pop = key
+        if pop != "all" or key not in admin1:
+            continue
+        parts = admin1[key]
+        diff = whole - parts
+        split = [
+            f"{p} {country.get((*key[:-1], p), 0) - admin1.get((*key[:-1], p), 0):+,.0f}"
+            for p in POPULATION_TYPES[1:]
+            if abs(country.get((*key[:-1], p), 0) - admin1.get((*key[:-1], p), 0)) >= _TOLERANCE
+        ]
+        what = f"{measure} {name} {sector}: Country level {_num(whole)} vs Σ of its {counts.get(key[:-1], 0)} admin1 rows {_num(parts)}"
+        if abs(diff) < _TOLERANCE:
+            status, explanation = "ok", f"{what}: equal"
+        elif diff > 0:
+            status = "recorded"
+            explanation = (f"{what}: the country is {diff:+,.0f} above ({', '.join(split) or 'no single population type'}); "
+                           f"recorded, not flagged: some caseloads (notably people in transit) are held only at national "
+                           f"level (domain.md §2.3), so the national figure is stored as given, never replaced by the sum")
+        else:
+            status = "inconsistent"
+            explanation = (f"{what}: the country is {diff:+,.0f} below the sum of its own admin1 rows "
+                           f"({', '.join(split) or 'no single population type'}): a whole smaller than its parts")
+        rows.append(_row(_year(year), platform, sector, "country_vs_admin1_sum", (None, whole, whole), (parts, parts),
+                         status, explanation, measure=measure, country_iso3=iso3))
+    return rows
+
+
+def _intersector_vs_sectors(tables: pd.DataFrame) -> list[dict]:
+    country = tables[(tables["level"] == "country") & (tables["population_type"] == "all")]
+    rows = []
+    for (year, measure, platform, iso3, name), group in country.groupby(
+            ["plan_year", "measure", "platform", "country_iso3", "country"], dropna=False):
+        by_sector = group.groupby("sector")["value"].sum()
+        if INTERSECTOR not in by_sector.index or len(by_sector) < 2:
+            continue
+        inter = float(by_sector[INTERSECTOR])
+        sectors = by_sector.drop(INTERSECTOR)
+        low, high = float(sectors.max()), float(sectors.sum())
+        ok = low - _TOLERANCE <= inter <= high + _TOLERANCE
+        explanation = (
+            f"{measure} {name}: Intersector {_num(inter)}; largest sector {sectors.idxmax()} {_num(low)}; "
+            f"Σ of the {len(sectors)} sectors {_num(high)}: the intersector counts each person once, so it lies "
+            f"between the largest sector and the sum (domain.md §2.3)"
+            + ("" if ok else ("; it is ABOVE the sum of the sectors" if inter > high else "; it is BELOW the largest sector"))
+        )
+        rows.append(_row(_year(year), platform, INTERSECTOR, "intersector_vs_sectors", (None, inter, inter), (low, high),
+                         "ok" if ok else "inconsistent", explanation, measure=measure, country_iso3=iso3))
+    return rows
+
+
+def _regional_vs_countries(tables: pd.DataFrame, published: pd.DataFrame) -> list[dict]:
+    regional = published[(published["level"] == "regional") & published["age_gender"].isna()
+                         & published["plan_year"].notna() & published["value"].notna()
+                         & published["measure"].isin(["people_in_need", "people_targeted"])]
+    country = tables[(tables["level"] == "country")]
+    rows = []
+    for reg in regional.itertuples(index=False):
+        year = _year(reg.plan_year)
+        mine = country[(country["plan_year"] == year) & (country["measure"] == reg.measure) & (country["sector"] == reg.sector)]
+        if mine.empty:
+            continue
+        totals = mine[mine["population_type"] == "all"]
+        total = float(totals["value"].sum())
+        transit = float(mine.loc[mine["population_type"] == "in_transit", "value"].sum())
+        computed = total - transit
+        ok = _overlap(reg.value_low, reg.value_high, computed, computed)
+        with_transit = _overlap(reg.value_low, reg.value_high, total, total)
+        explanation = (
+            f"{reg.measure} {reg.sector}: Σ of the {totals['country_iso3'].nunique()} countries' Country level rows "
+            f"{_num(total)}, of which {_num(transit)} in transit; without them {_num(computed)}, "
+            + (f"within the published {reg.published_text} = [{_num(reg.value_low)}, {_num(reg.value_high)}]: "
+               f"R4V's regional figure excludes people in transit, who cross several countries and would "
+               f"otherwise be counted in each (domain.md §2.3)" if ok else
+               f"outside the published {reg.published_text} = [{_num(reg.value_low)}, {_num(reg.value_high)}]: "
+               f"the published figure does not follow the rule 'Σ countries minus in transit'")
+            + (f"; the sum with them ({_num(total)}) is {'also inside' if with_transit else 'outside'} it")
+        )
+        rows.append(_row(year, REGIONAL, reg.sector, "regional_vs_country_sum",
+                         (reg.published_text, reg.value_low, reg.value_high), (computed, computed),
+                         "ok" if ok else "inconsistent", explanation, measure=reg.measure))
+    return rows
+
+
+def _submissions_vs_published(submissions: pd.DataFrame, published: pd.DataFrame) -> list[dict]:
+    if submissions.empty:
+        return []
+    chosen = published[published["level"].isin(["platform", "regional"]) & published["age_gender"].isna()
+                       & published["plan_year"].notna() & published["value"].notna()
+                       & published["measure"].isin(["requirements_usd", "people_targeted", "partners"])]
+    rows = []
+    for pub in chosen.itertuples(index=False):
+        year = _year(pub.plan_year)
+        scope = submissions[submissions["plan_year"] == year]
+        if pub.platform != REGIONAL:
+            scope = scope[(scope["platform"] == pub.platform) & (scope["level"] != "regional")]
+        if pub.sector != INTERSECTOR:
+            scope = scope[scope["sector"] == pub.sector]
+        if scope.empty:
+            continue
+        organisations = scope["organisation_key"].nunique()
+        if pub.measure == "requirements_usd":
+            value = float(scope.loc[scope["measure"] == "requirements_usd", "value"].sum())
+            ok = _overlap(pub.value_low, pub.value_high, value, value)
+            explanation = (
+                f"requirements are additive: the loaded activities of {organisations} organisation(s) ask for "
+                f"${_num(value)}, {value / pub.value:.1%} of the published {pub.published_text}"
+                + ("" if ok else "; the difference is asked for by submissions not in the warehouse, or the "
+                                 "published figure was revised after submission")
+            )
+            status = "ok" if ok else "recorded"
+        elif pub.measure == "people_targeted":
+            if pub.sector == INTERSECTOR:
+                continue
+            value = float(scope.loc[(scope["measure"] == "people_targeted") & (scope["population_type"] == "all")
+                                    & (scope["age_gender"] == "all"), "value"].sum())
+            status = "recorded"
+            explanation = (
+                f"Σ of the total targets of the loaded Direct Assistance activities {_num(value)} vs the published "
+                f"{pub.published_text}: activities overlap (the same people targeted by several), so the sum is an "
+                f"upper bound, and the published target is R4V's consolidation"
+            )
+        else:
+            value = float(organisations)
+            status = "ok" if _overlap(pub.value_low, pub.value_high, value, value) else "recorded"
+            explanation = (f"{organisations} distinct organisation(s) in the loaded submissions vs {pub.published_text} "
+                           f"published (an organisation counts once whatever its number of activities)")
+        rows.append(_row(year, pub.platform, pub.sector, "submissions_vs_published",
+                         (pub.published_text, pub.value_low, pub.value_high), (value, value), status, explanation,
+                         measure=pub.measure))
     return rows

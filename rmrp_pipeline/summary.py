@@ -57,13 +57,19 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
         ["file", "sheet", "template", "status", "rows read", "loaded", "rejected", "with findings"],
         {4, 5, 6, 7},
     )
-    unknown = [row for row in log if row[3] != "recognised"]
+    messages = dict(
+        ((f, s), m) for f, s, m in con.execute("SELECT source_file, sheet, message FROM meta.load_log").fetchall()
+    )
+    ignored = [row for row in log if row[3] == "ignored"]
+    if ignored:
+        lines.append("")
+        lines.append("Ignored on purpose (instructions, pivot tables, copies of lists read elsewhere):")
+        for f, s, *_rest in ignored:
+            lines.append(f"  {f} [{s or '-'}]: {(messages.get((f, s)) or '').removeprefix('ignored on purpose: ')}")
+    unknown = [row for row in log if row[3] not in ("recognised", "ignored")]
     if unknown:
         lines.append("")
         lines.append("Not loaded (see meta.load_log.message):")
-        messages = dict(
-            ((f, s), m) for f, s, m in con.execute("SELECT source_file, sheet, message FROM meta.load_log").fetchall()
-        )
         for f, s, _t, st, *_rest in unknown:
             lines.append(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}")
     for title, table in (("Rejected rows per rule", "meta.rejected_rows"), ("Quality findings per rule", "meta.quality_findings")):
@@ -74,18 +80,19 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
         lines.append(f"{title}: {_n(sum(c[1] for c in counts))} cells" if counts else f"{title}: none")
         lines += _table([(r, _n(c), _n(rows)) for r, c, rows in counts], ["rule", "cells", "rows"], {1, 2}) if counts else []
     inconsistent = con.execute(
-        "SELECT plan_year, platform, check_name, published_text, computed_low, computed_high "
-        "FROM meta.reconciliation WHERE status = 'inconsistent'"
+        "SELECT plan_year, concat_ws(' ', platform, country_iso3, sector, measure), check_name, "
+        "coalesce(published_text, format('{:,.0f}', published_low)), computed_low, computed_high "
+        "FROM meta.reconciliation WHERE status = 'inconsistent' ORDER BY plan_year, check_name"
     ).fetchall()
     recorded = con.execute("SELECT count(*) FROM meta.reconciliation WHERE status = 'recorded'").fetchone()[0]
     lines.append("")
     lines.append(
-        f"Published figures inconsistent with their parts: {len(inconsistent)} "
+        f"Planning figures inconsistent with their parts: {len(inconsistent)} "
         f"(and {recorded} known differences recorded; see meta.reconciliation)"
     )
     for year, platform, check, text, low, high in inconsistent:
         computed = f"{low:.2%} to {high:.2%}" if high is not None and high < 1 else f"{_n(low)} to {_n(high)}"
-        lines.append(f"  {year} {platform}: {check}: published {text}, its parts give {computed}")
+        lines.append(f"  {year} {platform}: {check}: figure {text}, its parts give {computed}")
     lines.append("")
     lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
     for cycle in cycles:

@@ -55,7 +55,8 @@ class Recognition:
     def message(self) -> str:
         """One sentence for the load log and the run summary."""
         if self.template is not None:
-            extra = f"; columns not used: {', '.join(self.unknown)}" if self.unknown else ""
+            shown = self.unknown[:12] + ([f"and {len(self.unknown) - 12} more"] if len(self.unknown) > 12 else [])
+            extra = f"; columns not used: {', '.join(shown)}" if self.unknown else ""
             return f"recognised as {self.template.template_id}{extra}"
         if self.closest is None:
             return "no known template has these columns"

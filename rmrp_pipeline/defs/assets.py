@@ -14,7 +14,7 @@ from rmrp_pipeline import warehouse
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import RawFolder
 from rmrp_pipeline.ingest import cycle_window, ingest_raw_folder
-from rmrp_pipeline.reconciliation import reconcile_published_figures
+from rmrp_pipeline.reconciliation import reconcile_planning_figures, reconcile_published_figures
 
 KINDS_EXCEL = {"excel", "pandas", "duckdb"}
 
@@ -28,6 +28,9 @@ INGEST_TABLES = {
     "staging.stg_5w__activities": "Every 5W row read, canonical columns, typed, validated, with lineage.",
     "staging.stg_planning__published_figures": "Published planning figures, one row per figure cell.",
     "staging.stg_planning__sources": "Where each published-figures workbook comes from.",
+    "staging.stg_planning__pin_target": "Every row of the PiN and target tables (admin1 and Country level, sectors and Intersector), typed, with lineage.",
+    "staging.stg_planning__submissions": "Every row of the appealing organisations' activity submissions, typed, validated, with lineage.",
+    "staging.ref_planning_proportions": "PiN and target age/gender proportions per country, admin1 and subsector (reference list).",
     "meta.rejected_rows": "Rows that could not be loaded with certainty, per failing cell and rule.",
     "meta.quality_findings": "Loaded rows that break an R4V quality rule, per cell and rule.",
 }
@@ -99,8 +102,9 @@ fct_activities = sql_table_asset(
     "One row per loaded 5W row (sql/marts.fct_activities.sql).",
 )
 sector_key_figures = sql_table_asset(
-    "marts.sector_key_figures", ["staging.stg_planning__published_figures"], "marts",
-    "Sector key figures by plan year and platform (sql/marts.sector_key_figures.sql).",
+    "marts.sector_key_figures", ["staging.stg_planning__published_figures", "marts.fct_planning_figures"], "marts",
+    "Sector key figures by plan year and platform: published, computed from the PiN/target tables, and from "
+    "submissions (sql/marts.sector_key_figures.sql).",
 )
 load_log = sql_table_asset(
     "meta.load_log", list(INGEST_TABLES), "meta",
@@ -111,17 +115,23 @@ load_log = sql_table_asset(
 
 @dg.asset(
     key=key_of("meta.reconciliation"),
-    deps=[key_of("staging.stg_planning__published_figures")],
+    deps=[key_of("staging.stg_planning__published_figures"), key_of("marts.fct_planning_figures")],
     group_name="meta",
     kinds={"duckdb", "pandas"},
     pool="duckdb_warehouse",
 )
 def reconciliation(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
     """Published ratios against their parts, regional figures against the platforms
-    (``reconciliation.reconcile_published_figures``)."""
+    (``reconciliation.reconcile_published_figures``), and how the planning figures add up
+    (``reconciliation.reconcile_planning_figures``: country vs admin1, intersector vs sectors,
+    regional vs countries, submissions vs published)."""
     with warehouse_db.get_connection() as con:
         figures = con.execute("SELECT * FROM staging.stg_planning__published_figures").df()
-        warehouse.replace_table(con, "meta.reconciliation", reconcile_published_figures(figures))
+        facts = con.execute(  # the checks use the tables' age/gender totals only
+            "SELECT * FROM marts.fct_planning_figures WHERE source_kind <> 'pin_target_table' OR age_gender = 'all'"
+        ).df()
+        checks = pd.concat([reconcile_published_figures(figures), reconcile_planning_figures(facts, figures)], ignore_index=True)
+        warehouse.replace_table(con, "meta.reconciliation", checks)
         return dg.MaterializeResult(metadata=table_metadata(con, "meta.reconciliation"))
 
 

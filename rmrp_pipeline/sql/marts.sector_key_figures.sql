@@ -1,24 +1,139 @@
--- marts.sector_key_figures: published key figures, one row per plan year, platform and sector.
--- Published values are stored as given, never replaced by sums (domain.md §2.3).
+-- marts.sector_key_figures: one row per plan year, platform (and Regional) and sector with data.
+-- Sources, never mixed silently (each figure says where it comes from in its *_source column):
+--   published  the published key figures (staging.stg_planning__published_figures), stored as given;
+--   computed   from R4V's PiN/target tables (marts.fct_planning_figures, source_kind pin_target_table):
+--              a platform = the sum of its countries' Country level rows; Regional = the sum of the
+--              countries minus the people in transit, who cross several countries (R4V's 2022 rule,
+--              domain.md §2.3; the reconciliation checks it against the published regional figures);
+--   submissions the appealing organisations' activities (source_kind submission), in *_submitted
+--              columns beside the published figures, compared in requirements_usd_submitted_minus_published.
+-- A published figure always wins over a computed one; published values are never replaced by sums.
 INSERT INTO marts.sector_key_figures BY NAME
+WITH published AS (
+    SELECT
+        plan_year, platform, sector,
+        any_value(value) FILTER (WHERE measure = 'people_in_need') AS pin,
+        any_value(published_text) FILTER (WHERE measure = 'people_in_need') AS pin_text,
+        any_value(value) FILTER (WHERE measure = 'people_targeted') AS targeted,
+        any_value(published_text) FILTER (WHERE measure = 'people_targeted') AS targeted_text,
+        any_value(value) FILTER (WHERE measure = 'target_share_of_pin') AS share,
+        any_value(published_text) FILTER (WHERE measure = 'target_share_of_pin') AS share_text,
+        any_value(value) FILTER (WHERE measure = 'requirements_usd') AS requirements,
+        any_value(published_text) FILTER (WHERE measure = 'requirements_usd') AS requirements_text,
+        any_value(value) FILTER (WHERE measure = 'partners') AS partners,
+        any_value(published_text) FILTER (WHERE measure = 'partners') AS partners_text
+    FROM staging.stg_planning__published_figures
+    WHERE plan_year IS NOT NULL AND age_gender IS NULL
+    GROUP BY plan_year, platform, sector
+),
+country_rows AS (
+    SELECT
+        plan_year, platform, country_iso3, sector, measure,
+        sum(value) FILTER (WHERE population_type = 'all') AS total,
+        coalesce(sum(value) FILTER (WHERE population_type = 'in_transit'), 0) AS in_transit
+    FROM marts.fct_planning_figures
+    WHERE source_kind = 'pin_target_table' AND level = 'country' AND age_gender = 'all'
+      AND measure IN ('people_in_need', 'people_targeted')
+    GROUP BY ALL
+),
+computed_long AS (
+    SELECT plan_year, platform, sector, measure, sum(total) AS value, sum(in_transit) AS in_transit
+    FROM country_rows GROUP BY ALL
+    UNION ALL
+    SELECT plan_year, 'Regional' AS platform, sector, measure, sum(total) - sum(in_transit) AS value, sum(in_transit) AS in_transit
+    FROM country_rows GROUP BY ALL
+),
+computed AS (
+    SELECT
+        plan_year, platform, sector,
+        any_value(value) FILTER (WHERE measure = 'people_in_need') AS pin,
+        any_value(in_transit) FILTER (WHERE measure = 'people_in_need') AS pin_in_transit,
+        any_value(value) FILTER (WHERE measure = 'people_targeted') AS targeted,
+        any_value(in_transit) FILTER (WHERE measure = 'people_targeted') AS targeted_in_transit
+    FROM computed_long GROUP BY ALL
+),
+-- Submissions: each activity once per sector, and once more under Intersector (requirements are
+-- additive across sectors; people targeted are not, so Intersector has none).
+submission_rows AS (
+    SELECT * FROM marts.fct_planning_figures WHERE source_kind = 'submission'
+    UNION ALL
+    SELECT * REPLACE ('Intersector' AS sector) FROM marts.fct_planning_figures
+    WHERE source_kind = 'submission' AND measure <> 'people_targeted'
+),
+submission_scopes AS (
+    -- platform rows: the platform's own activities; Regional: every activity, regional-level ones included
+    SELECT * FROM submission_rows WHERE level <> 'regional'
+    UNION ALL
+    SELECT * REPLACE ('Regional' AS platform) FROM submission_rows
+),
+submitted AS (
+    SELECT
+        plan_year, platform, sector,
+        sum(value) FILTER (WHERE measure = 'requirements_usd') AS requirements,
+        sum(value) FILTER (WHERE measure = 'requirements_inkind_usd') AS requirements_inkind,
+        sum(value) FILTER (WHERE measure = 'requirements_cva_usd') AS requirements_cva,
+        sum(value) FILTER (WHERE measure = 'people_targeted' AND population_type = 'all' AND age_gender = 'all') AS targeted,
+        count(DISTINCT organisation_key) AS partners,
+        count(DISTINCT (source_file, source_sheet, source_row)) AS activities
+    FROM submission_scopes GROUP BY ALL
+),
+keys AS (
+    SELECT plan_year, platform, sector FROM published
+    UNION SELECT plan_year, platform, sector FROM computed
+    UNION SELECT plan_year, platform, sector FROM submitted
+),
+figures AS (
+    SELECT
+        k.plan_year, k.platform, k.sector,
+        CASE WHEN k.platform = 'Regional' THEN 'regional' ELSE 'platform' END AS level,
+        coalesce(p.pin, c.pin) AS people_in_need,
+        p.pin_text AS people_in_need_text,
+        CASE WHEN p.pin IS NOT NULL THEN 'published' WHEN c.pin IS NOT NULL THEN 'computed' END AS people_in_need_source,
+        coalesce(p.targeted, c.targeted) AS people_targeted,
+        p.targeted_text AS people_targeted_text,
+        CASE WHEN p.targeted IS NOT NULL THEN 'published' WHEN c.targeted IS NOT NULL THEN 'computed' END AS people_targeted_source,
+        p.share AS share_published, p.share_text AS target_share_of_pin_text,
+        p.requirements AS requirements_usd, p.requirements_text AS requirements_usd_text,
+        CASE WHEN p.requirements IS NOT NULL THEN 'published' END AS requirements_usd_source,
+        p.partners, p.partners_text,
+        CASE WHEN p.partners IS NOT NULL THEN 'published' END AS partners_source,
+        c.pin AS people_in_need_computed, c.pin_in_transit AS people_in_need_in_transit,
+        c.targeted AS people_targeted_computed, c.targeted_in_transit AS people_targeted_in_transit,
+        s.requirements AS requirements_usd_submitted,
+        s.requirements_inkind AS requirements_inkind_usd_submitted,
+        s.requirements_cva AS requirements_cva_usd_submitted,
+        s.targeted AS people_targeted_submitted,
+        s.partners AS partners_submitted,
+        s.activities AS activities_submitted
+    FROM keys k
+    LEFT JOIN published p USING (plan_year, platform, sector)
+    LEFT JOIN computed c USING (plan_year, platform, sector)
+    LEFT JOIN submitted s USING (plan_year, platform, sector)
+),
+with_ratios AS (
+    SELECT
+        *,
+        coalesce(share_published, CASE WHEN people_in_need > 0 THEN people_targeted / people_in_need END) AS target_share_of_pin,
+        CASE WHEN share_published IS NOT NULL THEN 'published'
+             WHEN people_in_need > 0 AND people_targeted IS NOT NULL THEN 'computed' END AS target_share_of_pin_source,
+        CASE WHEN people_targeted > 0 THEN requirements_usd / people_targeted END AS requirements_per_person_targeted,
+        requirements_usd_submitted - requirements_usd AS requirements_usd_submitted_minus_published
+    FROM figures
+)
 SELECT
-    plan_year, platform, any_value(level) AS level, sector,
-    any_value(value) FILTER (WHERE measure = 'people_in_need') AS people_in_need,
-    any_value(published_text) FILTER (WHERE measure = 'people_in_need') AS people_in_need_text,
-    CASE WHEN count(*) FILTER (WHERE measure = 'people_in_need') > 0 THEN 'published' END AS people_in_need_source,
-    any_value(value) FILTER (WHERE measure = 'people_targeted') AS people_targeted,
-    any_value(published_text) FILTER (WHERE measure = 'people_targeted') AS people_targeted_text,
-    CASE WHEN count(*) FILTER (WHERE measure = 'people_targeted') > 0 THEN 'published' END AS people_targeted_source,
-    any_value(value) FILTER (WHERE measure = 'target_share_of_pin') AS target_share_of_pin,
-    any_value(published_text) FILTER (WHERE measure = 'target_share_of_pin') AS target_share_of_pin_text,
-    CASE WHEN count(*) FILTER (WHERE measure = 'target_share_of_pin') > 0 THEN 'published' END AS target_share_of_pin_source,
-    any_value(value) FILTER (WHERE measure = 'requirements_usd') AS requirements_usd,
-    any_value(published_text) FILTER (WHERE measure = 'requirements_usd') AS requirements_usd_text,
-    CASE WHEN count(*) FILTER (WHERE measure = 'requirements_usd') > 0 THEN 'published' END AS requirements_usd_source,
-    any_value(value) FILTER (WHERE measure = 'partners') AS partners,
-    any_value(published_text) FILTER (WHERE measure = 'partners') AS partners_text,
-    CASE WHEN count(*) FILTER (WHERE measure = 'partners') > 0 THEN 'published' END AS partners_source
-FROM staging.stg_planning__published_figures
-WHERE plan_year IS NOT NULL
-GROUP BY plan_year, platform, sector
-ORDER BY plan_year, level DESC, platform;
+    cur.* EXCLUDE (share_published),
+    CASE WHEN prev.people_in_need > 0 THEN cur.people_in_need / prev.people_in_need - 1 END AS people_in_need_yoy_change,
+    CASE WHEN prev.people_targeted > 0 THEN cur.people_targeted / prev.people_targeted - 1 END AS people_targeted_yoy_change,
+    CASE WHEN prev.requirements_usd > 0 THEN cur.requirements_usd / prev.requirements_usd - 1 END AS requirements_usd_yoy_change,
+    nullif(concat_ws('; ',
+        CASE WHEN prev.people_in_need > 0 AND cur.people_in_need IS NOT NULL
+             THEN 'people_in_need: ' || cur.people_in_need_source || ' ' || cur.plan_year || ' vs ' || prev.people_in_need_source || ' ' || prev.plan_year END,
+        CASE WHEN prev.people_targeted > 0 AND cur.people_targeted IS NOT NULL
+             THEN 'people_targeted: ' || cur.people_targeted_source || ' ' || cur.plan_year || ' vs ' || prev.people_targeted_source || ' ' || prev.plan_year END,
+        CASE WHEN prev.requirements_usd > 0 AND cur.requirements_usd IS NOT NULL
+             THEN 'requirements_usd: ' || cur.requirements_usd_source || ' ' || cur.plan_year || ' vs ' || prev.requirements_usd_source || ' ' || prev.plan_year END
+    ), '') AS yoy_basis
+FROM with_ratios cur
+LEFT JOIN with_ratios prev
+    ON prev.plan_year = cur.plan_year - 1 AND prev.platform = cur.platform AND prev.sector = cur.sector
+ORDER BY cur.plan_year, cur.level DESC, cur.platform, cur.sector;

@@ -1,0 +1,186 @@
+"""Vocabulary and helpers shared by the planning readers (PiN/target tables, submissions).
+
+* The canonical grain of planning figures (``marts.fct_planning_figures``): population types,
+  age/gender groups and measures, with their units.
+* Sector names: R4V's English sector and subsector names are canonical; Spanish, Portuguese and
+  older spellings resolve to them through ``reference_data/sectors.csv`` (domain.md §1.2).
+* Issue rows (``meta.rejected_rows`` / ``meta.quality_findings``) built from ``rules.RULES`` so that
+  every planning rule has an id, a severity and a message in English and Spanish.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from rmrp_pipeline import rules
+from rmrp_pipeline.reading import SheetData, clean_text, normalise_key
+
+#: Population types of the planning figures; ``all`` is the total over the five types.
+POPULATION_TYPES: tuple[str, ...] = ("all", "in_destination", "in_transit", "host_community", "pendular", "returnees")
+#: Age/gender groups of the planning figures (under 18: girls/boys; 18 and over: women/men);
+#: ``all`` is the total over the four groups.
+AGE_GENDER: tuple[str, ...] = ("all", "girls", "boys", "women", "men")
+#: measure -> unit of ``value`` in ``marts.fct_planning_figures``.
+MEASURES: dict[str, str] = {
+    "population_projection": "persons",
+    "people_in_need": "persons",
+    "people_targeted": "persons",
+    "requirements_usd": "usd",
+    "requirements_inkind_usd": "usd",
+    "requirements_cva_usd": "usd",
+    "partners": "organisations",
+}
+INTERSECTOR = "Intersector"
+REGIONAL = "Regional"
+
+#: Columns of the issue frames every planning stager returns (same as the 5W's).
+ISSUE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"]
+#: Columns of ``meta.rejected_rows`` / ``meta.quality_findings``.
+ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "value", "message", "produced_by"]
+
+
+def figure_columns() -> list[str]:
+    """The 30 canonical figure columns ``<population type>_<age/gender>`` (``all_all`` first)."""
+    return [f"{pop}_{agd}" for pop in POPULATION_TYPES for agd in AGE_GENDER]
+
+
+# -- sectors ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def sector_names() -> dict[str, tuple[str, str]]:
+    """normalised name -> (canonical English sector, language of the name), from sectors.csv."""
+    text = resources.files("rmrp_pipeline.reference_data").joinpath("sectors.csv").read_text("utf-8")
+    return {normalise_key(r["name"]): (r["sector"], r["language"]) for r in csv.DictReader(text.splitlines())}
+
+
+def resolve_sectors(names: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Canonical English sector and the language of the name as written, per value (None where
+    the name is not an R4V sector or subsector in English, Spanish or Portuguese)."""
+    index = sector_names()
+    found = names.map(lambda v: index.get(normalise_key(v)) if isinstance(v, str) and v.strip() else None)
+    return (found.map(lambda f: f[0] if f else None).astype(object),
+            found.map(lambda f: f[1] if f else None).astype(object))
+
+
+# -- cells -----------------------------------------------------------------------------------------
+
+
+def text_values(column: pd.Series) -> pd.Series:
+    """Cleaned text of each cell (NFC, spaces); numbers become their text; blanks None."""
+    def one(value: object) -> str | None:
+        if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = clean_text(str(value))
+        return text or None
+    return column.map(one).astype(object)
+
+
+def display(value: object) -> str | None:
+    """A cell value as shown in an issue row (``40.0`` -> ``"40"``)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def problem_cell_masks(sheet: SheetData, header_of: dict[str, str], used: Iterable[str]) -> list[tuple[str, str, pd.Series]]:
+    """(rule id, canonical column, mask) for the cells of the ``used`` columns that hold an Excel
+    error (``cell_error``) or a formula saved without its result (``formula_without_value``): the
+    fast readers return them as empty, and an empty cell must never stand for an unknown value.
+    Helper columns that the pipeline does not use are left alone."""
+    if not sheet.problem_cells:
+        return []
+    position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
+    out = []
+    for canonical in used:
+        if canonical not in header_of:
+            continue
+        letter = sheet.column_letters[sheet.headers.index(header_of[canonical])]
+        for kind, rule_id in (("error", "cell_error"), ("formula_without_value", "formula_without_value")):
+            positions = [
+                position_of_row[row] for (row, col), (k, _text) in sheet.problem_cells.items()
+                if col == letter and k == kind and row in position_of_row
+            ]
+            if positions:
+                mask = pd.Series(False, index=range(len(sheet.row_numbers)))
+                mask.iloc[positions] = True
+                out.append((rule_id, canonical, mask))
+    return out
+
+
+def shown_cells(sheet: SheetData, header: str) -> pd.Series:
+    """The cells of column ``header`` as shown in issue rows: the raw values, with the text of an
+    Excel error (``#DIV/0!``) or 'formula without a saved result' where the cell holds one."""
+    values = sheet.frame[header].reset_index(drop=True).astype(object).copy()
+    if sheet.problem_cells:
+        letter = sheet.column_letters[sheet.headers.index(header)]
+        for position, row in enumerate(sheet.row_numbers):
+            found = sheet.problem_cells.get((row, letter))
+            if found:
+                values.iloc[position] = found[1]
+    return values
+
+
+# -- issues ----------------------------------------------------------------------------------------
+
+
+def issue_rows(sheet: SheetData, rule_id: str, header: str, row_numbers: list[int], values: list[object]) -> pd.DataFrame:
+    """Issue rows for one rule: one per (row, value), with the rule's English message.
+
+    Args:
+        sheet: the sheet the rows come from (file and sheet names).
+        rule_id: a key of ``rules.RULES`` (gives the severity and the message).
+        header: the column as the partner sees it (the sheet's header text).
+        row_numbers: Excel row numbers.
+        values: the value shown for each row (None for free text: it is never copied).
+    """
+    return issue_rows_at(sheet.source_file, sheet.sheet, rule_id, header, row_numbers, values)
+
+
+def issue_rows_at(source_file: str, sheet: str, rule_id: str, header: str, row_numbers: list[int],
+                  values: list[object]) -> pd.DataFrame:
+    """``issue_rows`` for rows known by their file and sheet names only."""
+    rule = rules.RULES[rule_id]
+    shown = [display(v) for v in values]
+    return pd.DataFrame(
+        {
+            "source_file": source_file,
+            "sheet": sheet,
+            "row_number": pd.Series(row_numbers, dtype="int64"),
+            "column": header,
+            "rule": rule_id,
+            "severity": rule.severity,
+            "value": pd.Series(shown, dtype=object),
+            "message": [rules.message(rule_id, row=r, column=header, value=v) for r, v in zip(row_numbers, shown)],
+        },
+        columns=ISSUE_COLUMNS,
+    )
+
+
+def concat_issues(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One issue frame (ISSUE_COLUMNS) from parts, sorted by row; empty frame when none."""
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.sort_values(["source_file", "sheet", "row_number"], kind="stable").reset_index(drop=True)
+
+
+def split_issues(issues: pd.DataFrame, produced_by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rejects, findings) in the columns of ``meta.rejected_rows`` / ``meta.quality_findings``."""
+    out = []
+    for severity in (rules.REJECT, rules.FINDING):
+        chosen = issues[issues["severity"] == severity].drop(columns=["severity"]).copy()
+        chosen["produced_by"] = produced_by
+        out.append(chosen[ISSUE_TABLE_COLUMNS])
+    return out[0], out[1]
