@@ -44,8 +44,8 @@ STAGED_COLUMNS = [
 ]
 ISSUE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"]
 
-_YES = {"yes", "si", "sim", "y", "true", "1"}
-_NO = {"no", "nao", "n", "false", "0"}
+_YES = {"yes", "si", "sim", "y", "true"}
+_NO = {"no", "nao", "n", "false"}
 _MONTH_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[ T]00:00(?::00)?)?$")
 # Excel serial dates from 1990 to 2100: anything else in a month column is not a date.
 _SERIAL_RANGE = (32874, 73051)
@@ -61,45 +61,80 @@ class StagedFiveW:
     issues: pd.DataFrame
 
 
+def map_distinct(column: pd.Series, function) -> pd.Series:
+    """``function`` applied once per distinct cell, keyed by (type, value): in Python ``True ==
+    1`` and ``1 == 1.0``, and a TRUE cell must never take the result of a number cell."""
+    if pd.api.types.infer_dtype(column, skipna=True) in {"string", "empty"}:
+        # Only text (the usual 5W text column): no type can collide, map in C.
+        distinct = {cell: function(cell) for cell in pd.unique(column.dropna())}
+        return column.map(distinct).astype(object).where(column.notna(), None)
+    results: dict[tuple[type, object], object] = {}
+    out = []
+    for cell in column.tolist():
+        if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NaT:
+            out.append(None)
+            continue
+        key = (type(cell), cell)
+        if key not in results:
+            results[key] = function(cell)
+        out.append(results[key])
+    return pd.Series(out, index=column.index, dtype=object)
+
+
+#: Conventions a number typed as text could have been written in (decimal comma or point).
+_CONVENTIONS = ("en", "es")
+
+
+def _parse_number_cell(cell: object, language: str, whole: bool) -> tuple[float, str | None]:
+    """(value, failure rule id or None) of one cell of a number column (see parse_numbers)."""
+    if isinstance(cell, float) and np.isnan(cell):
+        return np.nan, None
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return (float(cell), None) if math.isfinite(cell) else (np.nan, "number_unreadable")
+    if isinstance(cell, str):
+        if not cell.strip():
+            return np.nan, None
+        readings = {}
+        for convention in _CONVENTIONS:
+            try:
+                readings[convention] = parse_published_number(cell, convention)
+            except NumberParseError:
+                continue
+        if not readings:
+            return np.nan, "number_unreadable"
+        if len({r.value for r in readings.values()}) > 1 or language not in readings:
+            # "1,000" is one thousand in English and one in Spanish: the file's headers say one
+            # language, its partner may write the other. We do not guess (issue #5 §1).
+            return np.nan, "number_ambiguous"
+        parsed = readings[language]
+        if parsed.unit == "fraction" or (whole and parsed.unit == "usd"):
+            return np.nan, "number_unreadable"
+        if whole and not parsed.is_exact:
+            return np.nan, "number_ambiguous"
+        return parsed.value, None
+    return np.nan, "number_unreadable"
+
+
 def parse_numbers(column: pd.Series, language: str, *, whole: bool) -> tuple[pd.Series, pd.Series]:
     """Numbers of a column: (float values, failure rule id per cell or None).
 
     Number cells are taken as they are (a non-finite one is unreadable). Text cells go through
-    the one strict parser of the project (``numbers.parse_published_number``) in the file's
-    language; percentages are unreadable here. For counts (``whole=True``) a text number must be
-    a plain integer: ``1.000`` or ``12,5`` written as text is ``number_ambiguous`` (a thousands
-    separator or a decimal one? we do not guess). Booleans, dates and other text are unreadable.
+    the one strict parser of the project (``numbers.parse_published_number``); a text that the
+    English and the Spanish/Portuguese conventions read differently (``1,000``, ``12.000``), or
+    that only the convention other than the file's language reads, is ``number_ambiguous``:
+    the headers give the file's language, but not how its partner types numbers. Percentages,
+    and ``$`` amounts in a count of people, are unreadable. For counts (``whole=True``) a text
+    number must be a plain integer. Booleans, dates and other text are unreadable.
     """
     failures = pd.Series(None, index=column.index, dtype=object)
     if column.dtype.kind in "fi":
         values = column.astype("float64")
         failures[~np.isfinite(values) & values.notna()] = "number_unreadable"
         return values.where(np.isfinite(values)), failures
-    values = pd.Series(np.nan, index=column.index, dtype="float64")
-    for position, cell in column.items():
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-            continue
-        if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            if math.isfinite(cell):
-                values[position] = float(cell)
-            else:
-                failures[position] = "number_unreadable"
-        elif isinstance(cell, str) and not cell.strip():
-            continue
-        elif isinstance(cell, str):
-            try:
-                parsed = parse_published_number(cell, language)
-            except NumberParseError:
-                failures[position] = "number_unreadable"
-                continue
-            if parsed.unit == "fraction":
-                failures[position] = "number_unreadable"
-            elif whole and not parsed.is_exact:
-                failures[position] = "number_ambiguous"
-            else:
-                values[position] = parsed.value
-        else:
-            failures[position] = "number_unreadable"
+    # One parse per distinct value: partner sheets repeat the same few numbers.
+    parsed = map_distinct(column, lambda cell: _parse_number_cell(cell, language, whole))
+    values = parsed.map(lambda r: np.nan if r is None else r[0]).astype("float64")
+    failures = parsed.map(lambda r: None if r is None else r[1]).astype(object)
     return values, failures
 
 
@@ -148,29 +183,30 @@ def parse_months(column: pd.Series, *, language: str = "en", default_year: int |
     or a number prefix that contradicts the name (``05_Abril``), is unreadable.
     """
     if np.issubdtype(column.dtype, np.datetime64):
-        months = column.dt.to_period("M").dt.to_timestamp()
-        return months, pd.Series(False, index=column.index)
-    months = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-    bad = pd.Series(False, index=column.index)
-    texts = [clean_text(v) for v in column if isinstance(v, str)]
+        column = column.astype(object).where(column.notna(), None)   # Timestamps, not datetime64
+    texts = list({clean_text(v) for v in column.dropna() if isinstance(v, str)})
     day_first = day_first_convention(texts, language)
-    for position, cell in column.items():
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NaT:
-            continue
-        month = None
-        if isinstance(cell, (dt.date, pd.Timestamp)):
-            month = _month(cell.year, cell.month)
-        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            if float(cell).is_integer() and _SERIAL_RANGE[0] <= cell <= _SERIAL_RANGE[1]:
-                date = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(cell))
-                month = _month(date.year, date.month)
-        elif isinstance(cell, str):
-            month = _month_from_text(clean_text(cell), day_first, default_year)
-        if month is None or month.year not in PLAUSIBLE_YEARS:
-            bad[position] = True
-        else:
-            months[position] = month
+    # One parse per distinct value (a 5W column holds a handful of months).
+    parsed = map_distinct(column, lambda cell: _month_of_cell(cell, day_first, default_year))
+    months = pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
+    bad = column.notna() & months.isna()
     return months, bad
+
+
+def _month_of_cell(cell: object, day_first: bool, default_year: int | None) -> pd.Timestamp | None:
+    """The month of one cell of a month column, or None when it cannot be known."""
+    if cell is pd.NaT:
+        return None
+    if isinstance(cell, (dt.date, pd.Timestamp)):
+        return _month(cell.year, cell.month)
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if float(cell).is_integer() and _SERIAL_RANGE[0] <= cell <= _SERIAL_RANGE[1]:
+            date = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(cell))
+            return _month(date.year, date.month)
+        return None
+    if isinstance(cell, str):
+        return _month_from_text(clean_text(cell), day_first, default_year)
+    return None
 
 
 def _month(year: int, month: int) -> pd.Timestamp | None:
@@ -250,12 +286,13 @@ def _text(column: pd.Series) -> tuple[pd.Series, pd.Series]:
         return text or None
 
     # One call per distinct value: 5W text columns repeat the same few hundred values.
-    distinct = {v: one(v) for v in pd.unique(column.dropna())}
-    bad = {t for t in distinct.values() if isinstance(t, str) and ftfy.badness.is_bad(t)}
-    fixed = {v: (clean_text(ftfy.fix_encoding(t)) if t in bad else t) for v, t in distinct.items()}
-    texts = column.map(fixed).astype(object).where(column.notna(), None)
-    repaired = column.map(lambda v: distinct.get(v) in bad).astype(bool) if bad else pd.Series(False, index=column.index)
-    return texts, repaired
+    cleaned = map_distinct(column, one)
+    bad = {t for t in cleaned.dropna().unique() if isinstance(t, str) and ftfy.badness.is_bad(t)}
+    if not bad:
+        return cleaned.astype(object), pd.Series(False, index=column.index)
+    repaired = cleaned.isin(bad)
+    texts = cleaned.where(~repaired, cleaned[repaired].map(lambda t: clean_text(ftfy.fix_encoding(t))))
+    return texts.astype(object), repaired
 
 
 def _display(value: object) -> str | None:
@@ -266,147 +303,185 @@ def _display(value: object) -> str | None:
     return str(value)
 
 
+RAW_COLUMNS = [*TEXT_COLUMNS, *YES_NO_COLUMNS, *COUNT_COLUMNS, *AMOUNT_COLUMNS, "month"]
+_PROBLEM_RULES = {"error": "cell_error", "formula_without_value": "formula_without_value",
+                  "formula_not_recalculated": "formula_not_recalculated"}
+
+
+def _canonical_raw(sheet: SheetData, recognition: Recognition) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]]]:
+    """The sheet's cells under canonical names (missing columns empty), and its problem cells
+    as (position, canonical column, kind, text)."""
+    header_of = recognition.mapping
+    n = len(sheet.frame)
+    frame = pd.DataFrame(
+        {c: (_missing_to_none(sheet.frame[header_of[c]]) if c in header_of else pd.Series([None] * n, dtype=object))
+         for c in RAW_COLUMNS}
+    )
+    problems = []
+    if sheet.problem_cells:
+        position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
+        canonical_of_letter = {sheet.column_letters[sheet.headers.index(h)]: c for c, h in header_of.items()}
+        for (row, letter), (kind, text) in sheet.problem_cells.items():
+            if row in position_of_row and letter in canonical_of_letter:
+                problems.append((position_of_row[row], canonical_of_letter[letter], kind, text))
+    return frame, problems
+
+
 def stage_five_w(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedFiveW:
-    """Stage one recognised 5W sheet (see the module docstring).
+    """Stage one recognised 5W sheet (``stage_five_w_sheets`` with one sheet)."""
+    return stage_five_w_sheets([(sheet, recognition)], reference)
+
+
+def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: ReferenceData) -> StagedFiveW:
+    """Stage recognised 5W sheets: sheets of one template are parsed and validated together
+    (pandera once per template, not once per file: 200 partner files cost one validation).
 
     Args:
-        sheet: the sheet as read by ``reading.read_table``.
-        recognition: its template match (``kind == "five_w"``); gives the column mapping,
-            the cycle year (for the reference lists and the people-reached rule) and the language.
+        sheets: (sheet as read by ``reading.read_table``, its template match of kind five_w).
         reference: the reference lists.
 
     Returns:
         ``StagedFiveW``: ``rows`` has one row per input row with STAGED_COLUMNS (counts in
         persons as float with NaN for empty cells, ``value_usd`` in USD, ``month`` first day of
-        the month); ``issues`` one row per failed rule and cell.
+        the month); ``issues`` one row per failed rule and cell (Excel row numbers, the file's own
+        column headers).
     """
+    by_template: dict[str, list[tuple[SheetData, Recognition]]] = {}
+    for sheet, recognition in sheets:
+        assert recognition.template is not None and recognition.template.kind == "five_w", "5W sheets only"
+        by_template.setdefault(recognition.template.template_id, []).append((sheet, recognition))
+    parts = [_stage_template(group, reference) for group in by_template.values()]
+    if not parts:
+        return StagedFiveW(pd.DataFrame(columns=STAGED_COLUMNS), pd.DataFrame(columns=ISSUE_COLUMNS))
+    return StagedFiveW(
+        pd.concat([p.rows for p in parts], ignore_index=True),
+        pd.concat([p.issues for p in parts], ignore_index=True),
+    )
+
+
+def _stage_template(group: list[tuple[SheetData, Recognition]], reference: ReferenceData) -> StagedFiveW:
     from rmrp_pipeline.schemas import validate_five_w
 
-    template = recognition.template
-    assert template is not None and template.kind == "five_w", "stage_five_w needs a 5W sheet"
-    year = template.cycle_year or 0
+    template = group[0][1].template
     language = template.language or "en"
-    source = sheet.frame
-    header_of = recognition.mapping
-    n = len(source)
-
-    def raw(canonical: str) -> pd.Series:
-        if canonical in header_of:
-            return _missing_to_none(source[header_of[canonical]])
-        return pd.Series([None] * n, index=source.index, dtype=object)
-
-    out = pd.DataFrame(index=source.index)
-    out["source_file"] = sheet.source_file
-    out["source_sheet"] = sheet.sheet
-    out["source_row"] = sheet.row_numbers
+    raws, months, month_bad, problems, lineage = [], [], [], [], []
+    offset = 0
+    for number, (sheet, recognition) in enumerate(group):
+        raw, sheet_problems = _canonical_raw(sheet, recognition)
+        raws.append(raw)
+        # Month conventions (day first or not, the year of a bare month name) are the file's.
+        parsed, bad = parse_months(raw["month"], language=language,
+                                   default_year=template.cycle_year or _main_year(raw["month"], language))
+        months.append(parsed)
+        month_bad.append(bad)
+        problems += [(offset + p, c, k, t) for p, c, k, t in sheet_problems]
+        lineage.append(pd.DataFrame({
+            "source_file": sheet.source_file, "source_sheet": sheet.sheet,
+            "source_row": sheet.row_numbers, "_sheet_no": number,
+        }))
+        offset += len(raw)
+    raw = pd.concat(raws, ignore_index=True)
+    out = pd.concat(lineage, ignore_index=True)
     out["template_id"] = template.template_id
-    parse_failures: list[tuple[str, pd.Series]] = []
+    headers = {(n, c): h for n, (_s, r) in enumerate(group) for c, h in r.mapping.items()}
 
+    parse_failures: list[tuple[str, pd.Series]] = []
     findings_from_parsing: list[tuple[str, pd.Series]] = []
     for name in TEXT_COLUMNS:
-        out[name], repaired = _text(raw(name))
+        out[name], repaired = _text(raw[name])
         if repaired.any():
             findings_from_parsing.append(("mojibake_repaired", repaired.rename(name)))
     out["country_raw"] = out["country"]
     for name in YES_NO_COLUMNS:
-        out[name], bad = parse_yes_no(raw(name))
+        out[name], bad = parse_yes_no(raw[name])
         parse_failures.append(("yes_no_unreadable", bad.rename(name)))
     for name in COUNT_COLUMNS + AMOUNT_COLUMNS:
-        out[name], failed = parse_numbers(raw(name), language, whole=name in COUNT_COLUMNS)
+        out[name], failed = parse_numbers(raw[name], language, whole=name in COUNT_COLUMNS)
         for rule_id in failed.dropna().unique():
             parse_failures.append((rule_id, failed.eq(rule_id).rename(name)))
-    out["month"], bad = parse_months(raw("month"), language=language, default_year=template.cycle_year)
-    parse_failures.append(("month_unreadable", bad.rename("month")))
-    parse_failures += _problem_cell_failures(sheet, header_of, n)
+    out["month"] = pd.concat(months, ignore_index=True)
+    parse_failures.append(("month_unreadable", pd.concat(month_bad, ignore_index=True).rename("month")))
+    shown_raw = raw.astype(object).copy()
+    for kind, rule_id in _PROBLEM_RULES.items():
+        for canonical in {c for _p, c, k, _t in problems if k == kind}:
+            mask = pd.Series(False, index=out.index)
+            mask.iloc[[p for p, c, k, _t in problems if k == kind and c == canonical]] = True
+            parse_failures.append((rule_id, mask.rename(canonical)))
+    for position, canonical, _kind, text in problems:
+        shown_raw.iat[position, shown_raw.columns.get_loc(canonical)] = text
 
+    _resolve_reference(out, reference, template.cycle_year)
+    failures = [(rule_id, mask.name, mask) for rule_id, mask in parse_failures if mask.any()]
+    issues = [_issue_rows(out, headers, rule_id, column, mask, shown_raw[column]) for rule_id, column, mask in failures]
+    for rule_id, column, mask, shown in validate_five_w(out, parsed_failures=failures):
+        issues.append(_issue_rows(out, headers, rule_id, column, mask, shown))
+    for rule_id, mask in findings_from_parsing:
+        issues.append(_issue_rows(out, headers, rule_id, mask.name, mask, raw[mask.name]))
+    issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
+    rejected = issue_frame.loc[issue_frame["severity"] == rules.REJECT, ["source_file", "sheet", "row_number"]]
+    keys = pd.MultiIndex.from_frame(out[["source_file", "source_sheet", "source_row"]])
+    out["is_rejected"] = keys.isin(list(rejected.itertuples(index=False, name=None)))
+    out["month"] = out["month"].dt.date
+    return StagedFiveW(out[STAGED_COLUMNS], issue_frame[ISSUE_COLUMNS])
+
+
+def _main_year(months: pd.Series, language: str) -> int | None:
+    """The most common year among a file's readable months (for month names written without one)."""
+    parsed, _bad = parse_months(months, language=language, default_year=None)
+    years = parsed.dropna().dt.year
+    return int(years.mode().iloc[0]) if len(years) else None
+
+
+def _resolve_reference(out: pd.DataFrame, reference: ReferenceData, template_year: int | None) -> None:
+    """Add the reference-list columns to the staged rows, each row against the lists of its own
+    reporting year (its month's year; the template's year when the month is unreadable)."""
     out["country_iso3"] = reference.resolve_country(out["country_raw"])
     out["country"] = reference.country_name_of(out["country_iso3"])
     out["platform"] = reference.platform_of(out["country_iso3"])
-    out["appealing_org_id"] = reference.resolve_organisation(out["appealing_org"], "appealing", year)
-    out["implementing_partner_id"] = reference.resolve_organisation(out["implementing_partner"], "implementing", year)
-    out = out.join(reference.resolve_indicator(out["subsector"], out["indicator"], year))
-    out["admin1_known"] = reference.admin1_known(out["country_iso3"], out["admin1"], year)
-    out["has_appealing_list"] = reference.has_organisations("appealing", year)
-    out["has_implementing_list"] = reference.has_organisations("implementing", year)
+    years = pd.to_datetime(out["month"]).dt.year.fillna(template_year or 0).astype(int)
+    for column in ("appealing_org_id", "implementing_partner_id", "indicator_code", "indicator_type"):
+        out[column] = None
+    out["counts_as_reached"] = False
+    out["admin1_known"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    out["has_appealing_list"] = False
+    out["has_implementing_list"] = False
+    for year in years.unique():
+        rows = years == year
+        part = out.loc[rows]
+        out.loc[rows, "appealing_org_id"] = reference.resolve_organisation(part["appealing_org"], "appealing", year)
+        out.loc[rows, "implementing_partner_id"] = reference.resolve_organisation(part["implementing_partner"], "implementing", year)
+        found = reference.resolve_indicator(part["subsector"], part["indicator"], year)
+        for column in ("indicator_code", "indicator_type", "counts_as_reached"):
+            out.loc[rows, column] = found[column]
+        out.loc[rows, "admin1_known"] = reference.admin1_known(part["country_iso3"], part["admin1"], year)
+        out.loc[rows, "has_appealing_list"] = reference.has_organisations("appealing", year)
+        out.loc[rows, "has_implementing_list"] = reference.has_organisations("implementing", year)
+    out["counts_as_reached"] = out["counts_as_reached"].astype(bool)
     out["has_indicator_registry"] = not reference.indicators.empty
-    out["template_year"] = template.cycle_year
-
-    failures = [
-        (rule_id, column_name, mask) for rule_id, mask in parse_failures
-        for column_name in [mask.name] if mask.any()
-    ]
-    issues = [
-        _issue_rows(sheet, header_of, rule_id, column_name, mask, _shown_raw(sheet, header_of, column_name, raw(column_name)))
-        for rule_id, column_name, mask in failures
-    ]
-    for rule_id, column_name, mask, shown in validate_five_w(out, parsed_failures=failures):
-        issues.append(_issue_rows(sheet, header_of, rule_id, column_name, mask, shown))
-    for rule_id, mask in findings_from_parsing:
-        issues.append(_issue_rows(sheet, header_of, rule_id, mask.name, mask, source[header_of[mask.name]]))
-    issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
-    rejected_rows = set(issue_frame.loc[issue_frame["severity"] == rules.REJECT, "row_number"])
-    out["is_rejected"] = out["source_row"].isin(rejected_rows)
-    out["month"] = out["month"].dt.date
-    return StagedFiveW(out[STAGED_COLUMNS].reset_index(drop=True), issue_frame[ISSUE_COLUMNS])
-
-
-def _shown_raw(sheet: SheetData, header_of: dict[str, str], canonical: str, values: pd.Series) -> pd.Series:
-    """The raw values of a column, with Excel error texts where the cell holds an error."""
-    if not sheet.problem_cells or canonical not in header_of:
-        return values
-    letter = sheet.column_letters[sheet.headers.index(header_of[canonical])]
-    texts = {row: text for (row, col), (_k, text) in sheet.problem_cells.items() if col == letter}
-    shown = values.astype(object).copy()
-    for position, row in enumerate(sheet.row_numbers):
-        if row in texts:
-            shown.iloc[position] = texts[row]
-    return shown
-
-
-def _problem_cell_failures(sheet: SheetData, header_of: dict[str, str], n: int) -> list[tuple[str, pd.Series]]:
-    """Masks of cells that hold an Excel error or a formula without a saved result (the fast
-    readers return them as empty: they must be rejects, never blanks or zeros)."""
-    if not sheet.problem_cells:
-        return []
-    position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
-    failures = []
-    for canonical, header in header_of.items():
-        letter = sheet.column_letters[sheet.headers.index(header)]
-        for kind, rule_id in (
-            ("error", "cell_error"),
-            ("formula_without_value", "formula_without_value"),
-            ("formula_not_recalculated", "formula_not_recalculated"),
-        ):
-            positions = [
-                position_of_row[row] for (row, col), (k, _text) in sheet.problem_cells.items()
-                if col == letter and k == kind and row in position_of_row
-            ]
-            if positions:
-                mask = pd.Series(False, index=range(n))
-                mask.iloc[positions] = True
-                failures.append((rule_id, mask.rename(canonical)))
-    return failures
+    out["template_year"] = template_year
 
 
 def _issue_rows(
-    sheet: SheetData, header_of: dict[str, str], rule_id: str, column: str, mask: pd.Series, shown: pd.Series
+    out: pd.DataFrame, headers: dict[tuple[int, str], str], rule_id: str, column: str, mask: pd.Series, shown: pd.Series
 ) -> pd.DataFrame:
-    """Issue rows for the cells of ``column`` where ``mask`` is True (``shown`` gives the value)."""
+    """Issue rows for the cells of ``column`` where ``mask`` is True (``shown`` gives the value);
+    each names its file, sheet, Excel row and the file's own header of the column."""
     rule = rules.RULES[rule_id]
     positions = np.flatnonzero(mask.to_numpy())
-    header = header_of.get(column, column)
-    rows = [sheet.row_numbers[p] for p in positions]
+    rows = out["source_row"].to_numpy()[positions]
+    sheet_numbers = out["_sheet_no"].to_numpy()[positions]
+    column_headers = [headers.get((int(n), column), column) for n in sheet_numbers]
     values = [_display(v) for v in shown.to_numpy()[positions]]
     return pd.DataFrame(
         {
-            "source_file": sheet.source_file,
-            "sheet": sheet.sheet,
+            "source_file": out["source_file"].to_numpy()[positions],
+            "sheet": out["source_sheet"].to_numpy()[positions],
             "row_number": rows,
-            "column": header,
+            "column": column_headers,
             "rule": rule_id,
             "severity": rule.severity,
             "value": values,
-            "message": [rules.message(rule_id, row=r, column=header, value=v) for r, v in zip(rows, values)],
+            "message": [rules.message(rule_id, row=int(r), column=h, value=v) for r, h, v in zip(rows, column_headers, values)],
         },
         columns=ISSUE_COLUMNS,
     )

@@ -209,45 +209,57 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     """Read one sheet; its header is the ``header_row``-th row (0-based) of the used range.
 
     Numbers stay numbers and text stays text (see the module docstring); a column mixing
-    both comes back as ``object`` with each cell's own type.
+    both comes back as ``object`` with each cell's own type. For xlsx files the used range's
+    first row comes from the one XML pass (``scan_sheet_xml``) instead of a second parse.
 
     Raises:
         ReadError: the sheet cannot be read.
     """
     name = source_file or path.name
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        cal_sheet = book.get_sheet_by_name(sheet)
-        first_row, first_col = cal_sheet.start or (0, 0)
-        visible = dict(list_sheets(path)).get(sheet, "visible")
-    except Exception as exc:
-        raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
-    if cal_sheet.height <= header_row:
-        return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=visible)
+    is_xlsx = path.suffix.lower() in {".xlsx", ".xlsm"}
+    scan = scan_sheet_xml(path, sheet) if is_xlsx else None
     try:
         reader = fastexcel.read_excel(str(path))
-        loaded = reader.load_sheet(
-            sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict"
-        )
-        raw_headers = [c.name for c in loaded.available_columns()]
+    except Exception as exc:
+        raise ReadError(f"cannot open {name} as a workbook: {exc}") from exc
+    if scan is not None and not scan.value_rows:
+        return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=_visibility(reader, sheet))
+    frame: pd.DataFrame | None = None
+    try:
+        loaded = reader.load_sheet(sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
+        columns = loaded.available_columns()
         frame = loaded.to_pandas()
-        # fastexcel names empty headers __UNNAMED__n; take the true header row from calamine.
-        header_cells = cal_sheet.to_python(nrows=header_row + 1)[header_row] if raw_headers else []
+        header_cells = [None if c.name.startswith("__UNNAMED__") else c.name for c in columns]
+        first_col = min((c.absolute_index for c in columns), default=0)
+        visible = str(loaded.visible)
     except Exception:  # noqa: BLE001 - mixed types, or a cell fastexcel refuses (e.g. #NAME?)
-        # Fall back to calamine's typed cells for this sheet only: number cells stay float,
-        # text stays str; error cells come back empty and are caught by scan_sheet_xml.
+        frame = None
+    first_row = None
+    if scan is not None and frame is not None:
+        first_row = min(scan.value_rows) - 1
+        # The range must end where the XML's last value row is; otherwise trust calamine.
+        if first_row + header_row + 1 + len(frame) != max(scan.value_rows):
+            first_row = None
+    if frame is None or first_row is None:
         try:
-            rows = cal_sheet.to_python()
+            cal_sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+            first_row, cal_first_col = cal_sheet.start or (0, 0)
+            visible = _visibility(reader, sheet)
+            if frame is None:
+                # Fall back to calamine's typed cells for this sheet only: number cells stay
+                # float, text stays str; error cells come back empty and the XML scan finds them.
+                if cal_sheet.height <= header_row:
+                    return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=visible)
+                rows = cal_sheet.to_python()
+                header_cells, body = rows[header_row], rows[header_row + 1 :]
+                frame = pd.DataFrame(body, columns=range(len(header_cells)), dtype=object).replace({"": None})
+                first_col = cal_first_col
         except Exception as exc:
             raise ReadError(f"cannot read sheet {sheet!r} of {name}: {exc}") from exc
-        header_cells, body = rows[header_row], rows[header_row + 1 :]
-        frame = pd.DataFrame(body, columns=range(len(header_cells)), dtype=object)
-        frame = frame.replace({"": None})
     headers = _unique_headers(list(header_cells)[: frame.shape[1]])
     data = _finish(name, sheet, headers, frame, first_row + header_row + 1, first_col, visible)
     data.title_rows = header_row
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        scan = scan_sheet_xml(path, sheet)
+    if scan is not None:
         data.problem_cells = scan.problem_cells
         data.hidden_rows = len(scan.hidden_rows & set(data.row_numbers))
         header_number = first_row + header_row + 1
@@ -256,9 +268,15 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     return data
 
 
-_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+def _visibility(reader: "fastexcel.ExcelReader", sheet: str) -> str:
+    try:
+        return str(reader.load_sheet(sheet, n_rows=0).visible)
+    except Exception:  # noqa: BLE001
+        return "visible"
+
+
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_ROW_NUMBER = re.compile(rb'[^>]*?\br="([0-9]+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
@@ -328,14 +346,17 @@ def scan_sheet_xml(path: Path, sheet: str) -> SheetScan:
             calculated = formulas_calculated(archive)
     except (KeyError, zipfile.BadZipFile, OSError):
         return scan
-    for row in _ROW.finditer(xml):
-        number = _ROW_NUMBER.search(row.group(1))
+    # Split on row starts (C speed) instead of matching whole rows with a regular expression.
+    pieces = xml.split(b"<row ")
+    for piece in pieces[1:]:
+        number = _ROW_NUMBER.match(piece) or _ROW_NUMBER.search(piece, 0, 200)
         if number is None:
             continue
         row_number = int(number.group(1))
-        if _HIDDEN.search(row.group(1)):
+        tag_end = piece.find(b">")
+        if b"hidden=" in piece[:tag_end] and _HIDDEN.search(piece, 0, tag_end + 1):
             scan.hidden_rows.add(row_number)
-        body = row.group(2) or b""
+        body = piece[tag_end + 1 :]
         if b"<v>" in body or b"<is>" in body:
             scan.value_rows.add(row_number)
         if b't="e"' not in body and b"<f" not in body:

@@ -206,7 +206,7 @@ def test_cycles_found_in_the_data():
     ("1e3", "number_unreadable"),
     ("−5", "number_unreadable"),        # Unicode minus
     ("1.000", "number_ambiguous"),      # one thousand or one? the file is English, the partner may not be
-    ("12,5", "number_unreadable"),       # malformed in an English file
+    ("12,5", "number_ambiguous"),        # 12.5 the Spanish way; malformed the English way
     ("1.5 K", "number_ambiguous"),     # a magnitude is a rounded figure, not a count
     ("10%", "number_unreadable"),
 ])

@@ -62,3 +62,16 @@ def test_mojibake_is_repaired_once_and_reported(reference_only):
     assert repaired[["row_number", "column", "value"]].values.tolist() == [
         [2, "Activity.name", "Apoyo a la naturalizaciÃ³n"]
     ]
+
+
+def test_date_cells_in_the_month_column_are_their_month(reference_only):
+    """A column of real date cells (fastexcel reads it as datetime64) and one with a typo year."""
+    import datetime as dt
+
+    rows = [row(**{"Reporting.Month": dt.datetime(2021, 3, 15)}), row(**{"Reporting.Month": dt.datetime(2021, 4, 1)})]
+    write_rows(reference_only / PARTNER_FILE, rows)
+    result, rejects, _findings, _log = ingest(reference_only)
+    assert rejects.empty
+    assert [m.isoformat() for m in staged(result)["month"]] == ["2021-03-01", "2021-04-01"]
+    months, bad = parse_months(pd.Series(pd.to_datetime(["2021-03-05", None])))
+    assert months[0] == pd.Timestamp("2021-03-01") and not bad.any()
