@@ -184,7 +184,7 @@ def parse_months(column: pd.Series, *, language: str = "en", default_year: int |
     """
     if np.issubdtype(column.dtype, np.datetime64):
         column = column.astype(object).where(column.notna(), None)   # Timestamps, not datetime64
-    texts = list({clean_text(v) for v in column.dropna() if isinstance(v, str)})
+    texts = list({clean_text(v) for v in pd.unique(column.dropna()) if isinstance(v, str)})
     day_first = day_first_convention(texts, language)
     # One parse per distinct value (a 5W column holds a handful of months).
     parsed = map_distinct(column, lambda cell: _month_of_cell(cell, day_first, default_year))
@@ -249,7 +249,7 @@ def _month_from_text(text: str, day_first: bool, default_year: int | None) -> pd
 
 def parse_yes_no(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/No (Sí/No, Sim/Não) as nullable booleans: (values, unreadable mask)."""
-    keys = column.map(lambda v: normalise_key(str(v)) if v is not None and not (isinstance(v, float) and np.isnan(v)) else "")
+    keys = map_distinct(column, lambda v: normalise_key(str(v))).fillna("")
     values = pd.Series(pd.NA, index=column.index, dtype="boolean")
     values[keys.isin(_YES)] = True
     values[keys.isin(_NO)] = False

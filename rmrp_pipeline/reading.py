@@ -200,8 +200,12 @@ def _blank_mask(frame: pd.DataFrame) -> pd.Series:
         col = frame[name]
         empty = col.isna()
         if col.dtype == object:
-            empty = empty | col.astype("string").str.strip().eq("").fillna(False).astype(bool)
+            blank_texts = [v for v in pd.unique(col.dropna()) if isinstance(v, str) and not v.strip()]
+            if blank_texts:
+                empty = empty | col.isin(blank_texts)
         mask &= empty
+        if not mask.any():
+            break
     return mask
 
 
