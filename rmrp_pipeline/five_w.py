@@ -30,13 +30,13 @@ COUNT_COLUMNS = ["total_monthly", "new_beneficiaries", *POPULATION_TYPES, *AGE_G
 AMOUNT_COLUMNS = ["value_usd", "quantity_output"]
 YES_NO_COLUMNS = ["implementation", "rmrp_activity", "cva", "covid19", "support_space_activity"]
 TEXT_COLUMNS = [
-    "country", "admin1", "appealing_org", "implementing_partner", "subsector", "indicator",
+    "country", "admin1", "admin2", "appealing_org", "implementing_partner", "subsector", "indicator",
     "activity_name", "activity_description", "delivery_mechanism",
 ]
 #: Columns of ``staging.stg_5w__activities`` in order (see sql/ddl).
 STAGED_COLUMNS = [
     "source_file", "source_sheet", "source_row", "template_id", "month", "country_raw", "country",
-    "country_iso3", "platform", "admin1", "appealing_org", "appealing_org_id", "implementation",
+    "country_iso3", "platform", "admin1", "admin2", "appealing_org", "appealing_org_id", "implementation",
     "implementing_partner", "implementing_partner_id", "subsector", "indicator", "indicator_code",
     "indicator_type", "counts_as_reached", "activity_name", "activity_description", "covid19",
     "rmrp_activity", "support_space_activity", "cva", "value_usd", "delivery_mechanism",
@@ -102,9 +102,15 @@ def _parse_number_cell(cell: object, language: str, whole: bool) -> tuple[float,
                 continue
         if not readings:
             return np.nan, "number_unreadable"
-        if len({r.value for r in readings.values()}) > 1 or language not in readings:
-            # "1,000" is one thousand in English and one in Spanish: the file's headers say one
-            # language, its partner may write the other. We do not guess (issue #5 §1).
+        if language in ("es", "pt"):
+            # Spanish or Portuguese headers: the partner wrote the file in that language, and
+            # its numbers with a decimal comma (1,56 is 1.56; 1.560 is 1560).
+            readings = {language: readings["es"]} if "es" in readings else {}
+            if not readings:
+                return np.nan, "number_unreadable"
+        elif len({r.value for r in readings.values()}) > 1 or language not in readings:
+            # English headers are the export's language, not necessarily the partner's: "1,000"
+            # is one thousand in English and one in Spanish. We do not guess (issue #5 §1).
             return np.nan, "number_ambiguous"
         parsed = readings[language]
         if parsed.unit == "fraction" or (whole and parsed.unit == "usd"):
@@ -121,8 +127,9 @@ def parse_numbers(column: pd.Series, language: str, *, whole: bool) -> tuple[pd.
     Number cells are taken as they are (a non-finite one is unreadable). Text cells go through
     the one strict parser of the project (``numbers.parse_published_number``); a text that the
     English and the Spanish/Portuguese conventions read differently (``1,000``, ``12.000``), or
-    that only the convention other than the file's language reads, is ``number_ambiguous``:
-    the headers give the file's language, but not how its partner types numbers. Percentages,
+    that only the Spanish convention reads, is ``number_ambiguous`` in a file with English
+    headers (the export's language, not necessarily the partner's); a file with Spanish or
+    Portuguese headers is read with the decimal comma (``1,56`` is 1.56, ``1.560`` is 1560). Percentages,
     and ``$`` amounts in a count of people, are unreadable. For counts (``whole=True``) a text
     number must be a plain integer. Booleans, dates and other text are unreadable.
     """

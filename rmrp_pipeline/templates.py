@@ -115,7 +115,7 @@ def recognise(headers: list[str], hxl_tags: dict[str, str] | None = None) -> Rec
     by_key = {normalise_key(h): h for h in headers}
     by_tag = {hxl_key(t): h for h, t in (hxl_tags or {}).items() if t}
     tags = load_hxl_tags()
-    best: tuple[float, Recognition] | None = None
+    best: tuple[tuple, Recognition] | None = None
     closest: tuple[float, str, list[str]] | None = None
     for template in load_templates().values():
         if not template.columns:
@@ -135,8 +135,13 @@ def recognise(headers: list[str], hxl_tags: dict[str, str] | None = None) -> Rec
             continue
         used = set(mapping.values())
         found = Recognition(template, mapping, [], [h for h in headers if h not in used])
-        if best is None or score > best[0]:
-            best = (score, found)
+        # Ties (a sheet matched by HXL tags alone fits every layout of its kind) go to the layout
+        # with more columns matched by their header, then to one that claims no language: tags
+        # do not prove that a partner writes 1,5 for one and a half.
+        by_header = sum(1 for c, h in template.columns.items() if normalise_key(h) in by_key)
+        rank = (score, by_header, template.language in (None, "en"))
+        if best is None or rank > best[0]:
+            best = (rank, found)
     if best is not None:
         return best[1]
     if closest is None or closest[0] == 0:

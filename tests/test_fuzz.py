@@ -572,7 +572,12 @@ def test_a_sheet_with_unknown_headers_is_recognised_by_its_hxl_tags(template_id,
         if (template.kind, canonical) in HXL_TAGS:
             tags[header] = _written_tag(HXL_TAGS[(template.kind, canonical)], data)
     result = recognise(data.draw(st.permutations(list(headers.values()))), tags)
-    assert result.template is not None and result.template.template_id == template_id, result.message
+    assert result.template is not None, result.message
+    if result.template.template_id != template_id:
+        # Tags alone do not tell layout versions apart: any layout of the same kind with the same
+        # columns is right, but never one whose language the tags cannot prove.
+        assert result.template.kind == template.kind and result.template.language in (None, "en")
+        assert set(result.template.columns) >= set(headers)
     assert result.mapping == headers
 
 
@@ -611,9 +616,14 @@ def test_5w_text_read_two_ways_is_not_loaded(text, whole, loaded, other_reading)
 @given(text=TEXTS, language=st.sampled_from(LOCALES), whole=st.booleans())
 @example(text="1,000", language="en", whole=True)
 def test_5w_text_is_loaded_only_when_every_convention_reads_it_alike(text, language, whole):
+    """English headers (the export's language): loaded only when every convention agrees.
+    Spanish or Portuguese headers: the file's own convention, the decimal comma."""
     values, failures = parse_numbers(pd.Series([text], dtype=object), language, whole=whole)
     if _flag(failures.iloc[0]) is None and not math.isnan(values.iloc[0]):
-        assert _readings(text) == {values.iloc[0]}, f"{text!r} loaded as {values.iloc[0]}, read otherwise elsewhere"
+        if language == "en":
+            assert _readings(text) == {values.iloc[0]}, f"{text!r} loaded as {values.iloc[0]}, read otherwise elsewhere"
+        else:
+            assert values.iloc[0] == parse_published_number(text, "es").value
 
 
 BOOL_EQUALS_NUMBER_BUG = (

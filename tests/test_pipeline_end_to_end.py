@@ -41,7 +41,9 @@ def test_known_breakdown_problems_of_the_2021_export_are_findings_not_rejects(wh
     findings = dict(wh.execute("SELECT rule, count(*) FROM meta.quality_findings GROUP BY rule").fetchall())
     assert findings["population_types_sum_mismatch"] > 1000
     assert findings["age_gender_sum_mismatch"] > 1000
-    assert wh.execute("SELECT count(*) FROM marts.fct_activities").fetchone()[0] == 22_496
+    assert wh.execute(
+        "SELECT count(*) FROM marts.fct_activities WHERE source_file LIKE '%rmrp2021_5w_activities_jan-may.xlsx'"
+    ).fetchone()[0] == 22_496
 
 
 def _independent_people_reached():
@@ -81,7 +83,8 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
     table = {
         (c, s, m.strftime("%Y-%m")): (mt, ct)
         for c, s, m, mt, ct in wh.execute(
-            "SELECT country, subsector, month, monthly_total, consolidated_total FROM marts.people_reached_monthly"
+            "SELECT country, subsector, month, monthly_total, consolidated_total FROM marts.people_reached_monthly "
+            "WHERE year(month) = 2021"   # the 2021 export is the only 2021 file
         ).fetchall()
     }
     for key, value in monthly.items():
@@ -161,7 +164,7 @@ def test_exactly_one_published_ratio_is_inconsistent(wh):
 
 def test_summary_counts_equal_the_tables(built_warehouse, wh):
     _path, cycles, summary = built_warehouse
-    assert cycles == ["2021-H1"]
+    assert cycles == ["2021-H1", "2022-H2", "2023-H1"]   # the 2021 export, August 2022, January 2023
     section = summary.split("Tables written:")[1]
     listed = dict(re.findall(r"^\s+([a-z_]+\.[a-z_0-9]+)\s+([\d,]+)$", section, flags=re.M))
     assert "marts.people_reached_monthly" in listed and "meta.load_log" in listed

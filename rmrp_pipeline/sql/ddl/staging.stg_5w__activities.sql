@@ -9,6 +9,7 @@ CREATE OR REPLACE TABLE staging.stg_5w__activities (
     country_iso3 VARCHAR,
     platform VARCHAR,
     admin1 VARCHAR,
+    admin2 VARCHAR,
     appealing_org VARCHAR,
     appealing_org_id VARCHAR,
     implementation BOOLEAN,
@@ -54,6 +55,7 @@ COMMENT ON COLUMN staging.stg_5w__activities.country IS 'R4V country name (Engli
 COMMENT ON COLUMN staging.stg_5w__activities.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
 COMMENT ON COLUMN staging.stg_5w__activities.platform IS 'R4V national or sub-regional platform of the country.';
 COMMENT ON COLUMN staging.stg_5w__activities.admin1 IS 'First administrative level (department, state, province) as reported.';
+COMMENT ON COLUMN staging.stg_5w__activities.admin2 IS 'Second administrative level (municipality) as reported, from 2022 on (NULL in 2021).';
 COMMENT ON COLUMN staging.stg_5w__activities.appealing_org IS 'Appealing organisation (plans and reports under the RMRP), as reported.';
 COMMENT ON COLUMN staging.stg_5w__activities.appealing_org_id IS 'R4V id of the appealing organisation (ORGnnn); NULL if not in the partner list.';
 COMMENT ON COLUMN staging.stg_5w__activities.implementation IS 'Implementation set-up: TRUE when an implementing partner carries out the activity.';
