@@ -294,6 +294,9 @@ def ingest_raw_folder(
         keep = [(s, r) not in bad for s, r in zip(figures["sheet"], figures["row_number"])]
         result.add("staging.stg_planning__published_figures", figures.loc[keep])
         result.add("meta.rejected_rows", rejects[ISSUE_TABLE_COLUMNS])
+        if info.get("findings"):
+            findings = pd.DataFrame(info["findings"]).assign(source_file=name, produced_by="stg_planning__published_figures")
+            result.add("meta.quality_findings", findings[ISSUE_TABLE_COLUMNS])
         for entry in entries:
             sheet_info = info.get("sheets", {}).get(entry["sheet"])
             if sheet_info is not None:

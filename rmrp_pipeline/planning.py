@@ -46,7 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.numbers import SUPPORTED_LOCALES, NumberParseError, PublishedNumber, parse_published_number
-from rmrp_pipeline.reading import clean_text, normalise_key, read_table
+from rmrp_pipeline.reading import cell_number_format, clean_text, normalise_key, read_table
 
 __all__ = [
     "AGE_GENDER_GROUPS",
@@ -248,6 +248,7 @@ class _Reader:
         self.locale: str | None = None
         self.figures: list[dict] = []
         self.rejects: list[dict] = []
+        self.findings: list[dict] = []
         self.sheets: dict[str, dict[str, int]] = {}
         self._rejected_rows: set[tuple[str, int]] = set()
 
@@ -309,6 +310,8 @@ class _Reader:
         if text is None:
             return reject("value_missing", f"empty cell for {what}; write the figure exactly as printed, "
                                            f"or delete the row if it is not published")
+        if unit == "fraction" and isinstance(text, float) and not isinstance(text, bool):
+            return self._fraction_cell(sheet, row, column, letter, identity, measure, age_gender, text, what)
         if not isinstance(text, str):
             return reject("cell_not_text", f"the cell holds a {type(text).__name__} ({_cell_text(text)}), not the "
                                            f"text as printed ({what}); format the cell as Text and type the figure "
@@ -349,6 +352,31 @@ class _Reader:
         if unit == "fraction" and number.value > 1:
             return reject("fraction_above_one", f"{text!r} ({what}) is above 100%; check the figure")
         self.figures.append({**base, "value": number.value, "value_low": number.low, "value_high": number.high})
+        return None
+
+    def _fraction_cell(self, sheet, row, column, letter, identity, measure, age_gender, value: float, what: str) -> None:
+        """A share typed as a number. A cell formatted as a percentage holds the fraction itself
+        (0.007 shown as 0,7%): loaded as it is. A bare number (0.7) could be 70% or 0.7%: loaded
+        as the fraction it is and listed as a finding (issue #5 §1), so someone checks it."""
+        cell = f"{letter}{row['_row_number']}"
+        number_format = cell_number_format(self.path, sheet, cell)
+        if value > 1 or value < 0:
+            return self._reject(sheet, row, column, letter, "fraction_above_one",
+                                f"{value!r} ({what}) is not a share between 0 and 100%; write it as printed, e.g. '2,1%'")
+        self.figures.append({
+            "source_file": self.path.name, "sheet": sheet, "row_number": int(row["_row_number"]), "column": column,
+            "cell": cell, **identity, "measure": measure, "age_gender": age_gender,
+            "published_text": f"{value:.10g}" + (" (cell formatted as %)" if "%" in number_format else ""),
+            "unit": "fraction", "value": value, "value_low": value, "value_high": value,
+        })
+        if "%" not in number_format:
+            self.findings.append({
+                "source_file": self.path.name, "sheet": sheet, "row_number": int(row["_row_number"]), "column": column,
+                "rule": "percent_without_sign", "value": f"{value:.10g}",
+                "message": (f"{self.path.name}, sheet {sheet!r}, cell {cell}: {value:.10g} has no % sign and the cell "
+                            f"is not formatted as a percentage; it was read as {value:.2%}. If it means {value:g}%, "
+                            f"write '{value:g}%' ({what})"),
+            })
         return None
 
     def _identity(self, sheet: str, row: dict, letters: dict[str, str], year_required: bool) -> dict | None:
@@ -473,5 +501,5 @@ class _Reader:
             figures[column] = figures[column].astype("float64")
         rejects = pd.DataFrame(self.rejects, columns=list(REJECT_COLUMNS))
         rejects["row_number"] = rejects["row_number"].astype("int64")
-        info = {"locale": self.locale, "sheets": self.sheets}
+        info = {"locale": self.locale, "sheets": self.sheets, "findings": self.findings}
         return figures, rejects, info

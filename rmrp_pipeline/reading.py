@@ -436,6 +436,24 @@ def read_table(
     return data
 
 
+@lru_cache(maxsize=8)
+def _openpyxl_book(path: Path, mtime: float):
+    import openpyxl
+
+    return openpyxl.load_workbook(path, read_only=True)
+
+
+def cell_number_format(path: Path, sheet: str, cell: str) -> str:
+    """The number format of one cell (``0.0%``, ``General``, ...), read with openpyxl: fast
+    readers do not give formats, and only the few cells that need it are asked for. ``""`` for
+    files openpyxl cannot open."""
+    try:
+        book = _openpyxl_book(path, path.stat().st_mtime)
+        return book[sheet][cell].number_format or ""
+    except Exception:  # noqa: BLE001 - not an xlsx, or no such sheet or cell
+        return ""
+
+
 def first_rows(path: Path, sheet: str, count: int = 10) -> list[list[object]]:
     """The first ``count`` rows of the used range (for finding a header below title rows)."""
     if path.suffix.lower() in CSV_SUFFIXES:
