@@ -27,7 +27,7 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False) -> tuple[bool, list[str]]:
+def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = False) -> tuple[bool, list[str]]:
     """Materialize every asset: the ingest job, then the cycle job for every reporting cycle
     found in the 5W data. Returns (all runs succeeded, cycles built).
 
@@ -54,10 +54,11 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False) -> tuple[boo
         _say(f"[2/2] reporting cycle {cycle} ({number}/{len(cycles)}): people reached")
         if not instance.has_dynamic_partition(reporting_cycles.name, cycle):
             instance.add_dynamic_partitions(reporting_cycles.name, [cycle])
-        cycle_result = defs.resolve_job_def("cycle_job").execute_in_process(
-            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False
-        )
-        ok = ok and cycle_result.success
+        for job in ("cycle_job", "qa_job") if qa else ("cycle_job",):
+            cycle_result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False
+            )
+            ok = ok and cycle_result.success
     _say(f"done in {time.monotonic() - started:.1f} s")
     return ok, cycles
 
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
                      help="DuckDB warehouse file (env RMRP_WAREHOUSE; default data/warehouse/rmrp.duckdb)")
     run.add_argument("--quiet", action="store_true", help="only warnings and the summary")
+    run.add_argument("--qa", action="store_true",
+                     help="also write each cycle's 5W QA workbook to data/reports (RMRP_REPORTS_DIR)")
     qa = sub.add_parser("qa", help="write the per-organisation QA workbook of a reporting cycle")
     qa.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
     qa.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
@@ -84,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if not os.path.isdir(args.raw_dir):
             _say(f"rmrp: raw data folder not found: {args.raw_dir}")
             return 2
-        ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet)
+        ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet, qa=args.qa)
         if os.path.exists(args.warehouse):
             with duckdb.connect(args.warehouse) as con:
                 try:

@@ -31,7 +31,7 @@ def build_definitions(raw_dir: str | None = None, warehouse: str | None = None) 
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=ALL_CHECKS,
-        jobs=[jobs.ingest_job, jobs.cycle_job],
+        jobs=[jobs.ingest_job, jobs.cycle_job, jobs.qa_job],
         schedules=[jobs.biannual_cycle_schedule],
         sensors=[jobs.raw_folder_sensor],
         resources=build_resources(raw_dir, warehouse),

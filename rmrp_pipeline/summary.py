@@ -97,6 +97,8 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
     lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
     for cycle in cycles:
         lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
+    if cycles:
+        lines.append(f"  QA workbook per appealing organisation: rmrp qa --cycle {cycles[-1]} (or rmrp run --qa)")
     tables = con.execute(
         "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
         f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"

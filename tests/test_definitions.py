@@ -22,7 +22,7 @@ def test_the_schedule_builds_the_cycle_that_just_closed(today, cycle):
 
 def test_definitions_have_the_jobs_schedule_sensor_and_layers(tmp_path):
     defs = build_definitions("data/raw", str(tmp_path / "w.duckdb"))
-    assert defs.resolve_job_def("ingest_job") and defs.resolve_job_def("cycle_job")
+    assert defs.resolve_job_def("ingest_job") and defs.resolve_job_def("cycle_job") and defs.resolve_job_def("qa_job")
     assert defs.resolve_schedule_def("biannual_cycle_schedule").cron_schedule == "0 6 15 1,7 *"
     assert defs.resolve_sensor_def("raw_folder_sensor")
     groups = {key.path[0]: spec.group_name for key, spec in

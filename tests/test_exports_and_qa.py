@@ -12,33 +12,12 @@ from rmrp_pipeline.exports import escape_text, sheet_name, write_csv, write_work
 from rmrp_pipeline.qa import qa_frames, write_qa_workbook
 from tests.conftest import FIVE_W_2021
 
-HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "normal text"]
 
 
-def test_text_that_a_spreadsheet_would_run_is_stored_as_text(tmp_path):
-    frame = pd.DataFrame({"activity": HOSTILE, "count": [-5, 3, -2.5, 0, 1, 2]})
-    path = write_workbook({"Data": frame}, tmp_path / "x.xlsx")
-    sheet = openpyxl.load_workbook(path)["Data"]
-    cells = [sheet.cell(row=r, column=1) for r in range(2, 8)]
-    assert all(c.data_type == "s" for c in cells)               # never a formula
-    assert [c.value for c in cells] == ["'" + h for h in HOSTILE[:5]] + ["normal text"]
-    assert [sheet.cell(row=r, column=2).value for r in range(2, 8)] == [-5, 3, -2.5, 0, 1, 2]  # numbers untouched
 
 
-def test_csv_exports_escape_the_same_way(tmp_path):
-    path = write_csv(pd.DataFrame({"activity": HOSTILE, "count": [-5, 3, -2, 0, 1, 2]}), tmp_path / "x.csv")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert [r[0] for r in rows[1:]] == [escape_text(h) for h in HOSTILE]
-    assert [r[1] for r in rows[1:]] == ["-5", "3", "-2", "0", "1", "2"]   # real negative numbers untouched
 
 
-def test_sheet_names_are_valid_and_unique():
-    taken: set[str] = set()
-    long = "United Nations High Commissioner for Refugees (UNHCR)"
-    names = [sheet_name(long, taken), sheet_name(long, taken), sheet_name("a/b:c*?[d]", taken)]
-    assert all(len(n) <= 31 for n in names) and len(set(names)) == 3
-    assert not any(ch in names[2] for ch in "[]:*?/\\")
 
 
 def test_the_qa_workbook_points_at_the_right_rows_of_the_2021_export(wh, tmp_path):
@@ -70,3 +49,13 @@ def test_the_qa_workbook_never_copies_free_text(wh):
     free = everything[everything["column"].isin(["Activity.name", "Activity.description"])]
     assert (free["value"].isin([None, "(free text: see the cell in your file)"]) | free["value"].isna()).all()
     assert "activity_description" not in everything.columns and "activity_name" not in everything.columns
+
+
+def test_rmrp_qa_writes_the_cycle_workbook(built_warehouse, tmp_path, capsys):
+    from rmrp_pipeline.cli import main
+
+    target = tmp_path / "qa_2021-H1.xlsx"
+    assert main(["qa", "--cycle", "2021-H1", "--warehouse", str(built_warehouse[0]), "--output", str(target)]) == 0
+    assert "appealing organisations" in capsys.readouterr().out
+    assert openpyxl.load_workbook(target, read_only=True).sheetnames[0] == "Summary"
+    assert main(["qa", "--cycle", "2021-Q3", "--warehouse", str(built_warehouse[0])]) == 2

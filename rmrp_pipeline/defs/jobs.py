@@ -13,14 +13,13 @@ from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import default_paths
 from rmrp_pipeline.reading import list_input_files, sha256_file
 
-CYCLE_ASSETS = dg.AssetSelection.assets(
-    key_of("marts.people_reached_monthly"), dg.AssetKey(["reports", "qa_workbook_5w"])
-)
+QA_ASSETS = dg.AssetSelection.assets(dg.AssetKey(["reports", "qa_workbook_5w"]))
+CYCLE_ASSETS = dg.AssetSelection.assets(key_of("marts.people_reached_monthly"))
 
 #: Every unpartitioned asset: ingest, marts, meta.
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.all() - CYCLE_ASSETS,
+    selection=dg.AssetSelection.all() - CYCLE_ASSETS - QA_ASSETS,
     description="Read the raw folder, validate, load the warehouse, write the load log and reconciliation.",
 )
 #: The cycle-dependent indicator tables, one run per reporting cycle.
@@ -29,6 +28,13 @@ cycle_job = dg.define_asset_job(
     selection=CYCLE_ASSETS,
     partitions_def=reporting_cycles,
     description="People reached for one reporting cycle (YYYY-H1 mid-year, YYYY-H2 end-year).",
+)
+#: The per-organisation QA workbook of a cycle (a report for people: large cycles take a while).
+qa_job = dg.define_asset_job(
+    "qa_job",
+    selection=QA_ASSETS,
+    partitions_def=reporting_cycles,
+    description="Write the 5W QA workbook of one reporting cycle, one sheet per appealing organisation.",
 )
 
 

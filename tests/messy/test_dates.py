@@ -1,12 +1,15 @@
-"""Issue #5 §2, §3, §7: missing markers, month and date forms, mojibake, NA as a value."""
+"""Issue #5 §3: months and dates, one convention per file."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import openpyxl
 import pandas as pd
 import pytest
 
+from tests.messy.helpers import HEADERS, PARTNER_FILE, column_of, ingest, row, staged, write_rows
 from rmrp_pipeline.five_w import day_first_convention, parse_months
-from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
 
 
 @pytest.mark.parametrize(("text", "month"), [
@@ -34,34 +37,6 @@ def test_text_dates_follow_one_convention_per_file():
     proven = pd.Series(["01/03/2021", "25/03/2021"], dtype=object)            # 25 can only be a day
     assert parse_months(proven, language="en")[0].dt.month.tolist() == [3, 3]
     assert day_first_convention(["03/25/2021"], "es") is False
-
-
-def test_missing_markers_are_empty_cells_and_na_is_a_value(reference_only):
-    rows = [
-        row(**{"Implementing.partner.Name": "no aplica", "Refugees.and.Migrants.IN.TRANSIT": "-",
-               "Colombian.Returnees": "N/D", "Host.Communities.Beneficiaries": "s/d"}),
-        row(**{"Activity.name": "NA", "Implementation.Set.up": "Yes", "Implementing.partner.Name": "None"}),
-    ]
-    write_rows(reference_only / PARTNER_FILE, rows)
-    result, rejects, findings, _log = ingest(reference_only)
-    frame = staged(result)
-    assert rejects.empty
-    assert frame.loc[0, "implementing_partner"] is None
-    assert pd.isna(frame.loc[0, "in_transit"]) and pd.isna(frame.loc[0, "returnees"])
-    assert frame.loc[1, "activity_name"] == "NA"
-    assert frame.loc[1, "implementing_partner"] == "None"
-    assert set(findings["rule"]) == {"implementing_partner_not_in_list"}
-
-
-def test_mojibake_is_repaired_once_and_reported(reference_only):
-    rows = [row(**{"Activity.name": "Apoyo a la naturalizaciÃ³n", "Admin1": "Bogotá"})]
-    write_rows(reference_only / PARTNER_FILE, rows)
-    result, _rejects, findings, _log = ingest(reference_only)
-    assert staged(result).loc[0, "activity_name"] == "Apoyo a la naturalización"
-    repaired = findings[findings["rule"] == "mojibake_repaired"]
-    assert repaired[["row_number", "column", "value"]].values.tolist() == [
-        [2, "Activity.name", "Apoyo a la naturalizaciÃ³n"]
-    ]
 
 
 def test_date_cells_in_the_month_column_are_their_month(reference_only):

@@ -1,0 +1,65 @@
+"""Issue #5 §9: text that a spreadsheet would run is stored as text and escaped in every export."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pandas as pd
+
+from rmrp_pipeline.exports import escape_text, sheet_name, write_csv, write_workbook
+from tests.messy.helpers import PARTNER_FILE, column_of, ingest, row, staged, write_rows
+
+HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "normal text"]
+
+
+def test_text_that_a_spreadsheet_would_run_is_stored_as_text(tmp_path):
+    frame = pd.DataFrame({"activity": HOSTILE, "count": [-5, 3, -2.5, 0, 1, 2]})
+    path = write_workbook({"Data": frame}, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(path)["Data"]
+    cells = [sheet.cell(row=r, column=1) for r in range(2, 8)]
+    assert all(c.data_type == "s" for c in cells)               # never a formula
+    assert [c.value for c in cells] == ["'" + h for h in HOSTILE[:5]] + ["normal text"]
+    assert [sheet.cell(row=r, column=2).value for r in range(2, 8)] == [-5, 3, -2.5, 0, 1, 2]  # numbers untouched
+
+
+def test_csv_exports_escape_the_same_way(tmp_path):
+    path = write_csv(pd.DataFrame({"activity": HOSTILE, "count": [-5, 3, -2, 0, 1, 2]}), tmp_path / "x.csv")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[0] for r in rows[1:]] == [escape_text(h) for h in HOSTILE]
+    assert [r[1] for r in rows[1:]] == ["-5", "3", "-2", "0", "1", "2"]   # real negative numbers untouched
+
+
+def test_sheet_names_are_valid_and_unique():
+    taken: set[str] = set()
+    long = "United Nations High Commissioner for Refugees (UNHCR)"
+    names = [sheet_name(long, taken), sheet_name(long, taken), sheet_name("a/b:c*?[d]", taken)]
+    assert all(len(n) <= 31 for n in names) and len(set(names)) == 3
+    assert not any(ch in names[2] for ch in "[]:*?/\\")
+
+
+def test_a_formula_typed_in_a_5w_text_field_is_stored_as_text_and_escaped_in_the_qa_workbook(reference_only, tmp_path):
+    import duckdb
+
+    from rmrp_pipeline import warehouse
+    from rmrp_pipeline.qa import write_qa_workbook
+
+    path = write_rows(reference_only / PARTNER_FILE, [row(**{"Implementation.Set.up": "Yes"})])
+    book = openpyxl.load_workbook(path)
+    cell = book.active[f"{column_of('Implementing.partner.Name')}2"]
+    cell.value = '=HYPERLINK("http://x.invalid","ok")'
+    cell.data_type = "s"   # a text cell, as a partner's '=... typed with an apostrophe is stored
+    book.save(path)
+    result, _rejects, _findings, _log = ingest(reference_only)
+    assert staged(result).loc[0, "implementing_partner"] == '=HYPERLINK("http://x.invalid","ok")'   # stored as typed
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for table, frame in result.tables.items():
+        if table in ("staging.stg_5w__activities", "meta.rejected_rows", "meta.quality_findings"):
+            warehouse.replace_table(con, table, frame)
+    path, _n = write_qa_workbook(con, "2021-H1", tmp_path / "qa.xlsx")
+    book = openpyxl.load_workbook(path)
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" for c in cells)
+    assert any(c.value.startswith("'=HYPERLINK") for c in cells)
+    assert all(not c.value.startswith("=") for c in cells)

@@ -1,0 +1,43 @@
+"""Issue #5 §4: hidden sheets and rows, several blocks, row counts checked against the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tests.messy.helpers import HEADERS, PARTNER_FILE, column_of, ingest, row, staged, write_rows
+from rmrp_pipeline.reading import read_table
+
+
+def test_hidden_rows_and_hidden_sheets_are_read_and_counted(reference_only):
+    path = write_rows(reference_only / PARTNER_FILE, [row(), row(), row()])
+    book = openpyxl.load_workbook(path)
+    book.active.row_dimensions[3].hidden = True
+    extra = book.create_sheet("old")
+    extra.sheet_state = "hidden"
+    extra.append(HEADERS)
+    extra.append([row()[h] for h in HEADERS])
+    book.save(path)
+    result, _rejects, _findings, _log = ingest(reference_only)
+    files = result.tables["raw.source_files"]
+    mine = files[files["source_file"] == PARTNER_FILE].set_index("sheet")
+    assert mine.loc["Sheet", "rows_read"] == 3 and mine.loc["Sheet", "hidden_rows"] == 1
+    assert "1 hidden row(s) read as data" in mine.loc["Sheet", "message"]
+    assert mine.loc["old", "rows_read"] == 1 and "hidden sheet" in mine.loc["old", "message"]
+    assert len(staged(result)) == 4
+
+
+def test_blocks_separated_by_blank_rows_lose_nothing_and_match_the_file_count(reference_only):
+    path = write_rows(reference_only / PARTNER_FILE, [row()])
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    for offset in (5, 6, 9):   # two more blocks below blank rows 3-4 and 7-8
+        for column, header in enumerate(HEADERS, start=1):
+            sheet.cell(row=offset, column=column, value=row()[header])
+    book.save(path)
+    data = read_table(path, "Sheet")
+    assert data.row_numbers == [2, 5, 6, 9]
+    assert data.rows_in_file == data.rows_read == 4 and data.blank_rows == 4
