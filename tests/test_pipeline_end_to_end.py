@@ -225,3 +225,16 @@ def test_dagster_definitions_validate():
         [*command, "definitions", "validate", "-w", "workspace.yaml"], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_5w_mart_and_its_staging_table_declare_the_same_columns(wh):
+    """The two DDL files repeat the 5W columns (the staging table adds is_rejected): a column added
+    to one must be added to the other, with the same type."""
+    def columns(table):
+        schema, name = table.split(".")
+        return wh.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, name],
+        ).fetchall()
+
+    assert columns("staging.stg_5w__activities") == columns("marts.fct_activities") + [("is_rejected", "BOOLEAN")]
