@@ -35,7 +35,10 @@ def rows_read_equal_loaded_plus_rejected(warehouse_db: DuckDBResource) -> dg.Ass
 
 
 @dg.asset_check(asset=key_of("meta.reconciliation"), description=(
-    "Warns when a published ratio is inconsistent with its published parts, given the rounding."))
+    "Warns on every inconsistent row of meta.reconciliation: a published ratio that its published parts "
+    "cannot give (interval arithmetic on the rounding), a country figure below the sum of its admin1 "
+    "figures, an intersector figure above the sum of its sectors, and the like. The check name is kept "
+    "for saved run histories."))
 def published_ratios_consistent(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
     """WARN for every ``inconsistent`` row of meta.reconciliation."""
     with warehouse_db.get_connection() as con:
