@@ -80,9 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     qa.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
                     help="DuckDB warehouse file built by `rmrp run`")
     qa.add_argument("--output", help="workbook to write (default: data/reports/rmrp_5w_qa_<cycle>.xlsx)")
+    export = sub.add_parser("export", help="write a warehouse table for people, in R4V's layout")
+    export_sub = export.add_subparsers(dest="what", required=True)
+    reached = export_sub.add_parser("people-reached", help="people reached of a reporting cycle, R4V's consolidated report")
+    reached.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
+    reached.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
+                         help="DuckDB warehouse file built by `rmrp run`")
+    reached.add_argument("--output", help="file to write, .csv or .xlsx (default: data/reports/rmrp_people_reached_<cycle>.csv)")
     args = parser.parse_args(argv)
     if args.command == "qa":
         return _qa(args.cycle, args.warehouse, args.output)
+    if args.command == "export":
+        return _export_people_reached(args.cycle, args.warehouse, args.output)
     if args.command == "run":
         if not os.path.isdir(args.raw_dir):
             _say(f"rmrp: raw data folder not found: {args.raw_dir}")
@@ -119,6 +128,39 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     with duckdb.connect(warehouse, read_only=True) as con:
         path, organisations = write_qa_workbook(con, cycle, target)
     print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
+    return 0
+
+
+def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> int:
+    """``rmrp export people-reached``: marts.people_reached_monthly of one cycle in R4V's
+    consolidated-report layout, as CSV (or a workbook when ``output`` ends in .xlsx)."""
+    from pathlib import Path
+
+    from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
+    from rmrp_pipeline.exports import write_csv, write_workbook
+    from rmrp_pipeline.ingest import cycle_window
+    from rmrp_pipeline.people_reached import r4v_consolidated_report
+
+    try:
+        cycle_window(cycle)
+    except ValueError as exc:
+        _say(f"rmrp export: {exc}")
+        return 2
+    if not os.path.exists(warehouse):
+        _say(f"rmrp export: no warehouse at {warehouse}: run `rmrp run` first")
+        return 2
+    reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
+    target = Path(output) if output else reports / f"rmrp_people_reached_{cycle}.csv"
+    with duckdb.connect(warehouse, read_only=True) as con:
+        frame = r4v_consolidated_report(con, cycle)
+    if frame.empty:
+        _say(f"rmrp export: no people reached in {cycle}: build it with `rmrp run`")
+        return 1
+    if target.suffix.lower() == ".xlsx":
+        write_workbook({f"People reached {cycle}": frame}, target)
+    else:
+        write_csv(frame, target)
+    print(f"people reached for {cycle}: {target} ({len(frame):,} rows)")
     return 0
 
 

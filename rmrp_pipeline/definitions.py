@@ -14,6 +14,8 @@ ALL_ASSETS = [
     assets.reconciliation,
     assets.load_log,
     assets.people_reached_monthly,
+    assets.cycle_people_reached,
+    assets.reporting_completeness,
     report_assets.qa_workbook_5w,
     *planning_assets.PLANNING_ASSETS,
 ]

@@ -21,6 +21,7 @@ import pandas as pd
 from rmrp_pipeline import rules
 from rmrp_pipeline.templates import Recognition
 from rmrp_pipeline.numbers import NumberParseError, parse_published_number
+from rmrp_pipeline.planning_common import resolve_sectors
 from rmrp_pipeline.reading import SheetData, clean_text, normalise_key
 from rmrp_pipeline.reference import ReferenceData
 
@@ -464,6 +465,12 @@ def _resolve_reference(out: pd.DataFrame, reference: ReferenceData, template_yea
         out.loc[rows, "has_appealing_list"] = reference.has_organisations("appealing", year)
         out.loc[rows, "has_implementing_list"] = reference.has_organisations("implementing", year)
     out["counts_as_reached"] = out["counts_as_reached"].astype(bool)
+    # Helper columns of the rules (schemas.py), not staged: the row's reporting year, its
+    # canonical R4V sector (through the aliases of reference_data/sectors.csv: 'Multipurpose
+    # CBI', 'Educación' ...) and its indicator type as a matching key ('Capacity building').
+    out["reporting_year"] = years
+    out["sector"] = resolve_sectors(out["subsector"])[0]
+    out["indicator_type_key"] = map_distinct(out["indicator_type"], normalise_key)
     out["has_indicator_registry"] = not reference.indicators.empty
     out["template_year"] = template_year
 

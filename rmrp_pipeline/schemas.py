@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
@@ -121,7 +122,115 @@ def _finding_rules() -> list[RowRule]:
                 lambda df: _is(df, "cva", True) & df["delivery_mechanism"].isna(),
                 _col("delivery_mechanism"), ("cva", "delivery_mechanism")),
     ]
+    rules += _indicator_type_rules()
+    rules.append(RowRule("outlier_organisation_history", "new_beneficiaries", _outlier_of_history,
+                         _col("new_beneficiaries"), (*_REACHED, *HISTORY_KEYS, "new_beneficiaries")))
     return rules
+
+
+#: Outliers as DHIS2 flags them, against the organisation's own history: its other rows of
+#: people-reached indicators in the same country and subsector (sheets of one template read in
+#: the same run). "Far above" = more than OUTLIER_RATIO times the median of those other rows'
+#: new beneficiaries, and at least OUTLIER_MIN_GAP persons above it, with at least
+#: OUTLIER_MIN_HISTORY other rows. Subsector rather than indicator: R4V's 2021 export gives the
+#: most glaring case (IOM Peru, Trafficking & Smuggling, 127,938 new in one row against 0 in its
+#: other rows of the subsector) only one other row of the same indicator.
+HISTORY_KEYS = ("appealing_org", "country_iso3", "subsector")
+OUTLIER_RATIO = 10
+OUTLIER_MIN_GAP = 100
+OUTLIER_MIN_HISTORY = 3
+
+
+def leave_one_out_median(values: pd.Series, groups: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(median of the *other* rows of each row's group, number of those rows), vectorised: rows
+    sorted by group and value, so the others' median is read at computed sorted positions.
+    NaN values and rows without a group are left out (median NaN, count 0)."""
+    median = pd.Series(np.nan, index=values.index)
+    count = pd.Series(0, index=values.index)
+    usable = values.notna() & groups.notna()
+    if not usable.any():
+        return median, count
+    frame = pd.DataFrame({"g": groups[usable], "v": values[usable].astype(float)}).sort_values(["g", "v"], kind="stable")
+    size = frame.groupby("g", sort=False)["v"].transform("size").to_numpy()
+    rank = frame.groupby("g", sort=False).cumcount().to_numpy()
+    start = np.arange(len(frame)) - rank
+    sorted_values = frame["v"].to_numpy()
+    others = size - 1
+
+    def other_at(j: np.ndarray) -> np.ndarray:
+        # j-th smallest of the group's other rows: skip the row itself.
+        position = start + j + (j >= rank)
+        return sorted_values[np.clip(position, 0, len(sorted_values) - 1)]
+
+    low = other_at(np.maximum((others - 1) // 2, 0))
+    high = other_at(np.maximum(others // 2, 0))
+    result = np.where(others > 0, (low + high) / 2, np.nan)
+    median.loc[frame.index] = result
+    count.loc[frame.index] = others
+    return median, count
+
+
+def _outlier_of_history(df: Frame) -> pd.Series:
+    reached = df["counts_as_reached"].astype(bool)
+    keys = df[list(HISTORY_KEYS)]
+    group = keys.iloc[:, 0].astype(str)
+    for name in HISTORY_KEYS[1:]:
+        group = group + "\x1f" + keys[name].astype(str)
+    group = group.where(keys.notna().all(axis=1) & reached)
+    new = df["new_beneficiaries"].where(reached)
+    median, count = leave_one_out_median(new, group)
+    return (count >= OUTLIER_MIN_HISTORY) & (new > OUTLIER_RATIO * median) & (new - median >= OUTLIER_MIN_GAP)
+
+
+#: Canonical sectors (``reference_data/sectors.csv``) named by the rules below.
+MPC_SECTOR = "Multipurpose Cash Assistance (MPC)"
+UNDER_18_SECTORS = ("Education", "Protection (Child Protection)")
+UNDER_18 = ["girls", "boys", "other_under_18"]
+#: Indicator types (``normalise_key`` of the registry's type) measured by their output, not by
+#: people, per cycle (domain.md §3.2-§3.3): 2021-2022 ``People``/``Other``; from 2023
+#: Infrastructure, Mechanism/Advocacy, Other and Campaign (Capacity Building has its own rule).
+OUTPUT_TYPES_2021 = ("people", "other")
+OUTPUT_TYPES_2023 = ("infrastructure", "mechanism/advocacy", "other", "campaign")
+#: First reporting year of R4V's 2025 QA rules (monitoringQuality2025).
+RULES_2025_FROM = 2025
+
+
+def _output_type(df: Frame) -> pd.Series:
+    kind = df["indicator_type_key"]
+    return (df["reporting_year"].lt(2023) & kind.isin(OUTPUT_TYPES_2021)) | (
+        df["reporting_year"].ge(2023) & kind.isin(OUTPUT_TYPES_2023))
+
+
+def _indicator_type_rules() -> list[RowRule]:
+    """CVA consistency and the rules that depend on the indicator type or the sector
+    (domain.md §3.3). A row without a registered indicator type is left to
+    ``indicator_not_in_registry``; its type rules cannot be checked."""
+    return [
+        RowRule("mpc_without_cva_yes", "cva",
+                lambda df: df["sector"].eq(MPC_SECTOR).fillna(False) & _is(df, "cva", False),
+                _col("cva"), ("sector", "cva")),
+        # A 0 is read as "no transfer" (R4V's 2021 export writes 0 in most CVA = No rows).
+        RowRule("cva_no_value_given", "value_usd",
+                lambda df: _is(df, "cva", False) & df["value_usd"].fillna(0).ne(0),
+                _col("value_usd"), ("cva", "value_usd")),
+        RowRule("cva_no_mechanism_given", "delivery_mechanism",
+                lambda df: _is(df, "cva", False) & df["delivery_mechanism"].notna(),
+                _col("delivery_mechanism"), ("cva", "delivery_mechanism")),
+        RowRule("capacity_building_no_total", "total_monthly",
+                lambda df: df["indicator_type_key"].eq("capacity building").fillna(False) & ~(df["total_monthly"].fillna(0) > 0),
+                _col("total_monthly"), ("indicator_type_key", "total_monthly")),
+        RowRule("output_quantity_missing", "quantity_output",
+                lambda df: _output_type(df) & ~(df["quantity_output"].fillna(0) > 0),
+                _col("quantity_output"), ("indicator_type_key", "reporting_year", "quantity_output")),
+        RowRule("new_not_expected_for_type", "new_beneficiaries",
+                lambda df: df["reporting_year"].ge(RULES_2025_FROM) & df["indicator_type_key"].notna()
+                & df["indicator_type_key"].ne("direct assistance") & df["new_beneficiaries"].notna(),
+                _col("new_beneficiaries"), ("reporting_year", "indicator_type_key", "new_beneficiaries")),
+        RowRule("under_18_missing", "girls",
+                lambda df: df["reporting_year"].ge(RULES_2025_FROM) & df["sector"].isin(UNDER_18_SECTORS)
+                & df["indicator_type_key"].eq("direct assistance").fillna(False) & _zero(df, UNDER_18).eq(0),
+                lambda df: _zero(df, UNDER_18), ("reporting_year", "sector", "indicator_type_key", *UNDER_18)),
+    ]
 
 
 REJECT_RULES = _reject_rules()

@@ -84,7 +84,7 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
         (c, s, m.strftime("%Y-%m")): (mt, ct)
         for c, s, m, mt, ct in wh.execute(
             "SELECT country, subsector, month, monthly_total, consolidated_total FROM marts.people_reached_monthly "
-            "WHERE year(month) = 2021"   # the 2021 export is the only 2021 file
+            "WHERE year(month) = 2021 AND level = 'country'"   # the 2021 export is the only 2021 file
         ).fetchall()
     }
     for key, value in monthly.items():
@@ -105,7 +105,7 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
 def test_people_reached_published_checkpoints(wh, country, subsector, month, monthly_total, consolidated_total):
     row = wh.execute(
         "SELECT monthly_total, consolidated_total, admin1 FROM marts.people_reached_monthly "
-        "WHERE country = ? AND subsector = ? AND month = CAST(? AS DATE)",
+        "WHERE country = ? AND subsector = ? AND month = CAST(? AS DATE) AND level = 'country'",
         [country, subsector, month],
     ).fetchone()
     assert row[1] == consolidated_total
@@ -238,3 +238,71 @@ def test_the_5w_mart_and_its_staging_table_declare_the_same_columns(wh):
         ).fetchall()
 
     assert columns("staging.stg_5w__activities") == columns("marts.fct_activities") + [("is_rejected", "BOOLEAN")]
+
+
+NO_ADMIN1 = {"Aruba", "Curaçao", "Costa Rica", "Dominican Republic", "Trinidad and Tobago", "Guyana", "Mexico", "Panama"}
+VALUE_COLUMNS = (
+    "monthly_total", "monthly_cva", "consolidated_total", "consolidated_cva", "consolidated_in_destination",
+    "consolidated_in_transit", "consolidated_host_community", "consolidated_pendular", "consolidated_returnees",
+    "consolidated_girls", "consolidated_boys", "consolidated_women", "consolidated_men",
+    "consolidated_other_under_18", "consolidated_other_above_18",
+)
+
+
+def _sum_by(rows, key):
+    totals = defaultdict(lambda: [0.0] * len(VALUE_COLUMNS))
+    for row in rows:
+        for n, v in enumerate(row["values"]):
+            totals[key(row)][n] += v
+    return totals
+
+
+def test_every_level_is_the_sum_of_the_level_below(wh):
+    """admin1 -> country -> platform -> regional, added up here with plain Python from the table's
+    own lower level; the country level itself is checked against the raw workbook by
+    test_people_reached_monthly_agrees_with_an_independent_computation (openpyxl)."""
+    cols = ", ".join(VALUE_COLUMNS)
+    rows = [
+        {"level": r[0], "platform": r[1], "country": r[2], "admin1": r[3], "month": r[4], "subsector": r[5], "values": r[6:]}
+        for r in wh.execute(
+            f"SELECT level, platform, country, admin1, month, subsector, {cols} FROM marts.people_reached_monthly"
+        ).fetchall()
+    ]
+    by_level = defaultdict(list)
+    for r in rows:
+        by_level[r["level"]].append(r)
+    assert set(by_level) == {"admin1", "country", "platform", "regional"}
+    assert {r["admin1"] for r in by_level["country"]} == {"Country level"}
+    assert {(r["admin1"], r["country"]) for r in by_level["platform"]} == {("Platform level", None)}
+    assert {(r["platform"], r["admin1"], r["country"]) for r in by_level["regional"]} == {("Regional", "Regional level", None)}
+    # countries without admin1 (domain.md §1.1) keep only their Country level rows
+    assert not {r["country"] for r in by_level["admin1"]} & NO_ADMIN1
+    assert NO_ADMIN1 <= {r["country"] for r in by_level["country"]}   # all eight reported in 2021
+
+    def table(level, key):
+        return {key(r): list(r["values"]) for r in by_level[level]}
+
+    def close(expected, actual):
+        assert set(expected) == set(actual)
+        for k in expected:
+            assert actual[k] == [pytest.approx(v, abs=1e-6) for v in expected[k]], k
+
+    country_key = lambda r: (r["country"], r["month"], r["subsector"])  # noqa: E731
+    from_admin1 = _sum_by(by_level["admin1"], country_key)
+    country = {k: v for k, v in table("country", country_key).items() if k[0] not in NO_ADMIN1}
+    close(from_admin1, country)
+    platform_key = lambda r: (r["platform"], r["month"], r["subsector"])  # noqa: E731
+    close(_sum_by(by_level["country"], platform_key), table("platform", platform_key))
+    regional_key = lambda r: (r["month"], r["subsector"])  # noqa: E731
+    close(_sum_by(by_level["country"], regional_key), table("regional", regional_key))
+    close(_sum_by(by_level["platform"], regional_key), table("regional", regional_key))
+
+
+def test_people_reached_checkpoint_admin1_rows_add_up_to_the_published_country_figure(wh):
+    """Colombia Shelter, May 2021: the admin1 rows add up to R4V's published 95,319."""
+    values = [v for (v,) in wh.execute(
+        "SELECT consolidated_total FROM marts.people_reached_monthly WHERE level = 'admin1' AND country = 'Colombia' "
+        "AND subsector = 'Shelter' AND month = DATE '2021-05-01'"
+    ).fetchall()]
+    assert len(values) > 1
+    assert sum(values) == pytest.approx(95_319)

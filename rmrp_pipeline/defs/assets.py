@@ -13,7 +13,8 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline import warehouse
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import RawFolder
-from rmrp_pipeline.ingest import cycle_window, ingest_raw_folder
+from rmrp_pipeline.ingest import ingest_raw_folder
+from rmrp_pipeline.people_reached import build_cycle_people_reached, build_people_reached
 from rmrp_pipeline.reconciliation import reconcile_planning_figures, reconcile_published_figures
 
 KINDS_EXCEL = {"excel", "pandas", "duckdb"}
@@ -144,15 +145,54 @@ def reconciliation(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
     pool="duckdb_warehouse",
 )
 def people_reached_monthly(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """People reached per country, month and subsector for one reporting cycle
-    (``sql/marts.people_reached_monthly.sql``). The cycle's months are deleted first, so a
-    re-run never duplicates rows; H1 and H2 of a year write the same January-June rows."""
-    start, end = cycle_window(context.partition_key)
-    where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
+    """People reached per admin1, country, platform and region, month and subsector for one
+    reporting cycle (``people_reached.build_people_reached``, ``sql/marts.people_reached_monthly.sql``,
+    Intersector model per platform and year from ``reference_data/intersector_models.csv``). The
+    cycle's months are deleted first, so a re-run never duplicates rows; H1 and H2 of a year write
+    the same January-June rows."""
     with warehouse_db.get_connection() as con:
-        warehouse.create_table(con, "marts.people_reached_monthly")
-        con.execute("BEGIN TRANSACTION")
-        con.execute(f"DELETE FROM marts.people_reached_monthly {where}")
-        warehouse.run_sql(con, "marts.people_reached_monthly", {"cycle_start": start, "cycle_end": end})
-        con.execute("COMMIT")
+        where = build_people_reached(con, context.partition_key)
         return dg.MaterializeResult(metadata=table_metadata(con, "marts.people_reached_monthly", where))
+
+
+@dg.asset(
+    key=key_of("marts.cycle_people_reached"),
+    deps=[key_of("marts.people_reached_monthly"), key_of("marts.fct_planning_figures")],
+    partitions_def=reporting_cycles,
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def cycle_people_reached(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """People reached in one reporting cycle per level, place and subsector: the consolidated
+    figure at the cycle's last month with data, whether the cycle is complete, and the plan year's
+    target and PiN where R4V published them (``sql/marts.cycle_people_reached.sql``)."""
+    with warehouse_db.get_connection() as con:
+        where = build_cycle_people_reached(con, context.partition_key)
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cycle_people_reached", where))
+
+
+@dg.asset(
+    key=key_of("marts.reporting_completeness"),
+    deps=[key_of("marts.fct_activities")],
+    partitions_def=reporting_cycles,
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def reporting_completeness(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """Whether each appealing organisation reported, per month, country and subsector of one
+    reporting cycle, and its share of expected monthly reports received
+    (``sql/marts.reporting_completeness.sql``). The cycle's rows are deleted first."""
+    from rmrp_pipeline.ingest import cycle_window
+
+    cycle = context.partition_key
+    start, end = cycle_window(cycle)
+    where = f"WHERE reporting_cycle = '{cycle}'"
+    with warehouse_db.get_connection() as con:
+        warehouse.create_table(con, "marts.reporting_completeness")
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM marts.reporting_completeness WHERE reporting_cycle = ?", [cycle])
+        warehouse.run_sql(con, "marts.reporting_completeness", {"cycle": cycle, "cycle_start": start, "cycle_end": end})
+        con.execute("COMMIT")
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.reporting_completeness", where))

@@ -67,5 +67,6 @@ def _documented_check(table: str) -> dg.AssetChecksDefinition:
     return check
 
 
-MART_TABLES = ["marts.fct_activities", "marts.sector_key_figures", "marts.people_reached_monthly"]
+MART_TABLES = ["marts.fct_activities", "marts.sector_key_figures", "marts.people_reached_monthly",
+               "marts.cycle_people_reached"]
 documented_checks = [_documented_check(t) for t in MART_TABLES]

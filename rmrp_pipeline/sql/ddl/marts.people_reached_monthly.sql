@@ -1,7 +1,7 @@
 CREATE TABLE IF NOT EXISTS marts.people_reached_monthly (
     platform VARCHAR NOT NULL,
-    country_iso3 VARCHAR NOT NULL,
-    country VARCHAR NOT NULL,
+    country_iso3 VARCHAR,
+    country VARCHAR,
     admin1 VARCHAR NOT NULL,
     month DATE NOT NULL,
     subsector VARCHAR NOT NULL,
@@ -20,18 +20,22 @@ CREATE TABLE IF NOT EXISTS marts.people_reached_monthly (
     consolidated_men DOUBLE NOT NULL,
     consolidated_other_under_18 DOUBLE NOT NULL,
     consolidated_other_above_18 DOUBLE NOT NULL,
-    intersector_model VARCHAR NOT NULL
+    intersector_model VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    check_population_type_breakdown BOOLEAN NOT NULL,
+    check_age_gender_breakdown BOOLEAN NOT NULL,
+    check_cva_not_above_total BOOLEAN NOT NULL
 );
-COMMENT ON TABLE marts.people_reached_monthly IS 'People reached per country, month and subsector, plus an Intersector row per country and month, as R4V consolidates them (domain.md §3.4): only indicators that count as people reached in the cycle (2021: type Pin). Country level. A subsector with no report in a month keeps its consolidated figure (monthly total 0) up to the last reported month.';
-COMMENT ON COLUMN marts.people_reached_monthly.platform IS 'R4V national or sub-regional platform.';
-COMMENT ON COLUMN marts.people_reached_monthly.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
-COMMENT ON COLUMN marts.people_reached_monthly.country IS 'R4V country name (English).';
-COMMENT ON COLUMN marts.people_reached_monthly.admin1 IS 'Country level (this table is at country level).';
+COMMENT ON TABLE marts.people_reached_monthly IS 'People reached per month and subsector, plus Intersector, at every level R4V reports (domain.md §3.4), as R4V consolidates them: only indicators that count as people reached in the cycle (2021: type Pin). level says which: admin1 (as reported), country (admin1 = Country level, the sum of its admin1 rows), platform (admin1 = Platform level, country NULL: the sum of its countries) and regional (platform = Regional, admin1 = Regional level, country NULL: the sum of all countries; in-transit people may be counted in several countries). Countries without admin1 in R4V''s script (Aruba, Curaçao, Costa Rica, Dominican Republic, Trinidad and Tobago, Guyana, Mexico, Panama) have only Country level rows. Never add up rows of different levels. A subsector with no report in a month keeps its consolidated figure (monthly total 0) up to the last reported month of the cycle.';
+COMMENT ON COLUMN marts.people_reached_monthly.platform IS 'R4V national or sub-regional platform; Regional on regional rows.';
+COMMENT ON COLUMN marts.people_reached_monthly.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country; NULL on platform and regional rows.';
+COMMENT ON COLUMN marts.people_reached_monthly.country IS 'R4V country name (English); NULL on platform and regional rows.';
+COMMENT ON COLUMN marts.people_reached_monthly.admin1 IS 'Admin1 as reported on admin1 rows (Admin1 not reported when the 5W cell is empty); Country level, Platform level or Regional level on the aggregate rows (same value as level, in R4V''s wording).';
 COMMENT ON COLUMN marts.people_reached_monthly.month IS 'Reporting month (first day of the month).';
 COMMENT ON COLUMN marts.people_reached_monthly.subsector IS 'Sector or subsector as reported, or Intersector.';
 COMMENT ON COLUMN marts.people_reached_monthly.monthly_total IS 'Sum of total monthly beneficiaries in the month, persons served (a volume: never sum it across months).';
 COMMENT ON COLUMN marts.people_reached_monthly.monthly_cva IS 'Sum of total monthly beneficiaries of CVA activities in the month, persons served.';
-COMMENT ON COLUMN marts.people_reached_monthly.consolidated_total IS 'People reached without double counting from January to this month: sum of new beneficiaries, persons. Intersector: sum over subsectors (model in intersector_model).';
+COMMENT ON COLUMN marts.people_reached_monthly.consolidated_total IS 'People reached without double counting from January to this month: sum of new beneficiaries, persons. Intersector: by the model in intersector_model at admin1, then summed up the levels.';
 COMMENT ON COLUMN marts.people_reached_monthly.consolidated_cva IS 'Consolidated people reached by CVA activities (new beneficiaries where CVA = Yes), persons.';
 COMMENT ON COLUMN marts.people_reached_monthly.consolidated_in_destination IS 'Consolidated people reached: refugees and migrants in destination, persons.';
 COMMENT ON COLUMN marts.people_reached_monthly.consolidated_in_transit IS 'Consolidated people reached: refugees and migrants in transit, persons.';
@@ -44,4 +48,8 @@ COMMENT ON COLUMN marts.people_reached_monthly.consolidated_women IS 'Consolidat
 COMMENT ON COLUMN marts.people_reached_monthly.consolidated_men IS 'Consolidated people reached: men 18 and over, persons.';
 COMMENT ON COLUMN marts.people_reached_monthly.consolidated_other_under_18 IS 'Consolidated people reached: other gender under 18, persons (0 before 2022).';
 COMMENT ON COLUMN marts.people_reached_monthly.consolidated_other_above_18 IS 'Consolidated people reached: other gender 18 and over, persons (0 before 2022).';
-COMMENT ON COLUMN marts.people_reached_monthly.intersector_model IS 'How the Intersector consolidated figure is computed: sum (sum over subsectors) for now; subsector rows say subsector.';
+COMMENT ON COLUMN marts.people_reached_monthly.intersector_model IS 'How the Intersector row is consolidated at admin1 (then summed to country, platform, region), chosen per platform and year in rmrp_pipeline/reference_data/intersector_models.csv, default sum: sum (Σ subsectors), maxsector (max across subsectors of each population type; total = Σ of those), maxagegender (max across subsectors of each age/gender cell; total = Σ of those), southernconemodel (max of Shelter, Humanitarian Transportation, WASH, Food Security + Protection (General) + Σ MPC, Integration, Health, Education); mixed on a regional Intersector row whose platforms use different models; subsector on subsector rows. Monthly totals are always Σ subsectors (a volume).';
+COMMENT ON COLUMN marts.people_reached_monthly.level IS 'admin1, country, platform or regional: the level of the row. Each level is the sum of the level below (countries without admin1 have no admin1 rows).';
+COMMENT ON COLUMN marts.people_reached_monthly.check_population_type_breakdown IS 'R4V''s check Check PopType Breakdown (domain.md §3.4 item 8): true when consolidated_total equals the sum of the five consolidated population types within half a person (2021 breakdowns hold apportioned fractions).';
+COMMENT ON COLUMN marts.people_reached_monthly.check_age_gender_breakdown IS 'R4V''s check Check AGD Breakdown: true when consolidated_total equals the sum of the six consolidated age/gender cells within half a person.';
+COMMENT ON COLUMN marts.people_reached_monthly.check_cva_not_above_total IS 'R4V''s check Check CVA higher Total: true when consolidated_cva is not above consolidated_total.';

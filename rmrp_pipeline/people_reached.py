@@ -1,0 +1,157 @@
+"""People reached (domain.md §3.4): build ``marts.people_reached_monthly`` for one reporting cycle.
+
+The arithmetic is in ``sql/marts.people_reached_monthly.sql``; this module prepares what it reads:
+the Intersector model per platform and year (``reference_data/intersector_models.csv``, columns
+``platform, year_from, year_to, model, note``; a platform and year not listed uses ``sum``), and a
+table whose declared columns changed (it is filled cycle by cycle, so it is recreated then).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+from rmrp_pipeline import warehouse
+from rmrp_pipeline.ingest import cycle_window
+
+TABLE = "marts.people_reached_monthly"
+INTERSECTOR_MODELS = ("sum", "maxsector", "maxagegender", "southernconemodel")
+
+
+def intersector_models() -> pd.DataFrame:
+    """The configured Intersector models (``reference_data/intersector_models.csv``).
+
+    Raises:
+        ValueError: an unknown model, or a platform whose year ranges overlap.
+    """
+    with resources.files("rmrp_pipeline.reference_data").joinpath("intersector_models.csv").open(encoding="utf-8") as handle:
+        frame = pd.read_csv(handle, dtype={"platform": str, "model": str, "note": str})
+    return check_models(frame)
+
+
+def check_models(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (platform, year_from, year_to, model) typed and checked; ``year_to`` may be empty
+    (open-ended).
+
+    Raises:
+        ValueError: an unknown model, or a platform whose year ranges overlap.
+    """
+    frame = frame.reindex(columns=["platform", "year_from", "year_to", "model"]).copy()
+    frame["year_from"] = pd.to_numeric(frame["year_from"]).astype("Int64")
+    frame["year_to"] = pd.to_numeric(frame["year_to"]).astype("Int64")
+    unknown = sorted(set(frame["model"]) - set(INTERSECTOR_MODELS))
+    if unknown:
+        raise ValueError(f"unknown intersector model(s) {unknown}: use one of {list(INTERSECTOR_MODELS)}")
+    for platform, rows in frame.groupby("platform"):
+        spans = sorted((int(a), int(b) if pd.notna(b) else 9999) for a, b in zip(rows["year_from"], rows["year_to"]))
+        if any(later[0] <= earlier[1] for earlier, later in zip(spans, spans[1:])):
+            raise ValueError(f"intersector models of {platform} overlap: {spans}")
+    return frame
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the table from its DDL; if an older version of it (other columns) exists, drop it
+    first: its cycles must be rebuilt anyway (``rmrp run`` rebuilds every cycle found)."""
+    scratch = duckdb.connect()
+    warehouse.create_table(scratch, TABLE)
+    declared = [(c, t) for c, t, _ in warehouse.table_columns(scratch, TABLE)]
+    scratch.close()
+    existing = [(c, t) for c, t, _ in warehouse.table_columns(con, TABLE)]
+    if existing and existing != declared:
+        con.execute(f"DROP TABLE {TABLE}")
+    warehouse.create_table(con, TABLE)
+
+
+def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.DataFrame | None = None) -> str:
+    """Rewrite the months of ``cycle`` (e.g. ``2021-H1``) in ``marts.people_reached_monthly`` from
+    ``marts.fct_activities``, in one transaction; ``models`` replaces the configured Intersector
+    models (tests). Returns the SQL ``WHERE`` clause selecting the cycle's months."""
+    start, end = cycle_window(cycle)
+    config = check_models(models) if models is not None else intersector_models()
+    where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
+    ensure_table(con)
+    con.register("_intersector_models", config)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE intersector_model_config AS "
+                    "SELECT platform, CAST(year_from AS INTEGER) AS year_from, CAST(year_to AS INTEGER) AS year_to, model "
+                    "FROM _intersector_models")
+    finally:
+        con.unregister("_intersector_models")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {TABLE} {where}")
+        warehouse.run_sql(con, TABLE, {"cycle_start": start, "cycle_end": end})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return where
+
+
+#: R4V's consolidated-report columns (domain.md §3.4, HDX people-reached-rmrp-*.xlsx) and where each comes from.
+R4V_COLUMNS = {
+    "Platform": "platform", "Country": "country", "Admin1": "admin1", "Month": "month", "Subsector": "subsector",
+    "Monthly Total Beneficiaries": "monthly_total", "Monthly CVA Beneficiaries": "monthly_cva",
+    "Consolidated Total": "consolidated_total", "Consolidated In Destination": "consolidated_in_destination",
+    "Consolidated In Transit": "consolidated_in_transit", "Consolidated Host Communities": "consolidated_host_community",
+    "Consolidated Pendular": "consolidated_pendular", "Consolidated Returnees": "consolidated_returnees",
+    "Consolidated Girls": "consolidated_girls", "Consolidated Boys": "consolidated_boys",
+    "Consolidated Women": "consolidated_women", "Consolidated Men": "consolidated_men",
+    "Consolidated Other under 18": "consolidated_other_under_18", "Consolidated Other above 18": "consolidated_other_above_18",
+    "Consolidated CVA Beneficiaries": "consolidated_cva",
+    "Check PopType Breakdown": "check_population_type_breakdown", "Check AGD Breakdown": "check_age_gender_breakdown",
+    "Check CVA higher Total": "check_cva_not_above_total",
+}
+#: How R4V writes a check that holds / fails (the reference output writes ``Ok``, ``Ok``, ``ok``).
+_CHECK_TEXT = {
+    "check_population_type_breakdown": ("Ok", "Not ok"),
+    "check_age_gender_breakdown": ("Ok", "Not ok"),
+    "check_cva_not_above_total": ("ok", "not ok"),
+}
+
+
+def r4v_consolidated_report(con: duckdb.DuckDBPyConnection, cycle: str) -> pd.DataFrame:
+    """The months of ``cycle`` in R4V's consolidated-report layout: R4V's column names and order,
+    month as ``YYYY-MM``, whole numbers as integers, checks as ``Ok``/``Not ok``. Rows: per platform
+    and country, admin1 rows then the Country level, then the Platform level rows (Country empty),
+    then the Regional rows (Platform and Country ``Regional``, Admin1 ``Regional level``, R4V's
+    per-organisation convention); Intersector last in each month."""
+    start, end = cycle_window(cycle)
+    frame = con.execute(
+        f"SELECT * FROM {TABLE} WHERE month >= ? AND month < ? ORDER BY "
+        "CASE level WHEN 'regional' THEN 1 ELSE 0 END, platform, CASE level WHEN 'platform' THEN 1 ELSE 0 END, "
+        "country, CASE level WHEN 'admin1' THEN 0 ELSE 1 END, admin1, month, subsector = 'Intersector', subsector",
+        [start, end],
+    ).df()
+    frame.loc[frame["level"] == "regional", "country"] = "Regional"
+    frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
+    for column, (ok, not_ok) in _CHECK_TEXT.items():
+        frame[column] = frame[column].map({True: ok, False: not_ok})
+    out = frame[list(R4V_COLUMNS.values())].copy()
+    out.columns = list(R4V_COLUMNS)
+    for column in out.columns[5:20]:
+        out[column] = pd.Series([int(v) if float(v).is_integer() else float(v) for v in out[column]], index=out.index, dtype=object)
+    return out.astype(object).where(out.notna(), None)
+
+
+CYCLE_TABLE = "marts.cycle_people_reached"
+
+
+def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
+    """Rewrite the rows of ``cycle`` in ``marts.cycle_people_reached`` (``sql/marts.cycle_people_reached.sql``)
+    from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``.
+    Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
+    start, end = cycle_window(cycle)
+    warehouse.create_table(con, CYCLE_TABLE)
+    where = f"WHERE cycle = '{cycle}'"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {CYCLE_TABLE} {where}")
+        warehouse.run_sql(con, CYCLE_TABLE, {"cycle": cycle, "cycle_start": start, "cycle_end": end})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return where

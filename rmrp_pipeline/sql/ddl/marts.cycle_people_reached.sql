@@ -1,0 +1,41 @@
+CREATE TABLE IF NOT EXISTS marts.cycle_people_reached (
+    cycle VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    country_iso3 VARCHAR,
+    country VARCHAR,
+    admin1 VARCHAR NOT NULL,
+    subsector VARCHAR NOT NULL,
+    intersector_model VARCHAR NOT NULL,
+    cycle_end_month DATE NOT NULL,
+    last_month_with_data DATE NOT NULL,
+    months_with_reports INTEGER NOT NULL,
+    is_complete BOOLEAN NOT NULL,
+    consolidated_total DOUBLE NOT NULL,
+    consolidated_cva DOUBLE NOT NULL,
+    plan_year INTEGER NOT NULL,
+    people_targeted DOUBLE,
+    people_in_need DOUBLE,
+    share_of_target DOUBLE,
+    share_of_pin DOUBLE
+);
+COMMENT ON TABLE marts.cycle_people_reached IS 'People reached in a reporting cycle (2021-H1 = January-June, mid-year report; 2021-H2 = January-December, end-year report) per level, place and subsector: the consolidated figure of marts.people_reached_monthly at the last month of the cycle with data, beside the plan year''s target and PiN from marts.fct_planning_figures where R4V published them for that level, place and sector. Never add up rows of different levels.';
+COMMENT ON COLUMN marts.cycle_people_reached.cycle IS 'Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December, cumulative).';
+COMMENT ON COLUMN marts.cycle_people_reached.level IS 'admin1, country, platform or regional (as in marts.people_reached_monthly).';
+COMMENT ON COLUMN marts.cycle_people_reached.platform IS 'R4V national or sub-regional platform; Regional on regional rows.';
+COMMENT ON COLUMN marts.cycle_people_reached.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country; NULL on platform and regional rows.';
+COMMENT ON COLUMN marts.cycle_people_reached.country IS 'R4V country name (English); NULL on platform and regional rows.';
+COMMENT ON COLUMN marts.cycle_people_reached.admin1 IS 'Admin1 as reported, or Country level, Platform level, Regional level.';
+COMMENT ON COLUMN marts.cycle_people_reached.subsector IS 'Sector or subsector as reported in the 5W, or Intersector.';
+COMMENT ON COLUMN marts.cycle_people_reached.intersector_model IS 'How the Intersector figure is consolidated (see marts.people_reached_monthly.intersector_model); subsector on subsector rows.';
+COMMENT ON COLUMN marts.cycle_people_reached.cycle_end_month IS 'Last month of the cycle: June (H1) or December (H2), first day of the month.';
+COMMENT ON COLUMN marts.cycle_people_reached.last_month_with_data IS 'Last month of the cycle with any report counted as people reached (anywhere); the consolidated figures are those of this month.';
+COMMENT ON COLUMN marts.cycle_people_reached.months_with_reports IS 'Number of months of the cycle with at least one report counted as people reached (anywhere in the 5W data).';
+COMMENT ON COLUMN marts.cycle_people_reached.is_complete IS 'True when the cycle''s data reaches its last month (June or December); false when it stops before, so the figure understates the cycle.';
+COMMENT ON COLUMN marts.cycle_people_reached.consolidated_total IS 'People reached without double counting from January to last_month_with_data, persons.';
+COMMENT ON COLUMN marts.cycle_people_reached.consolidated_cva IS 'People reached by CVA activities without double counting from January to last_month_with_data, persons.';
+COMMENT ON COLUMN marts.cycle_people_reached.plan_year IS 'RMRP plan year whose target and PiN are compared: the cycle''s year.';
+COMMENT ON COLUMN marts.cycle_people_reached.people_targeted IS 'People targeted in the plan year for this level, place and sector (all population types and ages), persons: admin1 and country rows from R4V''s PiN/target tables, platform and regional rows as published; NULL when there is none.';
+COMMENT ON COLUMN marts.cycle_people_reached.people_in_need IS 'People in need in the plan year for this level, place and sector (same sources as people_targeted), persons; NULL when there is none.';
+COMMENT ON COLUMN marts.cycle_people_reached.share_of_target IS 'consolidated_total / people_targeted, a fraction (0.25 = 25%); NULL without a target (or a target of 0).';
+COMMENT ON COLUMN marts.cycle_people_reached.share_of_pin IS 'consolidated_total / people_in_need, a fraction; NULL without a PiN (or a PiN of 0).';

@@ -1,0 +1,53 @@
+-- People reached per reporting cycle x level x place x subsector, with the plan year's target and PiN.
+-- Parameters: $cycle (VARCHAR), $cycle_start, $cycle_end (DATE, end exclusive). The caller deletes
+-- the cycle's rows first. Reads marts.people_reached_monthly (built for the cycle) and
+-- marts.fct_planning_figures.
+INSERT INTO marts.cycle_people_reached BY NAME
+WITH reported AS (
+    SELECT DISTINCT month FROM marts.fct_activities
+    WHERE counts_as_reached AND month >= $cycle_start AND month < $cycle_end
+),
+span AS (
+    SELECT max(month) AS last_month, CAST(count(*) AS INTEGER) AS months_with_reports FROM reported
+),
+at_end AS (
+    SELECT p.*, s.last_month, s.months_with_reports
+    FROM marts.people_reached_monthly p, span s
+    WHERE p.month = s.last_month
+),
+-- Planning figures of the year, all population types and ages; the source R4V publishes per level.
+-- 5W subsector names of 2021 are mapped to the planning names.
+planning AS (
+    SELECT level, platform, country_iso3, admin1, sector,
+           max(value) FILTER (WHERE measure = 'people_targeted') AS people_targeted,
+           max(value) FILTER (WHERE measure = 'people_in_need') AS people_in_need
+    FROM marts.fct_planning_figures
+    WHERE plan_year = year($cycle_start) AND population_type = 'all' AND age_gender = 'all'
+      AND measure IN ('people_targeted', 'people_in_need')
+      AND ((level IN ('admin1', 'country') AND source_kind = 'pin_target_table')
+           OR (level IN ('platform', 'regional') AND source_kind = 'published'))
+    GROUP BY ALL
+)
+SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1, e.subsector, e.intersector_model,
+       CAST(CASE WHEN month($cycle_end - INTERVAL 1 MONTH) = 6 THEN make_date(year($cycle_start), 6, 1)
+                 ELSE make_date(year($cycle_start), 12, 1) END AS DATE) AS cycle_end_month,
+       e.last_month AS last_month_with_data,
+       e.months_with_reports,
+       e.last_month >= CAST($cycle_end - INTERVAL 1 MONTH AS DATE) AS is_complete,
+       e.consolidated_total, e.consolidated_cva,
+       CAST(year($cycle_start) AS INTEGER) AS plan_year,
+       pl.people_targeted, pl.people_in_need,
+       e.consolidated_total / nullif(pl.people_targeted, 0) AS share_of_target,
+       e.consolidated_total / nullif(pl.people_in_need, 0) AS share_of_pin
+FROM at_end e
+LEFT JOIN planning pl
+  ON pl.level = e.level
+ AND pl.sector = CASE e.subsector
+                     WHEN 'Protection (Human Trafficking & Smuggling)' THEN 'Protection (Human Trafficking and Smuggling)'
+                     WHEN 'Multipurpose CBI' THEN 'Multipurpose Cash Assistance (MPC)'
+                     ELSE e.subsector END
+ AND CASE e.level
+         WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3 AND lower(pl.admin1) = lower(e.admin1)
+         WHEN 'country' THEN pl.country_iso3 = e.country_iso3
+         WHEN 'platform' THEN pl.platform = e.platform
+         ELSE TRUE END;
