@@ -16,6 +16,8 @@ ALL_ASSETS = [
     assets.people_reached_monthly,
     assets.cycle_people_reached,
     assets.reporting_completeness,
+    assets.cycle_outputs,
+    assets.cycle_trafficking_pillars,
     report_assets.qa_workbook_5w,
     *planning_assets.PLANNING_ASSETS,
 ]

@@ -18,6 +18,7 @@ from importlib import resources
 import pandas as pd
 import pycountry
 
+from rmrp_pipeline.planning_common import resolve_sectors
 from rmrp_pipeline.reading import normalise_key
 
 #: Indicator types whose beneficiaries count as people reached, per cycle year range
@@ -40,13 +41,16 @@ class ReferenceData:
         admin1: cycle_year (int), country, admin1, pcode, iso_code.
         organisations: cycle_year, role (``appealing`` | ``implementing``), org_id, name_en,
             name_es, name_pt, acronym.
-        indicators: cycle_year, code, subsector, indicator, indicator_type.
+        indicators: cycle_year, code, subsector, indicator, indicator_type; optionally
+            indicator_es (the registry's Spanish text, matched too when present). The column is
+            optional because ``staging.ref_indicators`` (made from the same frames by
+            ``reference_frame``) has no such column yet.
     """
 
     countries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["platform", "country", "iso3"]))
     admin1: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "country", "admin1", "pcode", "iso_code"]))
     organisations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "role", "org_id", "name_en", "name_es", "name_pt", "acronym"]))
-    indicators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "code", "subsector", "indicator", "indicator_type"]))
+    indicators: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["cycle_year", "code", "subsector", "indicator", "indicator_type", "indicator_es"]))
 
     # ----- countries -------------------------------------------------------------------
     def country_index(self) -> dict[str, str]:
@@ -117,34 +121,67 @@ class ReferenceData:
 
     # ----- indicators ------------------------------------------------------------------
     def resolve_indicator(self, subsector: pd.Series, indicator: pd.Series, year: int) -> pd.DataFrame:
-        """Registry entry of each (subsector, indicator) pair for ``year``'s cycle.
+        """Registry entry of each (sector, indicator) pair for ``year``'s cycle.
 
         Returns a frame aligned with the inputs: ``indicator_code``, ``indicator_type`` (as in
         the registry), ``counts_as_reached`` (bool; False where the pair is not registered).
-        Codes are reused across cycles with other meanings, so matching is by text.
+        Codes are reused across cycles with other meanings, so matching is by text:
+
+        * the sector on both sides goes through the sector aliases (``reference_data/sectors.csv``,
+          ``planning_common.resolve_sectors``), so ``Multipurpose CBI`` (2021) matches
+          ``Multipurpose Cash Assistance (MPC)``, ``... Human Trafficking & Smuggling`` matches
+          ``... and Smuggling`` and ``Alojamiento`` matches ``Shelter``; a name that is no known
+          sector is compared as written;
+        * the indicator text matches the registry's ``indicator`` or, where the registry has the
+          optional ``indicator_es`` column (2023-2024), its Spanish text (English wins if both
+          texts of two entries collide);
+        * both sides on ``reading.normalise_key`` (case, accents, spaces).
+
+        One lookup per distinct (sector, indicator) pair of the input.
         """
         table = self.indicators[self.indicators["cycle_year"] == year]
         if table.empty:
             table = _latest(self.indicators, year)
-        index = {
-            (normalise_key(s), normalise_key(i)): (code, kind)
-            for s, i, code, kind in zip(table["subsector"], table["indicator"], table["code"], table["indicator_type"])
-            if isinstance(s, str) and isinstance(i, str)
-        }
-        keys = [
-            (normalise_key(s), normalise_key(i)) if isinstance(s, str) and isinstance(i, str) else None
-            for s, i in zip(subsector, indicator)
-        ]
-        found = [index.get(k) for k in keys]
+        registry_sectors = _sector_keys(table["subsector"])
+        index: dict[tuple[str, str], tuple[str, str]] = {}
+        for column in ("indicator_es", "indicator"):  # English last: it wins a collision
+            if column not in table:
+                continue
+            for s, i, code, kind in zip(registry_sectors, table[column], table["code"], table["indicator_type"]):
+                if isinstance(s, str) and isinstance(i, str) and i.strip():
+                    index[(s, normalise_key(i))] = (code, kind)
+        sectors = _sector_keys(subsector)
+        pairs = pd.MultiIndex.from_arrays([
+            sectors.where(sectors.notna(), "").to_numpy(dtype=object),
+            indicator.map(lambda v: v if isinstance(v, str) else "").to_numpy(dtype=object),
+        ])
+        codes, distinct = pairs.factorize()
         reached = reached_indicator_type(year)
+        looked_up = [index.get((s, normalise_key(i))) if s and i else None for s, i in distinct]
+        results = [
+            (f[0].strip() if isinstance(f[0], str) else f[0], f[1], normalise_key(f[1] or "") == reached) if f
+            else (None, None, False)
+            for f in looked_up
+        ]
+        found = [results[c] for c in codes]
         return pd.DataFrame(
             {
-                "indicator_code": [f[0].strip() if f else None for f in found],
-                "indicator_type": [f[1] if f else None for f in found],
-                "counts_as_reached": [bool(f) and normalise_key(f[1] or "") == reached for f in found],
+                "indicator_code": pd.Series([f[0] for f in found], index=subsector.index, dtype=object),
+                "indicator_type": pd.Series([f[1] for f in found], index=subsector.index, dtype=object),
+                "counts_as_reached": pd.Series([f[2] for f in found], index=subsector.index, dtype=bool),
             },
             index=subsector.index,
         )
+
+
+def _sector_keys(names: pd.Series) -> pd.Series:
+    """Matching key of each sector name: its canonical R4V sector through the aliases
+    (``planning_common.resolve_sectors``, one lookup per distinct name), else the name as
+    written; normalised. None where the value is not text."""
+    distinct = pd.Series([v for v in names.dropna().unique() if isinstance(v, str) and v.strip()], dtype=object)
+    canonical, _language = resolve_sectors(distinct)
+    keys = {v: normalise_key(c if isinstance(c, str) else v) for v, c in zip(distinct, canonical)}
+    return names.map(lambda v: keys.get(v) if isinstance(v, str) else None).astype(object)
 
 
 def _latest(table: pd.DataFrame, year: int) -> pd.DataFrame:

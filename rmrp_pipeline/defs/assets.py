@@ -196,3 +196,43 @@ def reporting_completeness(context: dg.AssetExecutionContext, warehouse_db: Duck
         warehouse.run_sql(con, "marts.reporting_completeness", {"cycle": cycle, "cycle_start": start, "cycle_end": end})
         con.execute("COMMIT")
         return dg.MaterializeResult(metadata=table_metadata(con, "marts.reporting_completeness", where))
+
+
+@dg.asset(
+    key=key_of("marts.cycle_outputs"),
+    deps=[key_of("marts.fct_activities")],
+    partitions_def=reporting_cycles,
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def cycle_outputs(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """Outputs of one reporting cycle per country, subsector and indicator, for the indicators that
+    do not count as people reached: persons trained or reached and quantity of output summed over the
+    cycle's months, with the Trafficking & Smuggling pillar (``outputs.build_cycle_outputs``,
+    ``sql/marts.cycle_outputs.sql``; it reloads ``staging.ref_trafficking_pillars`` from
+    ``reference_data/trafficking_pillars.csv``). The cycle's rows are deleted first."""
+    from rmrp_pipeline.outputs import build_cycle_outputs
+
+    with warehouse_db.get_connection() as con:
+        where = build_cycle_outputs(con, context.partition_key)
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cycle_outputs", where))
+
+
+@dg.asset(
+    key=key_of("marts.cycle_trafficking_pillars"),
+    deps=[key_of("marts.cycle_outputs"), key_of("marts.cycle_people_reached")],
+    partitions_def=reporting_cycles,
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool="duckdb_warehouse",
+)
+def cycle_trafficking_pillars(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    """The Trafficking & Smuggling subsector by pillar (prevention, protection, prosecution,
+    partnership) per country for one reporting cycle: outputs per pillar, and people reached under
+    protection (``sql/marts.cycle_trafficking_pillars.sql``). The cycle's rows are deleted first."""
+    from rmrp_pipeline.outputs import build_cycle_trafficking_pillars
+
+    with warehouse_db.get_connection() as con:
+        where = build_cycle_trafficking_pillars(con, context.partition_key)
+        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cycle_trafficking_pillars", where))

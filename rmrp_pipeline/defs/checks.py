@@ -68,5 +68,5 @@ def _documented_check(table: str) -> dg.AssetChecksDefinition:
 
 
 MART_TABLES = ["marts.fct_activities", "marts.sector_key_figures", "marts.people_reached_monthly",
-               "marts.cycle_people_reached"]
+               "marts.cycle_people_reached", "marts.cycle_outputs", "marts.cycle_trafficking_pillars"]
 documented_checks = [_documented_check(t) for t in MART_TABLES]

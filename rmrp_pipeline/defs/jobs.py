@@ -15,7 +15,8 @@ from rmrp_pipeline.reading import list_input_files, sha256_file
 
 QA_ASSETS = dg.AssetSelection.assets(dg.AssetKey(["reports", "qa_workbook_5w"]))
 CYCLE_ASSETS = dg.AssetSelection.assets(key_of("marts.people_reached_monthly"), key_of("marts.cycle_people_reached"),
-                                         key_of("marts.reporting_completeness"))
+                                         key_of("marts.reporting_completeness"), key_of("marts.cycle_outputs"),
+                                         key_of("marts.cycle_trafficking_pillars"))
 
 #: Every unpartitioned asset: ingest, marts, meta.
 ingest_job = dg.define_asset_job(

@@ -4,11 +4,13 @@ CREATE OR REPLACE TABLE staging.ref_indicators (
     subsector VARCHAR,
     indicator VARCHAR,
     indicator_type VARCHAR,
+    indicator_es VARCHAR,
     source_file VARCHAR,
     source_sheet VARCHAR,
     source_row BIGINT
 );
 COMMENT ON TABLE staging.ref_indicators IS 'Indicator registries per cycle year (codes are reused across cycles with other meanings).';
+COMMENT ON COLUMN staging.ref_indicators.indicator_es IS 'Indicator text in Spanish, where the registry has one (2023-2024).';
 COMMENT ON COLUMN staging.ref_indicators.cycle_year IS 'Cycle year of the registry.';
 COMMENT ON COLUMN staging.ref_indicators.code IS 'Indicator code.';
 COMMENT ON COLUMN staging.ref_indicators.subsector IS 'Sector or subsector.';
