@@ -155,3 +155,16 @@ def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> st
         con.execute("ROLLBACK")
         raise
     return where
+
+
+def build_reporting_completeness(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
+    """Rebuild ``marts.reporting_completeness`` for ``cycle`` (its rows deleted first, in one
+    transaction) from ``sql/marts.reporting_completeness.sql``; returns the WHERE clause of the
+    rows written (for the asset's metadata)."""
+    start, end = cycle_window(cycle)
+    warehouse.create_table(con, "marts.reporting_completeness")
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM marts.reporting_completeness WHERE reporting_cycle = ?", [cycle])
+    warehouse.run_sql(con, "marts.reporting_completeness", {"cycle": cycle, "cycle_start": start, "cycle_end": end})
+    con.execute("COMMIT")
+    return f"WHERE reporting_cycle = '{cycle}'"

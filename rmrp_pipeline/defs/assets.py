@@ -14,7 +14,8 @@ from rmrp_pipeline import warehouse
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import RawFolder
 from rmrp_pipeline.ingest import ingest_raw_folder
-from rmrp_pipeline.people_reached import build_cycle_people_reached, build_people_reached
+from rmrp_pipeline.outputs import build_cycle_outputs, build_cycle_trafficking_pillars
+from rmrp_pipeline.people_reached import build_cycle_people_reached, build_people_reached, build_reporting_completeness
 from rmrp_pipeline.reconciliation import reconcile_planning_figures, reconcile_published_figures
 
 KINDS_EXCEL = {"excel", "pandas", "duckdb"}
@@ -136,103 +137,54 @@ def reconciliation(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
         return dg.MaterializeResult(metadata=table_metadata(con, "meta.reconciliation"))
 
 
-@dg.asset(
-    key=key_of("marts.people_reached_monthly"),
-    deps=[key_of("marts.fct_activities")],
-    partitions_def=reporting_cycles,
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
+def cycle_table_asset(table: str, deps: list[str], build, description: str) -> dg.AssetsDefinition:
+    """An asset partitioned by reporting cycle that rebuilds the cycle's rows of ``table`` with
+    ``build(connection, cycle) -> WHERE clause of the rows written`` (a plain function, testable
+    without Dagster); the builders delete the cycle's rows first, so a re-run never duplicates."""
+
+    @dg.asset(
+        key=key_of(table),
+        deps=[key_of(d) for d in deps],
+        partitions_def=reporting_cycles,
+        group_name="marts",
+        kinds={"duckdb", "sql"},
+        pool="duckdb_warehouse",
+        description=description,
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+        with warehouse_db.get_connection() as con:
+            where = build(con, context.partition_key)
+            return dg.MaterializeResult(metadata=table_metadata(con, table, where))
+
+    return _asset
+
+
+people_reached_monthly = cycle_table_asset(
+    "marts.people_reached_monthly", ["marts.fct_activities"], build_people_reached,
+    "People reached per admin1, country, platform and region, month and subsector for one reporting cycle "
+    "(people_reached.build_people_reached, sql/marts.people_reached_monthly.sql; Intersector model per platform "
+    "and year from reference_data/intersector_models.csv). H1 and H2 of a year write the same January-June rows.",
 )
-def people_reached_monthly(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """People reached per admin1, country, platform and region, month and subsector for one
-    reporting cycle (``people_reached.build_people_reached``, ``sql/marts.people_reached_monthly.sql``,
-    Intersector model per platform and year from ``reference_data/intersector_models.csv``). The
-    cycle's months are deleted first, so a re-run never duplicates rows; H1 and H2 of a year write
-    the same January-June rows."""
-    with warehouse_db.get_connection() as con:
-        where = build_people_reached(con, context.partition_key)
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.people_reached_monthly", where))
-
-
-@dg.asset(
-    key=key_of("marts.cycle_people_reached"),
-    deps=[key_of("marts.people_reached_monthly"), key_of("marts.fct_planning_figures")],
-    partitions_def=reporting_cycles,
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
+cycle_people_reached = cycle_table_asset(
+    "marts.cycle_people_reached", ["marts.people_reached_monthly", "marts.fct_planning_figures"], build_cycle_people_reached,
+    "People reached in one reporting cycle per level, place and subsector: the consolidated figure at the cycle's "
+    "last month with data, whether the cycle is complete, and the plan year's target and PiN where R4V published "
+    "them (sql/marts.cycle_people_reached.sql).",
 )
-def cycle_people_reached(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """People reached in one reporting cycle per level, place and subsector: the consolidated
-    figure at the cycle's last month with data, whether the cycle is complete, and the plan year's
-    target and PiN where R4V published them (``sql/marts.cycle_people_reached.sql``)."""
-    with warehouse_db.get_connection() as con:
-        where = build_cycle_people_reached(con, context.partition_key)
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cycle_people_reached", where))
-
-
-@dg.asset(
-    key=key_of("marts.reporting_completeness"),
-    deps=[key_of("marts.fct_activities")],
-    partitions_def=reporting_cycles,
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
+reporting_completeness = cycle_table_asset(
+    "marts.reporting_completeness", ["marts.fct_activities"], build_reporting_completeness,
+    "Whether each appealing organisation reported, per month, country and subsector of one reporting cycle, and "
+    "its share of expected monthly reports received (sql/marts.reporting_completeness.sql).",
 )
-def reporting_completeness(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """Whether each appealing organisation reported, per month, country and subsector of one
-    reporting cycle, and its share of expected monthly reports received
-    (``sql/marts.reporting_completeness.sql``). The cycle's rows are deleted first."""
-    from rmrp_pipeline.ingest import cycle_window
-
-    cycle = context.partition_key
-    start, end = cycle_window(cycle)
-    where = f"WHERE reporting_cycle = '{cycle}'"
-    with warehouse_db.get_connection() as con:
-        warehouse.create_table(con, "marts.reporting_completeness")
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM marts.reporting_completeness WHERE reporting_cycle = ?", [cycle])
-        warehouse.run_sql(con, "marts.reporting_completeness", {"cycle": cycle, "cycle_start": start, "cycle_end": end})
-        con.execute("COMMIT")
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.reporting_completeness", where))
-
-
-@dg.asset(
-    key=key_of("marts.cycle_outputs"),
-    deps=[key_of("marts.fct_activities")],
-    partitions_def=reporting_cycles,
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
+cycle_outputs = cycle_table_asset(
+    "marts.cycle_outputs", ["marts.fct_activities"], build_cycle_outputs,
+    "Outputs of one reporting cycle per country, subsector and indicator, for the indicators that do not count as "
+    "people reached: persons trained or reached and quantity of output summed over the cycle's months, with the "
+    "Trafficking & Smuggling pillar (outputs.build_cycle_outputs; reloads staging.ref_trafficking_pillars).",
 )
-def cycle_outputs(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """Outputs of one reporting cycle per country, subsector and indicator, for the indicators that
-    do not count as people reached: persons trained or reached and quantity of output summed over the
-    cycle's months, with the Trafficking & Smuggling pillar (``outputs.build_cycle_outputs``,
-    ``sql/marts.cycle_outputs.sql``; it reloads ``staging.ref_trafficking_pillars`` from
-    ``reference_data/trafficking_pillars.csv``). The cycle's rows are deleted first."""
-    from rmrp_pipeline.outputs import build_cycle_outputs
-
-    with warehouse_db.get_connection() as con:
-        where = build_cycle_outputs(con, context.partition_key)
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cycle_outputs", where))
-
-
-@dg.asset(
-    key=key_of("marts.cycle_trafficking_pillars"),
-    deps=[key_of("marts.cycle_outputs"), key_of("marts.cycle_people_reached")],
-    partitions_def=reporting_cycles,
-    group_name="marts",
-    kinds={"duckdb", "sql"},
-    pool="duckdb_warehouse",
+cycle_trafficking_pillars = cycle_table_asset(
+    "marts.cycle_trafficking_pillars", ["marts.cycle_outputs", "marts.cycle_people_reached"], build_cycle_trafficking_pillars,
+    "The Trafficking & Smuggling subsector by pillar (prevention, protection, prosecution, partnership) per country "
+    "for one reporting cycle: outputs per pillar, and people reached under protection "
+    "(sql/marts.cycle_trafficking_pillars.sql).",
 )
-def cycle_trafficking_pillars(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
-    """The Trafficking & Smuggling subsector by pillar (prevention, protection, prosecution,
-    partnership) per country for one reporting cycle: outputs per pillar, and people reached under
-    protection (``sql/marts.cycle_trafficking_pillars.sql``). The cycle's rows are deleted first."""
-    from rmrp_pipeline.outputs import build_cycle_trafficking_pillars
-
-    with warehouse_db.get_connection() as con:
-        where = build_cycle_trafficking_pillars(con, context.partition_key)
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cycle_trafficking_pillars", where))
