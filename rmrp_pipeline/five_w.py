@@ -22,7 +22,7 @@ from rmrp_pipeline import rules
 from rmrp_pipeline.templates import Recognition
 from rmrp_pipeline.numbers import NumberParseError, parse_published_number
 from rmrp_pipeline.planning_common import resolve_sectors
-from rmrp_pipeline.reading import SheetData, clean_text, normalise_key
+from rmrp_pipeline.reading import SheetData, cell_text, clean_text, map_distinct, normalise_key, text_values
 from rmrp_pipeline.reference import ReferenceData
 
 POPULATION_TYPES = ["in_destination", "in_transit", "host_community", "pendular", "returnees"]
@@ -60,26 +60,6 @@ class StagedFiveW:
 
     rows: pd.DataFrame
     issues: pd.DataFrame
-
-
-def map_distinct(column: pd.Series, function) -> pd.Series:
-    """``function`` applied once per distinct cell, keyed by (type, value): in Python ``True ==
-    1`` and ``1 == 1.0``, and a TRUE cell must never take the result of a number cell."""
-    if pd.api.types.infer_dtype(column, skipna=True) in {"string", "empty"}:
-        # Only text (the usual 5W text column): no type can collide, map in C.
-        distinct = {cell: function(cell) for cell in pd.unique(column.dropna())}
-        return column.map(distinct).astype(object).where(column.notna(), None)
-    results: dict[tuple[type, object], object] = {}
-    out = []
-    for cell in column.tolist():
-        if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NaT:
-            out.append(None)
-            continue
-        key = (type(cell), cell)
-        if key not in results:
-            results[key] = function(cell)
-        out.append(results[key])
-    return pd.Series(out, index=column.index, dtype=object)
 
 
 #: Conventions a number typed as text could have been written in (decimal comma or point).
@@ -285,30 +265,14 @@ def _text(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``naturalizaciÃ³n`` (UTF-8 read as Latin-1 somewhere upstream) becomes ``naturalización``
     with ftfy, and the repair is reported; numbers written in text columns become their text.
     """
-    def one(v: object) -> str | None:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        text = clean_text(str(v))
-        return text or None
-
     # One call per distinct value: 5W text columns repeat the same few hundred values.
-    cleaned = map_distinct(column, one)
+    cleaned = text_values(column)
     bad = {t for t in cleaned.dropna().unique() if isinstance(t, str) and ftfy.badness.is_bad(t)}
     if not bad:
         return cleaned.astype(object), pd.Series(False, index=column.index)
     repaired = cleaned.isin(bad)
     texts = cleaned.where(~repaired, cleaned[repaired].map(lambda t: clean_text(ftfy.fix_encoding(t))))
     return texts.astype(object), repaired
-
-
-def _display(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 RAW_COLUMNS = [*TEXT_COLUMNS, *YES_NO_COLUMNS, *COUNT_COLUMNS, *AMOUNT_COLUMNS, "month"]
@@ -485,7 +449,7 @@ def _issue_rows(
     rows = out["source_row"].to_numpy()[positions]
     sheet_numbers = out["_sheet_no"].to_numpy()[positions]
     column_headers = [headers.get((int(n), column), column) for n in sheet_numbers]
-    values = [_display(v) for v in shown.to_numpy()[positions]]
+    values = [cell_text(v) for v in shown.to_numpy()[positions]]
     return pd.DataFrame(
         {
             "source_file": out["source_file"].to_numpy()[positions],

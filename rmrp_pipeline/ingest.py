@@ -18,10 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline import rules
-from rmrp_pipeline.five_w import ISSUE_COLUMNS, stage_five_w_sheets
+from rmrp_pipeline.five_w import stage_five_w_sheets
 from rmrp_pipeline.planning import read_published_key_figures
 from rmrp_pipeline.planning_ingest import PlanningIngest
 from rmrp_pipeline.reading import (
+    cell_text,
     ReadError,
     SheetData,
     first_rows,
@@ -70,17 +71,8 @@ def _canonical(sheet: SheetData, recognition: Recognition) -> pd.DataFrame:
     """The sheet's recognised columns under their canonical names, as text, with lineage."""
     frame = sheet.frame[list(recognition.mapping.values())].copy()
     frame.columns = list(recognition.mapping)
-    frame = frame.astype(object).map(_text_or_none)
+    frame = frame.astype(object).map(cell_text)
     return frame
-
-
-def _text_or_none(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
 
 
 def _with_lineage(frame: pd.DataFrame, sheet: SheetData) -> pd.DataFrame:

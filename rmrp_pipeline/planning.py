@@ -46,7 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.numbers import SUPPORTED_LOCALES, NumberParseError, PublishedNumber, parse_published_number
-from rmrp_pipeline.reading import cell_number_format, clean_text, normalise_key, read_table
+from rmrp_pipeline.reading import cell_number_format, cell_text, clean_text, normalise_key, read_table
 
 __all__ = [
     "AGE_GENDER_GROUPS",
@@ -190,11 +190,10 @@ def read_published_key_figures(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, 
 def _read_sheet(path: Path, sheet: str, expected: tuple[str, ...]) -> tuple[list[dict], dict[str, str]]:
     """The non-empty data rows of a sheet (dicts with ``_row_number``) and each column's letter.
 
-    Read with ``rmrp_pipeline.reading.read_table``, which keeps each cell's type, rather than
-    ``read_sheet_as_text``: that one renders a number cell in Python notation (``1.234``), which the
-    locale-aware parser would then read in the file's locale (``es``: 1234). Here text cells are
-    cleaned like ``read_sheet_as_text`` does, and number cells stay numbers so that a figure cell
-    holding a number is rejected instead of misread.
+    Read with ``rmrp_pipeline.reading.read_table``, which keeps each cell's type: a number cell
+    rendered as text (``1.234``) would be read by the locale-aware parser in the file's locale
+    (``es``: 1234). Text cells are cleaned; number cells stay numbers, so a figure cell holding a
+    number is read by its number format (shares) or rejected, never misread.
     """
     data = read_table(path, sheet)
     missing = [c for c in expected if c not in data.headers]
@@ -217,19 +216,10 @@ def _blank(value: object) -> bool:
 
 
 def _cell_value(value: object) -> object:
-    """Text cells cleaned as ``read_sheet_as_text`` does ("" -> None); blanks -> None; others as typed."""
+    """Text cells cleaned (``reading.clean_text``; "" -> None); blanks -> None; others as typed."""
     if isinstance(value, str):
         return clean_text(value) or None
     return None if _blank(value) else value
-
-
-def _cell_text(value: object) -> str | None:
-    """A cell as text, for identity cells and reject rows: a whole-number cell 2023 -> ``"2023"``."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
 
 
 def _year_text(plan_year: int | None) -> str:
@@ -273,7 +263,7 @@ class _Reader:
                 "row_number": row_number,
                 "column": column,
                 "rule": rule,
-                "value": _cell_text(row.get(column)) if row is not None and column else None,
+                "value": cell_text(row.get(column)) if row is not None and column else None,
                 "message": f"{where}: {problem}",
             }
         )
@@ -313,7 +303,7 @@ class _Reader:
         if unit == "fraction" and isinstance(text, float) and not isinstance(text, bool):
             return self._fraction_cell(sheet, row, column, letter, identity, measure, age_gender, text, what)
         if not isinstance(text, str):
-            return reject("cell_not_text", f"the cell holds a {type(text).__name__} ({_cell_text(text)}), not the "
+            return reject("cell_not_text", f"the cell holds a {type(text).__name__} ({cell_text(text)}), not the "
                                            f"text as printed ({what}); format the cell as Text and type the figure "
                                            f"exactly as printed, e.g. '1,56 M' or '0,7%'")
         base = {
@@ -382,7 +372,7 @@ class _Reader:
     def _identity(self, sheet: str, row: dict, letters: dict[str, str], year_required: bool) -> dict | None:
         """plan_year, level, platform, sector of a row, or None (with a reject) if unreadable."""
         skipped = "; this row's figures were not loaded"
-        year_text = _cell_text(row["plan_year"])
+        year_text = cell_text(row["plan_year"])
         plan_year = None
         if year_text is None:
             if year_required:
@@ -395,13 +385,13 @@ class _Reader:
             return None
         else:
             plan_year = int(year_text)
-        platform = _cell_text(row["platform"])
+        platform = cell_text(row["platform"])
         if platform not in (*PLATFORMS, REGIONAL):
             self._reject(sheet, row, "platform", letters["platform"], "platform_unknown",
                          f"platform {platform!r} is not one of {', '.join(PLATFORMS)} or {REGIONAL} "
                          f"(R4V's English platform names){skipped}")
             return None
-        sector = _cell_text(row["sector"])
+        sector = cell_text(row["sector"])
         if sector is None:
             self._reject(sheet, row, "sector", letters["sector"], "sector_missing",
                          f"sector is empty; write the R4V English sector name{skipped}")
@@ -416,7 +406,7 @@ class _Reader:
     # -- sheets ------------------------------------------------------------------------------------
     def read_source(self) -> None:
         rows, letters = self._rows(SOURCE_SHEET, SOURCE_COLUMNS)
-        language_rows = [r for r in rows if _cell_text(r["key"]) == "language"]
+        language_rows = [r for r in rows if cell_text(r["key"]) == "language"]
         until = "; until then every number that depends on the decimal separator is rejected"
         if not language_rows:
             self._reject(SOURCE_SHEET, None, None, None, "language_unknown",
@@ -427,7 +417,7 @@ class _Reader:
                              f"more than one 'language' row; keep one (es, pt or en){until}")
         else:
             row = language_rows[0]
-            language = _cell_text(row["value"])
+            language = cell_text(row["value"])
             if language in SUPPORTED_LOCALES:
                 self.locale = language
             else:
@@ -466,12 +456,12 @@ class _Reader:
             identity = self._identity(sheet, row, letters, year_required=False)
             if identity is None:
                 continue
-            measure = _cell_text(row["measure"])
+            measure = cell_text(row["measure"])
             if measure not in OTHER_MEASURES:
                 self._reject(sheet, row, "measure", letters["measure"], "measure_unknown",
                              f"measure {measure!r} is not one of {', '.join(OTHER_MEASURES)}{skipped}")
                 continue
-            age_gender = _cell_text(row["age_gender"])
+            age_gender = cell_text(row["age_gender"])
             if OTHER_MEASURES[measure] and age_gender not in AGE_GENDER_GROUPS:
                 self._reject(sheet, row, "age_gender", letters["age_gender"], "age_gender_invalid",
                              f"{measure} needs age_gender, one of {', '.join(AGE_GENDER_GROUPS)}; "

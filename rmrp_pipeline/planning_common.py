@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 
 from rmrp_pipeline import rules
-from rmrp_pipeline.reading import SheetData, clean_text, normalise_key
+from rmrp_pipeline.reading import SheetData, cell_text, normalise_key
 
 #: Population types of the planning figures; ``all`` is the total over the five types.
 POPULATION_TYPES: tuple[str, ...] = ("all", "in_destination", "in_transit", "host_community", "pendular", "returnees")
@@ -70,27 +69,6 @@ def resolve_sectors(names: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 # -- cells -----------------------------------------------------------------------------------------
-
-
-def text_values(column: pd.Series) -> pd.Series:
-    """Cleaned text of each cell (NFC, spaces); numbers become their text; blanks None."""
-    def one(value: object) -> str | None:
-        if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = clean_text(str(value))
-        return text or None
-    return column.map(one).astype(object)
-
-
-def display(value: object) -> str | None:
-    """A cell value as shown in an issue row (``40.0`` -> ``"40"``)."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def problem_cell_masks(sheet: SheetData, header_of: dict[str, str], used: Iterable[str]) -> list[tuple[str, str, pd.Series]]:
@@ -151,7 +129,7 @@ def issue_rows_at(source_file: str, sheet: str, rule_id: str, header: str, row_n
                   values: list[object]) -> pd.DataFrame:
     """``issue_rows`` for rows known by their file and sheet names only."""
     rule = rules.RULES[rule_id]
-    shown = [display(v) for v in values]
+    shown = [cell_text(v) for v in values]
     return pd.DataFrame(
         {
             "source_file": source_file,

@@ -17,6 +17,7 @@ import csv
 import hashlib
 import html
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -466,21 +467,37 @@ def first_rows(path: Path, sheet: str, count: int = 10) -> list[list[object]]:
         raise ReadError(f"cannot read sheet {sheet!r} of {path.name}: {exc}") from exc
 
 
-def read_sheet_as_text(path: Path, sheet: str) -> pd.DataFrame:
-    """A sheet as text: one column per header, values ``str`` or None, plus ``_row_number``.
-
-    Number cells become their shortest exact text (``85.0`` -> ``"85"``, ``0.007`` ->
-    ``"0.007"``); used for small, hand-kept sheets whose cells are text as printed.
-    """
-    data = read_table(path, sheet)
-    frame = data.frame.astype(object).map(_as_text)
-    frame["_row_number"] = data.row_numbers
-    return frame
-
-
-def _as_text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+def cell_text(value: object) -> str | None:
+    """One cell as text, the way every reader of the project shows and matches cells: None for a
+    blank (empty, NaN, NaT, white space only); a whole-number cell ``2023.0`` as ``"2023"``, other
+    numbers as their shortest exact text; text cleaned (NFC, spaces; ``clean_text``)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return clean_text(str(value)) if isinstance(value, str) else str(value)
+    return clean_text(str(value)) or None
+
+
+def map_distinct(column: pd.Series, function) -> pd.Series:
+    """``function`` applied once per distinct cell (object dtype out; blanks give None), keyed by
+    (type, value): in Python ``True == 1`` and ``1 == 1.0``, and a TRUE cell must never take the
+    result of a number cell. A column of text only is mapped in C."""
+    if pd.api.types.infer_dtype(column, skipna=True) in {"string", "empty"}:
+        distinct = {cell: function(cell) for cell in pd.unique(column.dropna())}
+        return column.map(distinct).astype(object).where(column.notna(), None)
+    results: dict[tuple[type, object], object] = {}
+    out = []
+    for cell in column.tolist():
+        if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NaT:
+            out.append(None)
+            continue
+        key = (type(cell), cell)
+        if key not in results:
+            results[key] = function(cell)
+        out.append(results[key])
+    return pd.Series(out, index=column.index, dtype=object)
+
+
+def text_values(column: pd.Series) -> pd.Series:
+    """``cell_text`` of every cell of a column (one call per distinct value)."""
+    return map_distinct(column, cell_text)

@@ -58,10 +58,9 @@ from rmrp_pipeline.planning_common import (
     problem_cell_masks,
     resolve_sectors,
     shown_cells,
-    text_values,
 )
 from rmrp_pipeline.planning_tables import StagedPlanning
-from rmrp_pipeline.reading import SheetData, normalise_key
+from rmrp_pipeline.reading import SheetData, normalise_key, text_values
 from rmrp_pipeline.reference import ReferenceData
 from rmrp_pipeline.schemas import MAX_PERSONS_IN_A_ROW
 from rmrp_pipeline.templates import Recognition, Template, load_templates
