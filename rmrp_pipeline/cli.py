@@ -107,22 +107,30 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:
+    """Why a report of ``cycle`` cannot be made from ``warehouse`` (None when it can)."""
+    from rmrp_pipeline.ingest import cycle_window
+
+    try:
+        cycle_window(cycle)
+    except ValueError as exc:
+        return str(exc)
+    if not os.path.exists(warehouse):
+        return f"no warehouse at {warehouse}: run `rmrp run` first"
+    return None
+
+
 def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     """``rmrp qa``: the QA workbook of one cycle from an existing warehouse."""
     from pathlib import Path
 
     from rmrp_pipeline.defs.report_assets import qa_workbook_path
     from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
-    from rmrp_pipeline.ingest import cycle_window
     from rmrp_pipeline.qa import write_qa_workbook
 
-    try:
-        cycle_window(cycle)
-    except ValueError as exc:
-        _say(f"rmrp qa: {exc}")
-        return 2
-    if not os.path.exists(warehouse):
-        _say(f"rmrp qa: no warehouse at {warehouse}: run `rmrp run` first")
+    problem = _cycle_and_warehouse_problem(cycle, warehouse)
+    if problem:
+        _say(f"rmrp qa: {problem}")
         return 2
     target = Path(output) if output else qa_workbook_path(Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)), cycle)
     with duckdb.connect(warehouse, read_only=True) as con:
@@ -138,16 +146,11 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
 
     from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
     from rmrp_pipeline.exports import write_csv, write_workbook
-    from rmrp_pipeline.ingest import cycle_window
     from rmrp_pipeline.people_reached import r4v_consolidated_report
 
-    try:
-        cycle_window(cycle)
-    except ValueError as exc:
-        _say(f"rmrp export: {exc}")
-        return 2
-    if not os.path.exists(warehouse):
-        _say(f"rmrp export: no warehouse at {warehouse}: run `rmrp run` first")
+    problem = _cycle_and_warehouse_problem(cycle, warehouse)
+    if problem:
+        _say(f"rmrp export: {problem}")
         return 2
     reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
     target = Path(output) if output else reports / f"rmrp_people_reached_{cycle}.csv"
