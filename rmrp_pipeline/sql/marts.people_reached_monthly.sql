@@ -195,63 +195,24 @@ admin1_rows AS (
 ),
 country_rows AS (
     SELECT 'country' AS level, platform, country_iso3, country, 'Country level' AS admin1, month, subsector,
-           sum(monthly_total) AS monthly_total,
-           sum(monthly_cva) AS monthly_cva,
-           sum(consolidated_total) AS consolidated_total,
-           sum(consolidated_cva) AS consolidated_cva,
-           sum(consolidated_in_destination) AS consolidated_in_destination,
-           sum(consolidated_in_transit) AS consolidated_in_transit,
-           sum(consolidated_host_community) AS consolidated_host_community,
-           sum(consolidated_pendular) AS consolidated_pendular,
-           sum(consolidated_returnees) AS consolidated_returnees,
-           sum(consolidated_girls) AS consolidated_girls,
-           sum(consolidated_boys) AS consolidated_boys,
-           sum(consolidated_women) AS consolidated_women,
-           sum(consolidated_men) AS consolidated_men,
-           sum(consolidated_other_under_18) AS consolidated_other_under_18,
-           sum(consolidated_other_above_18) AS consolidated_other_above_18,
+           -- every monthly_* and consolidated_* column, summed under its own name
+           sum(COLUMNS('^(monthly|consolidated)_')),
            CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model
     FROM admin1_rows
     GROUP BY platform, country_iso3, country, month, subsector
 ),
 platform_rows AS (
     SELECT 'platform' AS level, platform, CAST(NULL AS VARCHAR) AS country_iso3, CAST(NULL AS VARCHAR) AS country, 'Platform level' AS admin1, month, subsector,
-           sum(monthly_total) AS monthly_total,
-           sum(monthly_cva) AS monthly_cva,
-           sum(consolidated_total) AS consolidated_total,
-           sum(consolidated_cva) AS consolidated_cva,
-           sum(consolidated_in_destination) AS consolidated_in_destination,
-           sum(consolidated_in_transit) AS consolidated_in_transit,
-           sum(consolidated_host_community) AS consolidated_host_community,
-           sum(consolidated_pendular) AS consolidated_pendular,
-           sum(consolidated_returnees) AS consolidated_returnees,
-           sum(consolidated_girls) AS consolidated_girls,
-           sum(consolidated_boys) AS consolidated_boys,
-           sum(consolidated_women) AS consolidated_women,
-           sum(consolidated_men) AS consolidated_men,
-           sum(consolidated_other_under_18) AS consolidated_other_under_18,
-           sum(consolidated_other_above_18) AS consolidated_other_above_18,
+           -- every monthly_* and consolidated_* column, summed under its own name
+           sum(COLUMNS('^(monthly|consolidated)_')),
            CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model
     FROM country_rows
     GROUP BY platform, month, subsector
 ),
 regional_rows AS (
     SELECT 'regional' AS level, 'Regional' AS platform, CAST(NULL AS VARCHAR) AS country_iso3, CAST(NULL AS VARCHAR) AS country, 'Regional level' AS admin1, month, subsector,
-           sum(monthly_total) AS monthly_total,
-           sum(monthly_cva) AS monthly_cva,
-           sum(consolidated_total) AS consolidated_total,
-           sum(consolidated_cva) AS consolidated_cva,
-           sum(consolidated_in_destination) AS consolidated_in_destination,
-           sum(consolidated_in_transit) AS consolidated_in_transit,
-           sum(consolidated_host_community) AS consolidated_host_community,
-           sum(consolidated_pendular) AS consolidated_pendular,
-           sum(consolidated_returnees) AS consolidated_returnees,
-           sum(consolidated_girls) AS consolidated_girls,
-           sum(consolidated_boys) AS consolidated_boys,
-           sum(consolidated_women) AS consolidated_women,
-           sum(consolidated_men) AS consolidated_men,
-           sum(consolidated_other_under_18) AS consolidated_other_under_18,
-           sum(consolidated_other_above_18) AS consolidated_other_above_18,
+           -- every monthly_* and consolidated_* column, summed under its own name
+           sum(COLUMNS('^(monthly|consolidated)_')),
            CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model
     FROM country_rows
     GROUP BY month, subsector
