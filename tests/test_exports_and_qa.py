@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import random
 
 import openpyxl
 import pandas as pd
 
-from rmrp_pipeline.exports import escape_text, sheet_name, write_csv, write_workbook
 from rmrp_pipeline.qa import qa_frames, write_qa_workbook
 from tests.conftest import FIVE_W_2021
 

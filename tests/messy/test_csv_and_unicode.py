@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
-import openpyxl
-import pandas as pd
 import pytest
 
-from tests.messy.helpers import HEADERS, PARTNER_FILE, column_of, ingest, row, staged, write_rows
+from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
 from rmrp_pipeline.reading import ReadError, read_csv_file
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
-import openpyxl
 import pandas as pd
 import pytest
 
-from tests.messy.helpers import HEADERS, PARTNER_FILE, column_of, ingest, row, staged, write_rows
+from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
 from rmrp_pipeline.five_w import day_first_convention, parse_months
 
 
