@@ -30,7 +30,9 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from transcribe_seed_key_figures import write_text_sheet  # noqa: E402 - the sibling script
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "data" / "raw" / "planning" / "rmrp2022_regional_key_figures.xlsx"
@@ -59,27 +61,13 @@ SOURCE_ROWS = [
 ]
 
 
-def _write_sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str | None]]) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.number_format = "@"  # Text: what is typed stays text in Excel too
-    for i, name in enumerate(header, start=1):
-        width = max(len(str(v)) for v in [name, *(r[i - 1] or "" for r in rows)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
-    ws.freeze_panes = "A2"
-
-
 def write_workbook(out: Path) -> Path:
     """Write the workbook to ``out`` (same bytes on every run) and return its path."""
     wb = Workbook()
     wb.remove(wb.active)
-    _write_sheet(wb, "key_figures", KEY_FIGURES_HEADER, KEY_FIGURES)
-    _write_sheet(wb, "other_figures", OTHER_FIGURES_HEADER, [])
-    _write_sheet(wb, "source", ["key", "value"], [list(r) for r in SOURCE_ROWS])
+    write_text_sheet(wb, "key_figures", KEY_FIGURES_HEADER, KEY_FIGURES)
+    write_text_sheet(wb, "other_figures", OTHER_FIGURES_HEADER, [])
+    write_text_sheet(wb, "source", ["key", "value"], [list(r) for r in SOURCE_ROWS])
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     wb.save(buffer)

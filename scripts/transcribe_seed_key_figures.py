@@ -159,7 +159,9 @@ def check_against_seed(seed: Path) -> list[str]:
     return [fragment for fragment in expected_seed_fragments() if fragment not in page]
 
 
-def _write_sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str | None]]) -> None:
+def write_text_sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str | None]]) -> None:
+    """A sheet of text cells (formatted as Text), header frozen, columns sized: how the published
+    figures are kept, exactly as printed. Also used by transcribe_gho_2022_key_figures.py."""
     ws = wb.create_sheet(title)
     ws.append(header)
     for row in rows:
@@ -176,9 +178,9 @@ def _write_sheet(wb: Workbook, title: str, header: list[str], rows: list[list[st
 def write_workbook(out: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
-    _write_sheet(wb, "key_figures", KEY_FIGURES_HEADER, key_figures_rows())
-    _write_sheet(wb, "other_figures", OTHER_FIGURES_HEADER, other_figures_rows())
-    _write_sheet(wb, "source", ["key", "value"], [list(r) for r in SOURCE_ROWS])
+    write_text_sheet(wb, "key_figures", KEY_FIGURES_HEADER, key_figures_rows())
+    write_text_sheet(wb, "other_figures", OTHER_FIGURES_HEADER, other_figures_rows())
+    write_text_sheet(wb, "source", ["key", "value"], [list(r) for r in SOURCE_ROWS])
     out.parent.mkdir(parents=True, exist_ok=True)
     _save_reproducibly(wb, out)
     return out
