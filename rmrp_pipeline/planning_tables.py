@@ -118,6 +118,14 @@ def _issues(sheet: SheetData, header_of: dict[str, str], rule_id: str, column: s
                       [shown.iloc[p] for p in positions])
 
 
+def _lineage(sheet: SheetData, template) -> pd.DataFrame:
+    """One row per input row: file, sheet, Excel row, template and plan year."""
+    return pd.DataFrame({
+        "source_file": sheet.source_file, "source_sheet": sheet.sheet, "source_row": sheet.row_numbers,
+        "template_id": template.template_id, "plan_year": template.cycle_year,
+    }, index=range(len(sheet.frame)))
+
+
 def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedPlanning:
     """Stage one PiN or target table (see the module docstring).
 
@@ -136,12 +144,7 @@ def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: Refe
     assert template is not None and template.kind in TABLE_KINDS, "stage_pin_target needs a PiN or target table"
     header_of = recognition.mapping
     n = len(sheet.frame)
-    out = pd.DataFrame(index=range(n))
-    out["source_file"] = sheet.source_file
-    out["source_sheet"] = sheet.sheet
-    out["source_row"] = sheet.row_numbers
-    out["template_id"] = template.template_id
-    out["plan_year"] = template.cycle_year
+    out = _lineage(sheet, template)
     out["measure"] = TABLE_KINDS[template.kind]
     for name in ("platform", "country", "admin1", "sector"):
         out[f"{name}_raw"] = text_values(_raw_values(sheet, header_of[name]))
@@ -269,12 +272,7 @@ def stage_proportions(sheet: SheetData, recognition: Recognition, reference: Ref
     assert template is not None and template.kind == PROPORTION_KIND
     header_of = recognition.mapping
     n = len(sheet.frame)
-    out = pd.DataFrame(index=range(n))
-    out["source_file"] = sheet.source_file
-    out["source_sheet"] = sheet.sheet
-    out["source_row"] = sheet.row_numbers
-    out["template_id"] = template.template_id
-    out["plan_year"] = template.cycle_year
+    out = _lineage(sheet, template)
     name_key = normalise_key(sheet.sheet)
     out["basis"] = "target" if "target" in name_key else ("pin" if "pin" in name_key else None)
     out["country_raw"] = text_values(_raw_values(sheet, header_of["country"]))
