@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,6 +141,46 @@ def two_row_header(upper: list[object], lower: list[object]) -> list[str]:
     ]
 
 
+#: Files read at the same time: fastexcel (Rust) releases the GIL while it parses a workbook.
+READER_THREADS = min(4, os.cpu_count() or 1)
+
+SheetOutcome = tuple[SheetData, Recognition] | Exception
+
+
+def _read_sheets(path: Path, name: str) -> ReadError | list[tuple[str, str, SheetOutcome]]:
+    """Every sheet of one file read and recognised: (sheet name, visibility, (sheet, recognition)
+    or the exception that stopped it); the ReadError when the file cannot be opened at all."""
+    try:
+        sheets = list_sheets(path)
+    except ReadError as exc:
+        return exc
+    outcomes: list[tuple[str, str, SheetOutcome]] = []
+    for sheet_name, visible in sheets:
+        try:
+            outcomes.append((sheet_name, visible, read_and_recognise(path, sheet_name, name)))
+        except Exception as exc:  # noqa: BLE001 - reported per sheet by the caller
+            outcomes.append((sheet_name, visible, exc))
+    return outcomes
+
+
+def _read_files(raw_dir: Path, files: list[Path]) -> Iterator[tuple[Path, str, str, str, ReadError | list | None]]:
+    """(path, name relative to ``raw_dir``, SHA-256, name of the first file with the same bytes,
+    ``_read_sheets`` of the file or None for a later copy) per file, in the order of ``files``.
+    Files are hashed and read in READER_THREADS threads, a few files ahead of the caller; a
+    later copy of a file is not read."""
+    names = [path.relative_to(raw_dir).as_posix() for path in files]
+    with ThreadPoolExecutor(READER_THREADS) as pool:
+        hashes = list(pool.map(sha256_file, files))
+        first_copy: dict[str, str] = {}
+        for name, sha256 in zip(names, hashes):
+            first_copy.setdefault(sha256, name)
+        read = [(path, name) for path, name, sha256 in zip(files, names, hashes) if first_copy[sha256] == name]
+        readings = pool.map(_read_sheets, [p for p, _n in read], [n for _p, n in read])
+        for path, name, sha256 in zip(files, names, hashes):
+            first = first_copy[sha256]
+            yield path, name, sha256, first, next(readings) if first == name else None
+
+
 def ingest_raw_folder(
     raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None
 ) -> IngestResult:
@@ -160,34 +202,28 @@ def ingest_raw_folder(
     published_files: dict[Path, list[dict]] = {}
     planning = PlanningIngest()
     files = list_input_files(raw_dir)
-    first_copy: dict[str, str] = {}
-    for number, path in enumerate(files, start=1):
-        name = path.relative_to(raw_dir).as_posix()
+    for number, (path, name, sha256, first_copy, sheets) in enumerate(_read_files(raw_dir, files), start=1):
         progress(f"reading {number}/{len(files)}: {name}")
-        base = {"source_file": name, "sha256": sha256_file(path), "read_at": read_at}
-        if base["sha256"] in first_copy:
+        base = {"source_file": name, "sha256": sha256, "read_at": read_at}
+        if first_copy != name:
             # The same bytes twice (a copy in another folder): loading it again would double
             # every figure it holds.
             inventory.append({**base, "sheet": "", "status": "duplicate_file",
-                              "message": f"same content as {first_copy[base['sha256']]}: not loaded twice"})
+                              "message": f"same content as {first_copy}: not loaded twice"})
             continue
-        first_copy[base["sha256"]] = name
-        try:
-            sheets = list_sheets(path)
-        except ReadError as exc:
-            inventory.append({**base, "sheet": "", "status": "unreadable", "message": str(exc)})
+        if isinstance(sheets, ReadError):
+            inventory.append({**base, "sheet": "", "status": "unreadable", "message": str(sheets)})
             continue
         entries = []
-        for sheet_name, visible in sheets:
+        for sheet_name, visible, outcome in sheets:
             entry = {**base, "sheet": sheet_name, "visible": visible}
-            try:
-                sheet, recognition = read_and_recognise(path, sheet_name, name)
-            except ReadError as exc:
-                entries.append({**entry, "status": "unreadable", "message": str(exc)})
+            if isinstance(outcome, ReadError):
+                entries.append({**entry, "status": "unreadable", "message": str(outcome)})
                 continue
-            except Exception as exc:  # noqa: BLE001 - an unforeseen fault in one file must not stop the others
-                entries.append({**entry, "status": "unreadable", "message": f"{type(exc).__name__}: {exc}"})
+            if isinstance(outcome, Exception):  # an unforeseen fault in one file must not stop the others
+                entries.append({**entry, "status": "unreadable", "message": f"{type(outcome).__name__}: {outcome}"})
                 continue
+            sheet, recognition = outcome
             notes = [recognition.message]
             if sheet.title_rows:
                 notes.append(f"header found on row {sheet.row_numbers[0] - 1 if sheet.row_numbers else '?'}, "
