@@ -38,7 +38,7 @@ TEXT_COLUMNS = [
 STAGED_COLUMNS = [
     "source_file", "source_sheet", "source_row", "template_id", "month", "country_raw", "country",
     "country_iso3", "platform", "admin1", "admin2", "appealing_org", "appealing_org_id", "implementation",
-    "implementing_partner", "implementing_partner_id", "subsector", "indicator", "indicator_code",
+    "implementing_partner", "implementing_partner_id", "subsector", "sector", "indicator", "indicator_code",
     "indicator_type", "counts_as_reached", "activity_name", "activity_description", "covid19",
     "rmrp_activity", "support_space_activity", "cva", "value_usd", "delivery_mechanism",
     "quantity_output", *COUNT_COLUMNS, "is_rejected",
@@ -429,11 +429,12 @@ def _resolve_reference(out: pd.DataFrame, reference: ReferenceData, template_yea
         out.loc[rows, "has_appealing_list"] = reference.has_organisations("appealing", year)
         out.loc[rows, "has_implementing_list"] = reference.has_organisations("implementing", year)
     out["counts_as_reached"] = out["counts_as_reached"].astype(bool)
-    # Helper columns of the rules (schemas.py), not staged: the row's reporting year, its
-    # canonical R4V sector (through the aliases of reference_data/sectors.csv: 'Multipurpose
-    # CBI', 'Educación' ...) and its indicator type as a matching key ('Capacity building').
-    out["reporting_year"] = years
+    # The row's canonical R4V sector (through the aliases of reference_data/sectors.csv:
+    # 'Multipurpose CBI', 'Educación' ...), staged beside the subsector as reported; helper
+    # columns of the rules (schemas.py), not staged: the row's reporting year and its indicator
+    # type as a matching key ('Capacity building').
     out["sector"] = resolve_sectors(out["subsector"])[0]
+    out["reporting_year"] = years
     out["indicator_type_key"] = map_distinct(out["indicator_type"], normalise_key)
     out["has_indicator_registry"] = not reference.indicators.empty
     out["template_year"] = template_year

@@ -2,8 +2,29 @@
 
 The arithmetic is in ``sql/marts.people_reached_monthly.sql``; this module prepares what it reads:
 the Intersector model per platform and year (``reference_data/intersector_models.csv``, columns
-``platform, year_from, year_to, model, note``; a platform and year not listed uses ``sum``), and a
-table whose declared columns changed (it is filled cycle by cycle, so it is recreated then).
+``platform, year_from, year_to, model, proportions, proportions_year, note``; a platform and year
+not listed uses ``sum``), the age/gender shares the proportion models need
+(``staging.ref_planning_proportions``), and a table whose declared columns changed (it is filled
+cycle by cycle, so it is recreated then).
+
+The models, as R4V's own scripts compute them (sources: ``r4v_app`` ``R/6_consolidated_report.R``
+for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2022 and 2023):
+
+- ``sum``: Σ over subsectors (R4V's default).
+- ``maxsector``: with ``proportions`` (``pin`` or ``target``, R4V 2022-2023): each subsector's
+  population types split into girls/boys/women/men by the shares of its (country, admin1,
+  subsector), each cell rounded half to even, the max across subsectors of each of the 20 cells,
+  then summed; Other under/above 18 are 0; CVA is the max across subsectors. Without proportions
+  (R4V's methodology note): the max across subsectors of each population type, total = their sum.
+- ``maxsector_2021``: the whole row of the subsector with the most new beneficiaries (2021).
+- ``maxagegender``: the max across subsectors of each age/gender cell, total = their sum (2021).
+- ``southernconemodel`` (R4V 2023; domain.md §3.4): the ``maxsector`` cells over {Shelter,
+  Humanitarian Transportation, WASH, Food Security} + Protection (General) + Σ {MPC, Integration,
+  Health, Education}; needs proportions.
+- ``southernconemodel_2022``: the 2022 script, whose third step adds {MPC, Humanitarian
+  Transportation, WASH, Food Security} instead; it reproduces R4V's own Argentina output of
+  January-February 2022 (``shared/data/r4v/monitoring_5w/r4v_consolidated_output_example_argentina_2022-01_02.csv``)
+  and counts the last three subsectors twice. Needs proportions.
 """
 
 from __future__ import annotations
@@ -17,33 +38,54 @@ from rmrp_pipeline import warehouse
 from rmrp_pipeline.ingest import cycle_window
 
 TABLE = "marts.people_reached_monthly"
-INTERSECTOR_MODELS = ("sum", "maxsector", "maxagegender", "southernconemodel")
+INTERSECTOR_MODELS = ("sum", "maxsector", "maxsector_2021", "maxagegender", "southernconemodel", "southernconemodel_2022")
+#: Models that split population types by age/gender shares, and those that must.
+PROPORTION_MODELS = ("maxsector", "southernconemodel", "southernconemodel_2022")
+NEEDS_PROPORTIONS = ("southernconemodel", "southernconemodel_2022")
+PROPORTION_BASES = ("pin", "target")
+CONFIG_COLUMNS = ["platform", "year_from", "year_to", "model", "proportions", "proportions_year"]
 
 
 def intersector_models() -> pd.DataFrame:
     """The configured Intersector models (``reference_data/intersector_models.csv``).
 
     Raises:
-        ValueError: an unknown model, or a platform whose year ranges overlap.
+        ValueError: see :func:`check_models`.
     """
     with resources.files("rmrp_pipeline.reference_data").joinpath("intersector_models.csv").open(encoding="utf-8") as handle:
-        frame = pd.read_csv(handle, dtype={"platform": str, "model": str, "note": str})
+        frame = pd.read_csv(handle, dtype={"platform": str, "model": str, "proportions": str, "note": str})
     return check_models(frame)
 
 
 def check_models(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (platform, year_from, year_to, model) typed and checked; ``year_to`` may be empty
-    (open-ended).
+    """``frame`` (platform, year_from, year_to, model, and optionally proportions, proportions_year)
+    typed and checked: ``CONFIG_COLUMNS``, years as ``Int64`` (``year_to`` may be empty: open-ended),
+    ``proportions`` ``pin``/``target`` or NA.
 
     Raises:
-        ValueError: an unknown model, or a platform whose year ranges overlap.
+        ValueError: an unknown model or proportions basis; proportions on a model that does not
+            use them, or missing on one that needs them, or without their plan year; a platform
+            whose year ranges overlap.
     """
-    frame = frame.reindex(columns=["platform", "year_from", "year_to", "model"]).copy()
-    frame["year_from"] = pd.to_numeric(frame["year_from"]).astype("Int64")
-    frame["year_to"] = pd.to_numeric(frame["year_to"]).astype("Int64")
+    frame = frame.reindex(columns=CONFIG_COLUMNS).copy()
+    for column in ("year_from", "year_to", "proportions_year"):
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    frame["proportions"] = frame["proportions"].where(frame["proportions"].notna() & (frame["proportions"].astype(str).str.strip() != ""))
     unknown = sorted(set(frame["model"]) - set(INTERSECTOR_MODELS))
     if unknown:
         raise ValueError(f"unknown intersector model(s) {unknown}: use one of {list(INTERSECTOR_MODELS)}")
+    bases = sorted(set(frame["proportions"].dropna()) - set(PROPORTION_BASES))
+    if bases:
+        raise ValueError(f"unknown proportions {bases}: use one of {list(PROPORTION_BASES)} or leave it empty")
+    for row in frame.itertuples():
+        where = f"{row.platform} {row.year_from}-{'' if pd.isna(row.year_to) else row.year_to}"
+        has = pd.notna(row.proportions)
+        if has and row.model not in PROPORTION_MODELS:
+            raise ValueError(f"{where}: model {row.model} does not use proportions (only {list(PROPORTION_MODELS)} do)")
+        if not has and row.model in NEEDS_PROPORTIONS:
+            raise ValueError(f"{where}: model {row.model} needs proportions (pin or target) and their plan year")
+        if has and pd.isna(row.proportions_year):
+            raise ValueError(f"{where}: proportions {row.proportions} need proportions_year (the plan year of the table)")
     for platform, rows in frame.groupby("platform"):
         spans = sorted((int(a), int(b) if pd.notna(b) else 9999) for a, b in zip(rows["year_from"], rows["year_to"]))
         if any(later[0] <= earlier[1] for earlier, later in zip(spans, spans[1:])):
@@ -66,8 +108,13 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.DataFrame | None = None) -> str:
     """Rewrite the months of ``cycle`` (e.g. ``2021-H1``) in ``marts.people_reached_monthly`` from
-    ``marts.fct_activities``, in one transaction; ``models`` replaces the configured Intersector
-    models (tests). Returns the SQL ``WHERE`` clause selecting the cycle's months."""
+    ``marts.fct_activities`` and ``staging.ref_planning_proportions``, in one transaction; ``models``
+    replaces the configured Intersector models (tests). Returns the SQL ``WHERE`` clause selecting
+    the cycle's months.
+
+    Raises:
+        ValueError: the model configuration is invalid (:func:`check_models`).
+    """
     start, end = cycle_window(cycle)
     config = check_models(models) if models is not None else intersector_models()
     where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
@@ -75,10 +122,13 @@ def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.
     con.register("_intersector_models", config)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE intersector_model_config AS "
-                    "SELECT platform, CAST(year_from AS INTEGER) AS year_from, CAST(year_to AS INTEGER) AS year_to, model "
+                    "SELECT platform, CAST(year_from AS INTEGER) AS year_from, CAST(year_to AS INTEGER) AS year_to, model, "
+                    "CAST(proportions AS VARCHAR) AS proportions, CAST(proportions_year AS INTEGER) AS proportions_year "
                     "FROM _intersector_models")
     finally:
         con.unregister("_intersector_models")
+    if not warehouse.table_exists(con, "staging.ref_planning_proportions"):
+        warehouse.create_table(con, "staging.ref_planning_proportions")   # no proportions loaded: an empty list
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {TABLE} {where}")

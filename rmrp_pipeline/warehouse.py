@@ -65,6 +65,13 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | 
     con.execute(sql_text(name), params or {})
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``table`` (``schema.name``) exists."""
+    schema, name = table.split(".")
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0])
+
+
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Number of rows of ``table``."""
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

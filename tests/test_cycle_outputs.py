@@ -17,7 +17,7 @@ from rmrp_pipeline.people_reached import build_cycle_people_reached, build_peopl
 
 from tests.conftest import FIVE_W_2021, INDICATORS_2021
 
-HTS = "Protection (Human Trafficking & Smuggling)"
+HTS = "Protection (Human Trafficking and Smuggling)"   # the 2021 export writes "&", the warehouse the canonical name
 BREAKDOWN = ("in_destination", "in_transit", "host_community", "pendular", "returnees", "girls", "boys", "women", "men",
              "other_under_18", "other_above_18")
 

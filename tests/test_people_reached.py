@@ -136,17 +136,6 @@ def test_maxagegender_model():
     assert _get(con, "country", "Intersector", FEB, country="Argentina") == 27
 
 
-def test_southern_cone_model():
-    con = _build(FIXTURE, "southernconemodel")
-    # Buenos Aires January: max{Shelter 8} + Protection (General) 5 + Σ{Health 12} = 25 (Nutrition 3 left out);
-    # destination 6 + 5 + 4 = 15; transit 2; host 8; women 3 + 5 + 4 = 12
-    assert _get(con, "admin1", "Intersector", JAN, "consolidated_total, consolidated_in_destination, consolidated_in_transit, "
-                "consolidated_host_community, consolidated_women, monthly_total", admin1="Buenos Aires") == (25, 15, 2, 8, 12, 38)
-    # February: Shelter 4 -> 29; Argentina 29 + Salta (Food Security, in the max group) 9 = 38
-    assert _get(con, "admin1", "Intersector", FEB, admin1="Buenos Aires") == 29
-    assert _get(con, "country", "Intersector", FEB, country="Argentina") == 38
-
-
 def test_checks_flag_breakdowns_that_do_not_add_up_and_cva_above_total():
     rows = [_row("Uruguay", "URY", "Southern Cone", "Montevideo", JAN, "Education", 5, 5, True)]   # no breakdown
     con = _build(rows)

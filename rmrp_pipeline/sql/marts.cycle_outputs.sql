@@ -6,7 +6,8 @@
 -- exclusive). The caller deletes the cycle's rows first.
 INSERT INTO marts.cycle_outputs BY NAME
 WITH rows_of_cycle AS (
-    SELECT *, coalesce(indicator_code, indicator) AS indicator_key
+    -- subsector: the canonical R4V name (fct_activities.sector), as in the people-reached tables
+    SELECT * REPLACE (coalesce(sector, subsector) AS subsector), coalesce(indicator_code, indicator) AS indicator_key
     FROM marts.fct_activities
     WHERE NOT coalesce(counts_as_reached, FALSE) AND month >= $cycle_start AND month < $cycle_end
 ),

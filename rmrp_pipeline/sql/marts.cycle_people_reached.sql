@@ -16,7 +16,7 @@ at_end AS (
     WHERE p.month = s.last_month
 ),
 -- Planning figures of the year, all population types and ages; the source R4V publishes per level.
--- 5W subsector names of 2021 are mapped to the planning names.
+-- Both name subsectors the canonical R4V way (reference_data/sectors.csv).
 planning AS (
     SELECT level, platform, country_iso3, admin1, sector,
            max(value) FILTER (WHERE measure = 'people_targeted') AS people_targeted,
@@ -42,10 +42,7 @@ SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1
 FROM at_end e
 LEFT JOIN planning pl
   ON pl.level = e.level
- AND pl.sector = CASE e.subsector
-                     WHEN 'Protection (Human Trafficking & Smuggling)' THEN 'Protection (Human Trafficking and Smuggling)'
-                     WHEN 'Multipurpose CBI' THEN 'Multipurpose Cash Assistance (MPC)'
-                     ELSE e.subsector END
+ AND pl.sector = e.subsector
  AND CASE e.level
          WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3 AND lower(pl.admin1) = lower(e.admin1)
          WHEN 'country' THEN pl.country_iso3 = e.country_iso3

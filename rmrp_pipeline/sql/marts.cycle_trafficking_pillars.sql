@@ -14,9 +14,10 @@ WITH outputs AS (
     GROUP BY ALL
 ),
 reached_codes AS (
-    SELECT country_iso3, subsector, string_agg(DISTINCT indicator_code, ', ' ORDER BY indicator_code) AS codes
+    SELECT country_iso3, coalesce(sector, subsector) AS subsector,
+           string_agg(DISTINCT indicator_code, ', ' ORDER BY indicator_code) AS codes
     FROM marts.fct_activities
-    WHERE counts_as_reached AND subsector ILIKE '%trafficking%' AND month >= $cycle_start AND month < $cycle_end
+    WHERE counts_as_reached AND coalesce(sector, subsector) ILIKE '%trafficking%' AND month >= $cycle_start AND month < $cycle_end
     GROUP BY ALL
 ),
 reached AS (

@@ -6,11 +6,12 @@
 INSERT INTO marts.reporting_completeness
 WITH loaded AS (
     SELECT
-        month, platform, country_iso3, country, subsector, appealing_org, appealing_org_id,
+        -- subsector: the canonical R4V name (fct_activities.sector), as in the people-reached tables
+        month, platform, country_iso3, country, coalesce(sector, subsector) AS subsector, appealing_org, appealing_org_id,
         coalesce(appealing_org_id, appealing_org) AS appealing_org_key
     FROM marts.fct_activities
     WHERE month >= $cycle_start AND month < $cycle_end
-      AND country_iso3 IS NOT NULL AND subsector IS NOT NULL AND appealing_org IS NOT NULL
+      AND country_iso3 IS NOT NULL AND coalesce(sector, subsector) IS NOT NULL AND appealing_org IS NOT NULL
 ),
 reports AS (
     SELECT appealing_org_key, country_iso3, subsector, month, count(*) AS rows_reported

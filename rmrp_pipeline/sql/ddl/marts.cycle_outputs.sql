@@ -24,7 +24,7 @@ COMMENT ON COLUMN marts.cycle_outputs.plan_year IS 'Year of the cycle; with indi
 COMMENT ON COLUMN marts.cycle_outputs.platform IS 'R4V national or sub-regional platform of the country.';
 COMMENT ON COLUMN marts.cycle_outputs.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
 COMMENT ON COLUMN marts.cycle_outputs.country IS 'R4V country name (English).';
-COMMENT ON COLUMN marts.cycle_outputs.subsector IS 'Sector or subsector as reported in the 5W.';
+COMMENT ON COLUMN marts.cycle_outputs.subsector IS 'Sector or subsector: the canonical R4V name (English, 2023-2024 registry) of the 5W subsector through reference_data/sectors.csv (Multipurpose CBI, 2021, is Multipurpose Cash Assistance (MPC)).';
 COMMENT ON COLUMN marts.cycle_outputs.indicator_code IS 'Indicator code of the cycle''s registry; NULL when the indicator is not in the registry (then one row per indicator text).';
 COMMENT ON COLUMN marts.cycle_outputs.indicator IS 'Indicator text as reported (the first alphabetically when one code was written several ways).';
 COMMENT ON COLUMN marts.cycle_outputs.indicator_type IS 'Indicator type from the registry (2021-2022: People, Other; 2023 on: Capacity Building, Mechanism/Advocacy, Infrastructure, Campaign, Other); NULL when not in the registry.';

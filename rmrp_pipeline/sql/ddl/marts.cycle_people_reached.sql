@@ -26,7 +26,7 @@ COMMENT ON COLUMN marts.cycle_people_reached.platform IS 'R4V national or sub-re
 COMMENT ON COLUMN marts.cycle_people_reached.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country; NULL on platform and regional rows.';
 COMMENT ON COLUMN marts.cycle_people_reached.country IS 'R4V country name (English); NULL on platform and regional rows.';
 COMMENT ON COLUMN marts.cycle_people_reached.admin1 IS 'Admin1 as reported, or Country level, Platform level, Regional level.';
-COMMENT ON COLUMN marts.cycle_people_reached.subsector IS 'Sector or subsector as reported in the 5W, or Intersector.';
+COMMENT ON COLUMN marts.cycle_people_reached.subsector IS 'Sector or subsector: the canonical R4V name (English, 2023-2024 registry) of the 5W subsector through reference_data/sectors.csv (Multipurpose CBI, 2021, is Multipurpose Cash Assistance (MPC)); or Intersector.';
 COMMENT ON COLUMN marts.cycle_people_reached.intersector_model IS 'How the Intersector figure is consolidated (see marts.people_reached_monthly.intersector_model); subsector on subsector rows.';
 COMMENT ON COLUMN marts.cycle_people_reached.cycle_end_month IS 'Last month of the cycle: June (H1) or December (H2), first day of the month.';
 COMMENT ON COLUMN marts.cycle_people_reached.last_month_with_data IS 'Last month of the cycle with any report counted as people reached (anywhere); the consolidated figures are those of this month.';

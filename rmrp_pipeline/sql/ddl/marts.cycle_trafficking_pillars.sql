@@ -19,7 +19,7 @@ COMMENT ON COLUMN marts.cycle_trafficking_pillars.plan_year IS 'Year of the cycl
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.platform IS 'R4V national or sub-regional platform of the country.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.country IS 'R4V country name (English).';
-COMMENT ON COLUMN marts.cycle_trafficking_pillars.subsector IS 'The Trafficking & Smuggling subsector as reported in the 5W (2021: Protection (Human Trafficking & Smuggling)).';
+COMMENT ON COLUMN marts.cycle_trafficking_pillars.subsector IS 'The Trafficking & Smuggling subsector by its canonical R4V name, Protection (Human Trafficking and Smuggling) (the 2021 5W wrote Protection (Human Trafficking & Smuggling)).';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.pillar IS 'prevention, protection, prosecution or partnership (staging.ref_trafficking_pillars); unmapped for an output indicator not in that list.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.output_indicator_codes IS 'Codes of the output indicators (not counted as people reached) of this pillar with reports, comma-separated; NULL when none.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.persons_trained_or_reached IS 'Sum of marts.cycle_outputs.persons_trained_or_reached of the pillar''s output indicators (persons trained, summed over months); NULL when none.';

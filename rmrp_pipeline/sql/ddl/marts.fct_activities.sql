@@ -16,6 +16,7 @@ CREATE OR REPLACE TABLE marts.fct_activities (
     implementing_partner VARCHAR,
     implementing_partner_id VARCHAR,
     subsector VARCHAR,
+    sector VARCHAR,
     indicator VARCHAR,
     indicator_code VARCHAR,
     indicator_type VARCHAR,
@@ -61,6 +62,7 @@ COMMENT ON COLUMN marts.fct_activities.implementation IS 'Implementation set-up:
 COMMENT ON COLUMN marts.fct_activities.implementing_partner IS 'Implementing partner, as reported.';
 COMMENT ON COLUMN marts.fct_activities.implementing_partner_id IS 'R4V id of the implementing partner (IPnnn); NULL if not in the list.';
 COMMENT ON COLUMN marts.fct_activities.subsector IS 'Sector or subsector as reported (e.g. Protection (Human Trafficking & Smuggling)).';
+COMMENT ON COLUMN marts.fct_activities.sector IS 'The subsector''s canonical R4V name (English, as in the 2023-2024 indicator registry) through the aliases of rmrp_pipeline/reference_data/sectors.csv across cycles and languages (Multipurpose CBI and Transferencias Monetarias Multipropósito (MPC) are Multipurpose Cash Assistance (MPC)); NULL when the name is not an R4V sector. People reached is consolidated by this name.';
 COMMENT ON COLUMN marts.fct_activities.indicator IS 'Indicator text as reported.';
 COMMENT ON COLUMN marts.fct_activities.indicator_code IS 'Indicator code in the cycle registry (codes are reused across cycles).';
 COMMENT ON COLUMN marts.fct_activities.indicator_type IS 'Indicator type in the cycle registry (2021: Pin / People / Other).';

@@ -20,7 +20,7 @@ COMMENT ON COLUMN marts.reporting_completeness.month IS 'Month of the expected r
 COMMENT ON COLUMN marts.reporting_completeness.platform IS 'R4V national or sub-regional platform.';
 COMMENT ON COLUMN marts.reporting_completeness.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
 COMMENT ON COLUMN marts.reporting_completeness.country IS 'R4V country name (English).';
-COMMENT ON COLUMN marts.reporting_completeness.subsector IS 'Sector or subsector as reported in the 5W.';
+COMMENT ON COLUMN marts.reporting_completeness.subsector IS 'Sector or subsector: the canonical R4V name (English, 2023-2024 registry) of the 5W subsector through reference_data/sectors.csv (Multipurpose CBI, 2021, is Multipurpose Cash Assistance (MPC)).';
 COMMENT ON COLUMN marts.reporting_completeness.appealing_org_key IS 'The organisation as counted: its R4V id when the name is in the partner list, else its name as written.';
 COMMENT ON COLUMN marts.reporting_completeness.appealing_org IS 'Appealing organisation name as written (the first in alphabetical order when one id has several spellings).';
 COMMENT ON COLUMN marts.reporting_completeness.appealing_org_id IS 'R4V id of the appealing organisation (NULL when not in the list).';
