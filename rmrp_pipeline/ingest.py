@@ -21,6 +21,7 @@ import pandas as pd
 
 from rmrp_pipeline import rules
 from rmrp_pipeline.five_w import stage_five_w_sheets
+from rmrp_pipeline.outliers import outlier_above_pin
 from rmrp_pipeline.planning import read_published_key_figures
 from rmrp_pipeline.planning_ingest import PlanningIngest
 from rmrp_pipeline.reading import (
@@ -302,6 +303,12 @@ def ingest_raw_folder(
             result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
 
     planning.stage(result, reference, progress, on_error=not_staged)
+    # the 5W rule that needs the PiN tables, now that both are staged
+    new_headers = {(sheet.source_file, sheet.sheet): recognition.mapping.get("new_beneficiaries", "new_beneficiaries")
+                   for sheet, recognition in five_w_sheets}
+    above_pin = outlier_above_pin(result.tables.get("staging.stg_5w__activities"),
+                                  result.tables.get("staging.stg_planning__pin_target"), new_headers)
+    result.add("meta.quality_findings", _issues_for_table(above_pin, rules.FINDING, "stg_5w__activities"))
 
     for path, entries in published_files.items():
         progress(f"reading published figures: {path.name}")

@@ -182,6 +182,10 @@ _RULES = [
          "Row {row}: {value} new beneficiaries is far above what your organisation reports for this sector in this country (more than 10 times the median of its other rows). Check the figure: a typo, or a total of several months or places?",
          "Fila {row}: {value} beneficiarios nuevos está muy por encima de lo que su organización reporta para este sector en este país (más de 10 veces la mediana de sus otras filas). Revise la cifra: ¿un error de tipeo, o el total de varios meses o lugares?",
          "DHIS2-style outlier against the organisation's own history (issue: outliers; schemas.OUTLIER_RATIO, OUTLIER_MIN_GAP, OUTLIER_MIN_HISTORY)"),
+    Rule("outlier_above_pin", FINDING,
+         "Row {row}: {value} new beneficiaries in one row is more than all the people in need (PiN) the RMRP counts for this sector in this admin1. Check the figure (a typo, a total of several months, the wrong admin1 or sector?) or tell your platform why.",
+         "Fila {row}: {value} beneficiarios nuevos en una sola fila es más que todas las personas con necesidades (PiN) que el RMRP cuenta para este sector en este admin1. Revise la cifra (¿un error de tipeo, el total de varios meses, otro admin1 u otro sector?) o explique el motivo a su plataforma.",
+         "DHIS2-style outlier against the plan: new beneficiaries of a people-reached row above the sector's PiN for the admin1 (the Country level PiN where the PiN table has no admin1 rows for the country) of the same plan year (outliers.outlier_above_pin; R4V PiN tables, domain.md §2.1)"),
 ]
 
 # ---- planning figures: PiN/target tables and activity submissions (issue #4) ---------

@@ -7,6 +7,7 @@ the real 2021 registry; 2023 and 2025 rows use the 2025 ActivityInfo form's head
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -206,3 +207,48 @@ def test_outlier_in_the_2021_export_trafficking_and_smuggling(tmp_path):
     trafficking_rows = set(staged.loc[staged["subsector"].str.contains("Trafficking", na=False), "source_row"])
     outliers = findings[(findings["rule"] == "outlier_organisation_history") & findings["row_number"].isin(trafficking_rows)]
     assert outliers[["row_number", "column", "value"]].values.tolist() == [[4128, "New.beneficiaries.of.the.month", "127938"]]
+
+
+# ---- outliers against the sector's PiN (RMRP 2022 PiN table, the real file) -------------------
+
+PIN_TABLE = RAW_DIR / "planning" / "rmrp2022_pin_target_by_admin1_sector.xlsx"
+
+
+def _pin_2022(country: str, admin1: str, subsector: str) -> int:
+    """'PiN Total' of a row of the real RMRP 2022 PiN table, read here with openpyxl."""
+    rows = openpyxl.load_workbook(PIN_TABLE, read_only=True)["PiN 2022"].iter_rows(values_only=True)
+    header = next(rows)
+    at = {name: header.index(name) for name in ("PiN Country", "PiN Admin1", "Subsector", "PiN Total")}
+    for r in rows:
+        if (r[at["PiN Country"]], r[at["PiN Admin1"]], r[at["Subsector"]]) == (country, admin1, subsector):
+            return int(r[at["PiN Total"]])
+    raise AssertionError((country, admin1, subsector))
+
+
+def _persons(n: int, **changes) -> dict:
+    """A Shelter Pin row with ``n`` new (and total) beneficiaries, breakdowns that add up."""
+    return row(**{"Total.monthly.beneficiaries": n, "New.beneficiaries.of.the.month": n,
+                  "Refugees.and.Migrants.IN.DESTINATION": n, "Women.under.18": 0, "Men.under.18": 0,
+                  "Women.above.18": n, "Men.above.18": 0, **changes})
+
+
+def test_outlier_above_the_sectors_pin_for_the_admin1(reference_only):
+    """Colombia, Arauca, Shelter: RMRP 2022 PiN 318,309 (the real table). A 2022 row of one more
+    person is a finding; a row of exactly the PiN is not; a 2021 row of the same size is not checked
+    (R4V's PiN tables start in 2022). Panama's PiN is published at Country level only: it stands for
+    the whole country (Shelter 2022)."""
+    shutil.copy(PIN_TABLE, reference_only / "rmrp2022_pin.xlsx")
+    arauca = _pin_2022("Colombia", "Arauca", "Shelter")
+    panama = _pin_2022("Panama", "Country level", "Shelter")
+    write_rows(partner(reference_only), [
+        _persons(arauca + 1, **{"Reporting.Month": "2022-03"}),                       # row 2: above
+        _persons(arauca, **{"Reporting.Month": "2022-03"}),                           # row 3: equal: fine
+        _persons(arauca + 1),                                                         # row 4: 2021: no PiN
+        _persons(panama + 1, Country="Panama", Admin1="Panamá", **{"Reporting.Month": "2022-04"}),  # row 5
+    ])
+    _result, _rejects, findings, _log = ingest(reference_only)
+    got = {(r.row_number, r.column, r.value) for r in findings.itertuples() if r.rule == "outlier_above_pin"}
+    assert got == {(2, "New.beneficiaries.of.the.month", f"{arauca + 1:,} (PiN {arauca:,})"),
+                   (5, "New.beneficiaries.of.the.month", f"{panama + 1:,} (PiN {panama:,})")}
+    message = findings.loc[findings["rule"] == "outlier_above_pin", "message"].iloc[0]
+    assert message.startswith("Row 2: ") and "people in need (PiN)" in message
