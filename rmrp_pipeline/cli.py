@@ -27,16 +27,19 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = False) -> tuple[bool, list[str]]:
+def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = False,
+                 only_rmrp_activities: bool | None = None) -> tuple[bool, list[str]]:
     """Materialize every asset: the ingest job, then the cycle job for every reporting cycle
-    found in the 5W data. Returns (all runs succeeded, cycles built).
+    found in the 5W data (``only_rmrp_activities``: people reached from RMRP Activity = Yes rows
+    only; None: the environment's ``RMRP_ONLY_RMRP_ACTIVITIES``, else no). Returns (all runs
+    succeeded, cycles built).
 
     Raises:
         FileNotFoundError: the raw folder does not exist.
     """
     from rmrp_pipeline.definitions import build_definitions
 
-    defs = build_definitions(raw_dir, warehouse)
+    defs = build_definitions(raw_dir, warehouse, only_rmrp_activities)
     instance = _instance()
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
     started = time.monotonic()
@@ -75,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--quiet", action="store_true", help="only warnings and the summary")
     run.add_argument("--qa", action="store_true",
                      help="also write each cycle's 5W QA workbook to data/reports (RMRP_REPORTS_DIR)")
+    run.add_argument("--only-rmrp-activities", action="store_true", default=None,
+                     help="people reached from rows with RMRP Activity = Yes only, as R4V's Activity Explorer "
+                          "(env RMRP_ONLY_RMRP_ACTIVITIES=yes; default: every row, as R4V's country scripts)")
     qa = sub.add_parser("qa", help="write the per-organisation QA workbook of a reporting cycle")
     qa.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
     qa.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
@@ -96,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         if not os.path.isdir(args.raw_dir):
             _say(f"rmrp: raw data folder not found: {args.raw_dir}")
             return 2
-        ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet, qa=args.qa)
+        try:
+            ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet, qa=args.qa,
+                                      only_rmrp_activities=args.only_rmrp_activities)
+        except ValueError as exc:   # a configuration the run cannot trust (environment, intersector models)
+            _say(f"rmrp: {exc}")
+            return 2
         if os.path.exists(args.warehouse):
             with duckdb.connect(args.warehouse) as con:
                 try:

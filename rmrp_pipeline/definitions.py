@@ -29,16 +29,18 @@ ALL_CHECKS = [
 ]
 
 
-def build_definitions(raw_dir: str | None = None, warehouse: str | None = None) -> dg.Definitions:
+def build_definitions(raw_dir: str | None = None, warehouse: str | None = None,
+                      only_rmrp_activities: bool | None = None) -> dg.Definitions:
     """Definitions with resources for ``raw_dir`` and ``warehouse`` (defaults: environment
-    ``RMRP_RAW_DIR`` / ``RMRP_WAREHOUSE``, else ``data/raw`` and ``data/warehouse/rmrp.duckdb``)."""
+    ``RMRP_RAW_DIR`` / ``RMRP_WAREHOUSE``, else ``data/raw`` and ``data/warehouse/rmrp.duckdb``) and
+    the people-reached options (``resources.PeopleReachedOptions``)."""
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=ALL_CHECKS,
         jobs=[jobs.ingest_job, jobs.cycle_job, jobs.qa_job],
         schedules=[jobs.biannual_cycle_schedule],
         sensors=[jobs.raw_folder_sensor],
-        resources=build_resources(raw_dir, warehouse),
+        resources=build_resources(raw_dir, warehouse, only_rmrp_activities),
     )
 
 

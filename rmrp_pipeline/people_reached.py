@@ -93,24 +93,27 @@ def check_models(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the table from its DDL; if an older version of it (other columns) exists, drop it
-    first: its cycles must be rebuilt anyway (``rmrp run`` rebuilds every cycle found)."""
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str = TABLE) -> None:
+    """Create the cycle-by-cycle ``table`` from its DDL; if an older version of it (other columns)
+    exists, drop it first: its cycles must be rebuilt anyway (``rmrp run`` rebuilds every cycle
+    found)."""
     scratch = duckdb.connect()
-    warehouse.create_table(scratch, TABLE)
-    declared = [(c, t) for c, t, _ in warehouse.table_columns(scratch, TABLE)]
+    warehouse.create_table(scratch, table)
+    declared = [(c, t) for c, t, _ in warehouse.table_columns(scratch, table)]
     scratch.close()
-    existing = [(c, t) for c, t, _ in warehouse.table_columns(con, TABLE)]
+    existing = [(c, t) for c, t, _ in warehouse.table_columns(con, table)]
     if existing and existing != declared:
-        con.execute(f"DROP TABLE {TABLE}")
-    warehouse.create_table(con, TABLE)
+        con.execute(f"DROP TABLE {table}")
+    warehouse.create_table(con, table)
 
 
-def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.DataFrame | None = None) -> str:
+def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.DataFrame | None = None,
+                         only_rmrp_activities: bool = False) -> str:
     """Rewrite the months of ``cycle`` (e.g. ``2021-H1``) in ``marts.people_reached_monthly`` from
     ``marts.fct_activities`` and ``staging.ref_planning_proportions``, in one transaction; ``models``
-    replaces the configured Intersector models (tests). Returns the SQL ``WHERE`` clause selecting
-    the cycle's months.
+    replaces the configured Intersector models (tests); ``only_rmrp_activities`` counts only rows
+    with RMRP Activity = Yes (R4V's per-organisation script; its country scripts count every row).
+    Returns the SQL ``WHERE`` clause selecting the cycle's months.
 
     Raises:
         ValueError: the model configuration is invalid (:func:`check_models`).
@@ -132,7 +135,7 @@ def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {TABLE} {where}")
-        warehouse.run_sql(con, TABLE, {"cycle_start": start, "cycle_end": end})
+        warehouse.run_sql(con, TABLE, {"cycle_start": start, "cycle_end": end, "only_rmrp_activities": bool(only_rmrp_activities)})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -194,7 +197,7 @@ def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> st
     from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``.
     Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
     start, end = cycle_window(cycle)
-    warehouse.create_table(con, CYCLE_TABLE)
+    ensure_table(con, CYCLE_TABLE)
     where = f"WHERE cycle = '{cycle}'"
     con.execute("BEGIN TRANSACTION")
     try:

@@ -267,3 +267,18 @@ def test_cycle_is_complete_only_when_its_data_reaches_june_or_december():
     rows = con.execute("SELECT cycle, is_complete, months_with_reports, cycle_end_month, consolidated_total "
                        "FROM marts.cycle_people_reached WHERE level = 'country' AND subsector = 'Education' ORDER BY cycle").fetchall()
     assert rows == [("2022-H1", True, 1, dt.date(2022, 6, 1), 5), ("2022-H2", False, 1, dt.date(2022, 12, 1), 5)]
+
+
+def test_only_rmrp_activities_counts_the_rows_marked_yes():
+    rows = [{**_row("Uruguay", "URY", "Southern Cone", "Rocha", JAN, "Health", 5, 4, in_destination=4, women=4), "rmrp_activity": True},
+            {**_row("Uruguay", "URY", "Southern Cone", "Rocha", JAN, "Health", 3, 2, in_destination=2, men=2), "rmrp_activity": False},
+            _row("Uruguay", "URY", "Southern Cone", "Rocha", JAN, "Health", 9, 9, in_destination=9, men=9)]   # not stated
+    every = _build(rows)
+    assert _get(every, "admin1", "Health", JAN, "monthly_total, consolidated_total, only_rmrp_activities", admin1="Rocha") == (17, 15, False)
+    con = duckdb.connect()
+    warehouse.create_table(con, "marts.fct_activities")
+    warehouse.insert_frame(con, "marts.fct_activities", pd.DataFrame(rows))
+    build_people_reached(con, "2022-H1", check_models(pd.DataFrame(columns=["platform", "year_from", "year_to", "model"])),
+                         only_rmrp_activities=True)
+    # only the row marked Yes: a row that does not say is not an RMRP activity
+    assert _get(con, "admin1", "Health", JAN, "monthly_total, consolidated_total, only_rmrp_activities", admin1="Rocha") == (5, 4, True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -11,7 +13,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from tests.conftest import FIVE_W_2021, INDICATORS_2021, ROOT
+from tests.conftest import FIVE_W_2021, INDICATORS_2021, RAW_DIR, ROOT
 
 
 def test_load_log_counts_every_row_of_the_2021_export(wh):
@@ -52,11 +54,12 @@ RENAMED_SINCE_2021 = {"Multipurpose CBI": "Multipurpose Cash Assistance (MPC)",
                       "Protection (Human Trafficking & Smuggling)": "Protection (Human Trafficking and Smuggling)"}
 
 
-def _independent_people_reached():
+def _independent_people_reached(only_rmrp_activities: bool = False):
     """People reached per (country, subsector, month) worked out from the raw workbook with
     openpyxl and plain Python: only rows whose (sector, indicator) is of type Pin in the 2021
     registry; monthly total = sum of total monthly; consolidated = new beneficiaries summed
-    from January to the month; subsectors by their names since 2022."""
+    from January to the month; subsectors by their names since 2022; with ``only_rmrp_activities``,
+    only rows whose RMRP.Activity is Yes."""
     registry = openpyxl.load_workbook(INDICATORS_2021, read_only=True)
     rows = registry.worksheets[0].iter_rows(values_only=True)
     header = next(rows)
@@ -70,6 +73,8 @@ def _independent_people_reached():
     new = defaultdict(float)
     for r in rows:
         if (r[col["Sector...Subsector...WG"]].strip(), r[col["Indicator"]].strip()) not in pin:
+            continue
+        if only_rmrp_activities and r[col["RMRP.Activity"]] != "Yes":
             continue
         country = r[col["Country"]].replace("Curacao", "Curaçao")
         sector = r[col["Sector...Subsector...WG"]]
@@ -99,6 +104,26 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
     # Months with no report in a series carry the consolidated figure with a monthly total of 0.
     extra = {k: v for k, v in table.items() if k not in monthly}
     assert all(mt == 0 for mt, _ct in extra.values())
+
+
+def test_people_reached_from_rmrp_activities_only(tmp_path):
+    """``rmrp run --only-rmrp-activities``: the 2021 export's 7,842 rows with RMRP.Activity = Yes
+    (14,654 say No; every Ecuador row) give the independent computation restricted to them."""
+    from rmrp_pipeline.cli import main
+
+    warehouse = tmp_path / "rmrp.duckdb"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
+    monthly, consolidated = _independent_people_reached(only_rmrp_activities=True)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        table = {(c, s, m.strftime("%Y-%m")): (mt, ct) for c, s, m, mt, ct in con.execute(
+            "SELECT country, subsector, month, monthly_total, consolidated_total FROM marts.people_reached_monthly "
+            "WHERE year(month) = 2021 AND level = 'country'").fetchall()}
+        assert con.execute("SELECT DISTINCT only_rmrp_activities FROM marts.people_reached_monthly").fetchall() == [(True,)]
+        assert con.execute("SELECT DISTINCT only_rmrp_activities FROM marts.cycle_people_reached").fetchall() == [(True,)]
+    assert not any(c == "Ecuador" for c, _s, _m in table)
+    for key, value in monthly.items():
+        assert table[key] == (pytest.approx(value), pytest.approx(consolidated[key])), key
 
 
 @pytest.mark.parametrize(

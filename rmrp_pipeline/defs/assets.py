@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from rmrp_pipeline import warehouse
 from rmrp_pipeline.defs.partitions import reporting_cycles
-from rmrp_pipeline.defs.resources import RawFolder
+from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
 from rmrp_pipeline.ingest import ingest_raw_folder
 from rmrp_pipeline.outputs import build_cycle_outputs, build_cycle_trafficking_pillars
 from rmrp_pipeline.people_reached import build_cycle_people_reached, build_people_reached, build_reporting_completeness
@@ -137,10 +137,12 @@ def reconciliation(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
         return dg.MaterializeResult(metadata=table_metadata(con, "meta.reconciliation"))
 
 
-def cycle_table_asset(table: str, deps: list[str], build, description: str) -> dg.AssetsDefinition:
+def cycle_table_asset(table: str, deps: list[str], build, description: str, options: bool = False) -> dg.AssetsDefinition:
     """An asset partitioned by reporting cycle that rebuilds the cycle's rows of ``table`` with
     ``build(connection, cycle) -> WHERE clause of the rows written`` (a plain function, testable
-    without Dagster); the builders delete the cycle's rows first, so a re-run never duplicates."""
+    without Dagster; with ``options``, also ``only_rmrp_activities=`` from the
+    ``people_reached_options`` resource); the builders delete the cycle's rows first, so a re-run
+    never duplicates."""
 
     @dg.asset(
         key=key_of(table),
@@ -151,9 +153,11 @@ def cycle_table_asset(table: str, deps: list[str], build, description: str) -> d
         pool="duckdb_warehouse",
         description=description,
     )
-    def _asset(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource,
+               people_reached_options: PeopleReachedOptions) -> dg.MaterializeResult:
+        kwargs = {"only_rmrp_activities": people_reached_options.only_rmrp_activities} if options else {}
         with warehouse_db.get_connection() as con:
-            where = build(con, context.partition_key)
+            where = build(con, context.partition_key, **kwargs)
             return dg.MaterializeResult(metadata=table_metadata(con, table, where))
 
     return _asset
@@ -163,7 +167,9 @@ people_reached_monthly = cycle_table_asset(
     "marts.people_reached_monthly", ["marts.fct_activities"], build_people_reached,
     "People reached per admin1, country, platform and region, month and subsector for one reporting cycle "
     "(people_reached.build_people_reached, sql/marts.people_reached_monthly.sql; Intersector model per platform "
-    "and year from reference_data/intersector_models.csv). H1 and H2 of a year write the same January-June rows.",
+    "and year from reference_data/intersector_models.csv; only RMRP Activity = Yes rows when the people_reached_options "
+    "resource says so). H1 and H2 of a year write the same January-June rows.",
+    options=True,
 )
 cycle_people_reached = cycle_table_asset(
     "marts.cycle_people_reached", ["marts.people_reached_monthly", "marts.fct_planning_figures"], build_cycle_people_reached,

@@ -49,6 +49,32 @@ class ReportsFolder(dg.ConfigurableResource):
 DEFAULT_REPORTS_DIR = "data/reports"
 
 
+class PeopleReachedOptions(dg.ConfigurableResource):
+    """Options of the people-reached consolidation (``people_reached.build_people_reached``).
+
+    ``only_rmrp_activities``: count only 5W rows with RMRP Activity = Yes, as R4V's per-organisation
+    script does so that its figures match the public Activity Explorer (domain.md §3.4 item 1);
+    R4V's country scripts count every row (the default). Set by ``rmrp run --only-rmrp-activities``
+    or the environment variable ``RMRP_ONLY_RMRP_ACTIVITIES=yes``.
+    """
+
+    only_rmrp_activities: bool = False
+
+
+def only_rmrp_activities_from_environment() -> bool:
+    """``RMRP_ONLY_RMRP_ACTIVITIES`` as a yes/no (``1``, ``true``, ``yes`` are yes; unset is no).
+
+    Raises:
+        ValueError: another value (a typo must not silently change the figures).
+    """
+    value = os.environ.get("RMRP_ONLY_RMRP_ACTIVITIES", "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ValueError(f"RMRP_ONLY_RMRP_ACTIVITIES={value!r}: use yes or no")
+
+
 def default_paths() -> tuple[str, str]:
     """(raw folder, warehouse file) from the environment or the defaults."""
     return (
@@ -57,8 +83,10 @@ def default_paths() -> tuple[str, str]:
     )
 
 
-def build_resources(raw_dir: str | None = None, warehouse: str | None = None) -> dict:
-    """The resources of every asset: ``raw_folder`` and ``warehouse_db``."""
+def build_resources(raw_dir: str | None = None, warehouse: str | None = None,
+                    only_rmrp_activities: bool | None = None) -> dict:
+    """The resources of every asset: ``raw_folder``, ``warehouse_db``, ``reports_folder`` and
+    ``people_reached_options`` (``only_rmrp_activities`` None: from the environment)."""
     default_raw, default_warehouse = default_paths()
     warehouse_path = Path(warehouse or default_warehouse).expanduser()
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,4 +94,6 @@ def build_resources(raw_dir: str | None = None, warehouse: str | None = None) ->
         "reports_folder": ReportsFolder(path=os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)),
         "raw_folder": RawFolder(path=str(raw_dir or default_raw)),
         "warehouse_db": DuckDBResource(database=str(warehouse_path)),
+        "people_reached_options": PeopleReachedOptions(
+            only_rmrp_activities=only_rmrp_activities_from_environment() if only_rmrp_activities is None else only_rmrp_activities),
     }

@@ -29,6 +29,7 @@ planning AS (
     GROUP BY ALL
 )
 SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1, e.subsector, e.intersector_model,
+       e.intersector_subsectors_without_proportions, e.only_rmrp_activities,
        CAST(CASE WHEN month($cycle_end - INTERVAL 1 MONTH) = 6 THEN make_date(year($cycle_start), 6, 1)
                  ELSE make_date(year($cycle_start), 12, 1) END AS DATE) AS cycle_end_month,
        e.last_month AS last_month_with_data,

@@ -1,5 +1,6 @@
 -- People reached per admin1, country, platform and region x month x subsector, plus Intersector,
--- for one reporting cycle. Parameters: $cycle_start, $cycle_end (DATE, end exclusive).
+-- for one reporting cycle. Parameters: $cycle_start, $cycle_end (DATE, end exclusive),
+-- $only_rmrp_activities (BOOLEAN: count only rows with RMRP Activity = Yes).
 -- Method: domain.md §3.4, checked against R4V's own scripts (r4v_app R/6_consolidated_report.R for
 -- 2021, R4RMRP2022 and R4VRMRP2023 R/3_consolidated_report.R for 2022 and 2023).
 -- The caller (people_reached.build_people_reached) deletes the cycle's months first and provides
@@ -18,6 +19,7 @@ WITH reached AS (
     SELECT * REPLACE (coalesce(admin1, 'Admin1 not reported') AS admin1, coalesce(sector, subsector) AS subsector)
     FROM marts.fct_activities
     WHERE counts_as_reached AND month >= $cycle_start AND month < $cycle_end
+      AND (NOT $only_rmrp_activities OR coalesce(rmrp_activity, false))
 ),
 sector_month AS (
     SELECT
@@ -335,7 +337,7 @@ all_levels AS (
 )
 -- R4V's three checks (domain.md §3.4 item 8), true when the check holds; breakdowns within half a
 -- person (the 2021 breakdowns hold apportioned fractions).
-SELECT *,
+SELECT *, CAST($only_rmrp_activities AS BOOLEAN) AS only_rmrp_activities,
        abs(consolidated_total - (consolidated_in_destination + consolidated_in_transit + consolidated_host_community + consolidated_pendular + consolidated_returnees)) <= 0.5
            AS check_population_type_breakdown,
        abs(consolidated_total - (consolidated_girls + consolidated_boys + consolidated_women + consolidated_men + consolidated_other_under_18 + consolidated_other_above_18)) <= 0.5

@@ -7,6 +7,8 @@ CREATE TABLE IF NOT EXISTS marts.cycle_people_reached (
     admin1 VARCHAR NOT NULL,
     subsector VARCHAR NOT NULL,
     intersector_model VARCHAR NOT NULL,
+    intersector_subsectors_without_proportions VARCHAR,
+    only_rmrp_activities BOOLEAN NOT NULL,
     cycle_end_month DATE NOT NULL,
     last_month_with_data DATE NOT NULL,
     months_with_reports INTEGER NOT NULL,
@@ -39,3 +41,5 @@ COMMENT ON COLUMN marts.cycle_people_reached.people_targeted IS 'People targeted
 COMMENT ON COLUMN marts.cycle_people_reached.people_in_need IS 'People in need in the plan year for this level, place and sector (same sources as people_targeted), persons; NULL when there is none.';
 COMMENT ON COLUMN marts.cycle_people_reached.share_of_target IS 'consolidated_total / people_targeted, a fraction (0.25 = 25%); NULL without a target (or a target of 0).';
 COMMENT ON COLUMN marts.cycle_people_reached.share_of_pin IS 'consolidated_total / people_in_need, a fraction; NULL without a PiN (or a PiN of 0).';
+COMMENT ON COLUMN marts.cycle_people_reached.intersector_subsectors_without_proportions IS 'As in marts.people_reached_monthly at the cycle''s last month with data: subsectors left out of a proportion-model Intersector for want of age/gender shares (the figure may be low); NULL when none.';
+COMMENT ON COLUMN marts.cycle_people_reached.only_rmrp_activities IS 'TRUE when only 5W rows with RMRP Activity = Yes were counted (rmrp run --only-rmrp-activities); FALSE: every row of a people-reached indicator (the default).';

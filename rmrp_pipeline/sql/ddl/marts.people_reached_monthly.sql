@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS marts.people_reached_monthly (
     intersector_model VARCHAR NOT NULL,
     intersector_proportions VARCHAR,
     intersector_subsectors_without_proportions VARCHAR,
+    only_rmrp_activities BOOLEAN NOT NULL,
     level VARCHAR NOT NULL,
     check_population_type_breakdown BOOLEAN NOT NULL,
     check_age_gender_breakdown BOOLEAN NOT NULL,
@@ -57,3 +58,4 @@ COMMENT ON COLUMN marts.people_reached_monthly.level IS 'admin1, country, platfo
 COMMENT ON COLUMN marts.people_reached_monthly.check_population_type_breakdown IS 'R4V''s check Check PopType Breakdown (domain.md §3.4 item 8): true when consolidated_total equals the sum of the five consolidated population types within half a person (2021 breakdowns hold apportioned fractions).';
 COMMENT ON COLUMN marts.people_reached_monthly.check_age_gender_breakdown IS 'R4V''s check Check AGD Breakdown: true when consolidated_total equals the sum of the six consolidated age/gender cells within half a person.';
 COMMENT ON COLUMN marts.people_reached_monthly.check_cva_not_above_total IS 'R4V''s check Check CVA higher Total: true when consolidated_cva is not above consolidated_total.';
+COMMENT ON COLUMN marts.people_reached_monthly.only_rmrp_activities IS 'TRUE when only 5W rows with RMRP Activity = Yes were counted (R4V''s per-organisation script, to match its public Activity Explorer; rmrp run --only-rmrp-activities); FALSE when every row of a people-reached indicator was, as R4V''s country scripts do (the default).';
