@@ -42,6 +42,29 @@ def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     return f"{months[0]} to {months[-1]} ({len(months)} of {expected} months with data)"
 
 
+def cycle_consolidation(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]:
+    """How the cycle's people reached were consolidated: the Intersector model of each platform
+    that is not ``sum``, whether only RMRP activities were counted, and the countries whose
+    Intersector left subsectors out for want of age/gender shares (the figure may be low)."""
+    from rmrp_pipeline.ingest import cycle_window
+
+    start, end = cycle_window(cycle)
+    rows = "FROM marts.people_reached_monthly WHERE month >= ? AND month < ? AND subsector = 'Intersector'"
+    models = con.execute(
+        f"SELECT platform, intersector_model, coalesce(' (' || intersector_proportions || ' proportions)', '') {rows} "
+        "AND level = 'platform' AND intersector_model <> 'sum' GROUP BY ALL ORDER BY ALL", [start, end]).fetchall()
+    only = con.execute(f"SELECT bool_or(only_rmrp_activities) {rows}", [start, end]).fetchone()[0]
+    short = con.execute(
+        f"SELECT country, string_agg(DISTINCT intersector_subsectors_without_proportions, '; ') {rows} "
+        "AND level = 'country' AND intersector_subsectors_without_proportions IS NOT NULL GROUP BY ALL ORDER BY ALL",
+        [start, end]).fetchall()
+    used = ", ".join(f"{p} {m}{s}" for p, m, s in models)
+    lines = [f"    Intersector: {used + '; every other platform sum' if used else 'sum everywhere'}"
+             + ("; only rows with RMRP Activity = Yes" if only else "")]
+    lines += [f"    Intersector may be low in {country}: no age/gender shares for {what}" for country, what in short]
+    return lines
+
+
 def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
     """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
     ``meta.rejected_rows``, ``meta.reconciliation`` and the catalogue."""
@@ -97,6 +120,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
     lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
     for cycle in cycles:
         lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
+        lines += cycle_consolidation(con, cycle)
     if cycles:
         lines.append(f"  QA workbook per appealing organisation: rmrp qa --cycle {cycles[-1]} (or rmrp run --qa)")
     tables = con.execute(
