@@ -22,7 +22,7 @@ from rmrp_pipeline import rules
 from rmrp_pipeline.templates import Recognition
 from rmrp_pipeline.numbers import NumberParseError, parse_published_number
 from rmrp_pipeline.planning_common import resolve_sectors
-from rmrp_pipeline.reading import SheetData, cell_text, clean_text, map_distinct, normalise_key, text_values
+from rmrp_pipeline.reading import SheetData, cell_text, clean_text, distinct_cells, map_distinct, normalise_key, spread
 from rmrp_pipeline.reference import ReferenceData
 
 POPULATION_TYPES = ["in_destination", "in_transit", "host_community", "pendular", "returnees"]
@@ -120,10 +120,18 @@ def parse_numbers(column: pd.Series, language: str, *, whole: bool) -> tuple[pd.
         failures[~np.isfinite(values) & values.notna()] = "number_unreadable"
         return values.where(np.isfinite(values)), failures
     # One parse per distinct value: partner sheets repeat the same few numbers.
-    parsed = map_distinct(column, lambda cell: _parse_number_cell(cell, language, whole))
-    values = parsed.map(lambda r: np.nan if r is None else r[0]).astype("float64")
-    failures = parsed.map(lambda r: None if r is None else r[1]).astype(object)
-    return values, failures
+    codes, cells = distinct_cells(column)
+    values, failures = _numbers_of_cells(cells, language, whole)
+    return pd.Series(values[codes], index=column.index), pd.Series(failures[codes], index=column.index, dtype=object)
+
+
+def _numbers_of_cells(cells: list, language: str, whole: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(value, failure rule id or None) of each distinct cell (``_parse_number_cell``); a None
+    cell is empty: NaN, no failure."""
+    parsed = [(np.nan, None) if cell is None else _parse_number_cell(cell, language, whole) for cell in cells]
+    failures = np.empty(len(parsed), dtype=object)
+    failures[:] = [failure for _value, failure in parsed]
+    return np.array([value for value, _failure in parsed], dtype="float64"), failures
 
 
 #: Month names (normalised: no accents, lower case) in English, Spanish and Portuguese.
@@ -170,15 +178,27 @@ def parse_months(column: pd.Series, *, language: str = "en", default_year: int |
     (the template's). An empty cell is missing (reported by the reject schema); anything else,
     or a number prefix that contradicts the name (``05_Abril``), is unreadable.
     """
-    if np.issubdtype(column.dtype, np.datetime64):
-        column = column.astype(object).where(column.notna(), None)   # Timestamps, not datetime64
-    texts = list({clean_text(v) for v in pd.unique(column.dropna()) if isinstance(v, str)})
-    day_first = day_first_convention(texts, language)
     # One parse per distinct value (a 5W column holds a handful of months).
-    parsed = map_distinct(column, lambda cell: _month_of_cell(cell, day_first, default_year))
-    months = pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
-    bad = column.notna() & months.isna()
-    return months, bad
+    codes, cells = distinct_cells(column)
+    months = _months_of_cells(cells, day_first_convention(_texts_of(cells), language), default_year)
+    return pd.Series(months[codes], index=column.index), pd.Series(_unreadable_months(cells, months)[codes], index=column.index)
+
+
+def _unreadable_months(cells: list, months: np.ndarray) -> np.ndarray:
+    """Whether each distinct cell holds something (not None) that is no month (NaT)."""
+    return np.array([cell is not None for cell in cells], dtype=bool) & np.isnat(months)
+
+
+def _texts_of(cells: list) -> list[str]:
+    """The text cells among distinct cells, cleaned (what ``day_first_convention`` looks at)."""
+    return list({clean_text(v) for v in cells if isinstance(v, str)})
+
+
+def _months_of_cells(cells: list, day_first: bool, default_year: int | None) -> np.ndarray:
+    """``_month_of_cell`` of each distinct cell (a None cell is empty), as datetime64[ns] (NaT
+    where there is no month or it cannot be known)."""
+    parsed = pd.Series([None if cell is None else _month_of_cell(cell, day_first, default_year) for cell in cells], dtype=object)
+    return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]").to_numpy()
 
 
 def _month_of_cell(cell: object, day_first: bool, default_year: int | None) -> pd.Timestamp | None:
@@ -237,11 +257,17 @@ def _month_from_text(text: str, day_first: bool, default_year: int | None) -> pd
 
 def parse_yes_no(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/No (Sí/No, Sim/Não) as nullable booleans: (values, unreadable mask)."""
-    keys = map_distinct(column, lambda v: normalise_key(str(v))).fillna("")
-    values = pd.Series(pd.NA, index=column.index, dtype="boolean")
-    values[keys.isin(_YES)] = True
-    values[keys.isin(_NO)] = False
-    return values, ~(keys.isin(_YES) | keys.isin(_NO) | keys.eq(""))
+    codes, cells = distinct_cells(column)
+    values, unreadable = _yes_no_of_cells(cells)
+    return pd.Series(values.take(codes), index=column.index), pd.Series(unreadable[codes], index=column.index)
+
+
+def _yes_no_of_cells(cells: list) -> tuple[pd.arrays.BooleanArray, np.ndarray]:
+    """(Yes/No as nullable booleans, unreadable) of each distinct cell (None for the blank)."""
+    keys = ["" if cell is None else normalise_key(str(cell)) for cell in cells]
+    yes = np.array([key in _YES for key in keys], dtype=bool)
+    no = np.array([key in _NO for key in keys], dtype=bool)
+    return pd.arrays.BooleanArray(yes, ~(yes | no)), ~(yes | no | np.array([key == "" for key in keys], dtype=bool))
 
 
 #: Spanish and Portuguese "no data" markers (normalised keys): an explicitly empty cell. ``NA``
@@ -250,53 +276,62 @@ MISSING_MARKERS = {"n/d", "nd", "s/d", "sd", "-", "--", "no aplica", "nao se apl
                    "sin dato", "sin datos", "sem dado", "sem dados"}
 
 
-def _missing_to_none(column: pd.Series) -> pd.Series:
-    """The column with Spanish/Portuguese "no data" markers (``N/D``, ``s/d``, ``-``,
-    ``no aplica``, ``sin dato``) turned into empty cells."""
-    if column.dtype != object:
-        return column
-    markers = [v for v in pd.unique(column.dropna()) if isinstance(v, str) and normalise_key(v) in MISSING_MARKERS]
-    return column.where(~column.isin(markers), None) if markers else column
+def _is_missing_marker(cell: object) -> bool:
+    """Whether a cell is a Spanish/Portuguese "no data" marker (``N/D``, ``s/d``, ``-``,
+    ``no aplica``, ``sin dato``): an explicitly empty cell."""
+    return isinstance(cell, str) and normalise_key(cell) in MISSING_MARKERS
 
 
-def _text(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Text values, cleaned (NFC, spaces), and the mask of cells whose mojibake was repaired.
-
-    ``naturalizaciÃ³n`` (UTF-8 read as Latin-1 somewhere upstream) becomes ``naturalización``
-    with ftfy, and the repair is reported; numbers written in text columns become their text.
-    """
-    # One call per distinct value: 5W text columns repeat the same few hundred values.
-    cleaned = text_values(column)
-    bad = {t for t in cleaned.dropna().unique() if isinstance(t, str) and ftfy.badness.is_bad(t)}
-    if not bad:
-        return cleaned.astype(object), pd.Series(False, index=column.index)
-    repaired = cleaned.isin(bad)
-    texts = cleaned.where(~repaired, cleaned[repaired].map(lambda t: clean_text(ftfy.fix_encoding(t))))
-    return texts.astype(object), repaired
+def _text_of_cells(cells: list) -> tuple[np.ndarray, np.ndarray]:
+    """(text, mojibake repaired) of each distinct cell (None for the blank): cleaned (NFC,
+    spaces; a number written in a text column becomes its text), and ``naturalizaciÃ³n`` (UTF-8
+    read as Latin-1 somewhere upstream) repaired to ``naturalización`` with ftfy, the repair
+    reported."""
+    texts = np.empty(len(cells), dtype=object)
+    repaired = np.zeros(len(cells), dtype=bool)
+    for position, cell in enumerate(cells):
+        text = cell_text(cell)
+        if isinstance(text, str) and ftfy.badness.is_bad(text):
+            text, repaired[position] = clean_text(ftfy.fix_encoding(text)), True
+        texts[position] = text
+    return texts, repaired
 
 
 RAW_COLUMNS = [*TEXT_COLUMNS, *YES_NO_COLUMNS, *COUNT_COLUMNS, *AMOUNT_COLUMNS, "month"]
 _PROBLEM_RULES = {"error": "cell_error", "formula_without_value": "formula_without_value",
                   "formula_not_recalculated": "formula_not_recalculated"}
 
+Group = list[tuple[SheetData, Recognition]]
 
-def _canonical_raw(sheet: SheetData, recognition: Recognition) -> tuple[pd.DataFrame, list[tuple[int, str, str, str]]]:
-    """The sheet's cells under canonical names (missing columns empty), and its problem cells
-    as (position, canonical column, kind, text)."""
-    header_of = recognition.mapping
-    n = len(sheet.frame)
-    frame = pd.DataFrame(
-        {c: (_missing_to_none(sheet.frame[header_of[c]]) if c in header_of else pd.Series([None] * n, dtype=object))
-         for c in RAW_COLUMNS}
-    )
-    problems = []
-    if sheet.problem_cells:
-        position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
-        canonical_of_letter = {sheet.column_letters[sheet.headers.index(h)]: c for c, h in header_of.items()}
-        for (row, letter), (kind, text) in sheet.problem_cells.items():
-            if row in position_of_row and letter in canonical_of_letter:
-                problems.append((position_of_row[row], canonical_of_letter[letter], kind, text))
-    return frame, problems
+
+def _raw_column(group: Group, canonical: str) -> pd.Series:
+    """The cells of one canonical column, sheet after sheet (a sheet without the column gives
+    empty cells: NaN in a number column, None elsewhere)."""
+    numeric = canonical in COUNT_COLUMNS or canonical in AMOUNT_COLUMNS
+    return pd.concat([
+        sheet.frame[recognition.mapping[canonical]] if canonical in recognition.mapping
+        else pd.Series(np.nan if numeric else None, index=range(len(sheet.frame)), dtype=float if numeric else object)
+        for sheet, recognition in group
+    ], ignore_index=True)
+
+
+def _column_cells(group: Group, canonical: str) -> tuple[np.ndarray, list]:
+    """``reading.distinct_cells`` of one canonical column (``_raw_column``), "no data" markers
+    read as empty cells."""
+    codes, cells = distinct_cells(_raw_column(group, canonical))
+    return codes, [None if _is_missing_marker(cell) else cell for cell in cells]
+
+
+def _problem_cells(sheet: SheetData, recognition: Recognition) -> list[tuple[int, str, str, str]]:
+    """The sheet's problem cells (``SheetData.problem_cells``) in its canonical columns, as
+    (position among the sheet's rows, canonical column, kind, text)."""
+    if not sheet.problem_cells:
+        return []
+    position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
+    canonical_of_letter = {sheet.column_letters[sheet.headers.index(h)]: c for c, h in recognition.mapping.items()}
+    return [(position_of_row[row], canonical_of_letter[letter], kind, text)
+            for (row, letter), (kind, text) in sheet.problem_cells.items()
+            if row in position_of_row and letter in canonical_of_letter]
 
 
 def stage_five_w(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedFiveW:
@@ -318,7 +353,7 @@ def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: 
         the month); ``issues`` one row per failed rule and cell (Excel row numbers, the file's own
         column headers).
     """
-    by_template: dict[str, list[tuple[SheetData, Recognition]]] = {}
+    by_template: dict[str, Group] = {}
     for sheet, recognition in sheets:
         assert recognition.template is not None and recognition.template.kind == "five_w", "5W sheets only"
         by_template.setdefault(recognition.template.template_id, []).append((sheet, recognition))
@@ -331,136 +366,275 @@ def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: 
     )
 
 
-def _stage_template(group: list[tuple[SheetData, Recognition]], reference: ReferenceData) -> StagedFiveW:
+@dataclass
+class _Failure:
+    """Cells of one column that a parser could not read (or that the XML pass flagged): ``rows``
+    masks the template's rows, ``shown`` holds each failing cell as the partner wrote it."""
+
+    rule_id: str
+    column: str
+    rows: np.ndarray
+    shown: list
+
+
+def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
+    """Stage the sheets of one template (see ``stage_five_w_sheets``). Every column is read as
+    codes into its distinct cells (``reading.distinct_cells``): each cleaning, parse and
+    reference lookup runs once per distinct value (or pair of values) and is spread to the rows
+    by indexing; the rules then run vectorised over all the template's rows (``schemas``)."""
     from rmrp_pipeline.schemas import validate_five_w
 
     template = group[0][1].template
     language = template.language or "en"
-    raws, months, month_bad, problems, lineage = [], [], [], [], []
-    offset = 0
-    for number, (sheet, recognition) in enumerate(group):
-        raw, sheet_problems = _canonical_raw(sheet, recognition)
-        raws.append(raw)
-        # Month conventions (day first or not, the year of a bare month name) are the file's.
-        parsed, bad = parse_months(raw["month"], language=language,
-                                   default_year=template.cycle_year or _main_year(raw["month"], language))
-        months.append(parsed)
-        month_bad.append(bad)
-        problems += [(offset + p, c, k, t) for p, c, k, t in sheet_problems]
-        lineage.append(pd.DataFrame({
-            "source_file": sheet.source_file, "source_sheet": sheet.sheet,
-            "source_row": sheet.row_numbers, "_sheet_no": number,
-        }))
-        offset += len(raw)
-    raw = pd.concat(raws, ignore_index=True)
-    out = pd.concat(lineage, ignore_index=True)
-    out["template_id"] = template.template_id
-    headers = {(n, c): h for n, (_s, r) in enumerate(group) for c, h in r.mapping.items()}
+    sizes = [len(sheet.frame) for sheet, _r in group]
+    starts = np.cumsum([0, *sizes])
+    n = int(starts[-1])
+    out: dict[str, object] = {
+        "source_file": np.repeat(np.array([sheet.source_file for sheet, _r in group], dtype=object), sizes),
+        "source_sheet": np.repeat(np.array([sheet.sheet for sheet, _r in group], dtype=object), sizes),
+        "source_row": np.concatenate([np.asarray(sheet.row_numbers, dtype=np.int64) for sheet, _r in group]),
+        "_sheet_no": np.repeat(np.arange(len(group), dtype=np.int64), sizes),
+        "template_id": template.template_id,
+    }
+    problems = [(int(starts[number]) + p, c, k, t) for number, (sheet, recognition) in enumerate(group)
+                for p, c, k, t in _problem_cells(sheet, recognition)]
+    # A flagged cell is shown to the partner as the XML pass saw it (#DIV/0!, ...).
+    problem_text = {(p, c): t for p, c, _k, t in problems}
 
-    parse_failures: list[tuple[str, pd.Series]] = []
-    findings_from_parsing: list[tuple[str, pd.Series]] = []
+    def failure(rule_id: str, column: str, rows: np.ndarray, raw_at) -> _Failure:
+        positions = np.flatnonzero(rows)
+        shown = [problem_text.get((p, column), cell) for p, cell in zip(positions.tolist(), raw_at(positions))]
+        return _Failure(rule_id, column, rows, shown)
+
+    def cells_at(codes: np.ndarray, cells: list):
+        return lambda positions: [cells[c] for c in codes[positions].tolist()]
+
+    parse_failures: list[_Failure] = []
+    findings_from_parsing: list[_Failure] = []
+    texts: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # text column -> (codes, text of each code)
     for name in TEXT_COLUMNS:
-        out[name], repaired = _text(raw[name])
+        codes, cells = _column_cells(group, name)
+        text, repaired = _text_of_cells(cells)
+        out[name] = text[codes]
+        texts[name] = codes, text
         if repaired.any():
-            findings_from_parsing.append(("mojibake_repaired", repaired.rename(name)))
+            rows = repaired[codes]
+            findings_from_parsing.append(_Failure("mojibake_repaired", name, rows, cells_at(codes, cells)(np.flatnonzero(rows))))
     out["country_raw"] = out["country"]
     for name in YES_NO_COLUMNS:
-        out[name], bad = parse_yes_no(raw[name])
-        parse_failures.append(("yes_no_unreadable", bad.rename(name)))
+        codes, cells = _column_cells(group, name)
+        values, unreadable = _yes_no_of_cells(cells)
+        out[name] = values.take(codes)
+        parse_failures.append(failure("yes_no_unreadable", name, unreadable[codes], cells_at(codes, cells)))
     for name in COUNT_COLUMNS + AMOUNT_COLUMNS:
-        out[name], failed = parse_numbers(raw[name], language, whole=name in COUNT_COLUMNS)
-        for rule_id in failed.dropna().unique():
-            parse_failures.append((rule_id, failed.eq(rule_id).rename(name)))
-    out["month"] = pd.concat(months, ignore_index=True)
-    parse_failures.append(("month_unreadable", pd.concat(month_bad, ignore_index=True).rename("month")))
-    shown_raw = raw.astype(object).copy()
+        raw = _raw_column(group, name)
+        if raw.dtype.kind in "fi":
+            values, failed = (s.to_numpy() for s in parse_numbers(raw, language, whole=name in COUNT_COLUMNS))
+            raw_at = lambda positions, raw=raw: raw.iloc[positions].astype(object).tolist()  # noqa: E731
+        else:
+            codes, cells = distinct_cells(raw)
+            cells = [None if _is_missing_marker(cell) else cell for cell in cells]
+            values, failed = (per_code[codes] for per_code in _numbers_of_cells(cells, language, name in COUNT_COLUMNS))
+            raw_at = cells_at(codes, cells)
+        out[name] = values
+        for rule_id in pd.unique(failed[pd.notna(failed)]):
+            parse_failures.append(failure(rule_id, name, failed == rule_id, raw_at))
+    codes, cells = _column_cells(group, "month")
+    out["month"], month_bad = _group_months(codes, cells, starts, template.cycle_year, language)
+    parse_failures.append(failure("month_unreadable", "month", month_bad, cells_at(codes, cells)))
     for kind, rule_id in _PROBLEM_RULES.items():
         for canonical in {c for _p, c, k, _t in problems if k == kind}:
-            mask = pd.Series(False, index=out.index)
-            mask.iloc[[p for p, c, k, _t in problems if k == kind and c == canonical]] = True
-            parse_failures.append((rule_id, mask.rename(canonical)))
-    for position, canonical, _kind, text in problems:
-        shown_raw.iat[position, shown_raw.columns.get_loc(canonical)] = text
+            if canonical not in RAW_COLUMNS:
+                # As before: a flagged cell in a column the 5W staging does not read
+                # (platform_reported) stops the template; the ingest then stages sheet by sheet
+                # and reports this one as not staged.
+                raise KeyError(canonical)
+            rows = np.zeros(n, dtype=bool)
+            rows[[p for p, c, k, _t in problems if k == kind and c == canonical]] = True
+            parse_failures.append(failure(rule_id, canonical, rows, lambda positions: [None] * len(positions)))
 
-    _resolve_reference(out, reference, template.cycle_year)
-    failures = [(rule_id, mask.name, mask) for rule_id, mask in parse_failures if mask.any()]
-    issues = [_issue_rows(out, headers, rule_id, column, mask, shown_raw[column]) for rule_id, column, mask in failures]
-    for rule_id, column, mask, shown in validate_five_w(out, parsed_failures=failures):
-        issues.append(_issue_rows(out, headers, rule_id, column, mask, shown))
-    for rule_id, mask in findings_from_parsing:
-        issues.append(_issue_rows(out, headers, rule_id, mask.name, mask, raw[mask.name]))
+    _resolve_reference(out, texts, reference, template.cycle_year)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
+    mappings = [recognition.mapping for _s, recognition in group]
+    failures = [f for f in parse_failures if f.rows.any()]
+    issues = [_issue_rows(out, mappings, f.rule_id, f.column, f.rows, f.shown) for f in failures]
+    failing = [(f.rule_id, f.rows) for f in failures]
+    for rule_id, column, mask, shown in validate_five_w(frame, parsed_failures=[(f.rule_id, f.column, f.rows) for f in failures]):
+        issues.append(_issue_rows(out, mappings, rule_id, column, mask, shown.to_numpy()[mask]))
+        failing.append((rule_id, mask))
+    for f in findings_from_parsing:
+        issues.append(_issue_rows(out, mappings, f.rule_id, f.column, f.rows, f.shown))
     issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
-    rejected = issue_frame.loc[issue_frame["severity"] == rules.REJECT, ["source_file", "sheet", "row_number"]]
-    keys = pd.MultiIndex.from_frame(out[["source_file", "source_sheet", "source_row"]])
-    out["is_rejected"] = keys.isin(list(rejected.itertuples(index=False, name=None)))
-    out["month"] = out["month"].dt.date
-    return StagedFiveW(out[STAGED_COLUMNS], issue_frame[ISSUE_COLUMNS])
+    # A row is rejected when one of its cells has an issue of severity reject (a row is one file,
+    # sheet and Excel row: the masks' positions name the same rows as those keys).
+    out["is_rejected"] = np.zeros(n, dtype=bool)
+    for rule_id, rows in failing:
+        if rules.RULES[rule_id].severity == rules.REJECT:
+            out["is_rejected"] |= rows
+    month_codes, months = pd.factorize(out["month"])   # datetime.date per row (NaT where unknown)
+    out["month"] = spread([m.date() for m in pd.DatetimeIndex(months)] + [pd.NaT], np.where(month_codes < 0, len(months), month_codes))
+    return StagedFiveW(pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False),
+                       issue_frame[ISSUE_COLUMNS])
 
 
-def _main_year(months: pd.Series, language: str) -> int | None:
+def _group_months(codes: np.ndarray, cells: list, starts: np.ndarray, cycle_year: int | None,
+                  language: str) -> tuple[np.ndarray, np.ndarray]:
+    """(months as datetime64[ns], unreadable mask) of a template's month column (codes into its
+    distinct cells; ``starts``: first row of each sheet, then the row count), each sheet read with
+    its own conventions as ``parse_months`` reads one: day first or not, and the year of a month
+    named without one (the template's, else the sheet's most common year)."""
+    months = np.empty(len(codes), dtype="datetime64[ns]")
+    parsed: dict[tuple[bool, int | None], np.ndarray] = {}
+
+    def of(day_first: bool, default_year: int | None) -> np.ndarray:
+        if (day_first, default_year) not in parsed:
+            parsed[(day_first, default_year)] = _months_of_cells(cells, day_first, default_year)
+        return parsed[(day_first, default_year)]
+
+    bad = np.empty(len(codes), dtype=bool)
+    for start, end in zip(starts[:-1], starts[1:]):
+        part = codes[start:end]
+        day_first = day_first_convention(_texts_of([cells[c] for c in np.unique(part)]), language)
+        default_year = cycle_year or _main_year(of(day_first, None)[part])
+        months[start:end] = of(day_first, default_year)[part]
+        bad[start:end] = _unreadable_months(cells, of(day_first, default_year))[part]
+    return months, bad
+
+
+def _main_year(months: np.ndarray) -> int | None:
     """The most common year among a file's readable months (for month names written without one)."""
-    parsed, _bad = parse_months(months, language=language, default_year=None)
-    years = parsed.dropna().dt.year
+    years = pd.Series(months).dropna().dt.year
     return int(years.mode().iloc[0]) if len(years) else None
 
 
-def _resolve_reference(out: pd.DataFrame, reference: ReferenceData, template_year: int | None) -> None:
-    """Add the reference-list columns to the staged rows, each row against the lists of its own
-    reporting year (its month's year; the template's year when the month is unreadable)."""
-    out["country_iso3"] = reference.resolve_country(out["country_raw"])
-    out["country"] = reference.country_name_of(out["country_iso3"])
-    out["platform"] = reference.platform_of(out["country_iso3"])
-    years = pd.to_datetime(out["month"]).dt.year.fillna(template_year or 0).astype(int)
-    for column in ("appealing_org_id", "implementing_partner_id", "indicator_code", "indicator_type"):
-        out[column] = None
-    out["counts_as_reached"] = False
-    out["admin1_known"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
-    out["has_appealing_list"] = False
-    out["has_implementing_list"] = False
-    for year in years.unique():
+def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]], reference: ReferenceData,
+                       template_year: int | None) -> None:
+    """Add the reference-list columns to the staged rows (``out``: column -> array), each row
+    against the lists of its own reporting year (its month's year; the template's year when the
+    month is unreadable). ``texts`` gives each text column as (codes, text of each code): every
+    lookup runs once per distinct text, or pair of texts, and year."""
+
+    def per_code(column: str, lookup) -> np.ndarray:
+        """``lookup`` (a Series -> Series function) of the distinct texts of ``column``, per row."""
+        codes, distinct = texts[column]
+        return lookup(pd.Series(distinct, dtype=object)).to_numpy()[codes]
+
+    def pairs(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, pd.Series, pd.Series]:
+        """(pair code of each row, first value, second value of each distinct pair) of two
+        columns given as (codes, value of each code)."""
+        (a, a_value), (b, b_value) = first, second
+        codes, distinct = pd.factorize(a * len(b_value) + b)
+        return (codes, pd.Series(a_value[distinct // len(b_value)], dtype=object),
+                pd.Series(b_value[distinct % len(b_value)], dtype=object))
+
+    country_codes, country_texts = texts["country"]
+    iso3 = reference.resolve_country(pd.Series(country_texts, dtype=object))
+    out["country_iso3"] = iso3.to_numpy()[country_codes]
+    out["country"] = reference.country_name_of(iso3).to_numpy()[country_codes]
+    out["platform"] = reference.platform_of(iso3).to_numpy()[country_codes]
+    years = pd.Series(out["month"]).dt.year.fillna(template_year or 0).astype(int).to_numpy()
+    n = len(years)
+    for column in ("appealing_org_id", "implementing_partner_id", "indicator_code", "indicator_type", "indicator_type_key"):
+        out[column] = np.full(n, None, dtype=object)
+    out["counts_as_reached"] = np.zeros(n, dtype=bool)
+    admin1_known, admin1_unknown = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+    out["has_appealing_list"] = np.zeros(n, dtype=bool)
+    out["has_implementing_list"] = np.zeros(n, dtype=bool)
+    indicator_pairs, subsectors, indicators = pairs(texts["subsector"], texts["indicator"])
+    admin1_pairs, admin1_iso3, admin1_names = pairs((country_codes, iso3.to_numpy()), texts["admin1"])
+    for year in pd.unique(years):
         rows = years == year
-        part = out.loc[rows]
-        out.loc[rows, "appealing_org_id"] = reference.resolve_organisation(part["appealing_org"], "appealing", year)
-        out.loc[rows, "implementing_partner_id"] = reference.resolve_organisation(part["implementing_partner"], "implementing", year)
-        found = reference.resolve_indicator(part["subsector"], part["indicator"], year)
-        for column in ("indicator_code", "indicator_type", "counts_as_reached"):
-            out.loc[rows, column] = found[column]
-        out.loc[rows, "admin1_known"] = reference.admin1_known(part["country_iso3"], part["admin1"], year)
-        out.loc[rows, "has_appealing_list"] = reference.has_organisations("appealing", year)
-        out.loc[rows, "has_implementing_list"] = reference.has_organisations("implementing", year)
-    out["counts_as_reached"] = out["counts_as_reached"].astype(bool)
+        for column, role in (("appealing_org_id", "appealing"), ("implementing_partner_id", "implementing")):
+            name = "appealing_org" if role == "appealing" else "implementing_partner"
+            codes, distinct = texts[name]
+            out[column][rows] = reference.resolve_organisation(pd.Series(distinct, dtype=object), role, year).to_numpy()[codes[rows]]
+        found = reference.resolve_indicator(subsectors, indicators, year)
+        found["indicator_type_key"] = map_distinct(found["indicator_type"], normalise_key)
+        for column in ("indicator_code", "indicator_type", "counts_as_reached", "indicator_type_key"):
+            out[column][rows] = found[column].to_numpy()[indicator_pairs[rows]]
+        known = reference.admin1_known(admin1_iso3, admin1_names, year).array
+        admin1_known[rows] = known.to_numpy(dtype=bool, na_value=False)[admin1_pairs[rows]]
+        admin1_unknown[rows] = known.isna()[admin1_pairs[rows]]
+        out["has_appealing_list"][rows] = reference.has_organisations("appealing", year)
+        out["has_implementing_list"][rows] = reference.has_organisations("implementing", year)
+    out["admin1_known"] = pd.arrays.BooleanArray(admin1_known, admin1_unknown)
     # The row's canonical R4V sector (through the aliases of reference_data/sectors.csv:
     # 'Multipurpose CBI', 'Educación' ...), staged beside the subsector as reported; helper
     # columns of the rules (schemas.py), not staged: the row's reporting year and its indicator
     # type as a matching key ('Capacity building').
-    out["sector"] = resolve_sectors(out["subsector"])[0]
+    out["sector"] = per_code("subsector", lambda s: resolve_sectors(s)[0])
     out["reporting_year"] = years
-    out["indicator_type_key"] = map_distinct(out["indicator_type"], normalise_key)
     out["has_indicator_registry"] = not reference.indicators.empty
     out["template_year"] = template_year
 
 
-def _issue_rows(
-    out: pd.DataFrame, headers: dict[tuple[int, str], str], rule_id: str, column: str, mask: pd.Series, shown: pd.Series
-) -> pd.DataFrame:
-    """Issue rows for the cells of ``column`` where ``mask`` is True (``shown`` gives the value);
-    each names its file, sheet, Excel row and the file's own header of the column."""
+def _issue_rows(out: dict, mappings: list[dict[str, str]], rule_id: str, column: str, rows: np.ndarray,
+                shown: list | np.ndarray) -> pd.DataFrame:
+    """Issue rows for the cells of ``column`` in the ``rows`` (a mask over the template's rows;
+    ``shown``: the value of each of them, in row order); each names its file, sheet, Excel row
+    and the file's own header of the column (``mappings``: each sheet's canonical -> header)."""
     rule = rules.RULES[rule_id]
-    positions = np.flatnonzero(mask.to_numpy())
-    rows = out["source_row"].to_numpy()[positions]
-    sheet_numbers = out["_sheet_no"].to_numpy()[positions]
-    column_headers = [headers.get((int(n), column), column) for n in sheet_numbers]
-    values = [cell_text(v) for v in shown.to_numpy()[positions]]
+    positions = np.flatnonzero(rows)
+    row_numbers = out["source_row"][positions]
+    headers = np.array([mapping.get(column, column) for mapping in mappings], dtype=object)[out["_sheet_no"][positions]]
+    values = _cell_texts(shown)
     return pd.DataFrame(
         {
-            "source_file": out["source_file"].to_numpy()[positions],
-            "sheet": out["source_sheet"].to_numpy()[positions],
-            "row_number": rows,
-            "column": column_headers,
+            "source_file": out["source_file"][positions],
+            "sheet": out["source_sheet"][positions],
+            "row_number": row_numbers,
+            "column": headers,
             "rule": rule_id,
             "severity": rule.severity,
             "value": values,
-            "message": [rules.message(rule_id, row=int(r), column=h, value=v) for r, h, v in zip(rows, column_headers, values)],
+            "message": _messages(rule_id, row_numbers, headers, values),
         },
         columns=ISSUE_COLUMNS,
     )
+
+
+def _cell_texts(values: list | np.ndarray) -> list[str | None]:
+    """``reading.cell_text`` of each value, computed once per distinct value (by type and value,
+    so a TRUE cell never shares the text of a number cell)."""
+    known: dict[tuple[type, object], str | None] = {}
+    texts = []
+    for value in values:
+        key = (type(value), value)
+        try:
+            text = known[key]
+        except KeyError:
+            text = known[key] = cell_text(value)
+        except TypeError:  # an unhashable value
+            text = cell_text(value)
+        texts.append(text)
+    return texts
+
+
+#: Stands for the row number while a message is formatted once per distinct (column, value).
+_ROW_MARK = "\x00row\x00"
+
+
+class _RowHole:
+    def __format__(self, spec: str) -> str:
+        if spec:
+            raise ValueError("a message formats its row number")
+        return _ROW_MARK
+
+
+def _messages(rule_id: str, row_numbers: np.ndarray, headers: np.ndarray, values: list[str | None]) -> list[str]:
+    """``rules.message`` of each failing cell (Excel row, the file's header, value shown),
+    formatted once per distinct (header, value) and completed with each row number."""
+    pieces_of: dict[tuple[str, str | None], list[str] | None] = {}
+    messages = []
+    for row, header, value in zip(row_numbers.tolist(), headers.tolist(), values):
+        key = (header, value)
+        if key not in pieces_of:
+            try:
+                if _ROW_MARK in str(header) or _ROW_MARK in str(value):
+                    raise ValueError("the mark is in the text")
+                pieces_of[key] = rules.message(rule_id, row=_RowHole(), column=header, value=value).split(_ROW_MARK)
+            except ValueError:
+                pieces_of[key] = None
+        pieces = pieces_of[key]
+        messages.append(str(row).join(pieces) if pieces is not None else rules.message(rule_id, row=row, column=header, value=value))
+    return messages

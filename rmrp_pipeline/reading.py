@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import fastexcel
+import numpy as np
 import pandas as pd
 import python_calamine
 from openpyxl.utils import get_column_letter
@@ -486,24 +487,54 @@ def cell_text(value: object) -> str | None:
     return clean_text(str(value)) or None
 
 
-def map_distinct(column: pd.Series, function) -> pd.Series:
-    """``function`` applied once per distinct cell (object dtype out; blanks give None), keyed by
-    (type, value): in Python ``True == 1`` and ``1 == 1.0``, and a TRUE cell must never take the
-    result of a number cell. A column of text only is mapped in C."""
-    if pd.api.types.infer_dtype(column, skipna=True) in {"string", "empty"}:
-        distinct = {cell: function(cell) for cell in pd.unique(column.dropna())}
-        return column.map(distinct).astype(object).where(column.notna(), None)
-    results: dict[tuple[type, object], object] = {}
-    out = []
-    for cell in column.tolist():
+def distinct_cells(column: pd.Series) -> tuple[np.ndarray, list]:
+    """A column as codes into its distinct cells: ``(codes, cells)`` with ``cells[codes[i]]`` the
+    cell of row ``i``. ``cells`` lists the distinct non-blank cells in order of first appearance,
+    then ``None``: the last code stands for every blank (None, NaN, NaT). Cells are keyed by
+    (type, value): in Python ``True == 1`` and ``1 == 1.0``, and a TRUE cell must never share the
+    code of a number cell. Cells are Python objects (``float``, ``bool``, ``str``, ``Timestamp``).
+    Columns of one type (numbers, booleans, dates, text only) are hashed in C; a column mixing
+    types (the typed-cell fallback of ``read_workbook_sheet``) is keyed cell by cell.
+    """
+    if column.dtype.kind in "fiubM" or pd.api.types.infer_dtype(column, skipna=True) in {"string", "empty"}:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        cells = list(uniques.tolist()) + [None]
+        codes[codes < 0] = len(cells) - 1
+        return codes, cells
+    index: dict[tuple[type, object], int] = {}
+    cells = []
+    codes = np.empty(len(column), dtype=np.intp)
+    blank = -1
+    for row, cell in enumerate(column.tolist()):
         if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NaT:
-            out.append(None)
+            codes[row] = blank
             continue
         key = (type(cell), cell)
-        if key not in results:
-            results[key] = function(cell)
-        out.append(results[key])
-    return pd.Series(out, index=column.index, dtype=object)
+        code = index.get(key)
+        if code is None:
+            code = index[key] = len(cells)
+            cells.append(cell)
+        codes[row] = code
+    codes[codes == blank] = len(cells)
+    return codes, cells + [None]
+
+
+def spread(values: list | np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per-row values from per-distinct-cell ``values`` (aligned with the cells of
+    ``distinct_cells``, which gave ``codes``); an object array unless ``values`` is an array."""
+    if not isinstance(values, np.ndarray):
+        array = np.empty(len(values), dtype=object)
+        for position, value in enumerate(values):  # element by element: tuples stay tuples
+            array[position] = value
+        values = array
+    return values[codes]
+
+
+def map_distinct(column: pd.Series, function) -> pd.Series:
+    """``function`` applied once per distinct cell (``distinct_cells``; object dtype out, blanks
+    give None)."""
+    codes, cells = distinct_cells(column)
+    return pd.Series(spread([function(cell) for cell in cells[:-1]] + [None], codes), index=column.index, dtype=object)
 
 
 def text_values(column: pd.Series) -> pd.Series:

@@ -256,11 +256,17 @@ REJECT_SCHEMA = outcome_schema(REJECT_RULES)
 FINDING_SCHEMA = outcome_schema(FINDING_RULES)
 
 
-def failing_rows(schema: pa.DataFrameSchema, rules: list[RowRule], frame: Frame) -> dict[int, pd.Series]:
-    """Evaluate every rule on ``frame``, validate the outcomes with ``schema`` (lazily) and
-    return rule position -> mask of failing rows, for the rules that fail somewhere."""
+def _columns(frame: Frame, names: tuple[str, ...]) -> Frame:
+    """The columns ``names`` of ``frame`` as a frame of their own, without copying them."""
+    return pd.DataFrame({name: frame[name] for name in names}, index=frame.index, copy=False)
+
+
+def failing_rows(schema: pa.DataFrameSchema, rules: list[RowRule], frame: Frame) -> dict[int, np.ndarray]:
+    """Evaluate every rule on ``frame`` (each on the columns it needs), validate the outcomes
+    with ``schema`` (lazily) and return rule position -> mask of failing rows (aligned with
+    ``frame``), for the rules that fail somewhere."""
     outcomes = pd.DataFrame(
-        {f"{i}": rule.fails(frame[list(rule.needs)]).astype(bool).to_numpy() for i, rule in enumerate(rules)},
+        {f"{i}": rule.fails(_columns(frame, rule.needs)).astype(bool).to_numpy() for i, rule in enumerate(rules)},
         index=frame.index,
     )
     try:
@@ -269,38 +275,43 @@ def failing_rows(schema: pa.DataFrameSchema, rules: list[RowRule], frame: Frame)
         masks = {}
         for column, cases in err.failure_cases.groupby("column"):
             index = pd.Index(cases["index"].dropna().astype(int).unique())
-            masks[int(column)] = pd.Series(frame.index.isin(index), index=frame.index)
+            masks[int(column)] = frame.index.isin(index)
         return masks
     return {}
 
 
 def validate_five_w(
-    staged: Frame, parsed_failures: list[tuple[str, str, pd.Series]]
-) -> Iterator[tuple[str, str, pd.Series, pd.Series]]:
+    staged: Frame, parsed_failures: list[tuple[str, str, np.ndarray]]
+) -> Iterator[tuple[str, str, np.ndarray, pd.Series]]:
     """Run the reject then the finding schema over a staged 5W frame.
 
     Args:
         staged: frame with the staged 5W columns plus the helper columns ``admin1_known``,
-            ``has_*_list`` and ``has_indicator_registry`` (see ``five_w.stage_five_w``).
+            ``has_*_list`` and ``has_indicator_registry`` (see ``five_w.stage_five_w``); not
+            modified.
         parsed_failures: (rule id, column, mask) of the cells the parsers could not read; rows
             with any of them are treated as rejected before the finding rules run.
 
     Yields:
-        (rule id, column, failing-row mask, values to show) per rule that fails somewhere.
+        (rule id, column, failing-row mask aligned with ``staged``, values to show: a Series
+        aligned with ``staged``) per rule that fails somewhere.
     """
-    frame = staged.copy()
     month_bad = [m for rule, col, m in parsed_failures if col == "month"]
-    frame["_month_unreadable"] = month_bad[0] if month_bad else False
-    rejected = pd.Series(False, index=frame.index)
+    frame = pd.DataFrame(
+        {**{name: staged[name] for name in staged.columns},
+         "_month_unreadable": month_bad[0] if month_bad else np.zeros(len(staged), dtype=bool)},
+        index=staged.index, copy=False,
+    )
+    rejected = np.zeros(len(frame), dtype=bool)
     for _rule, _col_name, mask in parsed_failures:
         rejected |= mask
     for position, mask in failing_rows(REJECT_SCHEMA, REJECT_RULES, frame).items():
         rule = REJECT_RULES[position]
         rejected |= mask
         yield rule.rule_id, rule.column, mask, rule.shown(frame)
-    loaded = frame.loc[~rejected]
+    loaded = frame if not rejected.any() else frame.loc[~rejected]
     for position, mask in failing_rows(FINDING_SCHEMA, FINDING_RULES, loaded).items():
         rule = FINDING_RULES[position]
-        full = pd.Series(False, index=frame.index)
-        full.loc[loaded.index] = mask
+        full = np.zeros(len(frame), dtype=bool)
+        full[~rejected] = mask
         yield rule.rule_id, rule.column, full, rule.shown(frame)
