@@ -443,7 +443,7 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     out["month"], month_bad = _group_months(codes, cells, starts, template.cycle_year, language)
     parse_failures.append(failure("month_unreadable", "month", month_bad, cells_at(codes, cells)))
     for kind, rule_id in _PROBLEM_RULES.items():
-        for canonical in {c for _p, c, k, _t in problems if k == kind}:
+        for canonical in sorted({c for _p, c, k, _t in problems if k == kind}):
             if canonical not in RAW_COLUMNS:
                 # As before: a flagged cell in a column the 5W staging does not read
                 # (platform_reported) stops the template; the ingest then stages sheet by sheet

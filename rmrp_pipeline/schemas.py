@@ -242,10 +242,13 @@ def outcome_schema(rules: list[RowRule]) -> pa.DataFrameSchema:
     the row fails), each with a check named after the rule that passes where it is False.
 
     Checks are column-level on purpose: pandera reports DataFrame-level failures by stacking
-    the whole frame, which costs seconds on a sheet with thousands of findings."""
+    the whole frame, which costs seconds on a sheet with thousands of findings. Each check
+    reports one failure case (``n_failure_cases=1``): pandera says which rules fail, and the
+    failing rows are the outcome column it checked (a failure case per failing row costs 13 s
+    for 6 million of them)."""
     return pa.DataFrameSchema(
         {
-            f"{i}": pa.Column(bool, pa.Check(lambda fails: ~fails, name=rule.rule_id), required=True)
+            f"{i}": pa.Column(bool, pa.Check(lambda fails: ~fails, name=rule.rule_id, n_failure_cases=1), required=True)
             for i, rule in enumerate(rules)
         },
         name="five_w_rules",
@@ -272,11 +275,8 @@ def failing_rows(schema: pa.DataFrameSchema, rules: list[RowRule], frame: Frame)
     try:
         schema.validate(outcomes, lazy=True)
     except (SchemaErrors, SchemaError) as err:
-        masks = {}
-        for column, cases in err.failure_cases.groupby("column"):
-            index = pd.Index(cases["index"].dropna().astype(int).unique())
-            masks[int(column)] = frame.index.isin(index)
-        return masks
+        # In the order of pandera's report grouped by column name (as text: "10" before "2").
+        return {int(column): outcomes[column].to_numpy() for column in sorted(set(err.failure_cases["column"]))}
     return {}
 
 
