@@ -12,7 +12,9 @@ from importlib import resources
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 SCHEMAS = ("raw", "staging", "marts", "meta")
 
@@ -52,12 +54,40 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     """
     if frame.empty:
         return 0
-    con.register("_frame_to_insert", frame)
+    arrow = _as_arrow(frame)
+    con.register("_frame_to_insert", arrow if arrow is not None else frame)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame_to_insert")
     finally:
         con.unregister("_frame_to_insert")
     return len(frame)
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | None:
+    """``frame`` as an Arrow table that DuckDB reads without visiting a Python object per cell
+    (what its pandas scan does): text columns dictionary-encoded (one Python string read per
+    distinct value), columns of ``datetime.date`` as date32, other dtypes as pandas gives them
+    to Arrow (NaN, NaT and NA are NULL, as DuckDB reads them from pandas). None when an object
+    column holds anything else (numbers or mixed types): DuckDB then reads the frame itself."""
+    arrays = []
+    for name in frame.columns:
+        column = frame[name]
+        try:
+            if column.dtype != object:
+                arrays.append(pa.Array.from_pandas(column))
+                continue
+            kind = pd.api.types.infer_dtype(column, skipna=True)
+            if kind not in ("string", "empty", "date"):
+                return None
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+            if kind == "date":
+                arrays.append(pa.array(uniques.tolist(), type=pa.date32()).take(indices))
+            else:
+                arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(uniques.tolist(), type=pa.string())))
+        except (pa.ArrowException, ValueError, TypeError):
+            return None
+    return pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
