@@ -114,15 +114,22 @@ def parse_numbers(column: pd.Series, language: str, *, whole: bool) -> tuple[pd.
     and ``$`` amounts in a count of people, are unreadable. For counts (``whole=True``) a text
     number must be a plain integer. Booleans, dates and other text are unreadable.
     """
-    failures = pd.Series(None, index=column.index, dtype=object)
     if column.dtype.kind in "fi":
-        values = column.astype("float64")
-        failures[~np.isfinite(values) & values.notna()] = "number_unreadable"
-        return values.where(np.isfinite(values)), failures
+        values, unreadable = _numbers_of_floats(column.to_numpy(dtype="float64"))
+        failures = np.full(len(column), None, dtype=object)
+        failures[unreadable] = "number_unreadable"
+        return pd.Series(values, index=column.index), pd.Series(failures, index=column.index, dtype=object)
     # One parse per distinct value: partner sheets repeat the same few numbers.
     codes, cells = distinct_cells(column)
     values, failures = _numbers_of_cells(cells, language, whole)
     return pd.Series(values[codes], index=column.index), pd.Series(failures[codes], index=column.index, dtype=object)
+
+
+def _numbers_of_floats(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(values, unreadable) of a column of number cells: a non-finite number is unreadable and
+    read as NaN (an empty cell is NaN, not unreadable)."""
+    finite = np.isfinite(values)
+    return np.where(finite, values, np.nan), ~finite & ~np.isnan(values)
 
 
 def _numbers_of_cells(cells: list, language: str, whole: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -429,16 +436,19 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     for name in COUNT_COLUMNS + AMOUNT_COLUMNS:
         raw = _raw_column(group, name)
         if raw.dtype.kind in "fi":
-            values, failed = (s.to_numpy() for s in parse_numbers(raw, language, whole=name in COUNT_COLUMNS))
+            out[name], unreadable = _numbers_of_floats(raw.to_numpy(dtype="float64"))
             raw_at = lambda positions, raw=raw: raw.iloc[positions].astype(object).tolist()  # noqa: E731
+            failed = [("number_unreadable", unreadable)]
         else:
             codes, cells = distinct_cells(raw)
             cells = [None if _is_missing_marker(cell) else cell for cell in cells]
-            values, failed = (per_code[codes] for per_code in _numbers_of_cells(cells, language, name in COUNT_COLUMNS))
+            values, failed_per_code = _numbers_of_cells(cells, language, name in COUNT_COLUMNS)
+            out[name] = values[codes]
             raw_at = cells_at(codes, cells)
-        out[name] = values
-        for rule_id in pd.unique(failed[pd.notna(failed)]):
-            parse_failures.append(failure(rule_id, name, failed == rule_id, raw_at))
+            failed = [(rule_id, (failed_per_code == rule_id)[codes]) for rule_id in {f for f in failed_per_code if f}]
+            failed.sort(key=lambda f: f[1].argmax())  # in the order of the first failing row
+        for rule_id, rows in failed:
+            parse_failures.append(failure(rule_id, name, rows, raw_at))
     codes, cells = _column_cells(group, "month")
     out["month"], month_bad = _group_months(codes, cells, starts, template.cycle_year, language)
     parse_failures.append(failure("month_unreadable", "month", month_bad, cells_at(codes, cells)))

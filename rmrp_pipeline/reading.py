@@ -233,7 +233,7 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     frame: pd.DataFrame | None = None
     try:
         loaded = reader.load_sheet(sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
-        columns = loaded.available_columns()
+        columns = loaded.selected_columns  # every column of the frame (no column selection)
         frame = loaded.to_pandas()
         header_cells = [None if c.name.startswith("__UNNAMED__") else c.name for c in columns]
         first_col = min((c.absolute_index for c in columns), default=0)

@@ -39,7 +39,12 @@ def _col(name: str) -> Callable[[Frame], pd.Series]:
 
 
 def _zero(df: Frame, names: list[str]) -> pd.Series:
-    return df[names].fillna(0).sum(axis=1)
+    """Row sums of the columns ``names``, an empty cell counting 0 (added column by column in
+    the given order, as ``df[names].fillna(0).sum(axis=1)`` adds them)."""
+    total = np.zeros(len(df))
+    for name in names:
+        total = total + df[name].fillna(0).to_numpy(dtype=float)
+    return pd.Series(total, index=df.index)
 
 
 def _is(df: Frame, name: str, value: bool) -> pd.Series:
@@ -170,13 +175,21 @@ def leave_one_out_median(values: pd.Series, groups: pd.Series) -> tuple[pd.Serie
     return median, count
 
 
+def _history_groups(df: Frame, reached: pd.Series) -> pd.Series:
+    """Number of each row's (HISTORY_KEYS) combination, NaN where one of them is empty or the
+    row's indicator does not count people reached."""
+    group = np.zeros(len(df), dtype=np.int64)
+    left_out = ~reached.to_numpy()
+    for name in HISTORY_KEYS:
+        codes, uniques = pd.factorize(df[name])
+        left_out |= codes < 0
+        group = pd.factorize(group * (len(uniques) + 1) + codes)[0]  # renumbered: stays small
+    return pd.Series(np.where(left_out, np.nan, group), index=df.index)
+
+
 def _outlier_of_history(df: Frame) -> pd.Series:
     reached = df["counts_as_reached"].astype(bool)
-    keys = df[list(HISTORY_KEYS)]
-    group = keys.iloc[:, 0].astype(str)
-    for name in HISTORY_KEYS[1:]:
-        group = group + "\x1f" + keys[name].astype(str)
-    group = group.where(keys.notna().all(axis=1) & reached)
+    group = _history_groups(df, reached)
     new = df["new_beneficiaries"].where(reached)
     median, count = leave_one_out_median(new, group)
     return (count >= OUTLIER_MIN_HISTORY) & (new > OUTLIER_RATIO * median) & (new - median >= OUTLIER_MIN_GAP)
