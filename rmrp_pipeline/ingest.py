@@ -87,9 +87,11 @@ def _with_lineage(frame: pd.DataFrame, sheet: SheetData) -> pd.DataFrame:
 
 
 def _issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> pd.DataFrame:
-    chosen = issues[issues["severity"] == severity].drop(columns=["severity"]).copy()
-    chosen["produced_by"] = produced_by
-    return chosen[ISSUE_TABLE_COLUMNS]
+    """The ``issues`` of one severity as rows of meta.rejected_rows or meta.quality_findings
+    (ISSUE_TABLE_COLUMNS, the issues' index kept), copied once."""
+    chosen = (issues["severity"] == severity).to_numpy()
+    columns = {c: issues[c].to_numpy()[chosen] for c in ISSUE_TABLE_COLUMNS if c != "produced_by"}
+    return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS)
 
 
 #: How far below the top of a sheet the header may sit (title rows, notes above it).
@@ -300,10 +302,12 @@ def ingest_raw_folder(
                     staged_parts.append(stage_five_w_sheets([(sheet, recognition)], reference))
                 except Exception as exc:  # noqa: BLE001
                     not_staged(sheet, exc)
-        for staged in staged_parts:
+        while staged_parts:  # each part's issues freed once split into rejects and findings
+            staged = staged_parts.pop(0)
             result.add("staging.stg_5w__activities", staged.rows)
             result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
             result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
+            del staged
 
     planning.stage(result, reference, progress, on_error=not_staged)
     # the 5W rule that needs the PiN tables, now that both are staged
