@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--quiet", action="store_true", help="only warnings and the summary")
     run.add_argument("--qa", action="store_true",
                      help="also write each cycle's 5W QA workbook to data/reports (RMRP_REPORTS_DIR)")
-    run.add_argument("--only-rmrp-activities", action="store_true", default=None,
+    run.add_argument("--only-rmrp-activities", action=argparse.BooleanOptionalAction, default=None,
                      help="people reached from rows with RMRP Activity = Yes only, as R4V's Activity Explorer "
                           "(env RMRP_ONLY_RMRP_ACTIVITIES=yes; default: every row, as R4V's country scripts)")
     qa = sub.add_parser("qa", help="write the per-organisation QA workbook of a reporting cycle")

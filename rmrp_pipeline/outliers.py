@@ -20,36 +20,35 @@ RULE = "outlier_above_pin"
 def sector_pin(pin_target_rows: pd.DataFrame) -> pd.DataFrame:
     """PiN per (plan_year, country_iso3, admin1_key, sector), all population types and ages, from
     staged PiN/target rows (``staging.stg_planning__pin_target`` columns; loaded PiN rows with a
-    total): the admin1 rows, and for a country whose PiN table has no admin1 row, its Country level
-    row under ``admin1_key`` None (it then stands for every admin1 of the country).
+    total above 0): the admin1 rows, and each country's Country level row under ``admin1_key``
+    None. A PiN of 0 is left out: R4V's tables hold some caseloads only nationally (Colombia's
+    Humanitarian Transportation: 0 in every department, 445,205 at Country level, domain.md §2.3),
+    so 0 says "not counted here", not "nobody in need".
 
     Returns:
         columns plan_year (int), country_iso3, admin1_key (``normalise_key`` of the admin1, or
-        None), sector, pin (persons, float).
+        None for the Country level), sector, pin (persons, float).
     """
     columns = ["plan_year", "country_iso3", "admin1_key", "sector", "pin"]
     if pin_target_rows is None or pin_target_rows.empty:
         return pd.DataFrame(columns=columns)
     rows = pin_target_rows[
         ~pin_target_rows["is_rejected"].astype(bool) & pin_target_rows["measure"].eq("people_in_need")
-        & pin_target_rows["all_all"].notna() & pin_target_rows["sector"].notna() & pin_target_rows["country_iso3"].notna()
+        & pin_target_rows["all_all"].gt(0) & pin_target_rows["sector"].notna() & pin_target_rows["country_iso3"].notna()
+        & pin_target_rows["level"].isin(["admin1", "country"])
     ]
-    admin1 = rows[rows["level"].eq("admin1")]
-    with_admin1 = set(zip(admin1["plan_year"], admin1["country_iso3"]))
-    country = rows[rows["level"].eq("country")]
-    country = country[[(y, c) not in with_admin1 for y, c in zip(country["plan_year"], country["country_iso3"])]]
-    out = pd.concat([
-        admin1.assign(admin1_key=admin1["admin1"].map(normalise_key)),
-        country.assign(admin1_key=None),
-    ], ignore_index=True)
+    out = rows.assign(admin1_key=[normalise_key(a) if level == "admin1" and isinstance(a, str) else None
+                                  for level, a in zip(rows["level"], rows["admin1"])])
     out = out.rename(columns={"all_all": "pin"})[columns]
     out["plan_year"] = out["plan_year"].astype("int64")
-    # one figure per key: a table that gives two different PiN for one place is not a plausible maximum
+    # one figure per key: a table that gives two PiN for one place -> the larger (a plausible maximum)
     return out.groupby(["plan_year", "country_iso3", "admin1_key", "sector"], dropna=False, as_index=False)["pin"].max()
 
 
 def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, headers: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """``outlier_above_pin`` findings for the staged 5W rows.
+    """``outlier_above_pin`` findings for the staged 5W rows: new beneficiaries above the PiN of the
+    row's sector in its admin1, or, where the PiN table has no PiN above 0 for that admin1 and
+    sector, in its country (the Country level row), for the row's reporting year.
 
     Args:
         activities: staged 5W rows (``staging.stg_5w__activities`` columns); only loaded rows of
@@ -59,8 +58,9 @@ def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, h
 
     Returns:
         issue rows (``planning_common.ISSUE_COLUMNS``): file, sheet, Excel row, column, rule,
-        severity, value shown as ``"127,938 (PiN 1,441)"``, message. Empty when no PiN table
-        covers the rows' plan years (e.g. the 2021 export: R4V's PiN tables start in 2022).
+        severity, value shown as ``"200000 (PiN 45693, Country level)"`` (digits only: the same
+        text reads right in English and Spanish), message. Empty when no PiN table covers the
+        rows' plan years (e.g. the 2021 export: R4V's PiN tables start in 2022).
     """
     pin = sector_pin(pin_target_rows)
     if activities is None or activities.empty or pin.empty:
@@ -71,16 +71,18 @@ def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, h
     ]
     if rows.empty:
         return concat_issues([])
+    keys = ["plan_year", "country_iso3", "sector"]
     rows = rows.assign(plan_year=pd.to_datetime(rows["month"]).dt.year.astype("int64"),
                        admin1_key=rows["admin1"].map(lambda v: normalise_key(v) if isinstance(v, str) else None))
-    keys = ["plan_year", "country_iso3", "sector"]
-    by_admin1 = rows.merge(pin.dropna(subset=["admin1_key"]), on=[*keys, "admin1_key"], how="inner")
-    by_country = rows.merge(pin[pin["admin1_key"].isna()].drop(columns="admin1_key"), on=keys, how="inner")
-    hits = pd.concat([by_admin1, by_country], ignore_index=True)
-    hits = hits[hits["new_beneficiaries"] > hits["pin"]]
+    admin1_pin = pin.dropna(subset=["admin1_key"]).rename(columns={"pin": "admin1_pin"})
+    country_pin = pin[pin["admin1_key"].isna()].drop(columns="admin1_key").rename(columns={"pin": "country_pin"})
+    rows = rows.merge(admin1_pin, on=[*keys, "admin1_key"], how="left").merge(country_pin, on=keys, how="left")
+    rows["pin"] = rows["admin1_pin"].fillna(rows["country_pin"])
+    rows["pin_level"] = rows["admin1_pin"].notna().map({True: "admin1", False: "Country level"})
+    hits = rows[rows["pin"].notna() & (rows["new_beneficiaries"] > rows["pin"])]
     parts = []
     for (source_file, sheet), group in hits.groupby(["source_file", "source_sheet"], sort=True):
         header = headers.get((source_file, sheet), "new_beneficiaries")
-        shown = [f"{n:,.0f} (PiN {p:,.0f})" for n, p in zip(group["new_beneficiaries"], group["pin"])]
+        shown = [f"{n:.0f} (PiN {p:.0f}, {level})" for n, p, level in zip(group["new_beneficiaries"], group["pin"], group["pin_level"])]
         parts.append(issue_rows_at(source_file, sheet, RULE, header, group["source_row"].astype(int).tolist(), shown))
     return concat_issues(parts)

@@ -57,18 +57,11 @@ def check_pillars(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _rewrite_cycle(con: duckdb.DuckDBPyConnection, table: str, cycle: str) -> str:
+def _rewrite_cycle(con: duckdb.DuckDBPyConnection, table: str, cycle: str, sources: tuple[str, ...]) -> str:
     start, end = cycle_window(cycle)
-    warehouse.create_table(con, table)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM {table} WHERE cycle = ?", [cycle])
-        warehouse.run_sql(con, table, {"cycle": cycle, "cycle_start": start, "cycle_end": end})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return f"WHERE cycle = '{cycle}'"
+    where = f"WHERE cycle = '{cycle}'"
+    warehouse.rewrite_rows(con, table, where, {"cycle": cycle, "cycle_start": start, "cycle_end": end}, sources=sources)
+    return where
 
 
 def build_cycle_outputs(con: duckdb.DuckDBPyConnection, cycle: str, pillars: pd.DataFrame | None = None) -> str:
@@ -77,10 +70,10 @@ def build_cycle_outputs(con: duckdb.DuckDBPyConnection, cycle: str, pillars: pd.
     ``WHERE`` clause selecting the cycle's rows."""
     config = check_pillars(pillars) if pillars is not None else trafficking_pillars()
     warehouse.replace_table(con, PILLAR_REFERENCE, config)
-    return _rewrite_cycle(con, OUTPUTS_TABLE, cycle)
+    return _rewrite_cycle(con, OUTPUTS_TABLE, cycle, sources=("marts.fct_activities",))
 
 
 def build_cycle_trafficking_pillars(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     """Rewrite the rows of ``cycle`` in ``marts.cycle_trafficking_pillars`` from ``marts.cycle_outputs``
     and ``marts.cycle_people_reached`` (both built for the cycle first). Returns the ``WHERE`` clause."""
-    return _rewrite_cycle(con, PILLARS_TABLE, cycle)
+    return _rewrite_cycle(con, PILLARS_TABLE, cycle, sources=(OUTPUTS_TABLE, "marts.cycle_people_reached", "marts.fct_activities"))

@@ -29,6 +29,7 @@ for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 
 import duckdb
@@ -63,13 +64,25 @@ def check_models(frame: pd.DataFrame) -> pd.DataFrame:
     ``proportions`` ``pin``/``target`` or NA.
 
     Raises:
-        ValueError: an unknown model or proportions basis; proportions on a model that does not
+        ValueError: an empty platform or year_from, a year that is not a number, year_to before
+            year_from; an unknown model or proportions basis; proportions on a model that does not
             use them, or missing on one that needs them, or without their plan year; a platform
             whose year ranges overlap.
     """
     frame = frame.reindex(columns=CONFIG_COLUMNS).copy()
+    frame["platform"] = frame["platform"].astype("string").str.strip()
+    if frame["platform"].isna().any() or frame["platform"].eq("").any():
+        raise ValueError("an intersector model without a platform: name the R4V platform of every row")
     for column in ("year_from", "year_to", "proportions_year"):
-        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+        try:
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"intersector models: {column} must be a year ({exc})") from None
+    if frame["year_from"].isna().any():
+        raise ValueError("an intersector model without year_from: give the first year it applies to")
+    backwards = frame[frame["year_to"].notna() & (frame["year_to"] < frame["year_from"])]
+    if len(backwards):
+        raise ValueError(f"intersector models whose year_to is before year_from: {backwards[['platform', 'year_from', 'year_to']].values.tolist()}")
     frame["proportions"] = frame["proportions"].where(frame["proportions"].notna() & (frame["proportions"].astype(str).str.strip() != ""))
     unknown = sorted(set(frame["model"]) - set(INTERSECTOR_MODELS))
     if unknown:
@@ -93,54 +106,48 @@ def check_models(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection, table: str = TABLE) -> None:
-    """Create the cycle-by-cycle ``table`` from its DDL; if an older version of it (other columns)
-    exists, drop it first: its cycles must be rebuilt anyway (``rmrp run`` rebuilds every cycle
-    found)."""
-    scratch = duckdb.connect()
-    warehouse.create_table(scratch, table)
-    declared = [(c, t) for c, t, _ in warehouse.table_columns(scratch, table)]
-    scratch.close()
-    existing = [(c, t) for c, t, _ in warehouse.table_columns(con, table)]
-    if existing and existing != declared:
-        con.execute(f"DROP TABLE {table}")
-    warehouse.create_table(con, table)
-
-
 def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.DataFrame | None = None,
                          only_rmrp_activities: bool = False) -> str:
-    """Rewrite the months of ``cycle`` (e.g. ``2021-H1``) in ``marts.people_reached_monthly`` from
-    ``marts.fct_activities`` and ``staging.ref_planning_proportions``, in one transaction; ``models``
+    """Rewrite the months of the year of ``cycle`` (e.g. ``2021-H1``: all of 2021, see
+    :func:`year_window`) in ``marts.people_reached_monthly`` from ``marts.fct_activities`` and
+    ``staging.ref_planning_proportions``, in one transaction; ``models``
     replaces the configured Intersector models (tests); ``only_rmrp_activities`` counts only rows
     with RMRP Activity = Yes (R4V's per-organisation script; its country scripts count every row).
     Returns the SQL ``WHERE`` clause selecting the cycle's months.
 
     Raises:
-        ValueError: the model configuration is invalid (:func:`check_models`).
+        ValueError: the model configuration is invalid (:func:`check_models`), or names a platform
+            that is not in ``staging.ref_countries``.
+        warehouse.StaleTableError: the activities were loaded by another version of the pipeline.
     """
-    start, end = cycle_window(cycle)
     config = check_models(models) if models is not None else intersector_models()
-    where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
-    ensure_table(con)
-    con.register("_intersector_models", config)
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE intersector_model_config AS "
-                    "SELECT platform, CAST(year_from AS INTEGER) AS year_from, CAST(year_to AS INTEGER) AS year_to, model, "
-                    "CAST(proportions AS VARCHAR) AS proportions, CAST(proportions_year AS INTEGER) AS proportions_year "
-                    "FROM _intersector_models")
-    finally:
-        con.unregister("_intersector_models")
+    start, end = year_window(cycle)
+    con.execute("CREATE OR REPLACE TEMP TABLE intersector_model_config (platform VARCHAR, year_from INTEGER, "
+                "year_to INTEGER, model VARCHAR, proportions VARCHAR, proportions_year INTEGER)")
+    rows = [[None if pd.isna(v) else (int(v) if c.startswith("year") or c == "proportions_year" else v) for c, v in row.items()]
+            for row in config[CONFIG_COLUMNS].to_dict("records")]
+    if rows:
+        con.executemany("INSERT INTO intersector_model_config VALUES (?, ?, ?, ?, ?, ?)", rows)
+    if warehouse.table_exists(con, "staging.ref_countries"):   # a misspelt platform would silently use sum
+        known = {p for (p,) in con.execute("SELECT DISTINCT platform FROM staging.ref_countries").fetchall()}
+        unknown = sorted(set(config["platform"]) - known) if known else []
+        if unknown:
+            raise ValueError(f"intersector models name platforms that are not R4V's: {unknown}; use one of {sorted(known)}")
     if not warehouse.table_exists(con, "staging.ref_planning_proportions"):
         warehouse.create_table(con, "staging.ref_planning_proportions")   # no proportions loaded: an empty list
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM {TABLE} {where}")
-        warehouse.run_sql(con, TABLE, {"cycle_start": start, "cycle_end": end, "only_rmrp_activities": bool(only_rmrp_activities)})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
+    warehouse.rewrite_rows(con, TABLE, where,
+                           {"cycle_start": start, "cycle_end": end, "only_rmrp_activities": bool(only_rmrp_activities)},
+                           sources=("marts.fct_activities", "staging.ref_planning_proportions"))
     return where
+
+
+def year_window(cycle: str) -> tuple[dt.date, dt.date]:
+    """(1 January, 1 January of the next year) of the cycle's year: the months that
+    ``marts.people_reached_monthly`` rebuilds for ``cycle``. Both cycles of a year rebuild the
+    whole year, so they write the same rows and neither leaves the other's months stale."""
+    start, _end = cycle_window(cycle)
+    return dt.date(start.year, 1, 1), dt.date(start.year + 1, 1, 1)
 
 
 #: R4V's consolidated-report columns (domain.md §3.4, HDX people-reached-rmrp-*.xlsx) and where each comes from.
@@ -197,16 +204,9 @@ def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> st
     from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``.
     Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
     start, end = cycle_window(cycle)
-    ensure_table(con, CYCLE_TABLE)
     where = f"WHERE cycle = '{cycle}'"
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM {CYCLE_TABLE} {where}")
-        warehouse.run_sql(con, CYCLE_TABLE, {"cycle": cycle, "cycle_start": start, "cycle_end": end})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    warehouse.rewrite_rows(con, CYCLE_TABLE, where, {"cycle": cycle, "cycle_start": start, "cycle_end": end},
+                           sources=(TABLE, "marts.fct_planning_figures", "marts.fct_activities"))
     return where
 
 
@@ -215,9 +215,29 @@ def build_reporting_completeness(con: duckdb.DuckDBPyConnection, cycle: str) -> 
     transaction) from ``sql/marts.reporting_completeness.sql``; returns the WHERE clause of the
     rows written (for the asset's metadata)."""
     start, end = cycle_window(cycle)
-    warehouse.create_table(con, "marts.reporting_completeness")
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM marts.reporting_completeness WHERE reporting_cycle = ?", [cycle])
-    warehouse.run_sql(con, "marts.reporting_completeness", {"cycle": cycle, "cycle_start": start, "cycle_end": end})
-    con.execute("COMMIT")
-    return f"WHERE reporting_cycle = '{cycle}'"
+    where = f"WHERE reporting_cycle = '{cycle}'"
+    warehouse.rewrite_rows(con, "marts.reporting_completeness", where, {"cycle": cycle, "cycle_start": start, "cycle_end": end},
+                           sources=("marts.fct_activities",))
+    return where
+
+
+#: The tables filled cycle by cycle, and the column that names the cycle of a row.
+CYCLE_TABLES = {"marts.cycle_people_reached": "cycle", "marts.reporting_completeness": "reporting_cycle",
+                "marts.cycle_outputs": "cycle", "marts.cycle_trafficking_pillars": "cycle"}
+
+
+def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> int:
+    """Delete the rows of reporting cycles that are no longer in the 5W data (``cycles``: those
+    that are, ``ingest.cycles_in``) from the cycle tables, and the months of years with no cycle
+    left from ``marts.people_reached_monthly``, so that no figure outlives its data. Returns the
+    number of rows deleted."""
+    years = sorted({int(c[:4]) for c in cycles})
+    deleted = 0
+    tables = [t for t in (TABLE, *CYCLE_TABLES) if warehouse.table_exists(con, t)]
+    for table in tables:
+        if table == TABLE:
+            sql, params = f"DELETE FROM {TABLE} WHERE NOT list_contains(?, CAST(year(month) AS INTEGER))", [years]
+        else:
+            sql, params = f"DELETE FROM {table} WHERE NOT list_contains(?, {CYCLE_TABLES[table]})", [list(cycles)]
+        deleted += int(con.execute(sql, params).fetchone()[0])
+    return deleted

@@ -64,6 +64,9 @@ PROPORTION_KIND = "planning_proportions"
 FIGURES = figure_columns()
 #: The 24 proportion columns (no ``*_all`` group: a share of the whole is 1 by definition).
 PROPORTIONS = [f"{pop}_{agd}" for pop in POPULATION_TYPES for agd in AGE_GENDER if agd != "all"]
+#: How far the four shares of a population type may add up from 1: R4V writes each share with two
+#: decimals, so four of them may be off by 4 x 0.005 (plus float noise).
+SHARE_SUM_TOLERANCE = 0.02 + 1e-9
 COUNTRY_LEVEL = "country level"
 
 #: Columns of ``staging.stg_planning__pin_target`` in order (see sql/ddl).
@@ -188,7 +191,7 @@ def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: Refe
         parts.append(_issues(sheet, header_of, rule_id, column, mask, shown))
         rejected |= mask
 
-    dup_parts, dup_rejected = _duplicates(sheet, header_of, out, rejected)
+    dup_parts, dup_rejected = _duplicates(sheet, header_of, out, rejected, ["measure", "country_iso3", "level"], "admin1_raw", FIGURES)
     parts += dup_parts
     rejected |= dup_rejected
     parts += _breakdown_findings(sheet, header_of, out, rejected)
@@ -205,11 +208,14 @@ def _parse_failed(failures: list, column: str, n: int) -> np.ndarray:
     return mask
 
 
-def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, rejected: np.ndarray):
-    """``duplicate_row`` rejects among the rows not rejected yet (see the module docstring)."""
+def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, rejected: np.ndarray,
+                keys: list[str], admin1_shown: str, figures_of: list[str]):
+    """``duplicate_row`` rejects among the rows not rejected yet (see the module docstring): rows
+    with the same ``keys`` columns, admin1 (case and accents ignored) and sector; copies with the
+    same ``figures_of`` are loaded once, copies that differ are not loaded."""
     key = pd.Series([
         "|".join(str(x) for x in parts) for parts in zip(
-            out["measure"], out["country_iso3"], out["level"],
+            *(out[k] for k in keys),
             out["admin1"].map(lambda v: normalise_key(v) if isinstance(v, str) else ""), out["sector"],
         )
     ])
@@ -217,7 +223,7 @@ def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, 
     repeated = candidates[candidates.duplicated(keep=False)]
     mask = np.zeros(len(out), dtype=bool)
     shown = pd.Series([None] * len(out), dtype=object)
-    figures = out[FIGURES].to_numpy(dtype=float)
+    figures = out[figures_of].to_numpy(dtype=float)
     for _key, group in repeated.groupby(repeated, sort=False):
         positions = list(group.index)
         vectors = {p: tuple(np.nan_to_num(figures[p], nan=-1.0)) for p in positions}
@@ -230,7 +236,7 @@ def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, 
             keep, drop = None, positions
         for p in drop:
             others = [sheet.row_numbers[q] for q in positions if q != p]
-            what = " / ".join(str(x) for x in (out.loc[p, "country"], out.loc[p, "admin1_raw"], out.loc[p, "sector"]))
+            what = " / ".join(str(x) for x in (out.loc[p, "country"], out.loc[p, admin1_shown], out.loc[p, "sector"]))
             verdict = (f"row {sheet.row_numbers[keep]} has the figures and is kept" if keep is not None
                        else "their figures differ, so none of them is loaded")
             shown[p] = f"{what}: also on row(s) {', '.join(map(str, others))}; {verdict}"
@@ -266,7 +272,10 @@ def stage_proportions(sheet: SheetData, recognition: Recognition, reference: Ref
     ``targetproportions``): the two sheets have the same columns, so nothing else tells them apart;
     NULL when the name says neither. Proportions are fractions in [0, 1]; blank cells stay NULL.
     Rejects: ``country_not_r4v``, ``sector_unknown``, ``number_unreadable``, ``cell_error``,
-    ``formula_without_value``, ``proportion_invalid`` (below 0 or above 1).
+    ``formula_without_value``, ``proportion_invalid`` (below 0 or above 1), ``proportions_sum_not_one``
+    (a population type's four shares add up to neither 0 nor 1, within R4V's two-decimal rounding:
+    the split of its people would make or lose persons) and ``duplicate_row`` (the same basis,
+    country, admin1 and subsector twice: copies that differ are not guessed between).
     """
     template = recognition.template
     assert template is not None and template.kind == PROPORTION_KIND
@@ -298,5 +307,14 @@ def stage_proportions(sheet: SheetData, recognition: Recognition, reference: Ref
         mask = mask.fillna(False).to_numpy(dtype=bool) & ~_parse_failed(failures, column, n)
         parts.append(_issues(sheet, header_of, rule_id, column, mask, shown))
         rejected |= mask
-    out["is_rejected"] = rejected
+    readable = ~rejected   # every population type of a row whose shares could all be read
+    for pop in POPULATION_TYPES:
+        cells = [f"{pop}_{agd}" for agd in AGE_GENDER if agd != "all"]
+        total = out[cells].sum(axis=1, min_count=1)
+        off = (total.notna() & ((total - 1).abs() > SHARE_SUM_TOLERANCE) & (total.abs() > SHARE_SUM_TOLERANCE)).to_numpy() & readable
+        parts.append(_issues(sheet, header_of, "proportions_sum_not_one", cells[0], off, total.round(4)))
+        rejected |= off
+    dup_parts, dup_rejected = _duplicates(sheet, header_of, out, rejected, ["basis", "country_iso3"], "admin1", PROPORTIONS)
+    parts += dup_parts
+    out["is_rejected"] = rejected | dup_rejected
     return StagedPlanning(out[PROPORTION_COLUMNS], concat_issues(parts))

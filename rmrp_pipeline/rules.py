@@ -183,9 +183,9 @@ _RULES = [
          "Fila {row}: {value} beneficiarios nuevos está muy por encima de lo que su organización reporta para este sector en este país (más de 10 veces la mediana de sus otras filas). Revise la cifra: ¿un error de tipeo, o el total de varios meses o lugares?",
          "DHIS2-style outlier against the organisation's own history (issue: outliers; schemas.OUTLIER_RATIO, OUTLIER_MIN_GAP, OUTLIER_MIN_HISTORY)"),
     Rule("outlier_above_pin", FINDING,
-         "Row {row}: {value} new beneficiaries in one row is more than all the people in need (PiN) the RMRP counts for this sector in this admin1. Check the figure (a typo, a total of several months, the wrong admin1 or sector?) or tell your platform why.",
-         "Fila {row}: {value} beneficiarios nuevos en una sola fila es más que todas las personas con necesidades (PiN) que el RMRP cuenta para este sector en este admin1. Revise la cifra (¿un error de tipeo, el total de varios meses, otro admin1 u otro sector?) o explique el motivo a su plataforma.",
-         "DHIS2-style outlier against the plan: new beneficiaries of a people-reached row above the sector's PiN for the admin1 (the Country level PiN where the PiN table has no admin1 rows for the country) of the same plan year (outliers.outlier_above_pin; R4V PiN tables, domain.md §2.1)"),
+         "Row {row}: {value}: the new beneficiaries of this one row are more than all the people in need (PiN) the RMRP counts for this sector in this admin1 (or in the whole country, where the plan gives no PiN for the admin1). Check the figure (a typo, a total of several months, the wrong admin1 or sector?) or tell your platform why.",
+         "Fila {row}: {value}: los beneficiarios nuevos de esta sola fila son más que todas las personas con necesidades (PiN) que el RMRP cuenta para este sector en este admin1 (o en todo el país, cuando el plan no da un PiN para el admin1). Revise la cifra (¿un error de tipeo, el total de varios meses, otro admin1 u otro sector?) o explique el motivo a su plataforma.",
+         "DHIS2-style outlier against the plan: new beneficiaries of a people-reached row above the sector's PiN for the admin1, else for the country (Country level), of the same plan year, PiN of 0 left out (outliers.outlier_above_pin; R4V PiN tables, domain.md §2.1, §2.3)"),
 ]
 
 # ---- planning figures: PiN/target tables and activity submissions (issue #4) ---------
@@ -207,6 +207,10 @@ _RULES += [
          "Row {row}: another row has the same country, admin1 and sector ({value}). Keep one row per country, admin1 and sector.",
          "Fila {row}: otra fila tiene el mismo país, admin1 y sector ({value}). Deje una sola fila por país, admin1 y sector.",
          "issue #4: a figure is loaded once; copies that disagree are not guessed between"),
+    Rule("proportions_sum_not_one", REJECT,
+         "Row {row}: the four age/gender shares starting at {column} add up to {value}, not 1. The shares of a population type must add up to 1 (or all be 0 where it has nobody); correct them.",
+         "Fila {row}: las cuatro proporciones de edad y género que empiezan en {column} suman {value}, no 1. Las proporciones de un tipo de población deben sumar 1 (o ser todas 0 si no tiene a nadie); corríjalas.",
+         "R4V proportion tables (Proportions.xlsx): shares of one population type split its people (domain.md §3.4); two-decimal rounding allows 0.02"),
     Rule("proportion_invalid", REJECT,
          "Row {row}: {column} is {value}, not a proportion between 0 and 1. Correct the figure.",
          "Fila {row}: {column} es {value}, no una proporción entre 0 y 1. Corrija la cifra.",

@@ -55,7 +55,8 @@ def cycle_consolidation(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]
         "AND level = 'platform' AND intersector_model <> 'sum' GROUP BY ALL ORDER BY ALL", [start, end]).fetchall()
     only = con.execute(f"SELECT bool_or(only_rmrp_activities) {rows}", [start, end]).fetchone()[0]
     short = con.execute(
-        f"SELECT country, string_agg(DISTINCT intersector_subsectors_without_proportions, '; ') {rows} "
+        f"SELECT country, array_to_string(list_sort(list_distinct(flatten(list(string_split("
+        f"intersector_subsectors_without_proportions, '; '))))), ', ') {rows} "
         "AND level = 'country' AND intersector_subsectors_without_proportions IS NOT NULL GROUP BY ALL ORDER BY ALL",
         [start, end]).fetchall()
     used = ", ".join(f"{p} {m}{s}" for p, m, s in models)

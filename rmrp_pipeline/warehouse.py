@@ -8,6 +8,7 @@ value of the wrong type fails loudly. Derived tables are SQL files in ``sql/``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -123,3 +124,61 @@ def preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 10, where: 
     columns = [c for c, _t, _d in table_columns(con, table) if c not in free_text]
     quoted = ", ".join(f'"{c}"' for c in columns)
     return con.execute(f"SELECT {quoted} FROM {table} {where} LIMIT {int(limit)}").df()
+
+
+class StaleTableError(RuntimeError):
+    """A table a build reads is missing, or was built by another version of the pipeline."""
+
+
+@lru_cache(maxsize=None)
+def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
+    """(column, type) of ``table`` as its DDL declares them (run on a scratch database)."""
+    scratch = duckdb.connect()
+    try:
+        create_table(scratch, table)
+        return tuple((c, t) for c, t, _ in table_columns(scratch, table))
+    finally:
+        scratch.close()
+
+
+def require_current(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Check that every table of ``tables`` exists with the columns its DDL declares.
+
+    Raises:
+        StaleTableError: a table is missing or has other columns (a warehouse built by an older
+            version of the pipeline): the message says to run the ingest first.
+    """
+    for table in tables:
+        existing = tuple((c, t) for c, t, _ in table_columns(con, table))
+        if not existing:
+            raise StaleTableError(f"{table} does not exist: run the ingest first (rmrp run, or ingest_job in the UI)")
+        if existing != declared_columns(table):
+            raise StaleTableError(
+                f"{table} was built by another version of the pipeline (its columns differ from sql/ddl/{table}.sql): "
+                "run the ingest first (rmrp run, or ingest_job in the UI)")
+
+
+def rewrite_rows(con: duckdb.DuckDBPyConnection, table: str, where: str, params: dict[str, Any],
+                 sources: tuple[str, ...] = ()) -> None:
+    """Replace the rows of a table filled piece by piece (one reporting cycle, one year): in one
+    transaction, recreate ``table`` from its DDL if its columns changed (its other pieces are
+    rebuilt by the next run), delete the rows matching ``where`` (``WHERE ...``) and insert
+    ``sql/<table>.sql`` with ``params``. A failure leaves the table as it was.
+
+    Raises:
+        StaleTableError: a table of ``sources`` is missing or out of date (``require_current``).
+        duckdb.Error: the SQL failed (the transaction is rolled back).
+    """
+    require_current(con, sources)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        existing = tuple((c, t) for c, t, _ in table_columns(con, table))
+        if existing and existing != declared_columns(table):
+            con.execute(f"DROP TABLE {table}")
+        create_table(con, table)
+        con.execute(f"DELETE FROM {table} {where}")
+        run_sql(con, table, params)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

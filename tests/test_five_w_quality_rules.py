@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import RAW_DIR
+from tests.conftest import INDICATORS_2021, RAW_DIR
 from tests.messy.helpers import PARTNER_FILE, ingest, row, write_rows
 
 NEW_RULES = {
@@ -233,22 +233,41 @@ def _persons(n: int, **changes) -> dict:
 
 
 def test_outlier_above_the_sectors_pin_for_the_admin1(reference_only):
-    """Colombia, Arauca, Shelter: RMRP 2022 PiN 318,309 (the real table). A 2022 row of one more
-    person is a finding; a row of exactly the PiN is not; a 2021 row of the same size is not checked
-    (R4V's PiN tables start in 2022). Panama's PiN is published at Country level only: it stands for
-    the whole country (Shelter 2022)."""
+    """RMRP 2022 PiN (the real table, read here with openpyxl). Colombia, Arauca, Shelter: a 2022 row
+    of one person more than the admin1's PiN is a finding, a row of exactly the PiN is not, and a 2021
+    row of the same size is not checked (R4V's PiN tables start in 2022). Panama has only a Country
+    level PiN: it stands for the whole country. Colombia's Humanitarian Transportation PiN is 0 in
+    every department and held at Country level (domain.md §2.3): a department's 0 is not a maximum,
+    the country's figure is."""
     shutil.copy(PIN_TABLE, reference_only / "rmrp2022_pin.xlsx")
     arauca = _pin_2022("Colombia", "Arauca", "Shelter")
     panama = _pin_2022("Panama", "Country level", "Shelter")
+    transport_arauca = _pin_2022("Colombia", "Arauca", "Humanitarian Transportation")
+    transport = _pin_2022("Colombia", "Country level", "Humanitarian Transportation")
+    assert (transport_arauca, transport) == (0, 445_205)
+    ht = {"Sector...Subsector...WG": "Humanitarian Transportation", "Indicator": _pin_indicator("Humanitarian Transportation")}
     write_rows(partner(reference_only), [
         _persons(arauca + 1, **{"Reporting.Month": "2022-03"}),                       # row 2: above
         _persons(arauca, **{"Reporting.Month": "2022-03"}),                           # row 3: equal: fine
         _persons(arauca + 1),                                                         # row 4: 2021: no PiN
         _persons(panama + 1, Country="Panama", Admin1="Panamá", **{"Reporting.Month": "2022-04"}),  # row 5
+        _persons(5, **ht, **{"Reporting.Month": "2022-04"}),                          # row 6: department PiN 0: fine
+        _persons(transport + 1, **ht, **{"Reporting.Month": "2022-04"}),              # row 7: above the country's
     ])
     _result, _rejects, findings, _log = ingest(reference_only)
     got = {(r.row_number, r.column, r.value) for r in findings.itertuples() if r.rule == "outlier_above_pin"}
-    assert got == {(2, "New.beneficiaries.of.the.month", f"{arauca + 1:,} (PiN {arauca:,})"),
-                   (5, "New.beneficiaries.of.the.month", f"{panama + 1:,} (PiN {panama:,})")}
+    assert got == {(2, "New.beneficiaries.of.the.month", f"{arauca + 1} (PiN {arauca}, admin1)"),
+                   (5, "New.beneficiaries.of.the.month", f"{panama + 1} (PiN {panama}, Country level)"),
+                   (7, "New.beneficiaries.of.the.month", f"{transport + 1} (PiN {transport}, Country level)")}
     message = findings.loc[findings["rule"] == "outlier_above_pin", "message"].iloc[0]
     assert message.startswith("Row 2: ") and "people in need (PiN)" in message
+
+
+def _pin_indicator(subsector: str) -> str:
+    """An indicator of type Pin of ``subsector`` in the real 2021 registry."""
+    rows = openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True)
+    header = next(rows)
+    for r in rows:
+        if r[header.index("Sector...Subsector...WG")] == subsector and r[header.index("Indicator_Type")] == "Pin":
+            return r[header.index("Indicator")]
+    raise AssertionError(subsector)

@@ -212,3 +212,27 @@ def test_southern_cone_model_2022_reproduces_r4v_argentina_output(built_warehous
     with_people = {k for k, r in published.items() if float(r["Consolidated Total"]) or float(r["Monthly Total Beneficiaries"])}
     assert len(with_people) == 36
     assert with_people <= {(admin1, month) for admin1, month, *_ in ours}
+
+
+def test_the_subsectors_left_out_are_listed_once_at_every_level():
+    rows = [_row("Argentina", "ARG", "Southern Cone", "Salta", JAN, "Food Security", 9, 9, in_destination=9, women=9),
+            _row("Argentina", "ARG", "Southern Cone", "Salta", JAN, "WASH", 4, 4, in_destination=4, women=4),
+            _row("Argentina", "ARG", "Southern Cone", "Jujuy", JAN, "WASH", 2, 2, in_destination=2, women=2)]
+    con = _build(rows, "maxsector")   # no shares for Salta or Jujuy, nor at Country level
+    assert _get(con, "admin1", "Intersector", JAN, "intersector_subsectors_without_proportions", admin1="Salta") == "Food Security; WASH"
+    for level in ("country", "platform", "regional"):
+        assert _get(con, level, "Intersector", JAN, "intersector_subsectors_without_proportions") == "Food Security; WASH"
+
+
+def test_a_platform_the_reference_list_does_not_know_stops_the_build():
+    con = duckdb.connect()
+    warehouse.create_table(con, "marts.fct_activities")
+    warehouse.create_table(con, "staging.ref_countries")
+    con.execute("INSERT INTO staging.ref_countries BY NAME SELECT 'Southern Cone' AS platform, 'Argentina' AS country, 'ARG' AS iso3")
+    models = pd.DataFrame([{"platform": "Cono Sur", "year_from": 2022, "year_to": None, "model": "sum"}])
+    with pytest.raises(ValueError, match="not R4V's: \\['Cono Sur'\\]"):
+        build_people_reached(con, "2022-H1", models)
+    with pytest.raises(ValueError, match="year_to is before year_from"):
+        check_models(pd.DataFrame([{"platform": "Peru", "year_from": 2023, "year_to": 2022, "model": "sum"}]))
+    with pytest.raises(ValueError, match="without year_from"):
+        check_models(pd.DataFrame([{"platform": "Peru", "year_from": None, "year_to": 2022, "model": "sum"}]))

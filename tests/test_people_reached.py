@@ -282,3 +282,38 @@ def test_only_rmrp_activities_counts_the_rows_marked_yes():
                          only_rmrp_activities=True)
     # only the row marked Yes: a row that does not say is not an RMRP activity
     assert _get(con, "admin1", "Health", JAN, "monthly_total, consolidated_total, only_rmrp_activities", admin1="Rocha") == (5, 4, True)
+
+
+def test_both_cycles_of_a_year_write_the_same_rows_and_rebuilding_h1_keeps_h2s_months():
+    rows = FIXTURE + [_ba(dt.date(2022, 8, 1), "Shelter", 2, 2, in_destination=2, women=2)]
+    con = _build(rows, cycle="2022-H2")
+    after_h2 = con.execute("SELECT * FROM marts.people_reached_monthly ORDER BY ALL").fetchall()
+    # H2 runs January to August (the last month with data): Buenos Aires Shelter is carried from
+    # February (12) to July and reaches 14 in August
+    assert _get(con, "admin1", "Shelter", dt.date(2022, 6, 1), admin1="Buenos Aires") == 12
+    assert _get(con, "admin1", "Shelter", dt.date(2022, 8, 1), admin1="Buenos Aires") == 14
+    build_people_reached(con, "2022-H1", check_models(pd.DataFrame(columns=["platform", "year_from", "year_to", "model"])))
+    assert con.execute("SELECT * FROM marts.people_reached_monthly ORDER BY ALL").fetchall() == after_h2
+
+
+def test_a_build_on_activities_of_another_version_stops_and_keeps_the_table():
+    con = _build(FIXTURE)
+    before = con.execute("SELECT count(*) FROM marts.people_reached_monthly").fetchone()[0]
+    con.execute("ALTER TABLE marts.fct_activities DROP COLUMN sector")   # as loaded before the column existed
+    with pytest.raises(warehouse.StaleTableError, match="run the ingest first"):
+        build_people_reached(con, "2022-H1", check_models(pd.DataFrame(columns=["platform", "year_from", "year_to", "model"])))
+    assert con.execute("SELECT count(*) FROM marts.people_reached_monthly").fetchone()[0] == before
+
+
+def test_cycles_no_longer_in_the_data_lose_their_rows():
+    from rmrp_pipeline.people_reached import build_cycle_people_reached, drop_cycles_without_data
+
+    con = _build(FIXTURE)
+    warehouse.create_table(con, "marts.fct_planning_figures")
+    build_cycle_people_reached(con, "2022-H1")
+    assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] > 0
+    assert drop_cycles_without_data(con, ["2022-H1"]) == 0
+    deleted = drop_cycles_without_data(con, ["2023-H1"])   # the 2022 rows are gone from the 5W
+    assert deleted > 0
+    assert con.execute("SELECT count(*) FROM marts.people_reached_monthly").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] == 0

@@ -167,8 +167,10 @@ def test_every_table_row_is_loaded_or_rejected(wh):
     twins = [n for n, r in enumerate(rows, start=2) if (r[1], r[2], r[3]) == ("Bolivia", "Country level", "Nutrition")]
     assert twins == [1634, 1635] and all(v in (None, "") for v in rows[1634 - 2][4:])
     rejects = wh.execute(
-        "SELECT row_number, rule FROM meta.rejected_rows WHERE source_file = ?", [TABLES_NAME]).fetchall()
-    assert rejects == [(1634, "duplicate_row")]
+        "SELECT sheet, row_number, rule FROM meta.rejected_rows WHERE source_file = ? ORDER BY ALL", [TABLES_NAME]).fetchall()
+    # ... and the targetproportions sheet gives Peru / Lima / Trafficking & Smuggling transit shares that
+    # add up to 0.75 (0.25, 0.25, 0.25, 0): that split would lose a quarter of the people
+    assert rejects == [("Target", 1634, "duplicate_row"), ("targetproportions", 2204, "proportions_sum_not_one")]
     assert wh.execute(
         "SELECT source_row FROM marts.fct_planning_figures WHERE source_kind = 'pin_target_table' AND measure = 'people_targeted' "
         "AND country_iso3 = 'BOL' AND level = 'country' AND sector = 'Nutrition' AND population_type = 'all' AND age_gender = 'all'"
@@ -202,7 +204,11 @@ def test_the_fact_table_holds_figures_as_given_never_sums(wh):
 def test_proportion_sheets_are_reference_data(wh):
     counts = dict(wh.execute(
         "SELECT basis, count(*) FROM staging.ref_planning_proportions WHERE NOT is_rejected GROUP BY basis").fetchall())
-    assert counts == {"pin": len(_sheet("pinproportions")[1]), "target": len(_sheet("targetproportions")[1])}
+    # every row but the target row whose transit shares add up to 0.75 (Peru, Lima, row 2204)
+    _header, target_rows = _sheet("targetproportions")
+    assert target_rows[2204 - 2][:3] == ("Peru", "Lima", "Protection (Human Trafficking and Smuggling)")
+    assert sum(target_rows[2204 - 2][11:15]) == 0.75
+    assert counts == {"pin": len(_sheet("pinproportions")[1]), "target": len(target_rows) - 1}
     header, rows = _sheet("pinproportions")
     first = dict(zip(header, rows[0]))  # Brazil, Acre, Education
     got = wh.execute(

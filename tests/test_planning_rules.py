@@ -217,3 +217,42 @@ def test_a_regional_figure_that_does_not_follow_the_transit_rule_is_flagged():
     row = rec[rec["check_name"] == "regional_vs_country_sum"].iloc[0]
     assert (row["status"], row["computed_low"]) == ("inconsistent", 800)
     assert "does not follow" in row["explanation"] and "also inside" in row["explanation"]
+
+
+def test_proportion_rows_twice_or_whose_shares_do_not_add_up_are_rejected(reference_only):
+    """A pinproportions sheet (the real file's header): Salta Shelter twice with different shares
+    (neither is loaded: which one is right cannot be known), Jujuy Shelter twice with the same
+    shares (loaded once), Salta WASH with destination shares 0.5 x 4 = 2 (rejected: the split would
+    double the people), Salta Health with 0.26 + 0.25 + 0.25 + 0.25 = 1.01 (within R4V's rounding)."""
+    header = list(next(openpyxl.load_workbook(
+        RAW_DIR / "planning" / "rmrp2022_pin_target_by_admin1_sector.xlsx", read_only=True)["pinproportions"].iter_rows(
+            max_row=1, values_only=True)))
+
+    def shares(admin1, sector, destination):
+        values = dict.fromkeys(header[3:], 0)
+        for name, share in zip(("Dest_GIrls", "Dest_Boys", "Dest_Women", "Dest_Men"), destination):
+            values[name] = share
+        for name, share in zip(("2022_Total_Girls", "2022_Total_Boys", "2022_Total_Women", "Total_Men"), destination):
+            values[name] = share
+        return ["Argentina", admin1, sector, *(values[h] for h in header[3:])]
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "pinproportions"
+    sheet.append(header)
+    for row in [shares("Salta", "Shelter", (0.25, 0.25, 0.25, 0.25)),   # row 2
+                shares("Salta", "Shelter", (0.1, 0.1, 0.4, 0.4)),       # row 3
+                shares("Jujuy", "Shelter", (0.25, 0.25, 0.25, 0.25)),   # row 4
+                shares("JUJUY", "Shelter", (0.25, 0.25, 0.25, 0.25)),   # row 5: the same, case aside
+                shares("Salta", "WASH", (0.5, 0.5, 0.5, 0.5)),          # row 6
+                shares("Salta", "Health", (0.26, 0.25, 0.25, 0.25))]:   # row 7
+        sheet.append(row)
+    book.save(reference_only / "proportions.xlsx")
+    result = ingest.ingest_raw_folder(reference_only)
+    rejects = result.tables["meta.rejected_rows"]
+    rejects = rejects[rejects["source_file"] == "proportions.xlsx"]
+    assert sorted(zip(rejects["row_number"], rejects["rule"], rejects["column"])) == [
+        (2, "duplicate_row", "Subsector"), (3, "duplicate_row", "Subsector"), (5, "duplicate_row", "Subsector"),
+        (6, "proportions_sum_not_one", "2022_Total_Girls"), (6, "proportions_sum_not_one", "Dest_GIrls")]
+    staged = result.tables["staging.ref_planning_proportions"]
+    assert sorted(staged.loc[~staged["is_rejected"], "source_row"]) == [4, 7]

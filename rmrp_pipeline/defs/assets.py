@@ -13,9 +13,14 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline import warehouse
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
-from rmrp_pipeline.ingest import ingest_raw_folder
+from rmrp_pipeline.ingest import cycles_in, ingest_raw_folder
 from rmrp_pipeline.outputs import build_cycle_outputs, build_cycle_trafficking_pillars
-from rmrp_pipeline.people_reached import build_cycle_people_reached, build_people_reached, build_reporting_completeness
+from rmrp_pipeline.people_reached import (
+    build_cycle_people_reached,
+    build_people_reached,
+    build_reporting_completeness,
+    drop_cycles_without_data,
+)
 from rmrp_pipeline.reconciliation import reconcile_planning_figures, reconcile_published_figures
 
 KINDS_EXCEL = {"excel", "pandas", "duckdb"}
@@ -72,6 +77,11 @@ def ingest_raw_files(context: dg.AssetExecutionContext, raw_folder: RawFolder, w
     with warehouse_db.get_connection() as con:
         for table in INGEST_TABLES:
             warehouse.replace_table(con, table, result.tables.get(table, pd.DataFrame()))
+        # a reporting cycle whose 5W rows are gone loses its figures too (the others are rebuilt by cycle_job)
+        cycles = cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
+        dropped = drop_cycles_without_data(con, cycles)
+        if dropped:
+            context.log.info(f"deleted {dropped:,} rows of reporting cycles no longer in the 5W data")
         for table in INGEST_TABLES:
             yield dg.MaterializeResult(asset_key=key_of(table), metadata=table_metadata(con, table))
 
@@ -168,7 +178,7 @@ people_reached_monthly = cycle_table_asset(
     "People reached per admin1, country, platform and region, month and subsector for one reporting cycle "
     "(people_reached.build_people_reached, sql/marts.people_reached_monthly.sql; Intersector model per platform "
     "and year from reference_data/intersector_models.csv; only RMRP Activity = Yes rows when the people_reached_options "
-    "resource says so). H1 and H2 of a year write the same January-June rows.",
+    "resource says so). Both cycles of a year rebuild the whole year, so they write the same rows.",
     options=True,
 )
 cycle_people_reached = cycle_table_asset(

@@ -3,9 +3,14 @@
 -- the cycle's rows first. Reads marts.people_reached_monthly (built for the cycle) and
 -- marts.fct_planning_figures.
 INSERT INTO marts.cycle_people_reached BY NAME
-WITH reported AS (
-    SELECT DISTINCT month FROM marts.fct_activities
+WITH counted AS (   -- the rows marts.people_reached_monthly counted: with its RMRP-activities option
+    SELECT coalesce(bool_or(only_rmrp_activities), false) AS only_rmrp_activities
+    FROM marts.people_reached_monthly WHERE month >= $cycle_start AND month < $cycle_end
+),
+reported AS (
+    SELECT DISTINCT month FROM marts.fct_activities, counted
     WHERE counts_as_reached AND month >= $cycle_start AND month < $cycle_end
+      AND (NOT counted.only_rmrp_activities OR coalesce(rmrp_activity, false))
 ),
 span AS (
     SELECT max(month) AS last_month, CAST(count(*) AS INTEGER) AS months_with_reports FROM reported
@@ -45,7 +50,8 @@ LEFT JOIN planning pl
   ON pl.level = e.level
  AND pl.sector = e.subsector
  AND CASE e.level
-         WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3 AND lower(pl.admin1) = lower(e.admin1)
+         WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3
+                        AND strip_accents(lower(trim(pl.admin1))) = strip_accents(lower(trim(e.admin1)))
          WHEN 'country' THEN pl.country_iso3 = e.country_iso3
          WHEN 'platform' THEN pl.platform = e.platform
          ELSE TRUE END;

@@ -186,7 +186,7 @@ max_group_extra AS (  -- CVA of the max group: its max across subsectors
 ),
 without_proportions AS (  -- subsectors of the max group with people but no shares: left out of the max
     SELECT platform, country_iso3, country, admin1, month,
-           string_agg(DISTINCT subsector, ', ' ORDER BY subsector) AS intersector_subsectors_without_proportions
+           string_agg(DISTINCT subsector, '; ' ORDER BY subsector) AS intersector_subsectors_without_proportions
     FROM split
     WHERE share IS NULL AND persons <> 0
     GROUP BY ALL
@@ -300,7 +300,9 @@ country_rows AS (
            CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model,
            CASE WHEN count(DISTINCT intersector_proportions) = 1 THEN min(intersector_proportions)
                 WHEN count(DISTINCT intersector_proportions) > 1 THEN 'mixed' END AS intersector_proportions,
-           string_agg(DISTINCT intersector_subsectors_without_proportions, '; ' ORDER BY intersector_subsectors_without_proportions)
+           -- the distinct subsectors of the rows summed ('; '-separated lists, merged)
+           nullif(array_to_string(list_sort(list_distinct(flatten(
+               list(string_split(intersector_subsectors_without_proportions, '; ')) FILTER (WHERE intersector_subsectors_without_proportions IS NOT NULL)))), '; '), '')
                AS intersector_subsectors_without_proportions
     FROM admin1_rows
     GROUP BY platform, country_iso3, country, month, subsector
@@ -311,7 +313,9 @@ platform_rows AS (
            CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model,
            CASE WHEN count(DISTINCT intersector_proportions) = 1 THEN min(intersector_proportions)
                 WHEN count(DISTINCT intersector_proportions) > 1 THEN 'mixed' END AS intersector_proportions,
-           string_agg(DISTINCT intersector_subsectors_without_proportions, '; ' ORDER BY intersector_subsectors_without_proportions)
+           -- the distinct subsectors of the rows summed ('; '-separated lists, merged)
+           nullif(array_to_string(list_sort(list_distinct(flatten(
+               list(string_split(intersector_subsectors_without_proportions, '; ')) FILTER (WHERE intersector_subsectors_without_proportions IS NOT NULL)))), '; '), '')
                AS intersector_subsectors_without_proportions
     FROM country_rows
     GROUP BY platform, month, subsector
@@ -322,7 +326,9 @@ regional_rows AS (
            CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model,
            CASE WHEN count(DISTINCT intersector_proportions) = 1 THEN min(intersector_proportions)
                 WHEN count(DISTINCT intersector_proportions) > 1 THEN 'mixed' END AS intersector_proportions,
-           string_agg(DISTINCT intersector_subsectors_without_proportions, '; ' ORDER BY intersector_subsectors_without_proportions)
+           -- the distinct subsectors of the rows summed ('; '-separated lists, merged)
+           nullif(array_to_string(list_sort(list_distinct(flatten(
+               list(string_split(intersector_subsectors_without_proportions, '; ')) FILTER (WHERE intersector_subsectors_without_proportions IS NOT NULL)))), '; '), '')
                AS intersector_subsectors_without_proportions
     FROM country_rows
     GROUP BY month, subsector
