@@ -132,3 +132,26 @@ def test_2022_southern_cone_mpc_rows_match_the_2021_registry(tmp_path):
     assert len(mpc) == 4 and set(mpc["indicator_code"]) == {"RE-MC1"}
     unmatched = result.tables["meta.quality_findings"]["rule"].eq("indicator_not_in_registry").sum()
     assert unmatched == 85   # was 89 before the sector aliases; the rest are 2022 texts absent from 2021
+
+
+@pytest.mark.parametrize(("name", "sector"), [
+    # Portuguese headings of the RMRP and RMNA (domain.md §1.2)
+    ("Programas de Transferência Monetária (CBI)", "Multipurpose Cash Assistance (MPC)"),
+    ("Assistência em Dinheiro e Voucher (CVA)", "Multipurpose Cash Assistance (MPC)"),
+    ("Distribuição Alimentar", "Food Security"),
+    ("Abrigo", "Shelter"),
+    ("Abrigamento", "Shelter"),
+    # the 2021 Spanish names
+    ("Protección de la niñez", "Protection (Child Protection)"),
+    ("Agua, Saneamiento e Higiene", "WASH"),
+    ("CBI Multiproposito", "Multipurpose Cash Assistance (MPC)"),
+    # GIFMM Colombia's own 2020 list
+    ("Trata_de_Personas", "Protection (Human Trafficking and Smuggling)"),
+    ("VBG", "Protection (GBV)"),
+    ("Albergue", "Shelter"),
+    ("Transporte_Humanitario", "Humanitarian Transportation"),
+])
+def test_sector_names_of_other_cycles_and_languages(name, sector):
+    from rmrp_pipeline.planning_common import resolve_sectors
+
+    assert resolve_sectors(pd.Series([name, name.upper()]))[0].tolist() == [sector, sector]
