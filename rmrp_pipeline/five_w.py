@@ -37,7 +37,7 @@ TEXT_COLUMNS = [
 #: Columns of ``staging.stg_5w__activities`` in order (see sql/ddl).
 STAGED_COLUMNS = [
     "source_file", "source_sheet", "source_row", "template_id", "month", "country_raw", "country",
-    "country_iso3", "platform", "admin1", "admin2", "appealing_org", "appealing_org_id", "implementation",
+    "country_iso3", "platform", "admin1", "admin1_listed", "admin2", "appealing_org", "appealing_org_id", "implementation",
     "implementing_partner", "implementing_partner_id", "subsector", "sector", "indicator", "indicator_code",
     "indicator_type", "counts_as_reached", "activity_name", "activity_description", "covid19",
     "rmrp_activity", "support_space_activity", "cva", "value_usd", "delivery_mechanism",
@@ -324,9 +324,35 @@ def _raw_column(group: Group, canonical: str) -> pd.Series:
 
 def _column_cells(group: Group, canonical: str) -> tuple[np.ndarray, list]:
     """``reading.distinct_cells`` of one canonical column (``_raw_column``), "no data" markers
-    read as empty cells."""
-    codes, cells = distinct_cells(_raw_column(group, canonical))
-    return codes, [None if _is_missing_marker(cell) else cell for cell in cells]
+    read as empty cells: each sheet's distinct cells (``SheetData.cells_of``) merged by type and
+    value, in order of first appearance as in the column of all the sheets."""
+    index: dict[tuple[type, object], int] = {}
+    cells: list = []
+    parts = []
+    for sheet, recognition in group:
+        if canonical not in recognition.mapping:
+            parts.append(np.full(len(sheet.frame), -1, dtype=np.intp))
+            continue
+        local_codes, local_cells = sheet.cells_of(recognition.mapping[canonical])
+        to_group = np.full(len(local_cells), -1, dtype=np.intp)  # the sheet's blank stays blank
+        for position, cell in enumerate(local_cells[:-1]):
+            to_group[position] = index.setdefault((type(cell), cell), len(index))
+            if to_group[position] == len(cells):
+                cells.append(cell)
+        parts.append(to_group[local_codes])
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+    codes[codes < 0] = len(cells)
+    return codes, [None if _is_missing_marker(cell) else cell for cell in cells] + [None]
+
+
+def prepare_sheet(sheet: SheetData, recognition: Recognition) -> None:
+    """Compute ahead of staging (in the reader threads, while other files are parsed) the
+    distinct cells of the columns staging reads cell by cell: text, Yes/No and month columns,
+    and number columns that hold anything but number cells."""
+    for canonical, header in recognition.mapping.items():
+        if canonical in RAW_COLUMNS and (canonical not in COUNT_COLUMNS + AMOUNT_COLUMNS
+                                         or sheet.frame[header].dtype.kind not in "fi"):
+            sheet.cells_of(header)
 
 
 def _problem_cells(sheet: SheetData, recognition: Recognition) -> list[tuple[int, str, str, str]]:
@@ -440,8 +466,7 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
             raw_at = lambda positions, raw=raw: raw.iloc[positions].astype(object).tolist()  # noqa: E731
             failed = [("number_unreadable", unreadable)]
         else:
-            codes, cells = distinct_cells(raw)
-            cells = [None if _is_missing_marker(cell) else cell for cell in cells]
+            codes, cells = _column_cells(group, name)
             values, failed_per_code = _numbers_of_cells(cells, language, name in COUNT_COLUMNS)
             out[name] = values[codes]
             raw_at = cells_at(codes, cells)
@@ -548,6 +573,7 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
         out[column] = np.full(n, None, dtype=object)
     out["counts_as_reached"] = np.zeros(n, dtype=bool)
     admin1_known, admin1_unknown = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+    out["admin1_listed"] = np.full(n, None, dtype=object)
     out["has_appealing_list"] = np.zeros(n, dtype=bool)
     out["has_implementing_list"] = np.zeros(n, dtype=bool)
     indicator_pairs, subsectors, indicators = pairs(texts["subsector"], texts["indicator"])
@@ -562,6 +588,8 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
         found["indicator_type_key"] = map_distinct(found["indicator_type"], normalise_key)
         for column in ("indicator_code", "indicator_type", "counts_as_reached", "indicator_type_key"):
             out[column][rows] = found[column].to_numpy()[indicator_pairs[rows]]
+        listed = reference.admin1_listed(admin1_iso3, admin1_names, year)
+        out["admin1_listed"][rows] = listed.to_numpy()[admin1_pairs[rows]]
         known = reference.admin1_known(admin1_iso3, admin1_names, year).array
         admin1_known[rows] = known.to_numpy(dtype=bool, na_value=False)[admin1_pairs[rows]]
         admin1_unknown[rows] = known.isna()[admin1_pairs[rows]]

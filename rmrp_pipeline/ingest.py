@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline import rules
-from rmrp_pipeline.five_w import stage_five_w_sheets
+from rmrp_pipeline.five_w import prepare_sheet, stage_five_w_sheets
 from rmrp_pipeline.outliers import outlier_above_pin
 from rmrp_pipeline.planning import read_published_key_figures
 from rmrp_pipeline.planning_ingest import PlanningIngest
@@ -162,9 +162,16 @@ def _read_sheets(path: Path, name: str) -> ReadError | list[tuple[str, str, Shee
     outcomes: list[tuple[str, str, SheetOutcome]] = []
     for sheet_name, visible in sheets:
         try:
-            outcomes.append((sheet_name, visible, read_and_recognise(path, sheet_name, name)))
+            sheet, recognition = read_and_recognise(path, sheet_name, name)
         except Exception as exc:  # noqa: BLE001 - reported per sheet by the caller
             outcomes.append((sheet_name, visible, exc))
+            continue
+        if recognition.template is not None and recognition.template.kind == "five_w":
+            try:
+                prepare_sheet(sheet, recognition)
+            except Exception:  # noqa: BLE001 - only a head start: staging meets (and reports) it again
+                pass
+        outcomes.append((sheet_name, visible, (sheet, recognition)))
     return outcomes
 
 

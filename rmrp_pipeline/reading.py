@@ -80,6 +80,7 @@ class SheetData:
     title_rows: int = 0
     hidden_rows: int = 0
     rows_in_file: int | None = None
+    _cells: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def rows_read(self) -> int:
@@ -89,6 +90,13 @@ class SheetData:
     def cell_ref(self, header: str, position: int) -> str:
         """A1 reference of the cell in column ``header`` at frame position ``position``."""
         return f"{self.column_letters[self.headers.index(header)]}{self.row_numbers[position]}"
+
+    def cells_of(self, header: str) -> tuple[np.ndarray, list]:
+        """``distinct_cells`` of the column ``header``, computed once per sheet (the reader
+        threads compute those of 5W sheets ahead of staging, see ``five_w.prepare_sheet``)."""
+        if header not in self._cells:
+            self._cells[header] = distinct_cells(self.frame[header])
+        return self._cells[header]
 
 
 def clean_text(value: str) -> str:

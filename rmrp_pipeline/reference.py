@@ -19,7 +19,7 @@ import pandas as pd
 import pycountry
 
 from rmrp_pipeline.planning_common import resolve_sectors
-from rmrp_pipeline.reading import normalise_key
+from rmrp_pipeline.reading import clean_text, normalise_key
 
 #: Indicator types whose beneficiaries count as people reached, per cycle year range
 #: (domain.md §3.2: 2021-2022 ``Pin``; from 2023 ``Direct Assistance``).
@@ -91,18 +91,24 @@ class ReferenceData:
 
     def admin1_known(self, iso3: pd.Series, admin1: pd.Series, year: int) -> pd.Series:
         """True where (country, admin1) is in the list; NA where no list exists for ``year``."""
+        if self.admin1_for(year).empty:
+            return pd.Series(pd.NA, index=iso3.index, dtype="boolean")
+        return self.admin1_listed(iso3, admin1, year).notna().astype("boolean")
+
+    def admin1_listed(self, iso3: pd.Series, admin1: pd.Series, year: int) -> pd.Series:
+        """The admin1 list's own spelling of each (country ISO3, admin1 name) pair, matched on
+        ``normalise_key`` (``MENDOZA`` and ``Cordoba`` find ``Mendoza`` and ``Córdoba``); None where
+        the pair is not in the list of ``year`` (or no list exists)."""
         table = self.admin1_for(year)
         if table.empty:
-            return pd.Series(pd.NA, index=iso3.index, dtype="boolean")
+            return pd.Series(None, index=iso3.index, dtype=object)
         index = self.country_index()
-        pairs = {
-            (index.get(normalise_key(c)), normalise_key(a))
-            for c, a in zip(table["country"], table["admin1"])
-            if isinstance(a, str)
-        }
-        keys = admin1.map(lambda v: normalise_key(v) if isinstance(v, str) else None)
-        found = pd.MultiIndex.from_arrays([iso3, keys]).isin(list(pairs))
-        return pd.Series(found, index=iso3.index, dtype="boolean")
+        spelling: dict[tuple[str | None, str], str] = {}
+        for c, a in zip(table["country"], table["admin1"]):
+            if isinstance(a, str):
+                spelling.setdefault((index.get(normalise_key(c)), normalise_key(a)), clean_text(a))
+        return pd.Series([spelling.get((i, normalise_key(a))) if isinstance(a, str) else None
+                          for i, a in zip(iso3, admin1)], index=iso3.index, dtype=object)
 
     # ----- organisations ---------------------------------------------------------------
     def resolve_organisation(self, names: pd.Series, role: str, year: int) -> pd.Series:

@@ -105,6 +105,9 @@ def _finding_rules() -> list[RowRule]:
         RowRule("implementing_partner_unexpected", "implementing_partner",
                 lambda df: _is(df, "implementation", False) & df["implementing_partner"].notna(),
                 _col("implementing_partner"), ("implementation", "implementing_partner")),
+        RowRule("subsector_not_r4v", "subsector",
+                lambda df: df["subsector"].notna() & df["sector"].isna(),
+                _col("subsector"), ("subsector", "sector")),
         RowRule("indicator_not_in_registry", "indicator",
                 lambda df: df["has_indicator_registry"] & df["subsector"].notna() & df["indicator"].notna() & df["indicator_code"].isna(),
                 _col("indicator"), ("has_indicator_registry", "subsector", "indicator", "indicator_code")),
@@ -139,8 +142,9 @@ def _finding_rules() -> list[RowRule]:
 #: new beneficiaries, and at least OUTLIER_MIN_GAP persons above it, with at least
 #: OUTLIER_MIN_HISTORY other rows. Subsector rather than indicator: R4V's 2021 export gives the
 #: most glaring case (IOM Peru, Trafficking & Smuggling, 127,938 new in one row against 0 in its
-#: other rows of the subsector) only one other row of the same indicator.
-HISTORY_KEYS = ("appealing_org", "country_iso3", "subsector")
+#: other rows of the subsector) only one other row of the same indicator. The subsector by its
+#: canonical name (``sector``), so 'Shelter' and 'SHELTER' or 'Alojamiento' are one history.
+HISTORY_KEYS = ("appealing_org", "country_iso3", "sector")
 OUTLIER_RATIO = 10
 OUTLIER_MIN_GAP = 100
 OUTLIER_MIN_HISTORY = 3

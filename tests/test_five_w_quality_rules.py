@@ -188,6 +188,26 @@ def test_outlier_against_the_organisations_history(reference_only):
     assert got == {(6, "New.beneficiaries.of.the.month", "outlier_organisation_history", "500")}
 
 
+def test_the_history_is_the_subsectors_whatever_its_spelling(reference_only):
+    """The same history as above with the 500 row written 'SHELTER' and one row 'Alojamiento'
+    (Spanish): one subsector, so the outlier is still found."""
+    def people(n: int, **changes) -> dict:
+        return row(**{"Total.monthly.beneficiaries": n, "New.beneficiaries.of.the.month": n,
+                      "Refugees.and.Migrants.IN.DESTINATION": n, "Women.under.18": n, "Men.under.18": 0,
+                      "Women.above.18": 0, "Men.above.18": 0, **changes})
+    write_rows(partner(reference_only), [people(10), people(12, **{"Sector...Subsector...WG": "Alojamiento"}),
+                                         people(8), people(9), people(500, **{"Sector...Subsector...WG": "SHELTER"})])
+    _result, _rejects, findings, _log = ingest(reference_only)
+    assert {(r.row_number, r.rule) for r in findings.itertuples() if r.rule.startswith("outlier")} == {(6, "outlier_organisation_history")}
+
+
+def test_a_subsector_that_is_no_r4v_sector_is_said_so(reference_only):
+    write_rows(partner(reference_only), [row(**{"Sector...Subsector...WG": "Sheltr"}), row()])
+    _result, _rejects, findings, _log = ingest(reference_only)
+    got = {(r.row_number, r.column, r.rule, r.value) for r in findings.itertuples() if r.rule == "subsector_not_r4v"}
+    assert got == {(2, "Sector...Subsector...WG", "subsector_not_r4v", "Sheltr")}
+
+
 def test_outlier_in_the_2021_export_trafficking_and_smuggling(tmp_path):
     """IOM in Peru, Protection (Human Trafficking & Smuggling), people-reached (Pin) indicators:
     export rows 12190, 13793 and 2322 report 0 new beneficiaries, row 4128 reports 127,938 (the

@@ -317,3 +317,24 @@ def test_cycles_no_longer_in_the_data_lose_their_rows():
     assert deleted > 0
     assert con.execute("SELECT count(*) FROM marts.people_reached_monthly").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] == 0
+
+
+def test_one_admin1_written_several_ways_is_one_series():
+    """The admin1 list's spelling where the 5W name is in it (admin1_listed, from staging); other
+    names by their case- and accent-free key: Mendoza + MENDOZA and Córdoba + Cordoba are one
+    admin1 each, so a max model does not count them twice (max(10, 10) per admin1, not 10 + 10)."""
+    def arg(admin1, subsector, new, listed=None):
+        return {**_row("Argentina", "ARG", "Southern Cone", admin1, JAN, subsector, new, new, in_destination=new, women=new),
+                "admin1_listed": listed}
+    rows = [arg("Mendoza", "Shelter", 10), arg("MENDOZA ", "WASH", 10),
+            arg("Cordoba", "Shelter", 10, listed="Córdoba"), arg("CORDOBA", "WASH", 10, listed="Córdoba"),
+            arg("Cordoba", "Health", 3)]   # a row whose admin1 the list did not match (another year's list)
+    con = _build(rows, "maxagegender")
+    admin1 = [a for (a,) in con.execute("SELECT DISTINCT admin1 FROM marts.people_reached_monthly WHERE level = 'admin1' ORDER BY 1").fetchall()]
+    # the unlisted Cordoba row joins the listed Córdoba; Mendoza is named by its first spelling in order
+    assert admin1 == ["Córdoba", "MENDOZA"]
+    # Córdoba: Shelter 10 and WASH 10 -> women max 10; Mendoza the same; Argentina 10 + 10
+    assert _get(con, "admin1", "Intersector", JAN, "consolidated_total", admin1="MENDOZA") == 10
+    assert _get(con, "admin1", "Intersector", JAN, "consolidated_total", admin1="Córdoba") == 10
+    assert _get(con, "admin1", "Health", JAN, "consolidated_total", admin1="Córdoba") == 3
+    assert _get(con, "country", "Intersector", JAN, "consolidated_total", country="Argentina") == 20

@@ -13,13 +13,22 @@
 -- level' = Σ countries) -> regional ('Regional level' = Σ countries). Countries without admin1
 -- (domain.md §1.1, R4V's countrynoadmin1) keep only their Country level rows.
 INSERT INTO marts.people_reached_monthly BY NAME
-WITH reached AS (
+WITH counted AS (
     -- subsector: the canonical R4V name (reference_data/sectors.csv), so that 'Multipurpose CBI'
-    -- (2021) and 'Transferencias Monetarias Multipropósito (MPC)' are one subsector
-    SELECT * REPLACE (coalesce(admin1, 'Admin1 not reported') AS admin1, coalesce(sector, subsector) AS subsector)
+    -- (2021) and 'Transferencias Monetarias Multipropósito (MPC)' are one subsector; admin1: the
+    -- admin1 list's spelling where the name is in it
+    SELECT * REPLACE (coalesce(admin1_listed, trim(admin1), 'Admin1 not reported') AS admin1, coalesce(sector, subsector) AS subsector)
     FROM marts.fct_activities
     WHERE counts_as_reached AND month >= $cycle_start AND month < $cycle_end
       AND (NOT $only_rmrp_activities OR coalesce(rmrp_activity, false))
+),
+reached AS (
+    -- names not in the list: one series per name whatever its case, accents and spaces, as the
+    -- list is matched; it is named by the list's spelling if any row has it, else the first in order
+    SELECT * REPLACE (first_value(admin1) OVER (
+               PARTITION BY country_iso3, strip_accents(lower(regexp_replace(admin1, '\s+', ' ', 'g')))
+               ORDER BY admin1_listed IS NULL, admin1) AS admin1)
+    FROM counted
 ),
 sector_month AS (
     SELECT

@@ -9,6 +9,7 @@ CREATE OR REPLACE TABLE marts.fct_activities (
     country_iso3 VARCHAR,
     platform VARCHAR,
     admin1 VARCHAR,
+    admin1_listed VARCHAR,
     admin2 VARCHAR,
     appealing_org VARCHAR,
     appealing_org_id VARCHAR,
@@ -55,6 +56,7 @@ COMMENT ON COLUMN marts.fct_activities.country IS 'R4V country name (English).';
 COMMENT ON COLUMN marts.fct_activities.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
 COMMENT ON COLUMN marts.fct_activities.platform IS 'R4V national or sub-regional platform of the country.';
 COMMENT ON COLUMN marts.fct_activities.admin1 IS 'First administrative level (department, state, province) as reported.';
+COMMENT ON COLUMN marts.fct_activities.admin1_listed IS 'The admin1 as R4V''s admin1 list of the reporting year spells it, where the reported name is in it (case, accents and spaces ignored: MENDOZA and Cordoba are Mendoza and Córdoba); NULL where it is not (finding admin1_not_in_list). People reached is consolidated by this name.';
 COMMENT ON COLUMN marts.fct_activities.admin2 IS 'Second administrative level (municipality) as reported, from 2022 on (NULL in 2021).';
 COMMENT ON COLUMN marts.fct_activities.appealing_org IS 'Appealing organisation (plans and reports under the RMRP), as reported.';
 COMMENT ON COLUMN marts.fct_activities.appealing_org_id IS 'R4V id of the appealing organisation (ORGnnn); NULL if not in the partner list.';

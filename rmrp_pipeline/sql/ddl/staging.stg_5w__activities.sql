@@ -9,6 +9,7 @@ CREATE OR REPLACE TABLE staging.stg_5w__activities (
     country_iso3 VARCHAR,
     platform VARCHAR,
     admin1 VARCHAR,
+    admin1_listed VARCHAR,
     admin2 VARCHAR,
     appealing_org VARCHAR,
     appealing_org_id VARCHAR,
@@ -56,6 +57,7 @@ COMMENT ON COLUMN staging.stg_5w__activities.country IS 'R4V country name (Engli
 COMMENT ON COLUMN staging.stg_5w__activities.country_iso3 IS 'ISO 3166-1 alpha-3 code of the country.';
 COMMENT ON COLUMN staging.stg_5w__activities.platform IS 'R4V national or sub-regional platform of the country.';
 COMMENT ON COLUMN staging.stg_5w__activities.admin1 IS 'First administrative level (department, state, province) as reported.';
+COMMENT ON COLUMN staging.stg_5w__activities.admin1_listed IS 'The admin1 as R4V''s admin1 list of the reporting year spells it, where the reported name is in it (case, accents and spaces ignored: MENDOZA and Cordoba are Mendoza and Córdoba); NULL where it is not (finding admin1_not_in_list). People reached is consolidated by this name.';
 COMMENT ON COLUMN staging.stg_5w__activities.admin2 IS 'Second administrative level (municipality) as reported, from 2022 on (NULL in 2021).';
 COMMENT ON COLUMN staging.stg_5w__activities.appealing_org IS 'Appealing organisation (plans and reports under the RMRP), as reported.';
 COMMENT ON COLUMN staging.stg_5w__activities.appealing_org_id IS 'R4V id of the appealing organisation (ORGnnn); NULL if not in the partner list.';
