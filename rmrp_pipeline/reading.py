@@ -347,6 +347,17 @@ def formulas_calculated(archive: zipfile.ZipFile) -> bool:
     return not (by_excel_name and "xl/calcChain.xml" not in names)
 
 
+def _plain_rows(xml: bytes) -> bool:
+    """Whether no row of a sheet's XML can be hidden (``hidden="1"``) or hold an error cell
+    (``t="e"``) or a formula (``<f``). First the letters h, e and f are looked for in the rows
+    (one memchr each: XlsxWriter and many exports write rows without any of them), then, where
+    one is found, the three markers in the whole sheet."""
+    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    if start != -1 and end != -1 and all(xml.find(letter, start + 11, end) == -1 for letter in (b"h", b"e", b"f")):
+        return True
+    return b"hidden=" not in xml and b't="e"' not in xml and b"<f" not in xml
+
+
 def scan_sheet_xml(path: Path, sheet: str) -> SheetScan:
     """One regular-expression pass over an xlsx sheet's XML (no cell objects): see SheetScan.
     Returns an empty scan for files that are not xlsx zips."""
@@ -363,9 +374,9 @@ def scan_sheet_xml(path: Path, sheet: str) -> SheetScan:
     # Split on row starts (C speed) instead of matching whole rows with a regular expression.
     pieces = xml.split(b"<row ")
     match, search = _ROW_NUMBER.match, _ROW_NUMBER.search
-    if b"hidden=" not in xml and b't="e"' not in xml and b"<f" not in xml:
-        # No hidden row, error cell or formula anywhere (the usual sheet): only the rows holding
-        # a value are needed, found at C speed (a row's tag never holds "<v>" or "<is>").
+    if _plain_rows(xml):
+        # No hidden row, error cell or formula (the usual sheet): only the rows holding a value
+        # are needed, found at C speed (a row's tag never holds "<v>" or "<is>").
         numbers = [m.group(1) for piece in pieces[1:]
                    if (b"<v>" in piece or b"<is>" in piece) and (m := match(piece) or search(piece, 0, 200))]
         scan.value_rows.update(map(int, numbers))
