@@ -67,9 +67,10 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
 def _as_arrow(frame: pd.DataFrame) -> pa.Table | None:
     """``frame`` as an Arrow table that DuckDB reads without visiting a Python object per cell
     (what its pandas scan does): text columns dictionary-encoded (one Python string read per
-    distinct value), columns of ``datetime.date`` as date32, other dtypes as pandas gives them
-    to Arrow (NaN, NaT and NA are NULL, as DuckDB reads them from pandas). None when an object
-    column holds anything else (numbers or mixed types): DuckDB then reads the frame itself."""
+    distinct value), columns of ``datetime.date`` as date32, object columns of Python numbers or
+    booleans as Arrow infers them, other dtypes as pandas gives them to Arrow (NaN, NaT and NA are
+    NULL, as DuckDB reads them from pandas). None when an object column mixes types: DuckDB then
+    reads the frame itself."""
     arrays = []
     for name in frame.columns:
         column = frame[name]
@@ -78,6 +79,9 @@ def _as_arrow(frame: pd.DataFrame) -> pa.Table | None:
                 arrays.append(pa.Array.from_pandas(column))
                 continue
             kind = pd.api.types.infer_dtype(column, skipna=True)
+            if kind in ("integer", "floating", "mixed-integer-float", "boolean"):  # Python numbers
+                arrays.append(pa.array(column.to_numpy(), from_pandas=True))
+                continue
             if kind not in ("string", "empty", "date"):
                 return None
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
