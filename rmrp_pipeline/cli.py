@@ -68,7 +68,9 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``rmrp`` console command."""
-    parser = argparse.ArgumentParser(prog="rmrp", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="rmrp", description="Build the RMRP warehouse from the raw partner files (rmrp run) and write reports "
+                                 "for people from it (rmrp qa, rmrp export).")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="build the warehouse from the raw folder and print a summary")
     run.add_argument("--raw-dir", default=os.environ.get("RMRP_RAW_DIR", DEFAULT_RAW_DIR),
@@ -114,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
                     print(run_summary(con, cycles))
                 except duckdb.Error as exc:
                     _say(f"no summary: {exc}")
+        if args.qa and cycles:
+            from pathlib import Path
+
+            from rmrp_pipeline.defs.report_assets import qa_workbook_path
+            from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
+
+            reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
+            written = [p for p in (qa_workbook_path(reports, c) for c in cycles) if p.exists()]
+            print("\nQA workbooks written (one sheet per appealing organisation):")
+            print("\n".join(f"  {p}" for p in written) or "  none")
         return 0 if ok else 1
     return 2
 
@@ -158,6 +170,8 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
     from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
     from rmrp_pipeline.exports import write_csv, write_workbook
     from rmrp_pipeline.people_reached import r4v_consolidated_report
+    from rmrp_pipeline import warehouse as warehouse_lib
+    from rmrp_pipeline.summary import cycle_months
 
     problem = _cycle_and_warehouse_problem(cycle, warehouse)
     if problem:
@@ -167,14 +181,26 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
     target = Path(output) if output else reports / f"rmrp_people_reached_{cycle}.csv"
     with duckdb.connect(warehouse, read_only=True) as con:
         frame = r4v_consolidated_report(con, cycle)
+        scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
+        only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]
+        built = warehouse_lib.table_exists(con, "marts.cycle_people_reached") and con.execute(
+            "SELECT count(*) FROM marts.cycle_people_reached WHERE cycle = ?", [cycle]).fetchone()[0]
     if frame.empty:
-        _say(f"rmrp export: no people reached in {cycle}: build it with `rmrp run`")
+        _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months")
         return 1
+    if not built:
+        _say(f"rmrp export: {cycle} is not a reporting cycle of this warehouse (its data: {scope}); "
+             "the export holds the months there are")
+    if only:
+        scope += "; rows with RMRP Activity = Yes only"
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        _say(f"rmrp export: write to a .csv or an .xlsx file, not {target.name}")
+        return 2
     if target.suffix.lower() == ".xlsx":
-        write_workbook({f"People reached {cycle}": frame}, target)
+        write_workbook({f"People reached {cycle}": frame}, target, persons=True)
     else:
         write_csv(frame, target)
-    print(f"people reached for {cycle}: {target} ({len(frame):,} rows)")
+    print(f"people reached for {cycle}: {target} ({len(frame):,} rows; {scope})")
     return 0
 
 

@@ -57,8 +57,10 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write one sheet per frame (header in bold, frozen, columns sized); returns ``path``.
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, persons: bool = False) -> Path:
+    """Write one sheet per frame (header in bold, frozen, with filters, columns sized); returns
+    ``path``. With ``persons``, numbers are counts for people: thousands separated (``148,088``;
+    fractions, as in R4V's apportioned 2021 breakdowns, with two decimals).
 
     Written with XlsxWriter in constant-memory mode (a QA workbook of a large cycle holds hundreds
     of thousands of rows; openpyxl took minutes). Text is always written as text, never parsed as
@@ -71,10 +73,14 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     })
     bold = book.add_format({"bold": True})
     date = book.add_format({"num_format": "yyyy-mm-dd"})
+    whole = book.add_format({"num_format": "#,##0"}) if persons else None
+    fraction = book.add_format({"num_format": "#,##0.00"}) if persons else None
     taken: set[str] = set()
     for name, frame in sheets.items():
         sheet = book.add_worksheet(sheet_name(name, taken))
         sheet.freeze_panes(1, 0)
+        if len(frame.columns):
+            sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
         for index, column in enumerate(frame.columns):
             longest = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))]) if len(frame) else len(str(column))
             sheet.set_column(index, index, min(max(10, longest + 2), 60))
@@ -89,7 +95,8 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
                 elif isinstance(prepared, bool):
                     sheet.write_boolean(number, index, prepared)
                 elif isinstance(prepared, (int, float)):
-                    sheet.write_number(number, index, prepared)
+                    sheet.write_number(number, index, prepared,
+                                       whole if float(prepared).is_integer() else fraction)
                 else:
                     sheet.write_datetime(number, index, prepared, date)
     book.close()

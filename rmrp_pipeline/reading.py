@@ -501,8 +501,8 @@ def cell_text(value: object) -> str | None:
     numbers as their shortest exact text; text cleaned (NFC, spaces; ``clean_text``)."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):   # numpy's float64 too: repr(float(...)) is 446.2, never np.float64(446.2)
+        return str(int(value)) if value.is_integer() else repr(float(value))
     return clean_text(str(value)) or None
 
 

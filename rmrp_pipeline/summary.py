@@ -27,13 +27,14 @@ def _table(rows: list[tuple], headers: list[str], right: set[int]) -> list[str]:
     return out
 
 
-def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
-    """Which months of the cycle have loaded 5W data, e.g. ``2021-01 to 2021-05 (5 of 6 months)``."""
+def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str, table: str = "marts.fct_activities") -> str:
+    """Which months of the cycle have rows in ``table`` (default: loaded 5W data), e.g.
+    ``2021-01 to 2021-05 (5 of 6 months with data)``."""
     from rmrp_pipeline.ingest import cycle_window
 
     start, end = cycle_window(cycle)
     months = [m for (m,) in con.execute(
-        "SELECT DISTINCT strftime(month, '%Y-%m') FROM marts.fct_activities WHERE month >= ? AND month < ? ORDER BY 1",
+        f"SELECT DISTINCT strftime(month, '%Y-%m') FROM {table} WHERE month >= ? AND month < ? ORDER BY 1",
         [start, end],
     ).fetchall()]
     expected = 6 if cycle.endswith("H1") else 12
@@ -98,7 +99,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
             lines.append(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}")
     for title, table in (("Rejected rows per rule", "meta.rejected_rows"), ("Quality findings per rule", "meta.quality_findings")):
         counts = con.execute(
-            f"SELECT rule, count(*), count(DISTINCT (source_file, sheet, row_number)) FROM {table} GROUP BY rule ORDER BY 2 DESC"
+            f"SELECT rule, count(*), count(DISTINCT (source_file, sheet, row_number)) FROM {table} GROUP BY rule ORDER BY 2 DESC, 1"
         ).fetchall()
         lines.append("")
         lines.append(f"{title}: {_n(sum(c[1] for c in counts))} cells" if counts else f"{title}: none")
@@ -115,15 +116,18 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
         f"(and {recorded} known differences recorded; see meta.reconciliation)"
     )
     for year, platform, check, text, low, high in inconsistent:
-        computed = f"{low:.2%} to {high:.2%}" if high is not None and high < 1 else f"{_n(low)} to {_n(high)}"
-        lines.append(f"  {year} {platform}: {check}: figure {text}, its parts give {computed}")
+        if high is not None and high < 1:
+            computed = f"{low:.2%}" if f"{low:.2%}" == f"{high:.2%}" else f"{low:.2%} to {high:.2%}"
+        else:
+            computed = _n(low) if _n(low) == _n(high) else f"{_n(low)} to {_n(high)}"
+        lines.append(f"  {year} {platform}: {check}: figure {text} (as published), its parts give {computed}")
     lines.append("")
     lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
     for cycle in cycles:
         lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
         lines += cycle_consolidation(con, cycle)
     if cycles:
-        lines.append(f"  QA workbook per appealing organisation: rmrp qa --cycle {cycles[-1]} (or rmrp run --qa)")
+        lines.append(f"  QA workbook per appealing organisation: rmrp qa --cycle <one of the cycles above> (or rmrp run --qa for all)")
     tables = con.execute(
         "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
         f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"

@@ -202,9 +202,13 @@ def test_export_people_reached_in_r4v_layout(tmp_path, capsys):
     # a workbook when the output ends in .xlsx
     book = tmp_path / "reached.xlsx"
     assert main(["export", "people-reached", "--cycle", "2022-H1", "--warehouse", str(db), "--output", str(book)]) == 0
-    sheet = openpyxl.load_workbook(book, read_only=True).worksheets[0]
+    sheet = openpyxl.load_workbook(book).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert ",".join(values[0]) == R4V_HEADER and len(values) == len(rows)
+    # numbers for people: thousands separated, with filters on the header
+    assert sheet.cell(row=2, column=8).number_format == "#,##0" and sheet.auto_filter.ref
+    # an output that is neither .csv nor .xlsx is refused rather than written as CSV under another name
+    assert main(["export", "people-reached", "--cycle", "2022-H1", "--warehouse", str(db), "--output", str(tmp_path / "x.txt")]) == 2
     # a cycle without data is an error, not an empty file
     assert main(["export", "people-reached", "--cycle", "2021-H1", "--warehouse", str(db), "--output", str(tmp_path / "x.csv")]) == 1
 

@@ -38,6 +38,23 @@ def test_every_reject_and_finding_has_a_rule_and_a_message(wh):
         assert missing == 0
 
 
+def test_values_in_messages_read_as_the_cells_do(wh):
+    """A partner reads the cell as Excel shows it: row 4931's destination cell is 446.2 (openpyxl),
+    and the finding says 446.2 (numpy's float64 once leaked as np.float64(446.2)); no value or
+    message of any issue carries a Python type name."""
+    book = openpyxl.load_workbook(FIVE_W_2021, read_only=True)
+    sheet = book.worksheets[0]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    cell = next(sheet.iter_rows(min_row=4931, max_row=4931, values_only=True))[header.index("Refugees.and.Migrants.IN.DESTINATION")]
+    assert cell == 446.2
+    value, message = wh.execute(
+        "SELECT value, message FROM meta.quality_findings WHERE rule = 'breakdown_not_whole' AND row_number = 4931 "
+        "AND \"column\" = 'Refugees.and.Migrants.IN.DESTINATION'").fetchone()
+    assert value == "446.2" and "Refugees.and.Migrants.IN.DESTINATION is 446.2," in message
+    for table in ("meta.rejected_rows", "meta.quality_findings"):
+        assert wh.execute(f"SELECT count(*) FROM {table} WHERE regexp_matches(coalesce(value, '') || ' ' || message, 'np\\.|numpy|float64')").fetchone()[0] == 0
+
+
 def test_known_breakdown_problems_of_the_2021_export_are_findings_not_rejects(wh):
     """Thousands of 2021 rows have breakdowns that do not add up: R4V counts them anyway."""
     findings = dict(wh.execute("SELECT rule, count(*) FROM meta.quality_findings GROUP BY rule").fetchall())
@@ -209,12 +226,14 @@ def test_summary_counts_equal_the_tables(built_warehouse, wh):
     assert "2021-H1: 2021-01 to 2021-05 (5 of 6 months with data)\n    Intersector: sum everywhere\n" in cycles_part
 
 
-def test_every_mart_column_is_documented(wh):
+def test_every_table_view_and_column_is_documented(wh):
     undocumented = wh.execute(
-        "SELECT table_name, column_name FROM meta.data_dictionary "
-        "WHERE table_schema = 'marts' AND (column_description IS NULL OR table_description IS NULL)"
+        "SELECT table_schema, table_name, column_name FROM meta.data_dictionary "
+        "WHERE column_description IS NULL OR table_description IS NULL"
     ).fetchall()
     assert undocumented == []
+    listed = {t for (t,) in wh.execute("SELECT DISTINCT table_schema || '.' || table_name FROM meta.data_dictionary").fetchall()}
+    assert {"staging.loaded_rows", "meta.data_dictionary", "marts.people_reached_monthly"} <= listed
 
 
 def test_running_twice_gives_the_same_tables(tmp_path):
