@@ -28,6 +28,7 @@ from pathlib import Path
 import fastexcel
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import python_calamine
 from openpyxl.utils import get_column_letter
 
@@ -239,10 +240,12 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     if scan is not None and not scan.value_rows:
         return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=_visibility(reader, sheet))
     frame: pd.DataFrame | None = None
+    arrow: pa.RecordBatch | None = None
     try:
         loaded = reader.load_sheet(sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
         columns = loaded.selected_columns  # every column of the frame (no column selection)
-        frame = loaded.to_pandas()
+        arrow = loaded.to_arrow()
+        frame = arrow.to_pandas()  # what loaded.to_pandas() does
         header_cells = [None if c.name.startswith("__UNNAMED__") else c.name for c in columns]
         first_col = min((c.absolute_index for c in columns), default=0)
         visible = str(loaded.visible)
@@ -273,6 +276,8 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     headers = _unique_headers(list(header_cells)[: frame.shape[1]])
     data = _finish(name, sheet, headers, frame, first_row + header_row + 1, first_col, visible)
     data.title_rows = header_row
+    if arrow is not None and arrow.num_rows == len(data.frame):  # no HXL or blank row left out
+        data._cells.update(_text_column_cells(arrow, data.headers))
     if scan is not None:
         data.problem_cells = scan.problem_cells
         data.hidden_rows = len(scan.hidden_rows & set(data.row_numbers))
@@ -280,6 +285,22 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         hxl_rows = 1 if data.hxl_tags else 0
         data.rows_in_file = len([r for r in scan.value_rows if r > header_number]) - hxl_rows
     return data
+
+
+def _text_column_cells(arrow: pa.RecordBatch | pa.Table, headers: list[str]) -> dict[str, tuple[np.ndarray, list]]:
+    """``distinct_cells`` of every text column of a sheet read by fastexcel, from its Arrow
+    table (``headers``: the names of its columns, in order) by Arrow's dictionary encoding, which
+    keeps the first-appearance order (C++, without the GIL; for the pandas frame made from the
+    same table, whose text cells are these strings and None)."""
+    cells: dict[str, tuple[np.ndarray, list]] = {}
+    for header, column in zip(headers, arrow.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            if isinstance(column, pa.ChunkedArray):
+                column = column.combine_chunks()
+            encoded = column.dictionary_encode()
+            distinct = encoded.dictionary.to_pylist()
+            cells[header] = encoded.indices.fill_null(len(distinct)).to_numpy(), distinct + [None]
+    return cells
 
 
 def _visibility(reader: "fastexcel.ExcelReader", sheet: str) -> str:
@@ -460,6 +481,7 @@ def read_table(
     if headers is not None:
         names = _unique_headers(list(headers)[: len(data.headers)] + [None] * (len(data.headers) - len(headers)))
         data.frame.columns = names
+        data._cells.clear()  # keyed by the old names
         data.hxl_tags = {names[data.headers.index(h)]: t for h, t in data.hxl_tags.items()}
         data.headers = names
     return data
