@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import ftfy
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from rmrp_pipeline import rules
+from rmrp_pipeline import rules, warehouse
 from rmrp_pipeline.templates import Recognition
 from rmrp_pipeline.numbers import NumberParseError, parse_published_number
 from rmrp_pipeline.planning_common import resolve_sectors
@@ -56,10 +57,13 @@ PLAUSIBLE_YEARS = range(2015, 2051)
 
 @dataclass
 class StagedFiveW:
-    """Result of staging one 5W sheet: ``rows`` (STAGED_COLUMNS) and ``issues`` (ISSUE_COLUMNS)."""
+    """Result of staging 5W sheets: ``rows`` (STAGED_COLUMNS) and ``issues`` (ISSUE_COLUMNS);
+    ``arrow``: the same rows as an Arrow table for the warehouse, its text columns encoded from
+    the staging's codes (``warehouse.arrow_table``), or None."""
 
     rows: pd.DataFrame
     issues: pd.DataFrame
+    arrow: pa.Table | None = None
 
 
 #: Conventions a number typed as text could have been written in (decimal comma or point).
@@ -315,11 +319,12 @@ def _raw_column(group: Group, canonical: str) -> pd.Series:
     """The cells of one canonical column, sheet after sheet (a sheet without the column gives
     empty cells: NaN in a number column, None elsewhere)."""
     numeric = canonical in COUNT_COLUMNS or canonical in AMOUNT_COLUMNS
-    return pd.concat([
+    parts = [
         sheet.frame[recognition.mapping[canonical]] if canonical in recognition.mapping
         else pd.Series(np.nan if numeric else None, index=range(len(sheet.frame)), dtype=float if numeric else object)
-        for sheet, recognition in group
-    ], ignore_index=True)
+        for sheet, recognition in group if len(sheet.frame)
+    ]  # empty sheets left out: they have no cells, and they would not decide the dtype
+    return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=float if numeric else object)
 
 
 def _column_cells(group: Group, canonical: str) -> tuple[np.ndarray, list]:
@@ -393,6 +398,8 @@ def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: 
     parts = [_stage_template(group, reference) for group in by_template.values()]
     if not parts:
         return StagedFiveW(pd.DataFrame(columns=STAGED_COLUMNS), pd.DataFrame(columns=ISSUE_COLUMNS))
+    if len(parts) == 1:
+        return parts[0]
     return StagedFiveW(
         pd.concat([p.rows for p in parts], ignore_index=True),
         pd.concat([p.issues for p in parts], ignore_index=True),
@@ -488,7 +495,7 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
             rows[[p for p, c, k, _t in problems if k == kind and c == canonical]] = True
             parse_failures.append(failure(rule_id, canonical, rows, lambda positions: [None] * len(positions)))
 
-    _resolve_reference(out, texts, reference, template.cycle_year)
+    coded = _resolve_reference(out, texts, reference, template.cycle_year)
     frame = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
     mappings = [recognition.mapping for _s, recognition in group]
     failures = [f for f in parse_failures if f.rows.any()]
@@ -508,8 +515,14 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
             out["is_rejected"] |= rows
     month_codes, months = pd.factorize(out["month"])   # datetime.date per row (NaT where unknown)
     out["month"] = spread([m.date() for m in pd.DatetimeIndex(months)] + [pd.NaT], np.where(month_codes < 0, len(months), month_codes))
-    return StagedFiveW(pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False),
-                       issue_frame[ISSUE_COLUMNS])
+    rows = pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False)
+    # Every column that is one value per code, for the warehouse: the text columns as cleaned
+    # (country as reported is country_raw; "country" is the resolved name), the lineage, and
+    # the reference columns resolved per code.
+    coded = {name: texts[name] for name in TEXT_COLUMNS if name != "country"} | {"country_raw": texts["country"]} | {
+        c: (out["_sheet_no"], np.array([getattr(sheet, a) for sheet, _r in group], dtype=object))
+        for c, a in (("source_file", "source_file"), ("source_sheet", "sheet"))} | coded
+    return StagedFiveW(rows, issue_frame[ISSUE_COLUMNS], warehouse.arrow_table(rows, coded))
 
 
 def _group_months(codes: np.ndarray, cells: list, starts: np.ndarray, cycle_year: int | None,
@@ -543,16 +556,13 @@ def _main_year(months: np.ndarray) -> int | None:
 
 
 def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]], reference: ReferenceData,
-                       template_year: int | None) -> None:
+                       template_year: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Add the reference-list columns to the staged rows (``out``: column -> array), each row
     against the lists of its own reporting year (its month's year; the template's year when the
     month is unreadable). ``texts`` gives each text column as (codes, text of each code): every
-    lookup runs once per distinct text, or pair of texts, and year."""
-
-    def per_code(column: str, lookup) -> np.ndarray:
-        """``lookup`` (a Series -> Series function) of the distinct texts of ``column``, per row."""
-        codes, distinct = texts[column]
-        return lookup(pd.Series(distinct, dtype=object)).to_numpy()[codes]
+    lookup runs once per distinct text, or pair of texts, and year. Returns the columns added
+    that are one value per code of a text column, as (codes, value of each code)."""
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def pairs(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, pd.Series, pd.Series]:
         """(pair code of each row, first value, second value of each distinct pair) of two
@@ -564,9 +574,10 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
 
     country_codes, country_texts = texts["country"]
     iso3 = reference.resolve_country(pd.Series(country_texts, dtype=object))
-    out["country_iso3"] = iso3.to_numpy()[country_codes]
-    out["country"] = reference.country_name_of(iso3).to_numpy()[country_codes]
-    out["platform"] = reference.platform_of(iso3).to_numpy()[country_codes]
+    for column, values in (("country_iso3", iso3), ("country", reference.country_name_of(iso3)),
+                           ("platform", reference.platform_of(iso3))):
+        coded[column] = country_codes, values.to_numpy()
+        out[column] = coded[column][1][country_codes]
     years = pd.Series(out["month"]).dt.year.fillna(template_year or 0).astype(int).to_numpy()
     n = len(years)
     for column in ("appealing_org_id", "implementing_partner_id", "indicator_code", "indicator_type", "indicator_type_key"):
@@ -600,10 +611,12 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
     # 'Multipurpose CBI', 'Educación' ...), staged beside the subsector as reported; helper
     # columns of the rules (schemas.py), not staged: the row's reporting year and its indicator
     # type as a matching key ('Capacity building').
-    out["sector"] = per_code("subsector", lambda s: resolve_sectors(s)[0])
+    coded["sector"] = texts["subsector"][0], resolve_sectors(pd.Series(texts["subsector"][1], dtype=object))[0].to_numpy()
+    out["sector"] = coded["sector"][1][coded["sector"][0]]
     out["reporting_year"] = years
     out["has_indicator_registry"] = not reference.indicators.empty
     out["template_year"] = template_year
+    return coded
 
 
 def _issue_rows(out: dict, mappings: list[dict[str, str]], rule_id: str, column: str, rows: np.ndarray,

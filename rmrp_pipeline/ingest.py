@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from rmrp_pipeline import rules
 from rmrp_pipeline.five_w import prepare_sheet, stage_five_w_sheets
@@ -59,9 +60,20 @@ ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "
 @dataclass
 class IngestResult:
     """Frames for the warehouse tables fed by one ingest, keyed by table name
-    (``raw.source_files``, ``staging.*``, ``meta.rejected_rows``, ``meta.quality_findings``)."""
+    (``raw.source_files``, ``staging.*``, ``meta.rejected_rows``, ``meta.quality_findings``).
+    ``arrow``: table -> (frame, the same rows as Arrow, made with them): what ``for_warehouse``
+    hands the warehouse while that frame is still the table's."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    arrow: dict[str, tuple[pd.DataFrame, pa.Table]] = field(default_factory=dict)
+
+    def for_warehouse(self, table: str) -> pd.DataFrame | pa.Table:
+        """The rows of ``table`` to write: its Arrow table when it was made with the frame now
+        held for the table (a frame replaced or concatenated since goes as itself), else the
+        frame (empty when the ingest found none)."""
+        frame = self.tables.get(table, pd.DataFrame())
+        made = self.arrow.get(table)
+        return made[1] if made is not None and made[0] is frame else frame
 
     def add(self, table: str, frame: pd.DataFrame) -> None:
         """Append ``frame`` to the frame collected for ``table``."""
@@ -312,6 +324,8 @@ def ingest_raw_folder(
         while staged_parts:  # each part's issues freed once split into rejects and findings
             staged = staged_parts.pop(0)
             result.add("staging.stg_5w__activities", staged.rows)
+            if staged.arrow is not None:
+                result.arrow["staging.stg_5w__activities"] = staged.rows, staged.arrow
             result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
             result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
             del staged

@@ -41,21 +41,23 @@ def create_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(sql_text(f"ddl/{table}"))
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Recreate ``table`` from its DDL and insert ``frame`` by column name; returns rows inserted."""
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
+    """Recreate ``table`` from its DDL and insert ``frame`` (pandas or Arrow) by column name;
+    returns rows inserted."""
     create_table(con, table)
     return insert_frame(con, table, frame)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Insert ``frame`` into the declared ``table`` by column name; returns rows inserted.
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
+    """Insert ``frame`` (a pandas frame, or an Arrow table such as ``arrow_table`` makes) into the
+    declared ``table`` by column name; returns rows inserted.
 
     Raises:
         duckdb.Error: a column is missing from the table or a value does not fit its type.
     """
-    if frame.empty:
+    if len(frame) == 0:
         return 0
-    arrow = _as_arrow(frame)
+    arrow = frame if isinstance(frame, pa.Table) else arrow_table(frame)
     con.register("_frame_to_insert", arrow if arrow is not None else frame)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame_to_insert")
@@ -64,35 +66,51 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     return len(frame)
 
 
-def _as_arrow(frame: pd.DataFrame) -> pa.Table | None:
+def arrow_table(frame: pd.DataFrame, coded: dict[str, tuple[np.ndarray, list | np.ndarray]] | None = None) -> pa.Table | None:
     """``frame`` as an Arrow table that DuckDB reads without visiting a Python object per cell
     (what its pandas scan does): text columns dictionary-encoded (one Python string read per
     distinct value), columns of ``datetime.date`` as date32, object columns of Python numbers or
     booleans as Arrow infers them, other dtypes as pandas gives them to Arrow (NaN, NaT and NA are
-    NULL, as DuckDB reads them from pandas). None when an object column mixes types: DuckDB then
-    reads the frame itself."""
+    NULL, as DuckDB reads them from pandas). A column of ``coded`` (name -> (codes, value of each
+    code): the frame's column is ``values[codes]``) is encoded from its codes, without reading the
+    frame's cells. None when an object column mixes types: DuckDB then reads the frame itself."""
     arrays = []
     for name in frame.columns:
-        column = frame[name]
-        try:
-            if column.dtype != object:
-                arrays.append(pa.Array.from_pandas(column))
-                continue
-            kind = pd.api.types.infer_dtype(column, skipna=True)
-            if kind in ("integer", "floating", "mixed-integer-float", "boolean"):  # Python numbers
-                arrays.append(pa.array(column.to_numpy(), from_pandas=True))
-                continue
-            if kind not in ("string", "empty", "date"):
-                return None
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-            indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-            if kind == "date":
-                arrays.append(pa.array(uniques.tolist(), type=pa.date32()).take(indices))
-            else:
-                arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(uniques.tolist(), type=pa.string())))
-        except (pa.ArrowException, ValueError, TypeError):
+        array = dictionary_column(*coded[name]) if coded and name in coded else None
+        array = array if array is not None else _arrow_column(frame[name])
+        if array is None:
             return None
+        arrays.append(array)
     return pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
+
+
+def dictionary_column(codes: np.ndarray, values: list | np.ndarray) -> pa.Array | None:
+    """The text column ``values[codes]`` (a value per code: text, or None or NaN for an empty
+    cell) as an Arrow dictionary array; None when a value is neither."""
+    values = list(values)
+    if not all(v is None or isinstance(v, str) or (isinstance(v, float) and np.isnan(v)) for v in values):
+        return None
+    empty = np.array([not isinstance(v, str) for v in values], dtype=bool)
+    dictionary = pa.array(["" if e else v for v, e in zip(values, empty)], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=empty[codes]), dictionary)
+
+
+def _arrow_column(column: pd.Series) -> pa.Array | None:
+    """One column for ``arrow_table`` (None when its object cells mix types)."""
+    try:
+        if column.dtype != object:
+            return pa.Array.from_pandas(column)
+        kind = pd.api.types.infer_dtype(column, skipna=True)
+        if kind in ("integer", "floating", "mixed-integer-float", "boolean"):  # Python numbers
+            return pa.array(column.to_numpy(), from_pandas=True)
+        if kind not in ("string", "empty", "date"):
+            return None
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        if kind == "date":
+            return pa.array(uniques.tolist(), type=pa.date32()).take(pa.array(codes.astype(np.int32), mask=codes < 0))
+        return dictionary_column(np.where(codes < 0, len(uniques), codes), uniques.tolist() + [None])
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:

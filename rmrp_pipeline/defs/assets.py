@@ -76,7 +76,7 @@ def ingest_raw_files(context: dg.AssetExecutionContext, raw_folder: RawFolder, w
     result = ingest_raw_folder(raw_folder.resolve(), progress=context.log.info)
     with warehouse_db.get_connection() as con:
         for table in INGEST_TABLES:
-            warehouse.replace_table(con, table, result.tables.get(table, pd.DataFrame()))
+            warehouse.replace_table(con, table, result.for_warehouse(table))
         # a reporting cycle whose 5W rows are gone loses its figures too (the others are rebuilt by cycle_job)
         cycles = cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
         dropped = drop_cycles_without_data(con, cycles)
