@@ -12,6 +12,12 @@
 -- Levels: admin1 (as reported) -> country ('Country level' = Σ admin1) -> platform ('Platform
 -- level' = Σ countries) -> regional ('Regional level' = Σ countries). Countries without admin1
 -- (domain.md §1.1, R4V's countrynoadmin1) keep only their Country level rows.
+-- How a level row names what its rows were built with: the one value they share, else 'mixed'
+-- (NULL when none has one); and the '; '-separated lists of its rows merged (distinct, sorted).
+CREATE OR REPLACE TEMP MACRO one_or_mixed(x) AS
+    CASE WHEN count(DISTINCT x) = 1 THEN min(x) WHEN count(DISTINCT x) > 1 THEN 'mixed' END;
+CREATE OR REPLACE TEMP MACRO merged_lists(x) AS
+    nullif(array_to_string(list_sort(list_distinct(flatten(list(string_split(x, '; ')) FILTER (WHERE x IS NOT NULL)))), '; '), '');
 INSERT INTO marts.people_reached_monthly BY NAME
 WITH counted AS (
     -- subsector: the canonical R4V name (reference_data/sectors.csv), so that 'Multipurpose CBI'
@@ -306,49 +312,31 @@ country_rows AS (
     SELECT 'country' AS level, platform, country_iso3, country, 'Country level' AS admin1, month, subsector,
            -- every monthly_* and consolidated_* column, summed under its own name
            sum(COLUMNS('^(monthly|consolidated)_')),
-           CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model,
-           CASE WHEN count(DISTINCT intersector_proportions) = 1 THEN min(intersector_proportions)
-                WHEN count(DISTINCT intersector_proportions) > 1 THEN 'mixed' END AS intersector_proportions,
-           -- the distinct subsectors of the rows summed ('; '-separated lists, merged)
-           nullif(array_to_string(list_sort(list_distinct(flatten(
-               list(string_split(intersector_subsectors_without_proportions, '; ')) FILTER (WHERE intersector_subsectors_without_proportions IS NOT NULL)))), '; '), '')
-               AS intersector_subsectors_without_proportions
+           one_or_mixed(intersector_model) AS intersector_model,
+           one_or_mixed(intersector_proportions) AS intersector_proportions,
+           merged_lists(intersector_subsectors_without_proportions) AS intersector_subsectors_without_proportions
     FROM admin1_rows
     GROUP BY platform, country_iso3, country, month, subsector
 ),
-platform_rows AS (
-    SELECT 'platform' AS level, platform, CAST(NULL AS VARCHAR) AS country_iso3, CAST(NULL AS VARCHAR) AS country, 'Platform level' AS admin1, month, subsector,
+-- Platform level (Σ its countries) and Regional level (Σ all countries) in one pass.
+upper_rows AS (
+    SELECT CASE WHEN grouping(platform) = 0 THEN 'platform' ELSE 'regional' END AS level,
+           CASE WHEN grouping(platform) = 0 THEN platform ELSE 'Regional' END AS platform,
+           CAST(NULL AS VARCHAR) AS country_iso3, CAST(NULL AS VARCHAR) AS country,
+           CASE WHEN grouping(platform) = 0 THEN 'Platform level' ELSE 'Regional level' END AS admin1, month, subsector,
            sum(COLUMNS('^(monthly|consolidated)_')),
-           CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model,
-           CASE WHEN count(DISTINCT intersector_proportions) = 1 THEN min(intersector_proportions)
-                WHEN count(DISTINCT intersector_proportions) > 1 THEN 'mixed' END AS intersector_proportions,
-           -- the distinct subsectors of the rows summed ('; '-separated lists, merged)
-           nullif(array_to_string(list_sort(list_distinct(flatten(
-               list(string_split(intersector_subsectors_without_proportions, '; ')) FILTER (WHERE intersector_subsectors_without_proportions IS NOT NULL)))), '; '), '')
-               AS intersector_subsectors_without_proportions
+           one_or_mixed(intersector_model) AS intersector_model,
+           one_or_mixed(intersector_proportions) AS intersector_proportions,
+           merged_lists(intersector_subsectors_without_proportions) AS intersector_subsectors_without_proportions
     FROM country_rows
-    GROUP BY platform, month, subsector
-),
-regional_rows AS (
-    SELECT 'regional' AS level, 'Regional' AS platform, CAST(NULL AS VARCHAR) AS country_iso3, CAST(NULL AS VARCHAR) AS country, 'Regional level' AS admin1, month, subsector,
-           sum(COLUMNS('^(monthly|consolidated)_')),
-           CASE WHEN min(intersector_model) = max(intersector_model) THEN min(intersector_model) ELSE 'mixed' END AS intersector_model,
-           CASE WHEN count(DISTINCT intersector_proportions) = 1 THEN min(intersector_proportions)
-                WHEN count(DISTINCT intersector_proportions) > 1 THEN 'mixed' END AS intersector_proportions,
-           -- the distinct subsectors of the rows summed ('; '-separated lists, merged)
-           nullif(array_to_string(list_sort(list_distinct(flatten(
-               list(string_split(intersector_subsectors_without_proportions, '; ')) FILTER (WHERE intersector_subsectors_without_proportions IS NOT NULL)))), '; '), '')
-               AS intersector_subsectors_without_proportions
-    FROM country_rows
-    GROUP BY month, subsector
+    GROUP BY GROUPING SETS ((platform, month, subsector), (month, subsector))
 ),
 all_levels AS (
     SELECT * FROM admin1_rows
     -- countries without admin1 (domain.md §1.1): only their Country level rows
     WHERE country_iso3 NOT IN ('ABW', 'CUW', 'CRI', 'DOM', 'TTO', 'GUY', 'MEX', 'PAN')
     UNION ALL BY NAME SELECT * FROM country_rows
-    UNION ALL BY NAME SELECT * FROM platform_rows
-    UNION ALL BY NAME SELECT * FROM regional_rows
+    UNION ALL BY NAME SELECT * FROM upper_rows
 )
 -- R4V's three checks (domain.md §3.4 item 8), true when the check holds; breakdowns within half a
 -- person (the 2021 breakdowns hold apportioned fractions).
