@@ -105,6 +105,10 @@ def _arrow_column(column: pd.Series) -> pa.Array | None:
             return pa.array(column.to_numpy(), from_pandas=True)
         if kind not in ("string", "empty", "date"):
             return None
+        head = column.iloc[:2000]
+        if kind == "string" and head.nunique() * 2 > len(head):
+            # Mostly distinct texts (messages): a dictionary would be as long as the column.
+            return pa.array(column.to_numpy(), type=pa.string(), from_pandas=True)
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         if kind == "date":
             return pa.array(uniques.tolist(), type=pa.date32()).take(pa.array(codes.astype(np.int32), mask=codes < 0))
