@@ -336,16 +336,16 @@ def _column_cells(group: Group, canonical: str) -> tuple[np.ndarray, list]:
     parts = []
     for sheet, recognition in group:
         if canonical not in recognition.mapping:
-            parts.append(np.full(len(sheet.frame), -1, dtype=np.intp))
+            parts.append(np.full(len(sheet.frame), -1, dtype=np.int32))
             continue
         local_codes, local_cells = sheet.cells_of(recognition.mapping[canonical])
-        to_group = np.full(len(local_cells), -1, dtype=np.intp)  # the sheet's blank stays blank
+        to_group = np.full(len(local_cells), -1, dtype=np.int32)  # the sheet's blank stays blank
         for position, cell in enumerate(local_cells[:-1]):
             to_group[position] = index.setdefault((type(cell), cell), len(index))
             if to_group[position] == len(cells):
                 cells.append(cell)
         parts.append(to_group[local_codes])
-    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     codes[codes < 0] = len(cells)
     return codes, [None if _is_missing_marker(cell) else cell for cell in cells] + [None]
 
@@ -522,7 +522,7 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     coded = {name: texts[name] for name in TEXT_COLUMNS if name != "country"} | {"country_raw": texts["country"]} | {
         c: (out["_sheet_no"], np.array([getattr(sheet, a) for sheet, _r in group], dtype=object))
         for c, a in (("source_file", "source_file"), ("source_sheet", "sheet"))} | coded
-    return StagedFiveW(rows, issue_frame[ISSUE_COLUMNS], warehouse.arrow_table(rows, coded))
+    return StagedFiveW(rows, issue_frame, warehouse.arrow_table(rows, coded))  # issue frames: ISSUE_COLUMNS
 
 
 def _group_months(codes: np.ndarray, cells: list, starts: np.ndarray, cycle_year: int | None,
@@ -568,7 +568,7 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
         """(pair code of each row, first value, second value of each distinct pair) of two
         columns given as (codes, value of each code)."""
         (a, a_value), (b, b_value) = first, second
-        codes, distinct = pd.factorize(a * len(b_value) + b)
+        codes, distinct = pd.factorize(a.astype(np.int64) * len(b_value) + b)
         return (codes, pd.Series(a_value[distinct // len(b_value)], dtype=object),
                 pd.Series(b_value[distinct % len(b_value)], dtype=object))
 

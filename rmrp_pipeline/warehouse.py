@@ -92,7 +92,7 @@ def dictionary_column(codes: np.ndarray, values: list | np.ndarray) -> pa.Array 
         return None
     empty = np.array([not isinstance(v, str) for v in values], dtype=bool)
     dictionary = pa.array(["" if e else v for v, e in zip(values, empty)], type=pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=empty[codes]), dictionary)
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32, copy=False), mask=empty[codes]), dictionary)
 
 
 def _arrow_column(column: pd.Series) -> pa.Array | None:
