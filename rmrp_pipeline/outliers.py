@@ -12,9 +12,14 @@ from __future__ import annotations
 import pandas as pd
 
 from rmrp_pipeline.planning_common import concat_issues, issue_rows_at
-from rmrp_pipeline.reading import normalise_key
+from rmrp_pipeline.reading import map_distinct, normalise_key
 
 RULE = "outlier_above_pin"
+
+
+def _admin1_keys(names: pd.Series) -> pd.Series:
+    """``normalise_key`` of each admin1 name (None for an empty cell), once per distinct name."""
+    return map_distinct(names, lambda name: normalise_key(name) if isinstance(name, str) else None)
 
 
 def sector_pin(pin_target_rows: pd.DataFrame) -> pd.DataFrame:
@@ -37,8 +42,7 @@ def sector_pin(pin_target_rows: pd.DataFrame) -> pd.DataFrame:
         & pin_target_rows["all_all"].gt(0) & pin_target_rows["sector"].notna() & pin_target_rows["country_iso3"].notna()
         & pin_target_rows["level"].isin(["admin1", "country"])
     ]
-    out = rows.assign(admin1_key=[normalise_key(a) if level == "admin1" and isinstance(a, str) else None
-                                  for level, a in zip(rows["level"], rows["admin1"])])
+    out = rows.assign(admin1_key=_admin1_keys(rows["admin1"]).where(rows["level"].eq("admin1"), None))
     out = out.rename(columns={"all_all": "pin"})[columns]
     out["plan_year"] = out["plan_year"].astype("int64")
     # one figure per key: a table that gives two PiN for one place -> the larger (a plausible maximum)
@@ -73,7 +77,7 @@ def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, h
         return concat_issues([])
     keys = ["plan_year", "country_iso3", "sector"]
     rows = rows.assign(plan_year=pd.to_datetime(rows["month"]).dt.year.astype("int64"),
-                       admin1_key=rows["admin1"].map(lambda v: normalise_key(v) if isinstance(v, str) else None))
+                       admin1_key=_admin1_keys(rows["admin1"]))
     admin1_pin = pin.dropna(subset=["admin1_key"]).rename(columns={"pin": "admin1_pin"})
     country_pin = pin[pin["admin1_key"].isna()].drop(columns="admin1_key").rename(columns={"pin": "country_pin"})
     rows = rows.merge(admin1_pin, on=[*keys, "admin1_key"], how="left").merge(country_pin, on=keys, how="left")
