@@ -599,11 +599,14 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
         found["indicator_type_key"] = map_distinct(found["indicator_type"], normalise_key)
         for column in ("indicator_code", "indicator_type", "counts_as_reached", "indicator_type_key"):
             out[column][rows] = found[column].to_numpy()[indicator_pairs[rows]]
-        listed = reference.admin1_listed(admin1_iso3, admin1_names, year)
-        out["admin1_listed"][rows] = listed.to_numpy()[admin1_pairs[rows]]
-        known = reference.admin1_known(admin1_iso3, admin1_names, year).array
-        admin1_known[rows] = known.to_numpy(dtype=bool, na_value=False)[admin1_pairs[rows]]
-        admin1_unknown[rows] = known.isna()[admin1_pairs[rows]]
+        # one lookup per year gives both the list's spelling and whether the pair is listed
+        listed = reference.admin1_listed(admin1_iso3, admin1_names, year).to_numpy()[admin1_pairs[rows]]
+        out["admin1_listed"][rows] = listed
+        if reference.admin1_for(year).empty:   # no list for the year: unknown, not "not listed"
+            admin1_unknown[rows] = True
+        else:
+            admin1_known[rows] = pd.notna(listed)
+            admin1_unknown[rows] = False
         out["has_appealing_list"][rows] = reference.has_organisations("appealing", year)
         out["has_implementing_list"][rows] = reference.has_organisations("implementing", year)
     out["admin1_known"] = pd.arrays.BooleanArray(admin1_known, admin1_unknown)
