@@ -28,10 +28,12 @@ def sql_text(name: str) -> str:
 
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the layer schemas and the data-dictionary view if missing."""
+    """Create the layer schemas and the data-dictionary view if missing, and the connection's
+    macros that the derived tables' SQL uses (``sql/macros.sql``)."""
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(sql_text("meta.data_dictionary"))
+    con.execute(sql_text("macros"))
 
 
 def create_table(con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -51,7 +51,7 @@ LEFT JOIN planning pl
  AND pl.sector = e.subsector
  AND CASE e.level
          WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3
-                        AND strip_accents(lower(trim(pl.admin1))) = strip_accents(lower(trim(e.admin1)))
+                        AND name_key(pl.admin1) = name_key(e.admin1)
          WHEN 'country' THEN pl.country_iso3 = e.country_iso3
          WHEN 'platform' THEN pl.platform = e.platform
          ELSE TRUE END;

@@ -12,12 +12,7 @@
 -- Levels: admin1 (as reported) -> country ('Country level' = Σ admin1) -> platform ('Platform
 -- level' = Σ countries) -> regional ('Regional level' = Σ countries). Countries without admin1
 -- (domain.md §1.1, R4V's countrynoadmin1) keep only their Country level rows.
--- How a level row names what its rows were built with: the one value they share, else 'mixed'
--- (NULL when none has one); and the '; '-separated lists of its rows merged (distinct, sorted).
-CREATE OR REPLACE TEMP MACRO one_or_mixed(x) AS
-    CASE WHEN count(DISTINCT x) = 1 THEN min(x) WHEN count(DISTINCT x) > 1 THEN 'mixed' END;
-CREATE OR REPLACE TEMP MACRO merged_lists(x) AS
-    nullif(array_to_string(list_sort(list_distinct(flatten(list(string_split(x, '; ')) FILTER (WHERE x IS NOT NULL)))), '; '), '');
+-- Macros name_key, one_or_mixed, merged_lists: sql/macros.sql.
 INSERT INTO marts.people_reached_monthly BY NAME
 WITH counted AS (
     -- subsector: the canonical R4V name (reference_data/sectors.csv), so that 'Multipurpose CBI'
@@ -32,7 +27,7 @@ reached AS (
     -- names not in the list: one series per name whatever its case, accents and spaces, as the
     -- list is matched; it is named by the list's spelling if any row has it, else the first in order
     SELECT * REPLACE (first_value(admin1) OVER (
-               PARTITION BY country_iso3, strip_accents(lower(regexp_replace(admin1, '\s+', ' ', 'g')))
+               PARTITION BY country_iso3, name_key(admin1)
                ORDER BY admin1_listed IS NULL, admin1) AS admin1)
     FROM counted
 ),
@@ -82,21 +77,8 @@ platform_year_model AS (
 ),
 filled AS (
     SELECT g.platform, g.country_iso3, g.country, g.admin1, g.month, g.subsector,
-           coalesce(sm.monthly_total, 0) AS monthly_total,
-           coalesce(sm.monthly_cva, 0) AS monthly_cva,
-           coalesce(sm.new_total, 0) AS new_total,
-           coalesce(sm.new_cva, 0) AS new_cva,
-           coalesce(sm.new_in_destination, 0) AS new_in_destination,
-           coalesce(sm.new_in_transit, 0) AS new_in_transit,
-           coalesce(sm.new_host_community, 0) AS new_host_community,
-           coalesce(sm.new_pendular, 0) AS new_pendular,
-           coalesce(sm.new_returnees, 0) AS new_returnees,
-           coalesce(sm.new_girls, 0) AS new_girls,
-           coalesce(sm.new_boys, 0) AS new_boys,
-           coalesce(sm.new_women, 0) AS new_women,
-           coalesce(sm.new_men, 0) AS new_men,
-           coalesce(sm.new_other_under_18, 0) AS new_other_under_18,
-           coalesce(sm.new_other_above_18, 0) AS new_other_above_18,
+           -- a month without a report: 0 in every monthly_* and new_* column
+           coalesce(COLUMNS(sm.* EXCLUDE (platform, country_iso3, country, admin1, month, subsector)), 0),
            pym.model, pym.proportions, pym.proportions_year,
            -- the subsector's part in the southern cone models: 'max' (the max group), 'sum' (added
            -- as reported) or NULL (left out). R4V 2023 and domain.md §3.4: max{Shelter, Humanitarian
@@ -126,7 +108,7 @@ shares AS (
            share
     FROM (
         SELECT DISTINCT ON (country_iso3, admin1_key, sector, basis, plan_year)
-               country_iso3, strip_accents(lower(trim(admin1))) AS admin1_key, sector, basis, plan_year,
+               country_iso3, name_key(admin1) AS admin1_key, sector, basis, plan_year,
                COLUMNS('^(in_destination|in_transit|host_community|pendular|returnees)_(girls|boys|women|men)$')
         FROM staging.ref_planning_proportions
         WHERE NOT coalesce(is_rejected, false)
@@ -151,7 +133,7 @@ max_group_keyed AS (  -- which shares row each subsector uses: its admin1's, els
            CASE WHEN k.admin1_key IS NOT NULL THEN k.admin1_key ELSE 'country level' END AS share_admin1_key
     FROM max_group m
     LEFT JOIN share_keys k
-      ON k.country_iso3 = m.country_iso3 AND k.admin1_key = strip_accents(lower(trim(m.admin1)))
+      ON k.country_iso3 = m.country_iso3 AND k.admin1_key = name_key(m.admin1)
      AND k.sector = m.subsector AND k.basis = m.proportions AND k.plan_year = m.proportions_year
 ),
 split AS (
@@ -261,13 +243,7 @@ intersector_new AS (
 ),
 intersector_rows AS (
     SELECT i.*,
-           coalesce(n.new_total, 0) AS new_total, coalesce(n.new_cva, 0) AS new_cva,
-           coalesce(n.new_in_destination, 0) AS new_in_destination, coalesce(n.new_in_transit, 0) AS new_in_transit,
-           coalesce(n.new_host_community, 0) AS new_host_community, coalesce(n.new_pendular, 0) AS new_pendular,
-           coalesce(n.new_returnees, 0) AS new_returnees,
-           coalesce(n.new_girls, 0) AS new_girls, coalesce(n.new_boys, 0) AS new_boys,
-           coalesce(n.new_women, 0) AS new_women, coalesce(n.new_men, 0) AS new_men,
-           coalesce(n.new_other_under_18, 0) AS new_other_under_18, coalesce(n.new_other_above_18, 0) AS new_other_above_18,
+           coalesce(COLUMNS(n.* EXCLUDE (platform, country_iso3, country, admin1, month)), 0),
            w.intersector_subsectors_without_proportions
     FROM intersector i
     LEFT JOIN intersector_new n USING (platform, country_iso3, country, admin1, month)
