@@ -4,8 +4,8 @@ The arithmetic is in ``sql/marts.people_reached_monthly.sql``; this module prepa
 the Intersector model per platform and year (``reference_data/intersector_models.csv``, columns
 ``platform, year_from, year_to, model, proportions, proportions_year, note``; a platform and year
 not listed uses ``sum``), the age/gender shares the proportion models need
-(``staging.ref_planning_proportions``), and a table whose declared columns changed (it is filled
-cycle by cycle, so it is recreated then).
+(``staging.ref_planning_proportions``); ``warehouse.rewrite_rows`` writes the rows (and recreates a
+table whose declared columns changed).
 
 The models, as R4V's own scripts compute them (sources: ``r4v_app`` ``R/6_consolidated_report.R``
 for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2022 and 2023):
@@ -124,8 +124,7 @@ def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.
     start, end = year_window(cycle)
     con.execute("CREATE OR REPLACE TEMP TABLE intersector_model_config (platform VARCHAR, year_from INTEGER, "
                 "year_to INTEGER, model VARCHAR, proportions VARCHAR, proportions_year INTEGER)")
-    rows = [[None if pd.isna(v) else (int(v) if c.startswith("year") or c == "proportions_year" else v) for c, v in row.items()]
-            for row in config[CONFIG_COLUMNS].to_dict("records")]
+    rows = [[None if pd.isna(v) else v for v in row] for row in config[CONFIG_COLUMNS].astype(object).itertuples(index=False)]
     if rows:
         con.executemany("INSERT INTO intersector_model_config VALUES (?, ?, ?, ?, ?, ?)", rows)
     if warehouse.table_exists(con, "staging.ref_countries"):   # a misspelt platform would silently use sum
@@ -231,13 +230,10 @@ def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) 
     that are, ``ingest.cycles_in``) from the cycle tables, and the months of years with no cycle
     left from ``marts.people_reached_monthly``, so that no figure outlives its data. Returns the
     number of rows deleted."""
-    years = sorted({int(c[:4]) for c in cycles})
+    deletes = {TABLE: ("CAST(year(month) AS INTEGER)", sorted({int(c[:4]) for c in cycles}))}
+    deletes |= {table: (column, list(cycles)) for table, column in CYCLE_TABLES.items()}
     deleted = 0
-    tables = [t for t in (TABLE, *CYCLE_TABLES) if warehouse.table_exists(con, t)]
-    for table in tables:
-        if table == TABLE:
-            sql, params = f"DELETE FROM {TABLE} WHERE NOT list_contains(?, CAST(year(month) AS INTEGER))", [years]
-        else:
-            sql, params = f"DELETE FROM {table} WHERE NOT list_contains(?, {CYCLE_TABLES[table]})", [list(cycles)]
-        deleted += int(con.execute(sql, params).fetchone()[0])
+    for table, (key, kept) in deletes.items():
+        if warehouse.table_exists(con, table):
+            deleted += int(con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, {key})", [kept]).fetchone()[0])
     return deleted

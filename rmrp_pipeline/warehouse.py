@@ -158,13 +158,18 @@ class StaleTableError(RuntimeError):
     """A table a build reads is missing, or was built by another version of the pipeline."""
 
 
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> tuple[tuple[str, str], ...]:
+    """(column, type) of ``table`` in column order; empty when the table does not exist."""
+    return tuple((c, t) for c, t, _ in table_columns(con, table))
+
+
 @lru_cache(maxsize=None)
 def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
     """(column, type) of ``table`` as its DDL declares them (run on a scratch database)."""
     scratch = duckdb.connect()
     try:
         create_table(scratch, table)
-        return tuple((c, t) for c, t, _ in table_columns(scratch, table))
+        return column_types(scratch, table)
     finally:
         scratch.close()
 
@@ -177,7 +182,7 @@ def require_current(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> 
             version of the pipeline): the message says to run the ingest first.
     """
     for table in tables:
-        existing = tuple((c, t) for c, t, _ in table_columns(con, table))
+        existing = column_types(con, table)
         if not existing:
             raise StaleTableError(f"{table} does not exist: run the ingest first (rmrp run, or ingest_job in the UI)")
         if existing != declared_columns(table):
@@ -200,7 +205,7 @@ def rewrite_rows(con: duckdb.DuckDBPyConnection, table: str, where: str, params:
     require_current(con, sources)
     con.execute("BEGIN TRANSACTION")
     try:
-        existing = tuple((c, t) for c, t, _ in table_columns(con, table))
+        existing = column_types(con, table)
         if existing and existing != declared_columns(table):
             con.execute(f"DROP TABLE {table}")
         create_table(con, table)
