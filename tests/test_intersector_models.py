@@ -141,10 +141,16 @@ def test_the_configuration_says_which_models_need_proportions():
     assert check_models(config("maxsector", "target", 2022))["proportions"].tolist() == ["target"]
 
 
-def test_the_shipped_configuration_is_valid():
+def test_the_shipped_configuration_is_southern_cones_as_r4v_published_it():
+    """2021 sum (the 2021 conosurmodel cannot run), 2022 the script behind R4V's Argentina output,
+    from 2023 the corrected formula, both with the RMRP 2022 PiN proportions; no other platform."""
     from rmrp_pipeline.people_reached import intersector_models
-    models = intersector_models()
-    assert set(models.columns) >= {"platform", "year_from", "model", "proportions", "proportions_year"}
+    models = intersector_models().astype(object).where(lambda f: f.notna(), None)
+    assert models.values.tolist() == [
+        ["Southern Cone", 2021, 2021, "sum", None, None],
+        ["Southern Cone", 2022, 2022, "southernconemodel_2022", "pin", 2022],
+        ["Southern Cone", 2023, None, "southernconemodel", "pin", 2022],
+    ]
 
 
 # ----- R4V's own output --------------------------------------------------------------------------

@@ -205,9 +205,10 @@ def test_proportion_sheets_are_reference_data(wh):
     counts = dict(wh.execute(
         "SELECT basis, count(*) FROM staging.ref_planning_proportions WHERE NOT is_rejected GROUP BY basis").fetchall())
     # every row but the target row whose transit shares add up to 0.75 (Peru, Lima, row 2204)
-    _header, target_rows = _sheet("targetproportions")
-    assert target_rows[2204 - 2][:3] == ("Peru", "Lima", "Protection (Human Trafficking and Smuggling)")
-    assert sum(target_rows[2204 - 2][11:15]) == 0.75
+    header, target_rows = _sheet("targetproportions")
+    lima = dict(zip(header, target_rows[2204 - 2]))
+    assert (lima["Country"], lima["Admin1"], lima["Subsector"]) == ("Peru", "Lima", "Protection (Human Trafficking and Smuggling)")
+    assert sum(lima[c] for c in ("Transit_GIrls", "Transit_Boys", "Transit_Women", "Transit_Men")) == 0.75
     assert counts == {"pin": len(_sheet("pinproportions")[1]), "target": len(target_rows) - 1}
     header, rows = _sheet("pinproportions")
     first = dict(zip(header, rows[0]))  # Brazil, Acre, Education
