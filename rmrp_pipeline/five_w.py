@@ -631,7 +631,7 @@ def _issue_rows(out: dict, mappings: list[dict[str, str]], rule_id: str, column:
     positions = np.flatnonzero(rows)
     row_numbers = out["source_row"][positions]
     headers = np.array([mapping.get(column, column) for mapping in mappings], dtype=object)[out["_sheet_no"][positions]]
-    values = _cell_texts(shown)
+    values = map_distinct(pd.Series(shown, dtype=object), cell_text).tolist()   # once per distinct cell
     return pd.DataFrame(
         {
             "source_file": out["source_file"][positions],
@@ -645,23 +645,6 @@ def _issue_rows(out: dict, mappings: list[dict[str, str]], rule_id: str, column:
         },
         columns=ISSUE_COLUMNS,
     )
-
-
-def _cell_texts(values: list | np.ndarray) -> list[str | None]:
-    """``reading.cell_text`` of each value, computed once per distinct value (by type and value,
-    so a TRUE cell never shares the text of a number cell)."""
-    known: dict[tuple[type, object], str | None] = {}
-    texts = []
-    for value in values:
-        key = (type(value), value)
-        try:
-            text = known[key]
-        except KeyError:
-            text = known[key] = cell_text(value)
-        except TypeError:  # an unhashable value
-            text = cell_text(value)
-        texts.append(text)
-    return texts
 
 
 #: Stands for the row number while a message is formatted once per distinct (column, value).
