@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.ingest import ingest_raw_folder
-from rmrp_pipeline.reading import read_table
+from rmrp_pipeline.read.workbook import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "data" / "raw" / "monitoring_5w" / "rmrp2021_5w_activities_jan-may.xlsx"

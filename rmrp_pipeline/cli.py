@@ -11,10 +11,10 @@ import time
 import dagster as dg
 import duckdb
 
+from rmrp_pipeline.cycles import cycles_in
 from rmrp_pipeline.defs.partitions import reporting_cycles
-from rmrp_pipeline.defs.resources import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
-from rmrp_pipeline.ingest import cycles_in
-from rmrp_pipeline.summary import run_summary
+from rmrp_pipeline.reports.summary import run_summary
+from rmrp_pipeline.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 
 
 def _say(message: str) -> None:
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             from pathlib import Path
 
             from rmrp_pipeline.defs.report_assets import qa_workbook_path
-            from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
+            from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 
             reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
             written = [p for p in (qa_workbook_path(reports, c) for c in cycles) if p.exists()]
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:
     """Why a report of ``cycle`` cannot be made from ``warehouse`` (None when it can)."""
-    from rmrp_pipeline.ingest import cycle_window
+    from rmrp_pipeline.cycles import cycle_window
 
     try:
         cycle_window(cycle)
@@ -148,8 +148,8 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     from pathlib import Path
 
     from rmrp_pipeline.defs.report_assets import qa_workbook_path
-    from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
-    from rmrp_pipeline.qa import write_qa_workbook
+    from rmrp_pipeline.reports.qa_5w import write_qa_workbook
+    from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 
     problem = _cycle_and_warehouse_problem(cycle, warehouse)
     if problem:
@@ -167,11 +167,11 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
     consolidated-report layout, as CSV (or a workbook when ``output`` ends in .xlsx)."""
     from pathlib import Path
 
-    from rmrp_pipeline.defs.resources import DEFAULT_REPORTS_DIR
-    from rmrp_pipeline.exports import write_csv, write_workbook
-    from rmrp_pipeline.people_reached import r4v_consolidated_report
-    from rmrp_pipeline import warehouse as warehouse_lib
-    from rmrp_pipeline.summary import cycle_months
+    from rmrp_pipeline.reports.files import write_csv, write_workbook
+    from rmrp_pipeline.reports.r4v_layout import r4v_consolidated_report
+    from rmrp_pipeline.reports.summary import cycle_months
+    from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
+    from rmrp_pipeline.warehouse import db as warehouse_lib
 
     problem = _cycle_and_warehouse_problem(cycle, warehouse)
     if problem:

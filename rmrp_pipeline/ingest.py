@@ -20,23 +20,22 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from rmrp_pipeline import rules
-from rmrp_pipeline.five_w import prepare_sheet, stage_five_w_sheets
-from rmrp_pipeline.outliers import outlier_above_pin
-from rmrp_pipeline.planning import read_published_key_figures
-from rmrp_pipeline.planning_ingest import PlanningIngest
-from rmrp_pipeline.reading import (
-    cell_text,
-    ReadError,
-    SheetData,
-    first_rows,
-    list_input_files,
-    list_sheets,
-    read_table,
-    sha256_file,
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS, issues_for_table
+from rmrp_pipeline.read.files import ReadError, list_input_files, sha256_file
+from rmrp_pipeline.read.recognise import read_and_recognise
+from rmrp_pipeline.read.templates import Recognition
+from rmrp_pipeline.read.workbook import SheetData, list_sheets
+from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
+from rmrp_pipeline.sources.five_w.stage import prepare_sheet, stage_five_w_sheets
+from rmrp_pipeline.sources.planning.key_figures import read_published_key_figures
+from rmrp_pipeline.sources.planning.stage import PlanningIngest
+from rmrp_pipeline.sources.reference import (
+    REFERENCE_KINDS,
+    build_reference,
+    reference_frame,
 )
-from rmrp_pipeline.reference import REFERENCE_KINDS, build_reference, reference_frame
-from rmrp_pipeline.templates import Recognition, recognise
+from rmrp_pipeline.text.cells import cell_text
 
 # fastexcel logs a warning for every column whose type it leaves to the typed-cell fallback (the
 # lookup sheets of the submission template have hundreds): expected, handled by reading.py, noise.
@@ -54,7 +53,6 @@ PUBLISHED_KINDS = {"published_key_figures", "published_other_figures", "publishe
 #: Template kind of sheets recognised only to be left out on purpose (instructions, pivot tables,
 #: dropdown copies of lists read elsewhere): status ``ignored``, the template's description says why.
 IGNORED_KIND = "ignored"
-ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "value", "message", "produced_by"]
 
 
 @dataclass
@@ -98,62 +96,12 @@ def _with_lineage(frame: pd.DataFrame, sheet: SheetData) -> pd.DataFrame:
     return frame
 
 
-def _issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> pd.DataFrame:
-    """The ``issues`` of one severity as rows of meta.rejected_rows or meta.quality_findings
-    (ISSUE_TABLE_COLUMNS, the issues' index kept), copied once."""
-    chosen = (issues["severity"] == severity).to_numpy()
-    columns = {c: issues[c].to_numpy()[chosen] for c in ISSUE_TABLE_COLUMNS if c != "produced_by"}
-    return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS)
 
 
-#: How far below the top of a sheet the header may sit (title rows, notes above it).
-MAX_TITLE_ROWS = 10
 
 
-def read_and_recognise(path: Path, sheet_name: str, name: str) -> tuple[SheetData, Recognition]:
-    """Read a sheet and recognise its template. When the first row is not a known header, the
-    header is looked for in the next rows (titles or notes above the table); the sheet is then
-    read again from the header found. Raises ReadError when the sheet cannot be read."""
-    sheet = read_table(path, sheet_name, source_file=name)
-    recognition = recognise(sheet.headers, sheet.hxl_tags)
-    if recognition.template is not None:
-        return sheet, recognition
-    rows = first_rows(path, sheet_name, MAX_TITLE_ROWS + 1)
-    for offset, row in enumerate(rows):
-        if offset and recognise([str(v) for v in row if v not in (None, "")]).template is not None:
-            sheet = read_table(path, sheet_name, source_file=name, header_row=offset)
-            return sheet, recognise(sheet.headers, sheet.hxl_tags)
-        if offset + 1 < len(rows):
-            combined = two_row_header(row, rows[offset + 1])
-            if recognise([h for h in combined if h]).template is not None:
-                sheet = read_table(path, sheet_name, source_file=name, header_row=offset + 1, headers=combined)
-                return sheet, recognise(sheet.headers, sheet.hxl_tags)
-    return sheet, recognition
 
 
-def two_row_header(upper: list[object], lower: list[object]) -> list[str]:
-    """One header per column from a two-row header: a group header (often merged across the
-    columns below it, so only its first cell holds the text) over sub-headers such as
-    ``Niñas | Niños | Mujeres | Hombres``. A column takes its sub-header when it has one, else
-    its own upper cell (a header merged down over both rows); a sub-header that repeats under
-    several groups is prefixed with its group."""
-    width = max(len(upper), len(lower))
-    upper = list(upper) + [None] * (width - len(upper))
-    lower = list(lower) + [None] * (width - len(lower))
-    text = lambda v: "" if v is None else str(v).strip()  # noqa: E731
-    groups, current = [], ""
-    for index, cell in enumerate(upper):
-        if text(cell):
-            current = text(cell)
-        elif not text(lower[index]):
-            current = ""
-        groups.append(current)
-    subs = [text(v) for v in lower]
-    repeated = {s for s in subs if s and subs.count(s) > 1}
-    return [
-        (f"{groups[i]} {subs[i]}" if subs[i] in repeated else subs[i]) if subs[i] else text(upper[i])
-        for i in range(width)
-    ]
 
 
 #: About how many "reading n/N" progress messages a run gives (each costs the Dagster log a few ms).
@@ -326,8 +274,8 @@ def ingest_raw_folder(
             result.add("staging.stg_5w__activities", staged.rows)
             if staged.arrow is not None:
                 result.arrow["staging.stg_5w__activities"] = staged.rows, staged.arrow
-            result.add("meta.rejected_rows", _issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
-            result.add("meta.quality_findings", _issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
+            result.add("meta.rejected_rows", issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
+            result.add("meta.quality_findings", issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
             del staged
 
     planning.stage(result, reference, progress, on_error=not_staged)
@@ -336,7 +284,7 @@ def ingest_raw_folder(
                    for sheet, recognition in five_w_sheets}
     above_pin = outlier_above_pin(result.tables.get("staging.stg_5w__activities"),
                                   result.tables.get("staging.stg_planning__pin_target"), new_headers)
-    result.add("meta.quality_findings", _issues_for_table(above_pin, rules.FINDING, "stg_5w__activities"))
+    result.add("meta.quality_findings", issues_for_table(above_pin, rules.FINDING, "stg_5w__activities"))
 
     for path, entries in published_files.items():
         progress(f"reading published figures: {path.name}")
@@ -371,23 +319,5 @@ def ingest_raw_folder(
     return result
 
 
-def cycles_in(activities: pd.DataFrame) -> list[str]:
-    """Reporting cycles that the loaded 5W rows touch: ``YYYY-H1`` when a month of January to
-    June has data, ``YYYY-H2`` when a month of July to December has (H2 covers the whole year)."""
-    months = pd.to_datetime(activities.loc[~activities["is_rejected"], "month"]).dropna()
-    cycles = {f"{m.year}-H1" if m.month <= 6 else f"{m.year}-H2" for m in months.drop_duplicates()}
-    return sorted(cycles)
 
 
-def cycle_window(cycle: str) -> tuple[dt.date, dt.date]:
-    """[start, end) months of a reporting cycle: ``2021-H1`` is January-June 2021, ``2021-H2``
-    January-December 2021 (cumulative, as R4V's mid-year and end-year reports).
-
-    Raises:
-        ValueError: the key is not ``YYYY-H1`` or ``YYYY-H2``.
-    """
-    year_text, _, half = cycle.partition("-")
-    if not year_text.isdigit() or half not in {"H1", "H2"}:
-        raise ValueError(f"reporting cycle must look like 2021-H1 or 2021-H2, not {cycle!r}")
-    year = int(year_text)
-    return dt.date(year, 1, 1), dt.date(year, 7, 1) if half == "H1" else dt.date(year + 1, 1, 1)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rmrp_pipeline.ingest import ingest_raw_folder
-from rmrp_pipeline.templates import load_hxl_tags, load_templates
+from rmrp_pipeline.read.templates import load_hxl_tags, load_templates
 from tests.conftest import RAW_DIR, ROOT
 
 SHARED_5W = ROOT.parent / "shared" / "data" / "r4v" / "monitoring_5w"

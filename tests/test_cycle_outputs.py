@@ -11,10 +11,18 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rmrp_pipeline import warehouse
-from rmrp_pipeline.outputs import build_cycle_outputs, build_cycle_trafficking_pillars, check_pillars, trafficking_pillars
-from rmrp_pipeline.people_reached import build_cycle_people_reached, build_people_reached, check_models
-
+from rmrp_pipeline.marts.cycle_outputs import (
+    build_cycle_outputs,
+    build_cycle_trafficking_pillars,
+    check_pillars,
+    trafficking_pillars,
+)
+from rmrp_pipeline.marts.people_reached import (
+    build_cycle_people_reached,
+    build_people_reached,
+    check_models,
+)
+from rmrp_pipeline.warehouse import db as warehouse
 from tests.conftest import FIVE_W_2021, INDICATORS_2021
 
 HTS = "Protection (Human Trafficking and Smuggling)"   # the 2021 export writes "&", the warehouse the canonical name

@@ -7,8 +7,8 @@ import datetime as dt
 import dagster as dg
 import pytest
 
-from rmrp_pipeline.defs.jobs import closed_cycle, raw_folder_sensor
 from rmrp_pipeline.definitions import build_definitions
+from rmrp_pipeline.defs.jobs import closed_cycle, raw_folder_sensor
 
 
 @pytest.mark.parametrize(("today", "cycle"), [

@@ -15,9 +15,14 @@ import re
 import sys
 from pathlib import Path
 
-from rmrp_pipeline import rules
-from rmrp_pipeline.five_w import AMOUNT_COLUMNS, COUNT_COLUMNS, TEXT_COLUMNS, YES_NO_COLUMNS
-from rmrp_pipeline.templates import load_templates
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.read.templates import load_templates
+from rmrp_pipeline.sources.five_w.columns import (
+    AMOUNT_COLUMNS,
+    COUNT_COLUMNS,
+    TEXT_COLUMNS,
+    YES_NO_COLUMNS,
+)
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "input-rules.md"
 ENGLISH, SPANISH = "## English", "## Español"
@@ -58,7 +63,7 @@ def rules_table(language: str) -> str:
 
 def _must_be_filled() -> dict[str, str]:
     """canonical 5W column -> 'reject' or 'finding' when an empty cell is a problem."""
-    from rmrp_pipeline.schemas import FINDING_RULES
+    from rmrp_pipeline.sources.five_w.checks import FINDING_RULES
 
     filled = {r.column: "finding" for r in FINDING_RULES if r.rule_id == "required_missing"}
     # An empty country or month is a reject (country_not_r4v / month_unreadable show "(empty)").
@@ -67,7 +72,7 @@ def _must_be_filled() -> dict[str, str]:
 
 
 def _what_to_write(canonical: str, language: str) -> str:
-    from rmrp_pipeline.schemas import TOTAL_COUNTS
+    from rmrp_pipeline.sources.five_w.checks import TOTAL_COUNTS
 
     en = language == "en"
     if canonical in TOTAL_COUNTS:
@@ -141,7 +146,7 @@ KEY_FIGURES_RULES_ES = {
 
 def key_figures_rules_table(language: str) -> str:
     """The rejects of the published key-figures workbook (``planning.REJECT_RULES``)."""
-    from rmrp_pipeline.planning import REJECT_RULES
+    from rmrp_pipeline.sources.planning.key_figures import REJECT_RULES
 
     head = "| rule | meaning |\n|---|---|\n" if language == "en" else "| regla | significado |\n|---|---|\n"
     return head + "".join(
@@ -180,7 +185,7 @@ def test_every_rule_is_explained_in_english_and_in_spanish():
 
 
 def test_every_key_figures_rule_has_its_spanish_text():
-    from rmrp_pipeline.planning import REJECT_RULES
+    from rmrp_pipeline.sources.planning.key_figures import REJECT_RULES
 
     assert set(KEY_FIGURES_RULES_ES) == set(REJECT_RULES), "add the Spanish text of the new rule to KEY_FIGURES_RULES_ES"
 

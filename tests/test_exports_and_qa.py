@@ -7,15 +7,8 @@ import random
 import openpyxl
 import pandas as pd
 
-from rmrp_pipeline.qa import qa_frames, write_qa_workbook
+from rmrp_pipeline.reports.qa_5w import qa_frames, write_qa_workbook
 from tests.conftest import FIVE_W_2021
-
-
-
-
-
-
-
 
 
 def test_the_qa_workbook_points_at_the_right_rows_of_the_2021_export(wh, tmp_path):

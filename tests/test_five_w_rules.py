@@ -8,7 +8,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from rmrp_pipeline.ingest import cycle_window, cycles_in, ingest_raw_folder
+from rmrp_pipeline.cycles import cycle_window, cycles_in
+from rmrp_pipeline.ingest import ingest_raw_folder
 from tests.conftest import FIVE_W_2021
 
 HEADERS = next(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True))

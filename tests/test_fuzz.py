@@ -44,11 +44,20 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from rmrp_pipeline import rules
-from rmrp_pipeline.five_w import PLAUSIBLE_YEARS, parse_months, parse_numbers, parse_yes_no
-from rmrp_pipeline.numbers import SUPPORTED_LOCALES, NumberParseError, parse_published_number
-from rmrp_pipeline.reading import normalise_key
-from rmrp_pipeline.templates import load_hxl_tags, load_templates, recognise
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.read.templates import load_hxl_tags, load_templates, recognise
+from rmrp_pipeline.text.cells import normalise_key
+from rmrp_pipeline.text.numbers import (
+    SUPPORTED_LOCALES,
+    NumberParseError,
+    parse_published_number,
+)
+from rmrp_pipeline.text.parsers import (
+    PLAUSIBLE_YEARS,
+    parse_months,
+    parse_numbers,
+    parse_yes_no,
+)
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from rmrp_pipeline.reference import ReferenceData
+from rmrp_pipeline.sources.reference import ReferenceData
 from tests.conftest import INDICATORS_2021, RAW_DIR
 from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
 
@@ -152,6 +152,6 @@ def test_2022_southern_cone_mpc_rows_match_the_2021_registry(tmp_path):
     ("Transporte_Humanitario", "Humanitarian Transportation"),
 ])
 def test_sector_names_of_other_cycles_and_languages(name, sector):
-    from rmrp_pipeline.planning_common import resolve_sectors
+    from rmrp_pipeline.domain import resolve_sectors
 
     assert resolve_sectors(pd.Series([name, name.upper()]))[0].tolist() == [sector, sector]

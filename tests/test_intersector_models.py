@@ -14,8 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from rmrp_pipeline import warehouse
-from rmrp_pipeline.people_reached import R4V_COLUMNS, build_people_reached, check_models
+from rmrp_pipeline.marts.people_reached import build_people_reached, check_models
+from rmrp_pipeline.reports.r4v_layout import R4V_COLUMNS
+from rmrp_pipeline.warehouse import db as warehouse
 from tests.conftest import ROOT
 from tests.test_people_reached import FEB, FIXTURE, JAN, _get, _row
 
@@ -144,7 +145,7 @@ def test_the_configuration_says_which_models_need_proportions():
 def test_the_shipped_configuration_is_southern_cones_as_r4v_published_it():
     """2021 sum (the 2021 conosurmodel cannot run), 2022 the script behind R4V's Argentina output,
     from 2023 the corrected formula, both with the RMRP 2022 PiN proportions; no other platform."""
-    from rmrp_pipeline.people_reached import intersector_models
+    from rmrp_pipeline.marts.people_reached import intersector_models
     models = intersector_models().astype(object).where(lambda f: f.notna(), None)
     assert models.values.tolist() == [
         ["Southern Cone", 2021, 2021, "sum", None, None],

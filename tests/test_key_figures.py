@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rmrp_pipeline.planning import (
+from rmrp_pipeline.sources.planning.key_figures import (
     FIGURE_COLUMNS,
     REJECT_COLUMNS,
     KeyFiguresLayoutError,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rmrp_pipeline.numbers import NumberParseError, PublishedNumber, parse_published_number
+from rmrp_pipeline.text.numbers import (
+    NumberParseError,
+    PublishedNumber,
+    parse_published_number,
+)
 
 # text, locale, value, low, high, unit: every bound is half a unit of the last printed digit times
 # the magnitude (or exact for a plain integer), written out by hand.

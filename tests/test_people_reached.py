@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from rmrp_pipeline import warehouse
-from rmrp_pipeline.people_reached import build_people_reached, check_models
+from rmrp_pipeline.marts.people_reached import build_people_reached, check_models
+from rmrp_pipeline.warehouse import db as warehouse
 
 JAN, FEB = dt.date(2022, 1, 1), dt.date(2022, 2, 1)
 BREAKDOWN = ("in_destination", "in_transit", "host_community", "pendular", "returnees", "girls", "boys", "women", "men",
@@ -221,7 +221,7 @@ def _planning(con, rows):
 
 
 def test_cycle_people_reached_with_targets_and_pin():
-    from rmrp_pipeline.people_reached import build_cycle_people_reached
+    from rmrp_pipeline.marts.people_reached import build_cycle_people_reached
 
     con = _build(FIXTURE)
     _planning(con, [
@@ -259,7 +259,7 @@ def test_cycle_people_reached_with_targets_and_pin():
 
 
 def test_cycle_is_complete_only_when_its_data_reaches_june_or_december():
-    from rmrp_pipeline.people_reached import build_cycle_people_reached
+    from rmrp_pipeline.marts.people_reached import build_cycle_people_reached
 
     june = [_row("Uruguay", "URY", "Southern Cone", "Montevideo", dt.date(2022, 6, 1), "Education", 5, 5,
                  in_destination=5, women=5)]
@@ -310,7 +310,10 @@ def test_a_build_on_activities_of_another_version_stops_and_keeps_the_table():
 
 
 def test_cycles_no_longer_in_the_data_lose_their_rows():
-    from rmrp_pipeline.people_reached import build_cycle_people_reached, drop_cycles_without_data
+    from rmrp_pipeline.marts.people_reached import (
+        build_cycle_people_reached,
+        drop_cycles_without_data,
+    )
 
     con = _build(FIXTURE)
     warehouse.create_table(con, "marts.fct_planning_figures")

@@ -11,9 +11,12 @@ import pandas as pd
 import pytest
 
 from rmrp_pipeline import ingest
-from rmrp_pipeline.numbers import NumberParseError, parse_published_number
-from rmrp_pipeline.planning import read_published_key_figures
-from rmrp_pipeline.reconciliation import RECONCILIATION_COLUMNS, reconcile_planning_figures
+from rmrp_pipeline.marts.reconciliation import (
+    RECONCILIATION_COLUMNS,
+    reconcile_planning_figures,
+)
+from rmrp_pipeline.sources.planning.key_figures import read_published_key_figures
+from rmrp_pipeline.text.numbers import NumberParseError, parse_published_number
 from tests.conftest import RAW_DIR
 
 PIN_HEADER = list(next(openpyxl.load_workbook(
@@ -89,7 +92,7 @@ def test_table_rows_that_cannot_be_attributed_or_read_are_rejected(generated_pin
 
 
 def test_a_planning_sheet_that_fails_to_stage_does_not_stop_the_others(generated_pin, monkeypatch):
-    import rmrp_pipeline.planning_ingest as planning_ingest
+    import rmrp_pipeline.sources.planning.stage as planning_ingest
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")

@@ -13,8 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rmrp_pipeline.planning import read_published_key_figures
-from rmrp_pipeline.reconciliation import RECONCILIATION_COLUMNS, reconcile_published_figures
+from rmrp_pipeline.marts.reconciliation import (
+    RECONCILIATION_COLUMNS,
+    reconcile_published_figures,
+)
+from rmrp_pipeline.sources.planning.key_figures import read_published_key_figures
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "raw" / "planning" / "rmrp2023-2024_trafficking_smuggling_key_figures.xlsx"
 SECTOR = "Protection (Human Trafficking and Smuggling)"

@@ -12,8 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rmrp_pipeline.qa_workbooks import write_submission_qa_workbooks
-from rmrp_pipeline.submissions import meaningless, target_above_pin
+from rmrp_pipeline.reports.qa_submissions import write_submission_qa_workbooks
+from rmrp_pipeline.sources.planning.submissions import meaningless, target_above_pin
 from tests.conftest import RAW_DIR
 
 FILLED = "planning/rmrp2023-2024_submission_filled_example.xlsx"

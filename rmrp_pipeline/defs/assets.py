@@ -10,18 +10,25 @@ import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from rmrp_pipeline import warehouse
+from rmrp_pipeline.cycles import cycles_in
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
-from rmrp_pipeline.ingest import cycles_in, ingest_raw_folder
-from rmrp_pipeline.outputs import build_cycle_outputs, build_cycle_trafficking_pillars
-from rmrp_pipeline.people_reached import (
+from rmrp_pipeline.ingest import ingest_raw_folder
+from rmrp_pipeline.marts.cycle_outputs import (
+    build_cycle_outputs,
+    build_cycle_trafficking_pillars,
+)
+from rmrp_pipeline.marts.people_reached import (
     build_cycle_people_reached,
     build_people_reached,
     build_reporting_completeness,
     drop_cycles_without_data,
 )
-from rmrp_pipeline.reconciliation import reconcile_planning_figures, reconcile_published_figures
+from rmrp_pipeline.marts.reconciliation import (
+    reconcile_planning_figures,
+    reconcile_published_figures,
+)
+from rmrp_pipeline.warehouse import db as warehouse
 
 KINDS_EXCEL = {"excel", "pandas", "duckdb"}
 

@@ -4,8 +4,8 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from rmrp_pipeline import warehouse
 from rmrp_pipeline.defs.assets import key_of
+from rmrp_pipeline.warehouse import db as warehouse
 
 
 @dg.asset_check(asset=key_of("meta.load_log"), blocking=True, description=(

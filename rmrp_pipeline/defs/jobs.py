@@ -10,8 +10,8 @@ import dagster as dg
 
 from rmrp_pipeline.defs.assets import key_of
 from rmrp_pipeline.defs.partitions import reporting_cycles
-from rmrp_pipeline.defs.resources import default_paths
-from rmrp_pipeline.reading import list_input_files, sha256_file
+from rmrp_pipeline.read.files import list_input_files, sha256_file
+from rmrp_pipeline.settings import default_paths
 
 QA_ASSETS = dg.AssetSelection.assets(dg.AssetKey(["reports", "qa_workbook_5w"]))
 CYCLE_ASSETS = dg.AssetSelection.assets(key_of("marts.people_reached_monthly"), key_of("marts.cycle_people_reached"),

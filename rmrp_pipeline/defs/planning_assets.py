@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline.defs.assets import key_of, sql_table_asset
 from rmrp_pipeline.defs.checks import _documented_check
 from rmrp_pipeline.defs.resources import ReportsFolder
-from rmrp_pipeline.qa_workbooks import write_submission_qa_workbooks
+from rmrp_pipeline.reports.qa_submissions import write_submission_qa_workbooks
 
 fct_planning_figures = sql_table_asset(
     "marts.fct_planning_figures",

@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline.defs.assets import key_of
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import ReportsFolder
-from rmrp_pipeline.qa import write_qa_workbook
+from rmrp_pipeline.reports.qa_5w import write_qa_workbook
 
 
 def qa_workbook_path(folder: Path, cycle: str) -> Path:

@@ -13,8 +13,11 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-DEFAULT_RAW_DIR = "data/raw"
-DEFAULT_WAREHOUSE = "data/warehouse/rmrp.duckdb"
+from rmrp_pipeline.settings import (
+    DEFAULT_REPORTS_DIR,
+    default_paths,
+    only_rmrp_activities_from_environment,
+)
 
 
 class RawFolder(dg.ConfigurableResource):
@@ -46,7 +49,6 @@ class ReportsFolder(dg.ConfigurableResource):
         return folder
 
 
-DEFAULT_REPORTS_DIR = "data/reports"
 
 
 class PeopleReachedOptions(dg.ConfigurableResource):
@@ -61,26 +63,8 @@ class PeopleReachedOptions(dg.ConfigurableResource):
     only_rmrp_activities: bool = False
 
 
-def only_rmrp_activities_from_environment() -> bool:
-    """``RMRP_ONLY_RMRP_ACTIVITIES`` as a yes/no (``1``, ``true``, ``yes`` are yes; unset is no).
-
-    Raises:
-        ValueError: another value (a typo must not silently change the figures).
-    """
-    value = os.environ.get("RMRP_ONLY_RMRP_ACTIVITIES", "").strip().lower()
-    if value in ("", "0", "false", "no"):
-        return False
-    if value in ("1", "true", "yes"):
-        return True
-    raise ValueError(f"RMRP_ONLY_RMRP_ACTIVITIES={value!r}: use yes or no")
 
 
-def default_paths() -> tuple[str, str]:
-    """(raw folder, warehouse file) from the environment or the defaults."""
-    return (
-        os.environ.get("RMRP_RAW_DIR", DEFAULT_RAW_DIR),
-        os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
-    )
 
 
 def build_resources(raw_dir: str | None = None, warehouse: str | None = None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from rmrp_pipeline.read.files import ReadError
+from rmrp_pipeline.read.workbook import read_csv_file
 from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
-from rmrp_pipeline.reading import ReadError, read_csv_file
 
 
 @pytest.mark.parametrize(("separator", "encoding"), [(";", "cp1252"), ("\t", "utf-8"), (",", "utf-8-sig"), ("|", "utf-8")])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 
+from rmrp_pipeline.text.parsers import day_first_convention, parse_months
 from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
-from rmrp_pipeline.five_w import day_first_convention, parse_months
 
 
 @pytest.mark.parametrize(("text", "month"), [

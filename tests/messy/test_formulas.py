@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
+import xlsxwriter
 
 from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, row
-import xlsxwriter
 
 
 def test_a_script_written_formula_with_a_cached_zero_is_rejected(reference_only):
@@ -28,8 +27,8 @@ def test_a_script_written_formula_with_a_cached_zero_is_rejected(reference_only)
 
 def test_a_formula_saved_by_a_spreadsheet_is_trusted(reference_only):
     """The real R4V files were saved by Excel: their values are read as they are."""
+    from rmrp_pipeline.read.workbook import read_table
     from tests.conftest import FIVE_W_2021
-    from rmrp_pipeline.reading import read_table
 
     data = read_table(FIVE_W_2021, "Sheet1")
     assert data.problem_cells == {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import openpyxl
 
-from rmrp_pipeline.ingest import two_row_header
-from rmrp_pipeline.templates import load_hxl_tags, load_templates, recognise
+from rmrp_pipeline.read.recognise import two_row_header
+from rmrp_pipeline.read.templates import load_hxl_tags, load_templates, recognise
 from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, row, staged
 
 AGE_GENDER = ["Women.under.18", "Men.under.18", "Women.above.18", "Men.above.18"]

@@ -7,7 +7,12 @@ import csv
 import openpyxl
 import pandas as pd
 
-from rmrp_pipeline.exports import escape_text, sheet_name, write_csv, write_workbook
+from rmrp_pipeline.reports.files import (
+    escape_text,
+    sheet_name,
+    write_csv,
+    write_workbook,
+)
 from tests.messy.helpers import PARTNER_FILE, column_of, ingest, row, staged, write_rows
 
 HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "normal text"]
@@ -42,8 +47,8 @@ def test_sheet_names_are_valid_and_unique():
 def test_a_formula_typed_in_a_5w_text_field_is_stored_as_text_and_escaped_in_the_qa_workbook(reference_only, tmp_path):
     import duckdb
 
-    from rmrp_pipeline import warehouse
-    from rmrp_pipeline.qa import write_qa_workbook
+    from rmrp_pipeline.reports.qa_5w import write_qa_workbook
+    from rmrp_pipeline.warehouse import db as warehouse
 
     path = write_rows(reference_only / PARTNER_FILE, [row(**{"Implementation.Set.up": "Yes"})])
     book = openpyxl.load_workbook(path)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import openpyxl
 import pandas as pd
 
+from rmrp_pipeline.read.workbook import read_csv_file, read_table
 from tests.messy.helpers import PARTNER_FILE, column_of, ingest, row, staged, write_rows
-from rmrp_pipeline.reading import read_csv_file, read_table
 
 
 def test_identifiers_keep_their_leading_zeros(tmp_path):

@@ -7,9 +7,9 @@ import shutil
 import openpyxl
 import pytest
 
-from rmrp_pipeline.numbers import parse_published_number
-from rmrp_pipeline.planning import read_published_key_figures
-from rmrp_pipeline.templates import load_templates
+from rmrp_pipeline.read.templates import load_templates
+from rmrp_pipeline.sources.planning.key_figures import read_published_key_figures
+from rmrp_pipeline.text.numbers import parse_published_number
 from tests.conftest import RAW_DIR
 from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, row, staged
 

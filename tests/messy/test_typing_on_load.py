@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from rmrp_pipeline import warehouse
+from rmrp_pipeline.warehouse import db as warehouse
 from tests.messy.helpers import PARTNER_FILE, ingest, row, staged, write_rows
 
 

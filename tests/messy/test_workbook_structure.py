@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 import openpyxl
 
+from rmrp_pipeline.read.workbook import read_table
 from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, row, staged, write_rows
-from rmrp_pipeline.reading import read_table
 
 
 def test_hidden_rows_and_hidden_sheets_are_read_and_counted(reference_only):

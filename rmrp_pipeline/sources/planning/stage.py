@@ -15,12 +15,23 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from rmrp_pipeline.planning_common import concat_issues, split_issues
-from rmrp_pipeline.planning_tables import PROPORTION_KIND, TABLE_KINDS, stage_pin_target, stage_proportions
-from rmrp_pipeline.reading import SheetData
-from rmrp_pipeline.reference import ReferenceData
-from rmrp_pipeline.submissions import POPULATION, SUBMISSION_KIND, SubmissionReference, stage_submissions, target_above_pin
-from rmrp_pipeline.templates import Recognition, Template
+from rmrp_pipeline.quality.issues import concat_issues, split_issues
+from rmrp_pipeline.read.templates import Recognition, Template
+from rmrp_pipeline.read.workbook import SheetData
+from rmrp_pipeline.sources.planning.pin_target import (
+    PROPORTION_KIND,
+    TABLE_KINDS,
+    stage_pin_target,
+    stage_proportions,
+)
+from rmrp_pipeline.sources.planning.submissions import (
+    POPULATION,
+    SUBMISSION_KIND,
+    SubmissionReference,
+    stage_submissions,
+    target_above_pin,
+)
+from rmrp_pipeline.sources.reference import ReferenceData
 
 #: Template kinds this module stages, and the staging table each feeds.
 PLANNING_TABLES: dict[str, str] = {

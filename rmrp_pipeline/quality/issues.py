@@ -1,74 +1,25 @@
-"""Vocabulary and helpers shared by the planning readers (PiN/target tables, submissions).
-
-* The canonical grain of planning figures (``marts.fct_planning_figures``): population types,
-  age/gender groups and measures, with their units.
-* Sector names: R4V's English sector and subsector names are canonical; Spanish, Portuguese and
-  older spellings resolve to them through ``reference_data/sectors.csv`` (domain.md §1.2).
-* Issue rows (``meta.rejected_rows`` / ``meta.quality_findings``) built from ``rules.RULES`` so that
-  every planning rule has an id, a severity and a message in English and Spanish.
-"""
+"""The issue frame: one row per failing cell and rule (ISSUE_COLUMNS), built from ``quality.rules``
+so that every issue has a rule id, a severity and a partner message; and the split of issues into
+``meta.rejected_rows`` and ``meta.quality_findings`` rows (ISSUE_TABLE_COLUMNS)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
-from rmrp_pipeline import rules
-from rmrp_pipeline.reading import SheetData, cell_text, normalise_key
-
-#: Population types of the planning figures; ``all`` is the total over the five types.
-POPULATION_TYPES: tuple[str, ...] = ("all", "in_destination", "in_transit", "host_community", "pendular", "returnees")
-#: Age/gender groups of the planning figures (under 18: girls/boys; 18 and over: women/men);
-#: ``all`` is the total over the four groups.
-AGE_GENDER: tuple[str, ...] = ("all", "girls", "boys", "women", "men")
-#: measure -> unit of ``value`` in ``marts.fct_planning_figures``.
-MEASURES: dict[str, str] = {
-    "population_projection": "persons",
-    "people_in_need": "persons",
-    "people_targeted": "persons",
-    "requirements_usd": "usd",
-    "requirements_inkind_usd": "usd",
-    "requirements_cva_usd": "usd",
-    "partners": "organisations",
-}
-INTERSECTOR = "Intersector"
-REGIONAL = "Regional"
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.read.workbook import SheetData
+from rmrp_pipeline.text.cells import cell_text
 
 #: Columns of the issue frames every planning stager returns (same as the 5W's).
 ISSUE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"]
+
+
+
 #: Columns of ``meta.rejected_rows`` / ``meta.quality_findings``.
 ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "value", "message", "produced_by"]
 
-
-def figure_columns() -> list[str]:
-    """The 30 canonical figure columns ``<population type>_<age/gender>`` (``all_all`` first)."""
-    return [f"{pop}_{agd}" for pop in POPULATION_TYPES for agd in AGE_GENDER]
-
-
-# -- sectors ---------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def sector_names() -> dict[str, tuple[str, str]]:
-    """normalised name -> (canonical English sector, language of the name), from sectors.csv."""
-    text = resources.files("rmrp_pipeline.reference_data").joinpath("sectors.csv").read_text("utf-8")
-    return {normalise_key(r["name"]): (r["sector"], r["language"]) for r in csv.DictReader(text.splitlines())}
-
-
-def resolve_sectors(names: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Canonical English sector and the language of the name as written, per value (None where
-    the name is not an R4V sector or subsector in English, Spanish or Portuguese)."""
-    index = sector_names()
-    found = names.map(lambda v: index.get(normalise_key(v)) if isinstance(v, str) and v.strip() else None)
-    return (found.map(lambda f: f[0] if f else None).astype(object),
-            found.map(lambda f: f[1] if f else None).astype(object))
-
-
-# -- cells -----------------------------------------------------------------------------------------
 
 
 def problem_cell_masks(sheet: SheetData, header_of: dict[str, str], used: Iterable[str]) -> list[tuple[str, str, pd.Series]]:
@@ -96,6 +47,7 @@ def problem_cell_masks(sheet: SheetData, header_of: dict[str, str], used: Iterab
     return out
 
 
+
 def shown_cells(sheet: SheetData, header: str) -> pd.Series:
     """The cells of column ``header`` as shown in issue rows: the raw values, with the text of an
     Excel error (``#DIV/0!``) or 'formula without a saved result' where the cell holds one."""
@@ -109,8 +61,6 @@ def shown_cells(sheet: SheetData, header: str) -> pd.Series:
     return values
 
 
-# -- issues ----------------------------------------------------------------------------------------
-
 
 def issue_rows(sheet: SheetData, rule_id: str, header: str, row_numbers: list[int], values: list[object]) -> pd.DataFrame:
     """Issue rows for one rule: one per (row, value), with the rule's English message.
@@ -123,6 +73,7 @@ def issue_rows(sheet: SheetData, rule_id: str, header: str, row_numbers: list[in
         values: the value shown for each row (None for free text: it is never copied).
     """
     return issue_rows_at(sheet.source_file, sheet.sheet, rule_id, header, row_numbers, values)
+
 
 
 def issue_rows_at(source_file: str, sheet: str, rule_id: str, header: str, row_numbers: list[int],
@@ -145,6 +96,7 @@ def issue_rows_at(source_file: str, sheet: str, rule_id: str, header: str, row_n
     )
 
 
+
 def concat_issues(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """One issue frame (ISSUE_COLUMNS) from parts, sorted by row; empty frame when none."""
     parts = [p for p in parts if not p.empty]
@@ -152,6 +104,7 @@ def concat_issues(parts: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame(columns=ISSUE_COLUMNS)
     frame = pd.concat(parts, ignore_index=True)
     return frame.sort_values(["source_file", "sheet", "row_number"], kind="stable").reset_index(drop=True)
+
 
 
 def split_issues(issues: pd.DataFrame, produced_by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -162,3 +115,13 @@ def split_issues(issues: pd.DataFrame, produced_by: str) -> tuple[pd.DataFrame, 
         chosen["produced_by"] = produced_by
         out.append(chosen[ISSUE_TABLE_COLUMNS])
     return out[0], out[1]
+
+
+
+def issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> pd.DataFrame:
+    """The ``issues`` of one severity as rows of meta.rejected_rows or meta.quality_findings
+    (ISSUE_TABLE_COLUMNS, the issues' index kept), copied once."""
+    chosen = (issues["severity"] == severity).to_numpy()
+    columns = {c: issues[c].to_numpy()[chosen] for c in ISSUE_TABLE_COLUMNS if c != "produced_by"}
+    return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS)
+

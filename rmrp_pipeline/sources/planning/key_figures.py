@@ -45,8 +45,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from rmrp_pipeline.numbers import SUPPORTED_LOCALES, NumberParseError, PublishedNumber, parse_published_number
-from rmrp_pipeline.reading import cell_number_format, cell_text, clean_text, normalise_key, read_table
+from rmrp_pipeline.domain import PLATFORMS, REGIONAL
+from rmrp_pipeline.read.workbook import cell_number_format, read_table
+from rmrp_pipeline.text.cells import cell_text, clean_text, normalise_key
+from rmrp_pipeline.text.numbers import (
+    SUPPORTED_LOCALES,
+    NumberParseError,
+    PublishedNumber,
+    parse_published_number,
+)
 
 __all__ = [
     "AGE_GENDER_GROUPS",
@@ -68,18 +75,6 @@ KEY_FIGURES_SHEET = "key_figures"
 OTHER_FIGURES_SHEET = "other_figures"
 SOURCE_SHEET = "source"
 
-#: R4V's English platform names (domain.md §1.1) and the regional level.
-PLATFORMS: tuple[str, ...] = (
-    "Brazil",
-    "Chile",
-    "Colombia",
-    "Ecuador",
-    "Peru",
-    "Caribbean",
-    "Central America and Mexico",
-    "Southern Cone",
-)
-REGIONAL = "Regional"
 
 KEY_FIGURE_MEASURES: tuple[str, ...] = (
     "people_in_need",
@@ -133,6 +128,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "value_high",
     "unit",
 )
+
 REJECT_COLUMNS: tuple[str, ...] = ("source_file", "sheet", "row_number", "column", "rule", "value", "message")
 
 #: rule id -> what it means.

@@ -18,8 +18,8 @@ from importlib import resources
 import duckdb
 import pandas as pd
 
-from rmrp_pipeline import warehouse
-from rmrp_pipeline.ingest import cycle_window
+from rmrp_pipeline.cycles import cycle_window
+from rmrp_pipeline.warehouse import db as warehouse
 
 OUTPUTS_TABLE = "marts.cycle_outputs"
 PILLARS_TABLE = "marts.cycle_trafficking_pillars"

@@ -45,7 +45,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 
 __all__ = [
     "SUPPORTED_LOCALES",

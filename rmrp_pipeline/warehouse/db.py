@@ -23,7 +23,7 @@ SCHEMAS = ("raw", "staging", "marts", "meta")
 def sql_text(name: str) -> str:
     """Text of ``sql/<name>.sql`` (``name`` like ``marts.fct_activities`` or ``ddl/meta.load_log``)."""
     folder, _, file = name.rpartition("/")
-    package = "rmrp_pipeline.sql" + (f".{folder}" if folder else "")
+    package = "rmrp_pipeline.warehouse.sql" + (f".{folder}" if folder else "")
     return resources.files(package).joinpath(f"{file}.sql").read_text(encoding="utf-8")
 
 

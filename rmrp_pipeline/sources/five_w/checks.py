@@ -17,7 +17,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from rmrp_pipeline.five_w import AGE_GENDER, AMOUNT_COLUMNS, COUNT_COLUMNS, POPULATION_TYPES
+from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW
+from rmrp_pipeline.sources.five_w.columns import (
+    AGE_GENDER,
+    AMOUNT_COLUMNS,
+    COUNT_COLUMNS,
+    POPULATION_TYPES,
+)
 
 Frame = pd.DataFrame
 
@@ -56,9 +62,6 @@ def _is(df: Frame, name: str, value: bool) -> pd.Series:
 TOTAL_COUNTS = ["total_monthly", "new_beneficiaries"]
 BREAKDOWN_COUNTS = [c for c in COUNT_COLUMNS if c not in TOTAL_COUNTS]
 _REACHED = ("counts_as_reached",)
-#: More persons in one 5W row than all refugees and migrants from Venezuela (7.7 million,
-#: RMRP 2024 Update, domain.md §2.4) with their host communities: not a count we can trust.
-MAX_PERSONS_IN_A_ROW = 20_000_000
 
 
 def _reject_rules() -> list[RowRule]:

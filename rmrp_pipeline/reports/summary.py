@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from rmrp_pipeline.warehouse import SCHEMAS
+from rmrp_pipeline.warehouse.db import SCHEMAS
 
 
 def _n(value: object) -> str:
@@ -30,7 +30,7 @@ def _table(rows: list[tuple], headers: list[str], right: set[int]) -> list[str]:
 def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str, table: str = "marts.fct_activities") -> str:
     """Which months of the cycle have rows in ``table`` (default: loaded 5W data), e.g.
     ``2021-01 to 2021-05 (5 of 6 months with data)``."""
-    from rmrp_pipeline.ingest import cycle_window
+    from rmrp_pipeline.cycles import cycle_window
 
     start, end = cycle_window(cycle)
     months = [m for (m,) in con.execute(
@@ -47,7 +47,7 @@ def cycle_consolidation(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]
     """How the cycle's people reached were consolidated: the Intersector model of each platform
     that is not ``sum``, whether only RMRP activities were counted, and the countries whose
     Intersector left subsectors out for want of age/gender shares (the figure may be low)."""
-    from rmrp_pipeline.ingest import cycle_window
+    from rmrp_pipeline.cycles import cycle_window
 
     start, end = cycle_window(cycle)
     rows = "FROM marts.people_reached_monthly WHERE month >= ? AND month < ? AND subsector = 'Intersector'"

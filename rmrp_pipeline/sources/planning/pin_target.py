@@ -41,22 +41,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rmrp_pipeline.five_w import parse_numbers
-from rmrp_pipeline.planning import PLATFORMS
-from rmrp_pipeline.planning_common import (
-    AGE_GENDER,
-    POPULATION_TYPES,
+from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, PLATFORMS, resolve_sectors
+from rmrp_pipeline.quality.issues import (
     concat_issues,
-    figure_columns,
     issue_rows,
     problem_cell_masks,
-    resolve_sectors,
     shown_cells,
 )
-from rmrp_pipeline.reading import SheetData, normalise_key, text_values
-from rmrp_pipeline.reference import ReferenceData
-from rmrp_pipeline.schemas import MAX_PERSONS_IN_A_ROW
-from rmrp_pipeline.templates import Recognition
+from rmrp_pipeline.read.templates import Recognition
+from rmrp_pipeline.read.workbook import SheetData
+from rmrp_pipeline.sources.planning.common import (
+    AGE_GENDER,
+    POPULATION_TYPES,
+    figure_columns,
+)
+from rmrp_pipeline.sources.reference import ReferenceData
+from rmrp_pipeline.text.cells import normalise_key, text_values
+from rmrp_pipeline.text.parsers import parse_numbers
 
 #: Template kind -> measure of its figures.
 TABLE_KINDS: dict[str, str] = {"pin_table": "people_in_need", "target_table": "people_targeted"}

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rmrp_pipeline import rules
-from rmrp_pipeline.exports import write_workbook
-from rmrp_pipeline.ingest import cycle_window
+from rmrp_pipeline.cycles import cycle_window
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.reports.files import write_workbook
 
 #: Columns whose values are partners' free text: shown as a pointer to the cell, not copied.
 FREE_TEXT_HEADERS_CANONICAL = {"activity_name", "activity_description"}
@@ -78,7 +78,7 @@ def qa_frames(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[str, pd.DataFr
 
 def _free_text_headers(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Headers, in every known template, of the free-text columns."""
-    from rmrp_pipeline.templates import load_templates
+    from rmrp_pipeline.read.templates import load_templates
 
     return {
         header for template in load_templates().values()

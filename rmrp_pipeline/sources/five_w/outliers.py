@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rmrp_pipeline.planning_common import concat_issues, issue_rows_at
-from rmrp_pipeline.reading import map_distinct, normalise_key
+from rmrp_pipeline.quality.issues import concat_issues, issue_rows_at
+from rmrp_pipeline.text.cells import map_distinct, normalise_key
 
 RULE = "outlier_above_pin"
 

@@ -18,8 +18,8 @@ from importlib import resources
 import pandas as pd
 import pycountry
 
-from rmrp_pipeline.planning_common import resolve_sectors
-from rmrp_pipeline.reading import clean_text, normalise_key
+from rmrp_pipeline.domain import resolve_sectors
+from rmrp_pipeline.text.cells import clean_text, normalise_key
 
 #: Indicator types whose beneficiaries count as people reached, per cycle year range
 #: (domain.md §3.2: 2021-2022 ``Pin``; from 2023 ``Direct Assistance``).

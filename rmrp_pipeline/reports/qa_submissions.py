@@ -24,8 +24,9 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
-from rmrp_pipeline import rules
-from rmrp_pipeline.exports import write_workbook
+
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.reports.files import write_workbook
 
 #: Columns of the frame listing the workbooks written.
 WORKBOOK_COLUMNS = [

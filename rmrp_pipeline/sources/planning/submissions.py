@@ -49,21 +49,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rmrp_pipeline.five_w import parse_numbers
-from rmrp_pipeline.planning_common import (
-    REGIONAL,
+from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, REGIONAL, resolve_sectors
+from rmrp_pipeline.quality.issues import (
     concat_issues,
     issue_rows,
     issue_rows_at,
     problem_cell_masks,
-    resolve_sectors,
     shown_cells,
 )
-from rmrp_pipeline.planning_tables import StagedPlanning
-from rmrp_pipeline.reading import SheetData, normalise_key, text_values
-from rmrp_pipeline.reference import ReferenceData
-from rmrp_pipeline.schemas import MAX_PERSONS_IN_A_ROW
-from rmrp_pipeline.templates import Recognition, Template, load_templates
+from rmrp_pipeline.read.templates import Recognition, Template, load_templates
+from rmrp_pipeline.read.workbook import SheetData
+from rmrp_pipeline.sources.planning.pin_target import StagedPlanning
+from rmrp_pipeline.sources.reference import ReferenceData
+from rmrp_pipeline.text.cells import normalise_key, text_values
+from rmrp_pipeline.text.parsers import parse_numbers
 
 SUBMISSION_KIND = "planning_submission"
 #: Template cycle year -> the plan's years (RMRP 2023-2024 and 2025-2026 are two-year plans,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from rmrp_pipeline.reading import normalise_key
+from rmrp_pipeline.text.cells import normalise_key
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Recognition:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("rmrp_pipeline.layouts").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("rmrp_pipeline.read.layouts").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

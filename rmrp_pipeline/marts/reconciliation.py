@@ -76,8 +76,9 @@ import math
 
 import pandas as pd
 
-from rmrp_pipeline.planning import AGE_GENDER_GROUPS, PLATFORMS
-from rmrp_pipeline.planning_common import INTERSECTOR, POPULATION_TYPES, REGIONAL
+from rmrp_pipeline.domain import INTERSECTOR, PLATFORMS, REGIONAL
+from rmrp_pipeline.sources.planning.common import POPULATION_TYPES
+from rmrp_pipeline.sources.planning.key_figures import AGE_GENDER_GROUPS
 
 __all__ = ["RECONCILIATION_COLUMNS", "reconcile_planning_figures", "reconcile_published_figures"]
 

@@ -1,0 +1,1 @@
+"""The quality rules of every source (id, severity, messages) and the issue rows they produce."""

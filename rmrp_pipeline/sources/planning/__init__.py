@@ -1,0 +1,1 @@
+"""Planning spreadsheets: PiN/target tables and proportions, activity submissions, published key figures."""
