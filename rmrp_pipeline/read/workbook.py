@@ -61,6 +61,7 @@ class SheetData:
         hidden_rows: data rows hidden in the workbook (read like any other).
         rows_in_file: rows below the header holding a value, counted independently in the
             sheet's XML (xlsx only): rows_read <= rows_in_file <= rows_read + blank_rows.
+        path: the file read (for the few cells asked again, e.g. ``cell_number_format``).
     """
 
     source_file: str
@@ -76,16 +77,13 @@ class SheetData:
     title_rows: int = 0
     hidden_rows: int = 0
     rows_in_file: int | None = None
+    path: Path | None = field(default=None, compare=False)
     _cells: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def rows_read(self) -> int:
         """Number of non-empty data rows (the unit of the load log)."""
         return len(self.frame)
-
-    def cell_ref(self, header: str, position: int) -> str:
-        """A1 reference of the cell in column ``header`` at frame position ``position``."""
-        return f"{self.column_letters[self.headers.index(header)]}{self.row_numbers[position]}"
 
     def cells_of(self, header: str) -> tuple[np.ndarray, list]:
         """``distinct_cells`` of the column ``header``, computed once per sheet (the reader
@@ -453,6 +451,7 @@ def read_table(
         data._cells.clear()  # keyed by the old names
         data.hxl_tags = {names[data.headers.index(h)]: t for h, t in data.hxl_tags.items()}
         data.headers = names
+    data.path = path
     return data
 
 

@@ -131,11 +131,6 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0])
 
 
-def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Number of rows of ``table``."""
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str | None]]:
     """(column, type, comment) of ``table`` from DuckDB's catalogue, in column order."""
     schema, name = table.split(".")
