@@ -2,7 +2,7 @@
 
 The lists come from the reference files in the raw folder (recognised by their columns,
 ``layouts/``), keyed by the cycle year of their template. Names are matched on
-``reading.normalise_key`` (case, accents, spaces), so ``Curacao`` finds ``Curaçao``; the raw
+``text.cells.normalise_key`` (case, accents, spaces), so ``Curacao`` finds ``Curaçao``; the raw
 value always stays beside the resolved code in the warehouse.
 
 Sources: R4V's own lists (``shared/data/r4v/reference``, see its README); country aliases in
@@ -54,23 +54,8 @@ class ReferenceData:
 
     # ----- countries -------------------------------------------------------------------
     def country_index(self) -> dict[str, str]:
-        """normalised name or code -> ISO3, for the R4V countries only."""
-        iso3s = set(self.countries["iso3"])
-        index: dict[str, str] = {}
-        for iso3 in iso3s:
-            index[normalise_key(iso3)] = iso3
-            entry = pycountry.countries.get(alpha_3=iso3)
-            if entry is not None:
-                for attr in ("name", "common_name", "official_name", "alpha_2"):
-                    if getattr(entry, attr, None):
-                        index[normalise_key(getattr(entry, attr))] = iso3
-        text = resources.files("rmrp_pipeline.reference_data").joinpath("country_aliases.csv").read_text("utf-8")
-        for row in csv.DictReader(text.splitlines()):
-            if row["iso3"] in iso3s:
-                index[normalise_key(row["alias"])] = row["iso3"]
-        for country, iso3 in zip(self.countries["country"], self.countries["iso3"]):
-            index[normalise_key(country)] = iso3
-        return index
+        """normalised name or code -> ISO3, for the R4V countries only (``countries_by_name``)."""
+        return countries_by_name(self.countries)
 
     def resolve_country(self, names: pd.Series) -> pd.Series:
         """ISO3 of each country name (None where it is not one of the 17)."""
@@ -127,57 +112,86 @@ class ReferenceData:
 
     # ----- indicators ------------------------------------------------------------------
     def resolve_indicator(self, subsector: pd.Series, indicator: pd.Series, year: int) -> pd.DataFrame:
-        """Registry entry of each (sector, indicator) pair for ``year``'s cycle.
-
-        Returns a frame aligned with the inputs: ``indicator_code``, ``indicator_type`` (as in
-        the registry), ``counts_as_reached`` (bool; False where the pair is not registered).
-        Codes are reused across cycles with other meanings, so matching is by text:
-
-        * the sector on both sides goes through the sector aliases (``reference_data/sectors.csv``,
-          ``planning_common.resolve_sectors``), so ``Multipurpose CBI`` (2021) matches
-          ``Multipurpose Cash Assistance (MPC)``, ``... Human Trafficking & Smuggling`` matches
-          ``... and Smuggling`` and ``Alojamiento`` matches ``Shelter``; a name that is no known
-          sector is compared as written;
-        * the indicator text matches the registry's ``indicator`` or, where the registry has the
-          optional ``indicator_es`` column (2023-2024), its Spanish text (English wins if both
-          texts of two entries collide);
-        * both sides on ``reading.normalise_key`` (case, accents, spaces).
-
-        One lookup per distinct (sector, indicator) pair of the input.
-        """
+        """Registry entry of each (sector, indicator) pair for ``year``'s cycle: ``match_indicators``
+        against the registry of that cycle, else of the latest older one (else the oldest)."""
         table = self.indicators[self.indicators["cycle_year"] == year]
         if table.empty:
             table = _latest(self.indicators, year)
-        registry_sectors = _sector_keys(table["subsector"])
-        index: dict[tuple[str, str], tuple[str, str]] = {}
-        for column in ("indicator_es", "indicator"):  # English last: it wins a collision
-            if column not in table:
-                continue
-            for s, i, code, kind in zip(registry_sectors, table[column], table["code"], table["indicator_type"]):
-                if isinstance(s, str) and isinstance(i, str) and i.strip():
-                    index[(s, normalise_key(i))] = (code, kind)
-        sectors = _sector_keys(subsector)
-        pairs = pd.MultiIndex.from_arrays([
-            sectors.where(sectors.notna(), "").to_numpy(dtype=object),
-            indicator.map(lambda v: v if isinstance(v, str) else "").to_numpy(dtype=object),
-        ])
-        codes, distinct = pairs.factorize()
-        reached = reached_indicator_type(year)
-        looked_up = [index.get((s, normalise_key(i))) if s and i else None for s, i in distinct]
-        results = [
-            (f[0].strip() if isinstance(f[0], str) else f[0], f[1], normalise_key(f[1] or "") == reached) if f
-            else (None, None, False)
-            for f in looked_up
-        ]
-        found = [results[c] for c in codes]
-        return pd.DataFrame(
-            {
-                "indicator_code": pd.Series([f[0] for f in found], index=subsector.index, dtype=object),
-                "indicator_type": pd.Series([f[1] for f in found], index=subsector.index, dtype=object),
-                "counts_as_reached": pd.Series([f[2] for f in found], index=subsector.index, dtype=bool),
-            },
-            index=subsector.index,
-        )
+        return match_indicators(table, subsector, indicator, reached_indicator_type(year))
+
+
+def countries_by_name(countries: pd.DataFrame) -> dict[str, str]:
+    """normalised name or code -> ISO3 of the R4V countries of ``countries`` (``iso3``, ``country``):
+    the codes, the ISO 3166 names (pycountry), the aliases of ``reference_data/country_aliases.csv``
+    and R4V's own names (which win)."""
+    iso3s = set(countries["iso3"])
+    index: dict[str, str] = {}
+    for iso3 in iso3s:
+        index[normalise_key(iso3)] = iso3
+        entry = pycountry.countries.get(alpha_3=iso3)
+        if entry is not None:
+            for attr in ("name", "common_name", "official_name", "alpha_2"):
+                if getattr(entry, attr, None):
+                    index[normalise_key(getattr(entry, attr))] = iso3
+    text = resources.files("rmrp_pipeline.reference_data").joinpath("country_aliases.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        if row["iso3"] in iso3s:
+            index[normalise_key(row["alias"])] = row["iso3"]
+    for country, iso3 in zip(countries["country"], countries["iso3"]):
+        index[normalise_key(country)] = iso3
+    return index
+
+
+def match_indicators(registry: pd.DataFrame, subsector: pd.Series, indicator: pd.Series, reached_type: str) -> pd.DataFrame:
+    """Entry of ``registry`` (one cycle's rows of ``ReferenceData.indicators``) of each (sector,
+    indicator) pair.
+
+    Returns a frame aligned with the inputs: ``indicator_code``, ``indicator_type`` (as in
+    the registry), ``counts_as_reached`` (bool: the type is ``reached_type``, see
+    ``reached_indicator_type``; False where the pair is not registered).
+    Codes are reused across cycles with other meanings, so matching is by text:
+
+    * the sector on both sides goes through the sector aliases (``reference_data/sectors.csv``,
+      ``domain.resolve_sectors``), so ``Multipurpose CBI`` (2021) matches
+      ``Multipurpose Cash Assistance (MPC)``, ``... Human Trafficking & Smuggling`` matches
+      ``... and Smuggling`` and ``Alojamiento`` matches ``Shelter``; a name that is no known
+      sector is compared as written;
+    * the indicator text matches the registry's ``indicator`` or, where the registry has the
+      optional ``indicator_es`` column (2023-2024), its Spanish text (English wins if both
+      texts of two entries collide);
+    * both sides on ``text.cells.normalise_key`` (case, accents, spaces).
+
+    One lookup per distinct (sector, indicator) pair of the input.
+    """
+    registry_sectors = _sector_keys(registry["subsector"])
+    index: dict[tuple[str, str], tuple[str, str]] = {}
+    for column in ("indicator_es", "indicator"):  # English last: it wins a collision
+        if column not in registry:
+            continue
+        for s, i, code, kind in zip(registry_sectors, registry[column], registry["code"], registry["indicator_type"]):
+            if isinstance(s, str) and isinstance(i, str) and i.strip():
+                index[(s, normalise_key(i))] = (code, kind)
+    sectors = _sector_keys(subsector)
+    pairs = pd.MultiIndex.from_arrays([
+        sectors.where(sectors.notna(), "").to_numpy(dtype=object),
+        indicator.map(lambda v: v if isinstance(v, str) else "").to_numpy(dtype=object),
+    ])
+    codes, distinct = pairs.factorize()
+    looked_up = [index.get((s, normalise_key(i))) if s and i else None for s, i in distinct]
+    results = [
+        (f[0].strip() if isinstance(f[0], str) else f[0], f[1], normalise_key(f[1] or "") == reached_type) if f
+        else (None, None, False)
+        for f in looked_up
+    ]
+    found = [results[c] for c in codes]
+    return pd.DataFrame(
+        {
+            "indicator_code": pd.Series([f[0] for f in found], index=subsector.index, dtype=object),
+            "indicator_type": pd.Series([f[1] for f in found], index=subsector.index, dtype=object),
+            "counts_as_reached": pd.Series([f[2] for f in found], index=subsector.index, dtype=bool),
+        },
+        index=subsector.index,
+    )
 
 
 def _sector_keys(names: pd.Series) -> pd.Series:
