@@ -1,10 +1,10 @@
 """Monthly 5W activity reports: canonical columns, typed values, validation.
 
-``stage_five_w`` takes one recognised 5W sheet and returns its rows in the canonical schema
-(one row per input row, lineage kept) plus one issue row per failed rule. Parsing decides
-what can be read with certainty (a number cell is a number; text is parsed strictly with the
-file's language; anything else is a reject naming the cell). The R4V quality rules then run
-as pandera schemas (``schemas.py``).
+``stage_five_w_sheets`` takes recognised 5W sheets and returns their rows in the canonical schema
+(one row per input row, lineage kept) plus one issue row per failed rule. Parsing decides what can
+be read with certainty (a number cell is a number; text is parsed strictly with the file's
+language; anything else is a reject naming the cell). The R4V quality rules then run over the
+staged rows (``checks``).
 """
 
 from __future__ import annotations
@@ -178,11 +178,6 @@ def _problem_cells(sheet: SheetData, recognition: Recognition) -> list[tuple[int
             if row in position_of_row and letter in canonical_of_letter]
 
 
-def stage_five_w(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedFiveW:
-    """Stage one recognised 5W sheet (``stage_five_w_sheets`` with one sheet)."""
-    return stage_five_w_sheets([(sheet, recognition)], reference)
-
-
 def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: ReferenceData) -> StagedFiveW:
     """Stage recognised 5W sheets: sheets of one template are parsed and validated together
     (pandera once per template, not once per file: 200 partner files cost one validation).
@@ -225,23 +220,58 @@ class _Failure:
 
 def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     """Stage the sheets of one template (see ``stage_five_w_sheets``). Every column is read as
-    codes into its distinct cells (``reading.distinct_cells``): each cleaning, parse and
+    codes into its distinct cells (``text.cells.distinct_cells``): each cleaning, parse and
     reference lookup runs once per distinct value (or pair of values) and is spread to the rows
-    by indexing; the rules then run vectorised over all the template's rows (``schemas``)."""
-    from rmrp_pipeline.sources.five_w.checks import validate_five_w
-
+    by indexing; the rules then run vectorised over all the template's rows (``checks``)."""
     template = group[0][1].template
-    language = template.language or "en"
+    out, starts = _lineage_columns(group)
+    texts, parse_failures, findings_from_parsing = _parse_cells(group, out, starts)
+    coded = _resolve_reference(out, texts, reference, template.cycle_year)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(int(starts[-1])), copy=False)
+    issue_frame, out["is_rejected"] = _validate(out, frame, [r.mapping for _s, r in group], parse_failures,
+                                                findings_from_parsing)
+    month_codes, months = pd.factorize(out["month"])   # datetime.date per row (NaT where unknown)
+    out["month"] = spread([m.date() for m in pd.DatetimeIndex(months)] + [pd.NaT], np.where(month_codes < 0, len(months), month_codes))
+    rows = pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False)
+    # Every column that is one value per code, for the warehouse: the text columns as cleaned
+    # (country as reported is country_raw; "country" is the resolved name), the lineage, and
+    # the reference columns resolved per code.
+    coded = {name: texts[name] for name in TEXT_COLUMNS if name != "country"} | {"country_raw": texts["country"]} | {
+        c: (out["_sheet_no"], np.array([getattr(sheet, a) for sheet, _r in group], dtype=object))
+        for c, a in (("source_file", "source_file"), ("source_sheet", "sheet"))} | coded
+    return StagedFiveW(rows, issue_frame, warehouse.arrow_table(rows, coded))  # issue frames: ISSUE_COLUMNS
+
+
+def _lineage_columns(group: Group) -> tuple[dict[str, object], np.ndarray]:
+    """The lineage columns of a template's rows, sheet after sheet (file, sheet, Excel row, the
+    sheet's number in ``group``, template id), and the first row of each sheet then the row count."""
     sizes = [len(sheet.frame) for sheet, _r in group]
-    starts = np.cumsum([0, *sizes])
-    n = int(starts[-1])
     out: dict[str, object] = {
         "source_file": np.repeat(np.array([sheet.source_file for sheet, _r in group], dtype=object), sizes),
         "source_sheet": np.repeat(np.array([sheet.sheet for sheet, _r in group], dtype=object), sizes),
         "source_row": np.concatenate([np.asarray(sheet.row_numbers, dtype=np.int64) for sheet, _r in group]),
         "_sheet_no": np.repeat(np.arange(len(group), dtype=np.int64), sizes),
-        "template_id": template.template_id,
+        "template_id": group[0][1].template.template_id,
     }
+    return out, np.cumsum([0, *sizes])
+
+
+def _parse_cells(group: Group, out: dict, starts: np.ndarray
+                 ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], list[_Failure], list[_Failure]]:
+    """Add to ``out`` the typed columns of a template's rows, read from their cells: text, Yes/No,
+    counts and amounts (in the template's language), months (each sheet with its conventions).
+
+    Returns:
+        (text column -> (codes, text of each code); the cells that could not be read, or that the
+        XML pass flagged, per rule and column; the texts whose mojibake was repaired (findings)).
+
+    Raises:
+        KeyError: a flagged cell in a column the 5W staging does not read (``platform_reported``):
+            it stops the template, and the ingest then stages sheet by sheet and reports this one
+            as not staged.
+    """
+    template = group[0][1].template
+    language = template.language or "en"
     problems = [(int(starts[number]) + p, c, k, t) for number, (sheet, recognition) in enumerate(group)
                 for p, c, k, t in _problem_cells(sheet, recognition)]
     # A flagged cell is shown to the partner as the XML pass saw it (#DIV/0!, ...).
@@ -293,17 +323,21 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     for kind, rule_id in _PROBLEM_RULES.items():
         for canonical in sorted({c for _p, c, k, _t in problems if k == kind}):
             if canonical not in RAW_COLUMNS:
-                # As before: a flagged cell in a column the 5W staging does not read
-                # (platform_reported) stops the template; the ingest then stages sheet by sheet
-                # and reports this one as not staged.
                 raise KeyError(canonical)
-            rows = np.zeros(n, dtype=bool)
+            rows = np.zeros(int(starts[-1]), dtype=bool)
             rows[[p for p, c, k, _t in problems if k == kind and c == canonical]] = True
             parse_failures.append(failure(rule_id, canonical, rows, lambda positions: [None] * len(positions)))
+    return texts, parse_failures, findings_from_parsing
 
-    coded = _resolve_reference(out, texts, reference, template.cycle_year)
-    frame = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
-    mappings = [recognition.mapping for _s, recognition in group]
+
+def _validate(out: dict, frame: pd.DataFrame, mappings: list[dict[str, str]], parse_failures: list[_Failure],
+              findings_from_parsing: list[_Failure]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The issues of a template's rows (ISSUE_COLUMNS): the cells that could not be read, the R4V
+    rules (``checks.validate_five_w`` over ``frame``), the repaired texts; and whether each row is
+    rejected: one of its cells has an issue of severity reject (a row is one file, sheet and Excel
+    row: the masks' positions name the same rows as those keys)."""
+    from rmrp_pipeline.sources.five_w.checks import validate_five_w
+
     failures = [f for f in parse_failures if f.rows.any()]
     issues = [_issue_rows(out, mappings, f.rule_id, f.column, f.rows, f.shown) for f in failures]
     failing = [(f.rule_id, f.rows) for f in failures]
@@ -313,22 +347,11 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     for f in findings_from_parsing:
         issues.append(_issue_rows(out, mappings, f.rule_id, f.column, f.rows, f.shown))
     issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
-    # A row is rejected when one of its cells has an issue of severity reject (a row is one file,
-    # sheet and Excel row: the masks' positions name the same rows as those keys).
-    out["is_rejected"] = np.zeros(n, dtype=bool)
+    rejected = np.zeros(len(frame), dtype=bool)
     for rule_id, rows in failing:
         if rules.RULES[rule_id].severity == rules.REJECT:
-            out["is_rejected"] |= rows
-    month_codes, months = pd.factorize(out["month"])   # datetime.date per row (NaT where unknown)
-    out["month"] = spread([m.date() for m in pd.DatetimeIndex(months)] + [pd.NaT], np.where(month_codes < 0, len(months), month_codes))
-    rows = pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False)
-    # Every column that is one value per code, for the warehouse: the text columns as cleaned
-    # (country as reported is country_raw; "country" is the resolved name), the lineage, and
-    # the reference columns resolved per code.
-    coded = {name: texts[name] for name in TEXT_COLUMNS if name != "country"} | {"country_raw": texts["country"]} | {
-        c: (out["_sheet_no"], np.array([getattr(sheet, a) for sheet, _r in group], dtype=object))
-        for c, a in (("source_file", "source_file"), ("source_sheet", "sheet"))} | coded
-    return StagedFiveW(rows, issue_frame, warehouse.arrow_table(rows, coded))  # issue frames: ISSUE_COLUMNS
+            rejected |= rows
+    return issue_frame, rejected
 
 
 def _group_months(codes: np.ndarray, cells: list, starts: np.ndarray, cycle_year: int | None,
