@@ -4,7 +4,7 @@
 (one row per input row, lineage kept) plus one issue row per failed rule. Parsing decides what can
 be read with certainty (a number cell is a number; text is parsed strictly with the file's
 language; anything else is a reject naming the cell). The R4V quality rules then run over the
-staged rows (``checks``).
+staged rows (``checks``). ``FiveWStager`` is the ingest's stager of the 5W sheets.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from rmrp_pipeline.domain import resolve_sectors
 from rmrp_pipeline.quality import rules
-from rmrp_pipeline.quality.issues import ISSUE_COLUMNS
+from rmrp_pipeline.quality.issues import ISSUE_COLUMNS, issues_for_table
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData
 from rmrp_pipeline.sources.five_w.columns import (
@@ -29,7 +29,9 @@ from rmrp_pipeline.sources.five_w.columns import (
     TEXT_COLUMNS,
     YES_NO_COLUMNS,
 )
+from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
 from rmrp_pipeline.sources.reference import ReferenceData
+from rmrp_pipeline.sources.staging import Staging, Stager, Step
 from rmrp_pipeline.text.cells import (
     cell_text,
     clean_text,
@@ -205,6 +207,64 @@ def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: 
         pd.concat([p.rows for p in parts], ignore_index=True),
         pd.concat([p.issues for p in parts], ignore_index=True),
     )
+
+
+#: Template kind of the 5W sheets, and the table they feed.
+FIVE_W_KIND = "five_w"
+TABLE = "staging.stg_5w__activities"
+
+
+class FiveWStager(Stager):
+    """The ingest's stager of the 5W sheets. Step ``five_w`` stages them all together (after the
+    reference lists); step ``five_w_above_pin`` runs the rule that needs the PiN tables
+    (``outliers.outlier_above_pin``), after the planning sheets are staged. A sheet whose staging
+    fails is marked not staged and the others load."""
+
+    kinds = frozenset({FIVE_W_KIND})
+
+    def __init__(self) -> None:
+        self.sheets: Group = []
+
+    def prepare(self, sheet: SheetData, recognition: Recognition) -> None:
+        prepare_sheet(sheet, recognition)
+
+    def add(self, sheet: SheetData, recognition: Recognition, staging: Staging) -> None:
+        self.sheets.append((sheet, recognition))
+
+    def steps(self) -> list[Step]:
+        return [Step("five_w", self.stage, after=("reference",)),
+                Step("five_w_above_pin", self.above_pin, after=("five_w", "planning"))]
+
+    def stage(self, staging: Staging) -> None:
+        """Stage every 5W sheet into ``staging.stg_5w__activities``, its issues into
+        ``meta.rejected_rows`` and ``meta.quality_findings``."""
+        if not self.sheets:
+            return
+        rows = sum(sheet.rows_read for sheet, _r in self.sheets)
+        staging.progress(f"validating {len(self.sheets)} 5W sheet(s): {rows:,} rows")
+        try:
+            parts = [stage_five_w_sheets(self.sheets, staging.reference)]
+        except Exception:  # noqa: BLE001 - find the sheet at fault; the others still load
+            parts = []
+            for sheet, recognition in self.sheets:
+                try:
+                    parts.append(stage_five_w_sheets([(sheet, recognition)], staging.reference))
+                except Exception as exc:  # noqa: BLE001
+                    staging.not_staged(sheet, exc)
+        while parts:  # each part's issues freed once split into rejects and findings
+            staged = parts.pop(0)
+            staging.add(TABLE, staged.rows, staged.arrow)
+            staging.add("meta.rejected_rows", issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
+            staging.add("meta.quality_findings", issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
+            del staged
+
+    def above_pin(self, staging: Staging) -> None:
+        """``outlier_above_pin`` findings of the staged 5W rows against the staged PiN tables."""
+        headers = {(sheet.source_file, sheet.sheet): recognition.mapping.get("new_beneficiaries", "new_beneficiaries")
+                   for sheet, recognition in self.sheets}
+        found = outlier_above_pin(staging.tables.get(TABLE), staging.tables.get("staging.stg_planning__pin_target"),
+                                  headers)
+        staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
 
 
 @dataclass
