@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.domain import PLATFORMS, REGIONAL
+from rmrp_pipeline.quality.rules import KEY_FIGURES_REJECTS
 from rmrp_pipeline.read.workbook import SheetData, cell_number_format, read_table
 from rmrp_pipeline.text.cells import cell_text, clean_text, normalise_key
 from rmrp_pipeline.text.numbers import (
@@ -135,24 +136,8 @@ FIGURE_COLUMNS: tuple[str, ...] = (
 
 REJECT_COLUMNS: tuple[str, ...] = ("source_file", "sheet", "row_number", "column", "rule", "value", "message")
 
-#: rule id -> what it means.
-REJECT_RULES: dict[str, str] = {
-    "language_unknown": "source sheet: 'language' missing or not es/pt/en",
-    "plan_year_unreadable": "plan_year is not a four-digit year (required in key_figures, optional in other_figures)",
-    "platform_unknown": "platform is not an R4V platform name (English) or 'Regional'",
-    "sector_missing": "sector is empty",
-    "measure_unknown": "measure is not one of the other_figures measures",
-    "age_gender_invalid": "age_gender missing where required, not women/men/girls/boys, or given where not allowed",
-    "duplicate_row": "a second row for the same plan year, platform, sector (and measure, age_gender)",
-    "value_missing": "the figure cell is empty",
-    "cell_not_text": "a figure cell holding a number (or date) instead of the text as printed",
-    "number_unreadable": "the text is not a published number in the file's locale",
-    "locale_unknown": "the number depends on the decimal separator and the file's locale is unknown",
-    "unit_mismatch": "the number's unit ($, %, plain) does not fit the measure",
-    "count_not_whole": "a count of persons or organisations that is not a whole number",
-    "fraction_above_one": "a share above 100%",
-    "nothing_published": "a key_figures row whose every figure is marked 'not published'",
-}
+#: rule id -> what it means (declared, with the Spanish, in ``quality.rules.KEY_FIGURES_REJECTS``).
+REJECT_RULES: dict[str, str] = {rule_id: rule.message_en for rule_id, rule in KEY_FIGURES_REJECTS.items()}
 #: Texts of a figure cell saying that the source prints no such figure (normalised).
 NOT_PUBLISHED = {"not published", "no publicado", "nao publicado"}
 
