@@ -1,127 +1,122 @@
-"""The issue frame: one row per failing cell and rule (ISSUE_COLUMNS), built from ``quality.rules``
-so that every issue has a rule id, a severity and a partner message; and the split of issues into
-``meta.rejected_rows`` and ``meta.quality_findings`` rows (ISSUE_TABLE_COLUMNS)."""
+"""The issue frame: one row per failing cell and rule (:data:`ISSUE_COLUMNS`), built from
+``quality.rules`` so that every issue has a rule id, a severity and a partner message; and the one
+split of issues into rows of ``meta.rejected_rows`` and ``meta.quality_findings``
+(:data:`ISSUE_TABLE_COLUMNS`).
+
+Every input builds its issues with :func:`issue_frame` (or :func:`sheet_issues` for a mask over the
+rows of one sheet): the value shown is ``cell_text`` of the cell, computed once per distinct value,
+and the message is formatted once per distinct (column, value), then completed with each row
+number, so a million failing cells cost a few distinct formats.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from rmrp_pipeline.quality import rules
 from rmrp_pipeline.read.workbook import SheetData
-from rmrp_pipeline.text.cells import cell_text
+from rmrp_pipeline.text.cells import cell_text, map_distinct
 
-#: Columns of the issue frames every planning stager returns (same as the 5W's).
+#: Columns of the issue frames every stager returns.
 ISSUE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"]
-
-
 
 #: Columns of ``meta.rejected_rows`` / ``meta.quality_findings``.
 ISSUE_TABLE_COLUMNS = ["source_file", "sheet", "row_number", "column", "rule", "value", "message", "produced_by"]
 
 
-
-def problem_cell_masks(sheet: SheetData, header_of: dict[str, str], used: Iterable[str]) -> list[tuple[str, str, pd.Series]]:
-    """(rule id, canonical column, mask) for the cells of the ``used`` columns that hold an Excel
-    error (``cell_error``) or a formula saved without its result (``formula_without_value``): the
-    fast readers return them as empty, and an empty cell must never stand for an unknown value.
-    Helper columns that the pipeline does not use are left alone."""
-    if not sheet.problem_cells:
-        return []
-    position_of_row = {row: position for position, row in enumerate(sheet.row_numbers)}
-    out = []
-    for canonical in used:
-        if canonical not in header_of:
-            continue
-        letter = sheet.column_letters[sheet.headers.index(header_of[canonical])]
-        for kind, rule_id in (("error", "cell_error"), ("formula_without_value", "formula_without_value")):
-            positions = [
-                position_of_row[row] for (row, col), (k, _text) in sheet.problem_cells.items()
-                if col == letter and k == kind and row in position_of_row
-            ]
-            if positions:
-                mask = pd.Series(False, index=range(len(sheet.row_numbers)))
-                mask.iloc[positions] = True
-                out.append((rule_id, canonical, mask))
-    return out
+def empty_issues() -> pd.DataFrame:
+    """An issue frame without rows."""
+    return pd.DataFrame(columns=ISSUE_COLUMNS)
 
 
-
-def shown_cells(sheet: SheetData, header: str) -> pd.Series:
-    """The cells of column ``header`` as shown in issue rows: the raw values, with the text of an
-    Excel error (``#DIV/0!``) or 'formula without a saved result' where the cell holds one."""
-    values = sheet.frame[header].reset_index(drop=True).astype(object).copy()
-    if sheet.problem_cells:
-        letter = sheet.column_letters[sheet.headers.index(header)]
-        for position, row in enumerate(sheet.row_numbers):
-            found = sheet.problem_cells.get((row, letter))
-            if found:
-                values.iloc[position] = found[1]
-    return values
-
-
-
-def issue_rows(sheet: SheetData, rule_id: str, header: str, row_numbers: list[int], values: list[object]) -> pd.DataFrame:
-    """Issue rows for one rule: one per (row, value), with the rule's English message.
+def issue_frame(source_file: str | Sequence[str], sheet: str | Sequence[str], row_numbers: Sequence[int],
+                column: str | Sequence[str], rule_id: str, values: Sequence[object]) -> pd.DataFrame:
+    """Issue rows (:data:`ISSUE_COLUMNS`) of one rule: one per failing cell.
 
     Args:
-        sheet: the sheet the rows come from (file and sheet names).
-        rule_id: a key of ``rules.RULES`` (gives the severity and the message).
-        header: the column as the partner sees it (the sheet's header text).
+        source_file, sheet: the file and sheet of every row, or one name for all of them.
         row_numbers: Excel row numbers.
-        values: the value shown for each row (None for free text: it is never copied).
+        column: the column as the partner sees it (the file's own header), one for all the rows
+            or one per row.
+        rule_id: a key of ``rules.RULES`` (gives the severity and the message).
+        values: the value shown for each row (None for free text: it is never copied), shown as
+            ``cell_text`` of it.
     """
-    return issue_rows_at(sheet.source_file, sheet.sheet, rule_id, header, row_numbers, values)
-
-
-
-def issue_rows_at(source_file: str, sheet: str, rule_id: str, header: str, row_numbers: list[int],
-                  values: list[object]) -> pd.DataFrame:
-    """``issue_rows`` for rows known by their file and sheet names only."""
     rule = rules.RULES[rule_id]
-    shown = [cell_text(v) for v in values]
+    row_numbers = np.asarray(row_numbers, dtype=np.int64)
+    headers = np.full(len(row_numbers), column, dtype=object) if isinstance(column, str) else np.asarray(column, dtype=object)
+    shown = map_distinct(pd.Series(values, dtype=object), cell_text).tolist()   # once per distinct cell
     return pd.DataFrame(
         {
-            "source_file": source_file,
-            "sheet": sheet,
-            "row_number": pd.Series(row_numbers, dtype="int64"),
-            "column": header,
+            "source_file": source_file if isinstance(source_file, str) else np.asarray(source_file, dtype=object),
+            "sheet": sheet if isinstance(sheet, str) else np.asarray(sheet, dtype=object),
+            "row_number": row_numbers,
+            "column": headers,
             "rule": rule_id,
             "severity": rule.severity,
-            "value": pd.Series(shown, dtype=object),
-            "message": [rules.message(rule_id, row=r, column=header, value=v) for r, v in zip(row_numbers, shown)],
+            "value": shown,
+            "message": _messages(rule_id, row_numbers, headers, shown),
         },
         columns=ISSUE_COLUMNS,
     )
 
 
+def sheet_issues(sheet: SheetData, rule_id: str, column: str, mask: np.ndarray | pd.Series, shown: pd.Series) -> pd.DataFrame:
+    """:func:`issue_frame` of the rows of ``sheet`` where ``mask`` is True (positions among the
+    sheet's rows), with the values of ``shown`` at the same positions."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(positions):
+        return empty_issues()
+    rows = np.asarray(sheet.row_numbers, dtype=np.int64)[positions]
+    return issue_frame(sheet.source_file, sheet.sheet, rows, column, rule_id, [shown.iloc[p] for p in positions])
+
 
 def concat_issues(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """One issue frame (ISSUE_COLUMNS) from parts, sorted by row; empty frame when none."""
+    """One issue frame from parts, sorted by file, sheet and row (stable); empty frame when none."""
     parts = [p for p in parts if not p.empty]
     if not parts:
-        return pd.DataFrame(columns=ISSUE_COLUMNS)
+        return empty_issues()
     frame = pd.concat(parts, ignore_index=True)
     return frame.sort_values(["source_file", "sheet", "row_number"], kind="stable").reset_index(drop=True)
 
 
-
-def split_issues(issues: pd.DataFrame, produced_by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rejects, findings) in the columns of ``meta.rejected_rows`` / ``meta.quality_findings``."""
-    out = []
-    for severity in (rules.REJECT, rules.FINDING):
-        chosen = issues[issues["severity"] == severity].drop(columns=["severity"]).copy()
-        chosen["produced_by"] = produced_by
-        out.append(chosen[ISSUE_TABLE_COLUMNS])
-    return out[0], out[1]
-
-
-
 def issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> pd.DataFrame:
-    """The ``issues`` of one severity as rows of meta.rejected_rows or meta.quality_findings
-    (ISSUE_TABLE_COLUMNS, the issues' index kept), copied once."""
+    """The ``issues`` of one severity (``rules.REJECT`` -> ``meta.rejected_rows``, ``rules.FINDING``
+    -> ``meta.quality_findings``) as rows of that table (:data:`ISSUE_TABLE_COLUMNS`, ``produced_by``
+    the staging table the rows belong to), the issues' index kept, copied once."""
     chosen = (issues["severity"] == severity).to_numpy()
     columns = {c: issues[c].to_numpy()[chosen] for c in ISSUE_TABLE_COLUMNS if c != "produced_by"}
     return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS)
 
+
+#: Stands for the row number while a message is formatted once per distinct (column, value).
+_ROW_MARK = "\x00row\x00"
+
+
+class _RowHole:
+    def __format__(self, spec: str) -> str:
+        if spec:
+            raise ValueError("a message formats its row number")
+        return _ROW_MARK
+
+
+def _messages(rule_id: str, row_numbers: np.ndarray, headers: np.ndarray, values: list[str | None]) -> list[str]:
+    """``rules.message`` of each failing cell (Excel row, the file's header, value shown),
+    formatted once per distinct (header, value) and completed with each row number."""
+    pieces_of: dict[tuple[str, str | None], list[str] | None] = {}
+    messages = []
+    for row, header, value in zip(row_numbers.tolist(), headers.tolist(), values):
+        key = (header, value)
+        if key not in pieces_of:
+            try:
+                if _ROW_MARK in str(header) or _ROW_MARK in str(value):
+                    raise ValueError("the mark is in the text")
+                pieces_of[key] = rules.message(rule_id, row=_RowHole(), column=header, value=value).split(_ROW_MARK)
+            except ValueError:
+                pieces_of[key] = None
+        pieces = pieces_of[key]
+        messages.append(str(row).join(pieces) if pieces is not None else rules.message(rule_id, row=row, column=header, value=value))
+    return messages

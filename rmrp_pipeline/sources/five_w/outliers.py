@@ -1,5 +1,5 @@
-"""5W rows far above the plan: ``outlier_above_pin`` (the other outlier rule,
-``outlier_organisation_history``, looks only at the 5W and is in ``schemas.py``).
+"""5W rows far above the plan: the check of ``outlier_above_pin`` (the other outlier rule,
+``outlier_organisation_history``, looks only at the 5W and is in ``checks.py``).
 
 A row of a people-reached indicator whose new beneficiaries exceed the people in need (PiN) of its
 sector in its admin1, for the same plan year, is a finding (loaded, listed for the partner), as
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rmrp_pipeline.quality.issues import concat_issues, issue_rows_at
+from rmrp_pipeline.quality.checks import check
+from rmrp_pipeline.quality.issues import concat_issues, empty_issues, issue_frame
+from rmrp_pipeline.quality.rules import FIVE_W
 from rmrp_pipeline.text.cells import map_distinct, normalise_key
 
 RULE = "outlier_above_pin"
@@ -49,6 +51,7 @@ def sector_pin(pin_target_rows: pd.DataFrame) -> pd.DataFrame:
     return out.groupby(["plan_year", "country_iso3", "admin1_key", "sector"], dropna=False, as_index=False)["pin"].max()
 
 
+@check(RULE, source=FIVE_W)
 def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, headers: dict[tuple[str, str], str]) -> pd.DataFrame:
     """``outlier_above_pin`` findings for the staged 5W rows: new beneficiaries above the PiN of the
     row's sector in its admin1, or, where the PiN table has no PiN above 0 for that admin1 and
@@ -61,20 +64,20 @@ def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, h
         headers: (source_file, sheet) -> the file's own header of the new-beneficiaries column.
 
     Returns:
-        issue rows (``planning_common.ISSUE_COLUMNS``): file, sheet, Excel row, column, rule,
+        issue rows (``quality.issues.ISSUE_COLUMNS``): file, sheet, Excel row, column, rule,
         severity, value shown as ``"200000 (PiN 45693, Country level)"`` (digits only: the same
         text reads right in English and Spanish), message. Empty when no PiN table covers the
         rows' plan years (e.g. the 2021 export: R4V's PiN tables start in 2022).
     """
     pin = sector_pin(pin_target_rows)
     if activities is None or activities.empty or pin.empty:
-        return concat_issues([])
+        return empty_issues()
     rows = activities[
         ~activities["is_rejected"].astype(bool) & activities["counts_as_reached"].astype(bool)
         & activities["new_beneficiaries"].notna() & activities["sector"].notna() & activities["month"].notna()
     ]
     if rows.empty:
-        return concat_issues([])
+        return empty_issues()
     keys = ["plan_year", "country_iso3", "sector"]
     rows = rows.assign(plan_year=pd.to_datetime(rows["month"]).dt.year.astype("int64"),
                        admin1_key=_admin1_keys(rows["admin1"]))
@@ -88,5 +91,5 @@ def outlier_above_pin(activities: pd.DataFrame, pin_target_rows: pd.DataFrame, h
     for (source_file, sheet), group in hits.groupby(["source_file", "source_sheet"], sort=True):
         header = headers.get((source_file, sheet), "new_beneficiaries")
         shown = [f"{n:.0f} (PiN {p:.0f}, {level})" for n, p, level in zip(group["new_beneficiaries"], group["pin"], group["pin_level"])]
-        parts.append(issue_rows_at(source_file, sheet, RULE, header, group["source_row"].astype(int).tolist(), shown))
+        parts.append(issue_frame(source_file, sheet, group["source_row"].astype(int).tolist(), header, RULE, shown))
     return concat_issues(parts)

@@ -3,8 +3,8 @@
 ``stage_five_w_sheets`` takes recognised 5W sheets and returns their rows in the canonical schema
 (one row per input row, lineage kept) plus one issue row per failed rule. Parsing decides what can
 be read with certainty (a number cell is a number; text is parsed strictly with the file's
-language; anything else is a reject naming the cell). The R4V quality rules then run over the
-staged rows (``checks``). ``FiveWStager`` is the ingest's stager of the 5W sheets.
+language; anything else is a reject naming the cell). The R4V quality rules then run as vectorised
+row checks over the staged rows (``checks``). ``FiveWStager`` is the ingest's stager of the 5W sheets.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import pyarrow as pa
 
 from rmrp_pipeline.domain import resolve_sectors
 from rmrp_pipeline.quality import rules
-from rmrp_pipeline.quality.issues import ISSUE_COLUMNS, issues_for_table
+from rmrp_pipeline.quality.issues import ISSUE_COLUMNS, issue_frame, issues_for_table
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData
+from rmrp_pipeline.sources.five_w.checks import validate_five_w
 from rmrp_pipeline.sources.five_w.columns import (
     AMOUNT_COLUMNS,
     COUNT_COLUMNS,
@@ -182,7 +183,7 @@ def _problem_cells(sheet: SheetData, recognition: Recognition) -> list[tuple[int
 
 def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: ReferenceData) -> StagedFiveW:
     """Stage recognised 5W sheets: sheets of one template are parsed and validated together
-    (pandera once per template, not once per file: 200 partner files cost one validation).
+    (the checks run once per template, not once per file: 200 partner files cost one validation).
 
     Args:
         sheets: (sheet as read by ``reading.read_table``, its template match of kind five_w).
@@ -396,8 +397,6 @@ def _validate(out: dict, frame: pd.DataFrame, mappings: list[dict[str, str]], pa
     rules (``checks.validate_five_w`` over ``frame``), the repaired texts; and whether each row is
     rejected: one of its cells has an issue of severity reject (a row is one file, sheet and Excel
     row: the masks' positions name the same rows as those keys)."""
-    from rmrp_pipeline.sources.five_w.checks import validate_five_w
-
     failures = [f for f in parse_failures if f.rows.any()]
     issues = [_issue_rows(out, mappings, f.rule_id, f.column, f.rows, f.shown) for f in failures]
     failing = [(f.rule_id, f.rows) for f in failures]
@@ -501,7 +500,7 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
     out["admin1_known"] = pd.arrays.BooleanArray(admin1_known, admin1_unknown)
     # The row's canonical R4V sector (through the aliases of reference_data/sectors.csv:
     # 'Multipurpose CBI', 'Educación' ...), staged beside the subsector as reported; helper
-    # columns of the rules (schemas.py), not staged: the row's reporting year and its indicator
+    # columns of the rules (checks.py), not staged: the row's reporting year and its indicator
     # type as a matching key ('Capacity building').
     coded["sector"] = texts["subsector"][0], resolve_sectors(pd.Series(texts["subsector"][1], dtype=object))[0].to_numpy()
     out["sector"] = coded["sector"][1][coded["sector"][0]]
@@ -516,51 +515,7 @@ def _issue_rows(out: dict, mappings: list[dict[str, str]], rule_id: str, column:
     """Issue rows for the cells of ``column`` in the ``rows`` (a mask over the template's rows;
     ``shown``: the value of each of them, in row order); each names its file, sheet, Excel row
     and the file's own header of the column (``mappings``: each sheet's canonical -> header)."""
-    rule = rules.RULES[rule_id]
     positions = np.flatnonzero(rows)
-    row_numbers = out["source_row"][positions]
     headers = np.array([mapping.get(column, column) for mapping in mappings], dtype=object)[out["_sheet_no"][positions]]
-    values = map_distinct(pd.Series(shown, dtype=object), cell_text).tolist()   # once per distinct cell
-    return pd.DataFrame(
-        {
-            "source_file": out["source_file"][positions],
-            "sheet": out["source_sheet"][positions],
-            "row_number": row_numbers,
-            "column": headers,
-            "rule": rule_id,
-            "severity": rule.severity,
-            "value": values,
-            "message": _messages(rule_id, row_numbers, headers, values),
-        },
-        columns=ISSUE_COLUMNS,
-    )
-
-
-#: Stands for the row number while a message is formatted once per distinct (column, value).
-_ROW_MARK = "\x00row\x00"
-
-
-class _RowHole:
-    def __format__(self, spec: str) -> str:
-        if spec:
-            raise ValueError("a message formats its row number")
-        return _ROW_MARK
-
-
-def _messages(rule_id: str, row_numbers: np.ndarray, headers: np.ndarray, values: list[str | None]) -> list[str]:
-    """``rules.message`` of each failing cell (Excel row, the file's header, value shown),
-    formatted once per distinct (header, value) and completed with each row number."""
-    pieces_of: dict[tuple[str, str | None], list[str] | None] = {}
-    messages = []
-    for row, header, value in zip(row_numbers.tolist(), headers.tolist(), values):
-        key = (header, value)
-        if key not in pieces_of:
-            try:
-                if _ROW_MARK in str(header) or _ROW_MARK in str(value):
-                    raise ValueError("the mark is in the text")
-                pieces_of[key] = rules.message(rule_id, row=_RowHole(), column=header, value=value).split(_ROW_MARK)
-            except ValueError:
-                pieces_of[key] = None
-        pieces = pieces_of[key]
-        messages.append(str(row).join(pieces) if pieces is not None else rules.message(rule_id, row=row, column=header, value=value))
-    return messages
+    return issue_frame(out["source_file"][positions], out["source_sheet"][positions], out["source_row"][positions],
+                       headers, rule_id, shown)

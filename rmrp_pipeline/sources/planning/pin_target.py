@@ -13,7 +13,7 @@ Every figure is stored as given: national rows are never replaced by sums of the
 nor the intersector by sums of sectors (domain.md §2.3; the sums are checks, in
 ``reconciliation.reconcile_planning_figures``).
 
-Rules (ids and messages in ``rules.py``):
+Rules (ids and messages in ``quality.rules``; the checks below, registered under their ids):
 
 * rejects (the row is not loaded): ``platform_not_r4v``, ``country_not_r4v``,
   ``platform_country_mismatch``, ``sector_unknown`` (the figures could not be attributed),
@@ -36,28 +36,32 @@ reference data of the ``maxsector`` consolidation model (domain.md §3.4).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, PLATFORMS, resolve_sectors
-from rmrp_pipeline.quality.issues import (
-    concat_issues,
-    issue_rows,
-    problem_cell_masks,
-    shown_cells,
-)
+from rmrp_pipeline.quality import rules
+from rmrp_pipeline.quality.checks import RowChecks, check
+from rmrp_pipeline.quality.issues import concat_issues, sheet_issues
+from rmrp_pipeline.quality.rules import FINDING, PIN_TARGET, REJECT
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData
 from rmrp_pipeline.sources.planning.common import (
     AGE_GENDER,
     POPULATION_TYPES,
+    StagedPlanning,
+    check_rows,
+    failed_cells,
+    failure_issues,
     figure_columns,
+    parse_number_columns,
+    problem_cells,
+    sheet_column,
 )
 from rmrp_pipeline.sources.reference import ReferenceData
 from rmrp_pipeline.text.cells import normalise_key, text_values
-from rmrp_pipeline.text.parsers import parse_numbers
 
 #: Template kind -> measure of its figures.
 TABLE_KINDS: dict[str, str] = {"pin_table": "people_in_need", "target_table": "people_targeted"}
@@ -83,43 +87,137 @@ PROPORTION_COLUMNS = [
 ]
 
 
-@dataclass
-class StagedPlanning:
-    """Result of staging one planning sheet: ``rows`` (one per input row, with ``is_rejected``)
-    and ``issues`` (``planning_common.ISSUE_COLUMNS``, one per failed rule and cell)."""
+# ---- checks of the PiN/target tables (over the staged rows plus helper columns) -----------------
 
-    rows: pd.DataFrame
-    issues: pd.DataFrame
+#: The row checks of a PiN or target table: rejects, then the breakdown findings on loaded rows.
+TABLE_CHECKS = RowChecks(PIN_TARGET)
+table_check = TABLE_CHECKS
 
+
+def _as_written(df: pd.DataFrame, column: str) -> pd.Series:
+    """The raw cell of ``column`` (helper ``_raw_<column>``), "(empty)" for a blank."""
+    return df[f"_raw_{column}"].map(lambda v: "(empty)" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+
+
+@table_check("platform_not_r4v", "platform", shown=partial(_as_written, column="platform"))
+def _platform_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["platform"].isna()
+
+
+@table_check("country_not_r4v", "country", shown=partial(_as_written, column="country"))
+def _country_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["country_iso3"].isna()
+
+
+@table_check("platform_country_mismatch", "platform", shown=lambda df: df["platform_raw"])
+def _platform_of_another_country(df: pd.DataFrame) -> pd.Series:
+    """``_expected_platform``: the platform of the row's country."""
+    expected = df["_expected_platform"]
+    return df["platform"].notna() & expected.notna() & (df["platform"] != expected)
+
+
+@table_check("sector_unknown", "sector", shown=partial(_as_written, column="sector"))
+def _sector_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["sector"].isna()
+
+
+@table_check("count_negative", each=FIGURES)
+def _negative(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column] < 0
+
+
+@table_check("count_not_whole", each=FIGURES)
+def _not_whole(df: pd.DataFrame, column: str) -> pd.Series:
+    return (df[column] % 1).fillna(0) != 0
+
+
+@table_check("count_implausible", each=FIGURES)
+def _implausible(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column] > MAX_PERSONS_IN_A_ROW
+
+
+def _breakdowns() -> list[tuple[str, list[str]]]:
+    """(total, its parts): each population type's total and its four age/gender cells, the overall
+    total and the population types, each overall age/gender cell and the same cell of the
+    population types."""
+    checks = [(f"{pop}_all", [f"{pop}_{agd}" for agd in AGE_GENDER[1:]]) for pop in POPULATION_TYPES]
+    checks.append(("all_all", [f"{pop}_all" for pop in POPULATION_TYPES[1:]]))
+    checks += [(f"all_{agd}", [f"{pop}_{agd}" for pop in POPULATION_TYPES[1:]]) for agd in AGE_GENDER[1:]]
+    return checks
+
+
+def _parts_sum(df: pd.DataFrame, parts: list[str]) -> pd.Series:
+    return df[parts].fillna(0).sum(axis=1)
+
+
+def _breakdown_off(df: pd.DataFrame, total: str, parts: list[str]) -> pd.Series:
+    """The parts of ``total`` add up to more than half a person away from it (blank parts are 0;
+    checked only where the total and one of its parts are given)."""
+    given = df[total]
+    return given.notna() & df[parts].notna().any(axis=1) & ((_parts_sum(df, parts) - given).abs() > 0.5)
+
+
+def _add_breakdown_checks() -> None:
+    for total, parts in _breakdowns():
+        TABLE_CHECKS.add("breakdown_sum_mismatch", total, partial(_breakdown_off, total=total, parts=parts),
+                         partial(_parts_sum, parts=parts))
+
+
+_add_breakdown_checks()
+
+
+# ---- checks of the proportion sheets ---------------------------------------------------------------
+
+#: The checks of each cell of a proportion sheet, then of each population type's four shares.
+PROPORTION_CHECKS = RowChecks(rules.PROPORTIONS)
+SHARE_SUM_CHECKS = RowChecks(rules.PROPORTIONS)
+
+
+@PROPORTION_CHECKS("country_not_r4v", "country", shown=lambda df: df["country_raw"].fillna("(empty)"))
+def _proportion_country_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["country_iso3"].isna()
+
+
+@PROPORTION_CHECKS("sector_unknown", "sector", shown=lambda df: df["sector_raw"].fillna("(empty)"))
+def _proportion_sector_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["sector"].isna()
+
+
+@PROPORTION_CHECKS("proportion_invalid", each=PROPORTIONS)
+def _not_a_share(df: pd.DataFrame, column: str) -> pd.Series:
+    return (df[column] < 0) | (df[column] > 1)
+
+
+def _shares_sum(df: pd.DataFrame, shares: list[str]) -> pd.Series:
+    return df[shares].sum(axis=1, min_count=1)
+
+
+def _shares_sum_shown(df: pd.DataFrame, shares: list[str]) -> pd.Series:
+    return _shares_sum(df, shares).round(4)
+
+
+def _shares_off(df: pd.DataFrame, shares: list[str]) -> pd.Series:
+    """The four shares of a population type add up to neither 0 nor 1 (``SHARE_SUM_TOLERANCE``)."""
+    total = _shares_sum(df, shares)
+    return total.notna() & ((total - 1).abs() > SHARE_SUM_TOLERANCE) & (total.abs() > SHARE_SUM_TOLERANCE)
+
+
+def _add_share_sum_checks() -> None:
+    for pop in POPULATION_TYPES:
+        shares = [f"{pop}_{agd}" for agd in AGE_GENDER if agd != "all"]
+        SHARE_SUM_CHECKS.add("proportions_sum_not_one", shares[0], partial(_shares_off, shares=shares),
+                             partial(_shares_sum_shown, shares=shares))
+
+
+_add_share_sum_checks()
+
+
+# ---- staging ---------------------------------------------------------------------------------------
 
 def _platforms(values: pd.Series) -> pd.Series:
     """R4V's English platform name of each value (None when it is not one)."""
     index = {normalise_key(p): p for p in PLATFORMS}
     return values.map(lambda v: index.get(normalise_key(v)) if isinstance(v, str) else None).astype(object)
-
-
-def _numbers(sheet: SheetData, header_of: dict[str, str], columns: list[str], language: str, whole: bool):
-    """Parsed values of ``columns`` and the parse failures: (frame of floats, [(rule, column, mask)])."""
-    values, failures = {}, []
-    for name in columns:
-        raw = sheet.frame[header_of[name]] if name in header_of else pd.Series([None] * len(sheet.frame), dtype=object)
-        values[name], failed = parse_numbers(raw.reset_index(drop=True), language, whole=whole)
-        for rule_id in failed.dropna().unique():
-            failures.append((rule_id, name, failed.eq(rule_id).to_numpy()))
-    return pd.DataFrame(values), failures
-
-
-def _raw_values(sheet: SheetData, header: str) -> pd.Series:
-    return sheet.frame[header].reset_index(drop=True)
-
-
-def _issues(sheet: SheetData, header_of: dict[str, str], rule_id: str, column: str, mask, shown: pd.Series) -> pd.DataFrame:
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    if not len(positions):
-        return pd.DataFrame()
-    header = header_of.get(column, column)
-    return issue_rows(sheet, rule_id, header, [sheet.row_numbers[p] for p in positions],
-                      [shown.iloc[p] for p in positions])
 
 
 def _lineage(sheet: SheetData, template) -> pd.DataFrame:
@@ -134,7 +232,7 @@ def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: Refe
     """Stage one PiN or target table (see the module docstring).
 
     Args:
-        sheet: the sheet as read by ``reading.read_table``.
+        sheet: the sheet as read by ``read.workbook.read_table``.
         recognition: its template match (kind ``pin_table`` or ``target_table``; the template's
             cycle year is the plan year, its language the locale of numbers written as text).
         reference: the reference lists (the 17 countries and their platforms).
@@ -147,68 +245,39 @@ def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: Refe
     template = recognition.template
     assert template is not None and template.kind in TABLE_KINDS, "stage_pin_target needs a PiN or target table"
     header_of = recognition.mapping
-    n = len(sheet.frame)
     out = _lineage(sheet, template)
     out["measure"] = TABLE_KINDS[template.kind]
     for name in ("platform", "country", "admin1", "sector"):
-        out[f"{name}_raw"] = text_values(_raw_values(sheet, header_of[name]))
+        out[f"_raw_{name}"] = sheet_column(sheet, header_of, name)
+        out[f"{name}_raw"] = text_values(out[f"_raw_{name}"])
     out["platform"] = _platforms(out["platform_raw"])
     out["country_iso3"] = reference.resolve_country(out["country_raw"])
     out["country"] = reference.country_name_of(out["country_iso3"])
-    expected_platform = reference.platform_of(out["country_iso3"])
+    out["_expected_platform"] = reference.platform_of(out["country_iso3"])
     is_country = out["admin1_raw"].map(lambda v: isinstance(v, str) and normalise_key(v) == COUNTRY_LEVEL)
     out["level"] = np.where(is_country, "country", "admin1")
     out["admin1"] = out["admin1_raw"].where(~is_country, None)
     out["sector"], _language = resolve_sectors(out["sector_raw"])
-    figures, failures = _numbers(sheet, header_of, FIGURES, template.language or "en", whole=True)
+    figures, failures = parse_number_columns(sheet, header_of, FIGURES, template.language or "en", whole=True)
     for name in FIGURES:
         out[name] = figures[name]
-    failures += [(r, c, m.to_numpy()) for r, c, m in problem_cell_masks(sheet, header_of, [*FIGURES, "platform", "country", "admin1", "sector"])]
+    failures += problem_cells(sheet, header_of, [*FIGURES, "platform", "country", "admin1", "sector"])
 
-    def shown_raw(column: str) -> pd.Series:
-        return _raw_values(sheet, header_of[column]).map(lambda v: "(empty)" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-
-    parts: list[pd.DataFrame] = []
-    rejected = np.zeros(n, dtype=bool)
-    for rule_id, column, mask in failures:
-        parts.append(_issues(sheet, header_of, rule_id, column, mask, shown_cells(sheet, header_of[column])))
-        rejected |= mask
-    identity_rules = [
-        ("platform_not_r4v", "platform", out["platform"].isna(), shown_raw("platform")),
-        ("country_not_r4v", "country", out["country_iso3"].isna(), shown_raw("country")),
-        ("platform_country_mismatch", "platform",
-         out["platform"].notna() & expected_platform.notna() & (out["platform"] != expected_platform), out["platform_raw"]),
-        ("sector_unknown", "sector", out["sector"].isna(), shown_raw("sector")),
-    ]
-    for name in FIGURES:
-        values = out[name]
-        identity_rules += [
-            ("count_negative", name, values < 0, values),
-            ("count_not_whole", name, (values % 1).fillna(0) != 0, values),
-            ("count_implausible", name, values > MAX_PERSONS_IN_A_ROW, values),
-        ]
-    for rule_id, column, mask, shown in identity_rules:
-        mask = mask.fillna(False).to_numpy(dtype=bool) & ~_parse_failed(failures, column, n)
-        parts.append(_issues(sheet, header_of, rule_id, column, mask, shown))
-        rejected |= mask
-
+    parts, rejected = failure_issues(sheet, header_of, failures)
+    found, hit = check_rows(sheet, header_of, TABLE_CHECKS.of(REJECT), out,
+                            skip=failed_cells(failures, [], len(out)))
+    parts += found
+    rejected |= hit
     dup_parts, dup_rejected = _duplicates(sheet, header_of, out, rejected, ["measure", "country_iso3", "level"], "admin1_raw", FIGURES)
     parts += dup_parts
     rejected |= dup_rejected
-    parts += _breakdown_findings(sheet, header_of, out, rejected)
+    found, _hit = check_rows(sheet, header_of, TABLE_CHECKS.of(FINDING), out, rows=~rejected)
+    parts += found
     out["is_rejected"] = rejected
     return StagedPlanning(out[STAGED_COLUMNS], concat_issues(parts))
 
 
-def _parse_failed(failures: list, column: str, n: int) -> np.ndarray:
-    """Rows whose ``column`` cell already failed to parse (no second issue for the same cell)."""
-    mask = np.zeros(n, dtype=bool)
-    for _rule, name, failed in failures:
-        if name == column:
-            mask |= failed
-    return mask
-
-
+@check("duplicate_row", source=(PIN_TARGET, rules.PROPORTIONS))
 def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, rejected: np.ndarray,
                 keys: list[str], admin1_shown: str, figures_of: list[str]):
     """``duplicate_row`` rejects among the rows not rejected yet (see the module docstring): rows
@@ -242,27 +311,7 @@ def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, 
                        else "their figures differ, so none of them is loaded")
             shown[p] = f"{what}: also on row(s) {', '.join(map(str, others))}; {verdict}"
             mask[p] = True
-    return [_issues(sheet, header_of, "duplicate_row", "sector", mask, shown)], mask
-
-
-def _breakdown_findings(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, rejected: np.ndarray) -> list[pd.DataFrame]:
-    """``breakdown_sum_mismatch`` findings on the loaded rows: each population type's total vs its
-    four age/gender cells, the overall total vs the population types, and each overall age/gender
-    cell vs the same cell of the population types (tolerance half a person; blank cells are 0,
-    a check runs only where its total is given)."""
-    parts = []
-    loaded = ~rejected
-    groups = [f"{pop}_all" for pop in POPULATION_TYPES[1:]]
-    checks = [(f"{pop}_all", [f"{pop}_{agd}" for agd in AGE_GENDER[1:]]) for pop in POPULATION_TYPES]
-    checks.append(("all_all", groups))
-    checks += [(f"all_{agd}", [f"{pop}_{agd}" for pop in POPULATION_TYPES[1:]]) for agd in AGE_GENDER[1:]]
-    for total, cells in checks:
-        given = out[total]
-        present = out[cells].notna().any(axis=1)
-        sums = out[cells].fillna(0).sum(axis=1)
-        mask = (loaded & given.notna().to_numpy() & present.to_numpy() & ((sums - given).abs() > 0.5).to_numpy())
-        parts.append(_issues(sheet, header_of, "breakdown_sum_mismatch", total, mask, sums))
-    return parts
+    return [sheet_issues(sheet, "duplicate_row", header_of.get("sector", "sector"), mask, shown)], mask
 
 
 def stage_proportions(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedPlanning:
@@ -281,40 +330,27 @@ def stage_proportions(sheet: SheetData, recognition: Recognition, reference: Ref
     template = recognition.template
     assert template is not None and template.kind == PROPORTION_KIND
     header_of = recognition.mapping
-    n = len(sheet.frame)
     out = _lineage(sheet, template)
     name_key = normalise_key(sheet.sheet)
     out["basis"] = "target" if "target" in name_key else ("pin" if "pin" in name_key else None)
-    out["country_raw"] = text_values(_raw_values(sheet, header_of["country"]))
-    out["admin1"] = text_values(_raw_values(sheet, header_of["admin1"]))
-    out["sector_raw"] = text_values(_raw_values(sheet, header_of["sector"]))
+    out["country_raw"] = text_values(sheet_column(sheet, header_of, "country"))
+    out["admin1"] = text_values(sheet_column(sheet, header_of, "admin1"))
+    out["sector_raw"] = text_values(sheet_column(sheet, header_of, "sector"))
     out["country_iso3"] = reference.resolve_country(out["country_raw"])
     out["country"] = reference.country_name_of(out["country_iso3"])
     out["sector"], _language = resolve_sectors(out["sector_raw"])
-    values, failures = _numbers(sheet, header_of, PROPORTIONS, template.language or "en", whole=False)
+    values, failures = parse_number_columns(sheet, header_of, PROPORTIONS, template.language or "en", whole=False)
     for name in PROPORTIONS:
         out[name] = values[name]
-    failures += [(r, c, m.to_numpy()) for r, c, m in problem_cell_masks(sheet, header_of, [*PROPORTIONS, "country", "sector"])]
-    parts, rejected = [], np.zeros(n, dtype=bool)
-    for rule_id, column, mask in failures:
-        parts.append(_issues(sheet, header_of, rule_id, column, mask, shown_cells(sheet, header_of[column])))
-        rejected |= mask
-    checks = [
-        ("country_not_r4v", "country", out["country_iso3"].isna(), out["country_raw"].fillna("(empty)")),
-        ("sector_unknown", "sector", out["sector"].isna(), out["sector_raw"].fillna("(empty)")),
-    ]
-    checks += [("proportion_invalid", c, (out[c] < 0) | (out[c] > 1), out[c]) for c in PROPORTIONS]
-    for rule_id, column, mask, shown in checks:
-        mask = mask.fillna(False).to_numpy(dtype=bool) & ~_parse_failed(failures, column, n)
-        parts.append(_issues(sheet, header_of, rule_id, column, mask, shown))
-        rejected |= mask
-    readable = ~rejected   # every population type of a row whose shares could all be read
-    for pop in POPULATION_TYPES:
-        cells = [f"{pop}_{agd}" for agd in AGE_GENDER if agd != "all"]
-        total = out[cells].sum(axis=1, min_count=1)
-        off = (total.notna() & ((total - 1).abs() > SHARE_SUM_TOLERANCE) & (total.abs() > SHARE_SUM_TOLERANCE)).to_numpy() & readable
-        parts.append(_issues(sheet, header_of, "proportions_sum_not_one", cells[0], off, total.round(4)))
-        rejected |= off
+    failures += problem_cells(sheet, header_of, [*PROPORTIONS, "country", "sector"])
+    parts, rejected = failure_issues(sheet, header_of, failures)
+    found, hit = check_rows(sheet, header_of, PROPORTION_CHECKS, out, skip=failed_cells(failures, [], len(out)))
+    parts += found
+    rejected |= hit
+    # every population type of a row whose shares could all be read
+    found, hit = check_rows(sheet, header_of, SHARE_SUM_CHECKS, out, rows=~rejected)
+    parts += found
+    rejected |= hit
     dup_parts, dup_rejected = _duplicates(sheet, header_of, out, rejected, ["basis", "country_iso3"], "admin1", PROPORTIONS)
     parts += dup_parts
     out["is_rejected"] = rejected | dup_rejected

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS, concat_issues, split_issues
+from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS, concat_issues, issues_for_table
+from rmrp_pipeline.quality.rules import FINDING, REJECT
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData
 from rmrp_pipeline.sources.planning.key_figures import (
@@ -138,9 +139,8 @@ def _attempt(staging: Staging, sheet: SheetData, stage):
 def _add(staging: Staging, table: str | None, rows: pd.DataFrame | None, issues: pd.DataFrame, produced_by: str) -> None:
     if table is not None:
         staging.add(table, rows)
-    rejects, findings = split_issues(issues, produced_by)
-    staging.add("meta.rejected_rows", rejects)
-    staging.add("meta.quality_findings", findings)
+    staging.add("meta.rejected_rows", issues_for_table(issues, REJECT, produced_by))
+    staging.add("meta.quality_findings", issues_for_table(issues, FINDING, produced_by))
 
 
 #: Template kind of each sheet of a published key-figures workbook -> its argument of

@@ -14,7 +14,7 @@ in USD, targets in persons, NULL where blank) and one issue row per failed rule 
 :func:`target_above_pin` adds the one rule that looks across rows and organisations.
 
 Rules (R4V's submission QA, ``Submission2324QualityApp/R/Subimission2324QualityCheck.R``, and
-domain.md §2.1; ids and messages in ``rules.py``). Severities are the 5W's: a row is **rejected**
+domain.md §2.1; ids and messages in ``quality.rules``; the checks below, registered under their ids). Severities are the 5W's: a row is **rejected**
 only when it cannot be read with certainty (``year_unreadable``, ``number_unreadable``,
 ``number_ambiguous``, ``cell_error``, ``formula_without_value`` in a column the pipeline uses,
 ``count_negative`` / ``count_not_whole`` / ``count_implausible`` for targets, ``amount_negative``
@@ -45,24 +45,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, REGIONAL, resolve_sectors
-from rmrp_pipeline.quality.issues import (
-    concat_issues,
-    issue_rows,
-    issue_rows_at,
-    problem_cell_masks,
-    shown_cells,
-)
+from rmrp_pipeline.quality.checks import RowChecks, check
+from rmrp_pipeline.quality.issues import concat_issues, empty_issues, issue_frame
+from rmrp_pipeline.quality.rules import FINDING, REJECT, SUBMISSIONS
 from rmrp_pipeline.read.templates import Recognition, Template, load_templates
 from rmrp_pipeline.read.workbook import SheetData
-from rmrp_pipeline.sources.planning.pin_target import StagedPlanning
+from rmrp_pipeline.sources.planning.common import (
+    CellFailure,
+    StagedPlanning,
+    check_rows,
+    failed_cells,
+    failure_issues,
+    parse_number_columns,
+    problem_cells,
+    sheet_column,
+)
 from rmrp_pipeline.sources.reference import ReferenceData
 from rmrp_pipeline.text.cells import normalise_key, text_values
-from rmrp_pipeline.text.parsers import parse_numbers
 
 SUBMISSION_KIND = "planning_submission"
 #: Template cycle year -> the plan's years (RMRP 2023-2024 and 2025-2026 are two-year plans,
@@ -77,6 +82,9 @@ TARGETS = [*POPULATION, *AGE_GENDER, "total_target"]
 TEXTS = ["country", "admin1", "organisation", "sector", "indicator", "indicator_type", "activity_name", "activity_description"]
 #: Columns the pipeline reads (the template's helper formula columns are left alone).
 USED = ["year", *TEXTS, *BUDGETS, *TARGETS, "output"]
+#: Cells every activity must fill (R4V's submission QA: PartnerMissing, ActivityMissing,
+#: SectorIndicatorError).
+REQUIRED = ["organisation", "admin1", "indicator", "indicator_type", "activity_name", "activity_description"]
 
 #: Indicator type names (English, Spanish, Portuguese; normalised) -> R4V's English type
 #: (registry ``Indicator Type`` / ``Tipo de indicador``; ``Capacity building`` is R4V's variant).
@@ -213,11 +221,174 @@ def _years(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     return years.astype("Int64"), years.isna()
 
 
+# ---- checks (over the staged rows plus the helper columns ``_*`` of :func:`stage_submissions`) --------
+
+#: The template's instruction row (checked first: nothing else is checked on it).
+INSTRUCTION_CHECKS = RowChecks(SUBMISSIONS)
+#: The row checks of a submission: rejects, then findings on the loaded rows.
+SUBMISSION_CHECKS = RowChecks(SUBMISSIONS)
+row_check = SUBMISSION_CHECKS
+
+
+@INSTRUCTION_CHECKS("not_an_activity_row", "year", shown=lambda df: df["_year_cell"])
+def _instruction_row(df: pd.DataFrame) -> pd.Series:
+    """No readable year, and text in at least three number columns (``_text_in_numbers``)."""
+    return df["_year_unreadable"] & (df["_text_in_numbers"] >= 3)
+
+
+def _as_written(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column].map(lambda v: "(empty)" if v is None or v != v else v)
+
+
+@row_check("year_unreadable", "year", shown=partial(_as_written, column="_year_cell"))
+def _year_unreadable(df: pd.DataFrame) -> pd.Series:
+    return df["_year_unreadable"]
+
+
+@row_check("country_not_in_list", "country", shown=lambda df: df["country_raw"].fillna("(empty)"))
+def _country_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["country_iso3"].isna() & ~df["_regional"]
+
+
+@row_check("sector_unknown", "sector", shown=lambda df: df["sector_raw"].fillna("(empty)"))
+def _sector_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["sector"].isna()
+
+
+@row_check("count_negative", each=TARGETS)
+@row_check("amount_negative", each=[*BUDGETS, "output"])
+def _negative(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column] < 0
+
+
+@row_check("count_not_whole", each=TARGETS)
+def _not_whole(df: pd.DataFrame, column: str) -> pd.Series:
+    return (df[column] % 1).fillna(0) != 0
+
+
+@row_check("count_implausible", each=TARGETS)
+def _implausible(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column] > MAX_PERSONS_IN_A_ROW
+
+
+def _zero(df: pd.DataFrame, name: str) -> pd.Series:
+    return df[name].fillna(0)  # blank counts as 0 in R4V's sums
+
+
+def _budget_parts(df: pd.DataFrame) -> pd.Series:
+    return _zero(df, "budget_inkind_usd") + _zero(df, "budget_cva_usd")
+
+
+@row_check("year_outside_plan", "year", shown=lambda df: df["plan_year"])
+def _year_outside_plan(df: pd.DataFrame) -> pd.Series:
+    """``_cycle``: the template's cycle year, whose plan years are :data:`PLAN_YEARS`."""
+    cycle = int(df["_cycle"].iloc[0]) if len(df) else 0
+    return df["plan_year"].notna() & ~df["plan_year"].isin(PLAN_YEARS.get(cycle, (cycle,)))
+
+
+@row_check("submission_required_missing", each=REQUIRED)
+def _missing(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column].isna()
+
+
+@row_check("activity_text_not_meaningful", each=["activity_name", "activity_description"],
+           shown=lambda df, column: pd.Series([None] * len(df), dtype=object))
+def _not_meaningful(df: pd.DataFrame, column: str) -> pd.Series:
+    """The text itself is never copied into an issue."""
+    return df[column].map(meaningless)
+
+
+@row_check("admin1_not_in_list", "admin1")
+def _admin1_unknown(df: pd.DataFrame) -> pd.Series:
+    """``_admin1_known``: the (country, admin1) pair is in the admin1 list of the cycle."""
+    return df["admin1"].notna() & ~df["_country_level"] & df["_admin1_known"].eq(False).fillna(False)
+
+
+@row_check("organisation_new", "organisation")
+def _organisation_new(df: pd.DataFrame) -> pd.Series:
+    return df["_placeholder"]
+
+
+@row_check("organisation_not_in_list", "organisation")
+def _organisation_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["organisation"].notna() & ~df["_placeholder"] & df["organisation_id"].isna() & df["_has_organisations"]
+
+
+@row_check("sector_indicator_not_in_registry", "indicator")
+def _indicator_unknown(df: pd.DataFrame) -> pd.Series:
+    return df["indicator"].notna() & df["sector"].notna() & df["indicator_code"].isna() & df["_has_registry"]
+
+
+@row_check("indicator_type_mismatch", "indicator_type", shown=lambda df: df["indicator_type_raw"])
+def _indicator_type_mismatch(df: pd.DataFrame) -> pd.Series:
+    """The type written is no indicator type, or not the registry's type of the indicator."""
+    given, registered = df["_given_type"], df["_registry_type"]
+    return df["indicator_type_raw"].notna() & (given.isna() | (registered.notna() & (given != registered)))
+
+
+@row_check("budget_total_mismatch", "budget_total_usd", shown=partial(_as_written, column="budget_total_usd"))
+def _budget_total_mismatch(df: pd.DataFrame) -> pd.Series:
+    total, parts = df["budget_total_usd"], _budget_parts(df)
+    return (total.isna() & (parts > 0)) | (total.notna() & ((total - parts).abs() > 0.005))
+
+
+@row_check("budget_not_positive", "budget_inkind_usd", shown=_budget_parts)
+def _budget_not_positive(df: pd.DataFrame) -> pd.Series:
+    return _budget_parts(df) <= 0
+
+
+@row_check("mpc_without_cva", "budget_cva_usd")
+def _mpc_without_cva(df: pd.DataFrame) -> pd.Series:
+    return df["sector"].eq(MPC) & (_zero(df, "budget_cva_usd") <= 0)
+
+
+@row_check("total_target_missing", "total_target")
+def _total_target_missing(df: pd.DataFrame) -> pd.Series:
+    return df["indicator_type"].isin(NEEDS_TOTAL_TARGET) & (_zero(df, "total_target") == 0)
+
+
+@row_check("output_missing", "output")
+def _output_missing(df: pd.DataFrame) -> pd.Series:
+    return df["indicator_type"].isin(NEEDS_OUTPUT) & (_zero(df, "output") == 0)
+
+
+@row_check("breakdown_missing", each=[*TARGETS, "output"])
+def _breakdown_missing(df: pd.DataFrame, column: str) -> pd.Series:
+    needs = df["indicator_type"].map(lambda kind: column in NEEDS_BREAKDOWN.get(kind, []))
+    return needs & df[column].isna()
+
+
+@row_check("value_not_expected_for_indicator_type", each=[*TARGETS, "output"])
+def _value_not_expected(df: pd.DataFrame, column: str) -> pd.Series:
+    allowed = df["indicator_type"].map(lambda kind: kind is None or column in TYPE_COLUMNS.get(kind, [*TARGETS, "output"]))
+    return ~allowed & (_zero(df, column) != 0)
+
+
+def _direct_assistance(df: pd.DataFrame) -> pd.Series:
+    return df["indicator_type"].eq("Direct Assistance") & df["total_target"].notna()
+
+
+def _sum(df: pd.DataFrame, columns: list[str]) -> pd.Series:
+    return df[columns].fillna(0).sum(axis=1)
+
+
+@row_check("target_population_types_mismatch", "total_target", shown=partial(_sum, columns=POPULATION))
+def _population_types_off(df: pd.DataFrame) -> pd.Series:
+    return _direct_assistance(df) & ((_sum(df, POPULATION) - df["total_target"]).abs() > 0.5)
+
+
+@row_check("target_age_gender_mismatch", "total_target", shown=partial(_sum, columns=AGE_GENDER))
+def _age_gender_off(df: pd.DataFrame) -> pd.Series:
+    return _direct_assistance(df) & ((_sum(df, AGE_GENDER) - df["total_target"]).abs() > 0.5)
+
+
+# ---- staging -----------------------------------------------------------------------------------------
+
 def stage_submissions(sheet: SheetData, recognition: Recognition, reference: SubmissionReference) -> StagedPlanning:
     """Stage one submission sheet (see the module docstring for the rules).
 
     Args:
-        sheet: the sheet as read by ``reading.read_table``.
+        sheet: the sheet as read by ``read.workbook.read_table``.
         recognition: its template match (kind ``planning_submission``; the template's cycle year
             gives the plan's years and the registry, its language the locale of numbers typed as text).
         reference: the lists to check against (``SubmissionReference.build``).
@@ -232,141 +403,20 @@ def stage_submissions(sheet: SheetData, recognition: Recognition, reference: Sub
     template = recognition.template
     assert template is not None and template.kind == SUBMISSION_KIND, "stage_submissions needs a submission sheet"
     header_of = recognition.mapping
-    cycle = template.cycle_year or 0
-    n = len(sheet.frame)
-    frame = sheet.frame.reset_index(drop=True)
-
-    def raw(name: str) -> pd.Series:
-        return frame[header_of[name]] if name in header_of else pd.Series([None] * n, dtype=object)
-
-    out = pd.DataFrame(index=range(n))
-    out["source_file"] = sheet.source_file
-    out["source_sheet"] = sheet.sheet
-    out["source_row"] = sheet.row_numbers
-    out["template_id"] = template.template_id
-    for name in TEXTS:
-        out[name] = text_values(raw(name))
-    out["plan_year"], year_bad = _years(raw("year"))
-    failures: list[tuple[str, str, np.ndarray]] = []
-    language = template.language or "en"
-    for names, whole in ((BUDGETS, False), (TARGETS, True), (["output"], False)):
-        for name in names:
-            out[name], failed = parse_numbers(raw(name), language, whole=whole)
-            for rule_id in failed.dropna().unique():
-                failures.append((rule_id, name, failed.eq(rule_id).to_numpy()))
-    failures += [(r, c, m.to_numpy()) for r, c, m in problem_cell_masks(sheet, header_of, USED)]
-
-    # Country: the 17 R4V countries or the pseudo-country Regional (regional-level activities).
-    out["country_raw"] = out["country"]
-    is_regional = out["country_raw"].map(lambda v: isinstance(v, str) and normalise_key(v) == "regional")
-    out["country_iso3"] = reference.reference.resolve_country(out["country_raw"])
-    out["country"] = reference.reference.country_name_of(out["country_iso3"]).where(~is_regional, REGIONAL)
-    out["platform"] = reference.reference.platform_of(out["country_iso3"]).where(~is_regional, REGIONAL)
-    country_level = out["admin1"].map(lambda v: isinstance(v, str) and normalise_key(v) == "country level")
-    out["level"] = np.where(is_regional, "regional", np.where(country_level, "country", "admin1"))
-    out["sector_raw"] = out["sector"]
-    out["sector"], sector_language = resolve_sectors(out["sector_raw"])
-    out["indicator_type_raw"] = out["indicator_type"]
-
-    # Rejects -------------------------------------------------------------------------------------
-    parts: list[pd.DataFrame] = []
-    rejected = np.zeros(n, dtype=bool)
-    number_text = np.zeros(n, dtype=int)
-    for rule_id, name, mask in failures:
-        if rule_id == "number_unreadable":
-            number_text += mask.astype(int)
-    help_row = year_bad.to_numpy() & (number_text >= 3)
-    if help_row.any():
-        parts.append(_issues(sheet, header_of, "not_an_activity_row", "year", help_row, raw("year")))
-        rejected |= help_row
-    for rule_id, name, mask in failures:
-        mask = mask & ~help_row
-        parts.append(_issues(sheet, header_of, rule_id, name, mask, shown_cells(sheet, header_of[name])))
-        rejected |= mask
-    failed_cells = {name: np.zeros(n, dtype=bool) for name in USED}
-    for _rule, name, mask in failures:
-        failed_cells[name] |= mask
-    checks = [
-        ("year_unreadable", "year", year_bad, raw("year").map(lambda v: "(empty)" if v is None or v != v else v)),
-        ("country_not_in_list", "country", out["country_iso3"].isna() & ~is_regional, out["country_raw"].fillna("(empty)")),
-        ("sector_unknown", "sector", out["sector"].isna(), out["sector_raw"].fillna("(empty)")),
-    ]
-    for name in TARGETS:
-        checks += [
-            ("count_negative", name, out[name] < 0, out[name]),
-            ("count_not_whole", name, (out[name] % 1).fillna(0) != 0, out[name]),
-            ("count_implausible", name, out[name] > MAX_PERSONS_IN_A_ROW, out[name]),
-        ]
-    for name in [*BUDGETS, "output"]:
-        checks.append(("amount_negative", name, out[name] < 0, out[name]))
-    for rule_id, name, mask, shown in checks:
-        mask = mask.fillna(False).to_numpy(dtype=bool) & ~failed_cells[name] & ~help_row
-        parts.append(_issues(sheet, header_of, rule_id, name, mask, shown))
-        rejected |= mask
-
-    # Reference lists -----------------------------------------------------------------------------
-    registry = reference.registry_for(cycle)
-    keys = list(zip(out["sector"], out["indicator"].map(lambda v: normalise_key(v) if isinstance(v, str) else None)))
-    found = [registry.get(k) for k in keys]
-    out["indicator_code"] = [f[0] if f else None for f in found]
-    registry_type = pd.Series([f[1] if f else None for f in found], dtype=object)
-    given_type = out["indicator_type_raw"].map(lambda v: INDICATOR_TYPES.get(normalise_key(v)) if isinstance(v, str) else None)
-    out["indicator_type"] = registry_type.where(registry_type.notna(), given_type)
-    org_ids = reference.reference.resolve_organisation(out["organisation"], "appealing", cycle)
-    out["organisation_id"] = org_ids
-    placeholder = out["organisation"].map(lambda v: isinstance(v, str) and _org_key(v) in reference.placeholder_organisations)
-    out["organisation_key"] = [
-        oid if isinstance(oid, str) else (f"name:{normalise_key(name)}" if isinstance(name, str) and not instructions else None)
-        for oid, name, instructions in zip(org_ids, out["organisation"], help_row)
-    ]
-    admin1_ok = reference.reference.admin1_known(out["country_iso3"], out["admin1"], cycle)
-    admin1_ok = admin1_ok.where(~is_regional, out["admin1"].map(lambda v: isinstance(v, str) and normalise_key(v) == "regional"))
-    has_orgs = reference.reference.has_organisations("appealing", cycle)
-
-    # Findings on the loaded rows -----------------------------------------------------------------
-    kind = out["indicator_type"]
-    plan_years = PLAN_YEARS.get(cycle, (cycle,))
-    zero = lambda name: out[name].fillna(0)  # noqa: E731 - blank counts as 0 in R4V's sums
-    parts_sum = zero("budget_inkind_usd") + zero("budget_cva_usd")
-    findings = [
-        ("year_outside_plan", "year", out["plan_year"].notna() & ~out["plan_year"].isin(plan_years), out["plan_year"]),
-        *[("submission_required_missing", c, out[c].isna(), out[c]) for c in
-          ("organisation", "admin1", "indicator", "indicator_type", "activity_name", "activity_description")],
-        *[("activity_text_not_meaningful", c, out[c].map(meaningless), pd.Series([None] * n, dtype=object))
-          for c in ("activity_name", "activity_description")],
-        ("admin1_not_in_list", "admin1", out["admin1"].notna() & ~country_level & admin1_ok.eq(False).fillna(False), out["admin1"]),
-        ("organisation_new", "organisation", placeholder, out["organisation"]),
-        ("organisation_not_in_list", "organisation",
-         out["organisation"].notna() & ~placeholder & org_ids.isna() & has_orgs, out["organisation"]),
-        ("sector_indicator_not_in_registry", "indicator",
-         out["indicator"].notna() & out["sector"].notna() & out["indicator_code"].isna() & bool(registry), out["indicator"]),
-        ("indicator_type_mismatch", "indicator_type",
-         out["indicator_type_raw"].notna() & (given_type.isna() | (registry_type.notna() & (given_type != registry_type))),
-         out["indicator_type_raw"]),
-        ("budget_total_mismatch", "budget_total_usd",
-         (out["budget_total_usd"].isna() & (parts_sum > 0))
-         | (out["budget_total_usd"].notna() & ((out["budget_total_usd"] - parts_sum).abs() > 0.005)),
-         out["budget_total_usd"].map(lambda v: "(empty)" if v != v else v)),
-        ("budget_not_positive", "budget_inkind_usd", parts_sum <= 0, parts_sum),
-        ("mpc_without_cva", "budget_cva_usd", out["sector"].eq(MPC) & (zero("budget_cva_usd") <= 0), out["budget_cva_usd"]),
-        ("total_target_missing", "total_target", kind.isin(NEEDS_TOTAL_TARGET) & (zero("total_target") == 0), out["total_target"]),
-        ("output_missing", "output", kind.isin(NEEDS_OUTPUT) & (zero("output") == 0), out["output"]),
-    ]
-    for name in [*TARGETS, "output"]:
-        needs = kind.map(lambda k, c=name: c in NEEDS_BREAKDOWN.get(k, []))
-        findings.append(("breakdown_missing", name, needs & out[name].isna(), out[name]))
-        allowed = kind.map(lambda k, c=name: k is None or c in TYPE_COLUMNS.get(k, [*TARGETS, "output"]))
-        findings.append(("value_not_expected_for_indicator_type", name, ~allowed & (zero(name) != 0), out[name]))
-    direct = kind.eq("Direct Assistance") & out["total_target"].notna()
-    pop_sum = out[POPULATION].fillna(0).sum(axis=1)
-    agd_sum = out[AGE_GENDER].fillna(0).sum(axis=1)
-    findings += [
-        ("target_population_types_mismatch", "total_target", direct & ((pop_sum - out["total_target"]).abs() > 0.5), pop_sum),
-        ("target_age_gender_mismatch", "total_target", direct & ((agd_sum - out["total_target"]).abs() > 0.5), agd_sum),
-    ]
-    for rule_id, name, mask, shown in findings:
-        mask = mask.fillna(False).to_numpy(dtype=bool) & ~rejected
-        parts.append(_issues(sheet, header_of, rule_id, name, mask, shown))
+    out, failures, sector_language = _read_columns(sheet, header_of, template, reference)
+    # Rejects: the instruction row, the cells that cannot be read, the rows that cannot be attributed.
+    parts, instructions = check_rows(sheet, header_of, INSTRUCTION_CHECKS, out)
+    found, rejected = failure_issues(sheet, header_of, failures, rows=~instructions)
+    parts += found
+    rejected |= instructions
+    found, hit = check_rows(sheet, header_of, SUBMISSION_CHECKS.of(REJECT), out, rows=~instructions,
+                            skip=failed_cells(failures, USED, len(out)))
+    parts += found
+    rejected |= hit
+    # Findings on the loaded rows, against the reference lists.
+    _resolve_lists(out, reference, template.cycle_year or 0, instructions)
+    found, _hit = check_rows(sheet, header_of, SUBMISSION_CHECKS.of(FINDING), out, rows=~rejected)
+    parts += found
 
     languages = sector_language[~rejected].value_counts()
     out["language"] = "es" if languages.get("es", 0) > languages.get("en", 0) else "en"
@@ -376,16 +426,74 @@ def stage_submissions(sheet: SheetData, recognition: Recognition, reference: Sub
     return StagedPlanning(rows, concat_issues(parts))
 
 
-def _issues(sheet: SheetData, header_of: dict[str, str], rule_id: str, column: str, mask, shown: pd.Series) -> pd.DataFrame:
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    if not len(positions):
-        return pd.DataFrame()
-    header = header_of.get(column, column)
-    shown = shown.reset_index(drop=True)
-    return issue_rows(sheet, rule_id, header, [sheet.row_numbers[p] for p in positions],
-                      [shown.iloc[p] for p in positions])
+def _read_columns(sheet: SheetData, header_of: dict[str, str], template: Template,
+                  reference: SubmissionReference) -> tuple[pd.DataFrame, list[CellFailure], pd.Series]:
+    """(rows, cells that cannot be read, language of each sector name) of a submission sheet: the
+    staged columns read from the cells, and the helper columns of the reject checks."""
+    n = len(sheet.frame)
+    out = pd.DataFrame(index=range(n))
+    out["source_file"] = sheet.source_file
+    out["source_sheet"] = sheet.sheet
+    out["source_row"] = sheet.row_numbers
+    out["template_id"] = template.template_id
+    for name in TEXTS:
+        out[name] = text_values(sheet_column(sheet, header_of, name))
+    out["_year_cell"] = sheet_column(sheet, header_of, "year")
+    out["plan_year"], out["_year_unreadable"] = _years(out["_year_cell"])
+    failures: list[CellFailure] = []
+    language = template.language or "en"
+    for names, whole in ((BUDGETS, False), (TARGETS, True), (["output"], False)):
+        values, failed = parse_number_columns(sheet, header_of, names, language, whole)
+        for name in names:
+            out[name] = values[name]
+        failures += failed
+    failures += problem_cells(sheet, header_of, USED)
+    out["_text_in_numbers"] = sum((mask.astype(int) for rule_id, _name, mask in failures if rule_id == "number_unreadable"),
+                                  np.zeros(n, dtype=int))
+
+    # Country: the 17 R4V countries or the pseudo-country Regional (regional-level activities).
+    out["country_raw"] = out["country"]
+    out["_regional"] = out["country_raw"].map(lambda v: isinstance(v, str) and normalise_key(v) == "regional")
+    out["country_iso3"] = reference.reference.resolve_country(out["country_raw"])
+    out["country"] = reference.reference.country_name_of(out["country_iso3"]).where(~out["_regional"], REGIONAL)
+    out["platform"] = reference.reference.platform_of(out["country_iso3"]).where(~out["_regional"], REGIONAL)
+    out["_country_level"] = out["admin1"].map(lambda v: isinstance(v, str) and normalise_key(v) == "country level")
+    out["level"] = np.where(out["_regional"], "regional", np.where(out["_country_level"], "country", "admin1"))
+    out["sector_raw"] = out["sector"]
+    out["sector"], sector_language = resolve_sectors(out["sector_raw"])
+    out["indicator_type_raw"] = out["indicator_type"]
+    return out, failures, sector_language
 
 
+def _resolve_lists(out: pd.DataFrame, reference: SubmissionReference, cycle: int, instructions: np.ndarray) -> None:
+    """Add to ``out`` the columns found in the reference lists of the ``cycle`` (indicator code
+    and type, organisation id and key) and the helper columns of the finding checks; the
+    ``instructions`` rows get no organisation key."""
+    out["_cycle"] = cycle
+    registry = reference.registry_for(cycle)
+    keys = list(zip(out["sector"], out["indicator"].map(lambda v: normalise_key(v) if isinstance(v, str) else None)))
+    found = [registry.get(k) for k in keys]
+    out["indicator_code"] = [f[0] if f else None for f in found]
+    out["_registry_type"] = pd.Series([f[1] if f else None for f in found], dtype=object)
+    out["_given_type"] = out["indicator_type_raw"].map(
+        lambda v: INDICATOR_TYPES.get(normalise_key(v)) if isinstance(v, str) else None)
+    out["indicator_type"] = out["_registry_type"].where(out["_registry_type"].notna(), out["_given_type"])
+    out["_has_registry"] = bool(registry)
+    org_ids = reference.reference.resolve_organisation(out["organisation"], "appealing", cycle)
+    out["organisation_id"] = org_ids
+    out["_placeholder"] = out["organisation"].map(
+        lambda v: isinstance(v, str) and _org_key(v) in reference.placeholder_organisations)
+    out["organisation_key"] = [
+        oid if isinstance(oid, str) else (f"name:{normalise_key(name)}" if isinstance(name, str) and not instruction else None)
+        for oid, name, instruction in zip(org_ids, out["organisation"], instructions)
+    ]
+    out["_has_organisations"] = reference.reference.has_organisations("appealing", cycle)
+    admin1_known = reference.reference.admin1_known(out["country_iso3"], out["admin1"], cycle)
+    out["_admin1_known"] = admin1_known.where(
+        ~out["_regional"], out["admin1"].map(lambda v: isinstance(v, str) and normalise_key(v) == "regional"))
+
+
+@check("target_above_pin", source=SUBMISSIONS)
 def target_above_pin(rows: pd.DataFrame, pin: pd.DataFrame) -> pd.DataFrame:
     """``target_above_pin`` findings: for every plan year, country, sector and population type
     where a PiN exists, the targets of all loaded Direct Assistance rows (all organisations, all
@@ -397,13 +505,13 @@ def target_above_pin(rows: pd.DataFrame, pin: pd.DataFrame) -> pd.DataFrame:
             ...), value (persons).
 
     Returns:
-        Issue rows (``planning_common.ISSUE_COLUMNS``), one per contributing row with a target > 0
+        Issue rows (``quality.issues.ISSUE_COLUMNS``), one per contributing row with a target > 0
         for that population type; the value shown is the sum and the PiN.
     """
     direct = rows[~rows["is_rejected"] & rows["indicator_type"].eq("Direct Assistance")
                   & rows["country_iso3"].notna() & rows["sector"].notna() & rows["plan_year"].notna()]
     if direct.empty or pin.empty:
-        return pd.DataFrame(columns=["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"])
+        return empty_issues()
     long = direct.melt(
         id_vars=["source_file", "source_sheet", "source_row", "template_id", "plan_year", "country_iso3", "sector"],
         value_vars=POPULATION, var_name="population_type", value_name="target",
@@ -414,7 +522,7 @@ def target_above_pin(rows: pd.DataFrame, pin: pd.DataFrame) -> pd.DataFrame:
     pins = pin[keys + ["value"]].assign(plan_year=lambda f: f["plan_year"].astype("int64"))
     over = sums.merge(pins, on=keys).query("target > value")
     if over.empty:
-        return pd.DataFrame(columns=["source_file", "sheet", "row_number", "column", "rule", "severity", "value", "message"])
+        return empty_issues()
     hits = long.merge(over.rename(columns={"target": "target_sum", "value": "pin"}), on=keys)
     hits = hits[hits["target"].fillna(0) > 0]
     templates = load_templates()
@@ -422,5 +530,5 @@ def target_above_pin(rows: pd.DataFrame, pin: pd.DataFrame) -> pd.DataFrame:
     for (source_file, sheet, template_id, pop), group in hits.groupby(["source_file", "source_sheet", "template_id", "population_type"]):
         header = templates[template_id].columns.get(pop, pop) if template_id in templates else pop
         shown = [f"{s:,.0f} (PiN {p:,.0f})" for s, p in zip(group["target_sum"], group["pin"])]
-        parts.append(issue_rows_at(source_file, sheet, "target_above_pin", header, group["source_row"].tolist(), shown))
+        parts.append(issue_frame(source_file, sheet, group["source_row"].tolist(), header, "target_above_pin", shown))
     return concat_issues(parts)
