@@ -11,6 +11,7 @@ import pytest
 from rmrp_pipeline.cycles import cycle_window, cycles_in
 from rmrp_pipeline.ingest import ingest_raw_folder
 from tests.conftest import FIVE_W_2021
+from tests.sources.catalogue import breaks
 
 HEADERS = next(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
 
@@ -80,6 +81,9 @@ def issues_of(raw_dir):
     return result, mine(rejects), mine(findings)
 
 
+@breaks("five_w",
+        "count_negative", "number_unreadable", "month_unreadable", "country_not_r4v", "count_not_whole",
+        "yes_no_unreadable")
 def test_each_unreadable_value_is_a_reject_naming_its_cell(reference_only, shelter_indicator):
     (reference_only / "partner").mkdir()
     rows = [
@@ -111,6 +115,9 @@ def test_each_unreadable_value_is_a_reject_naming_its_cell(reference_only, shelt
     assert findings.empty
 
 
+@breaks("five_w",
+        "population_types_sum_mismatch", "breakdown_not_whole", "new_above_total", "admin1_not_in_list",
+        "implementing_partner_missing")
 def test_breakdown_problems_are_findings_and_the_row_is_loaded(reference_only, shelter_indicator):
     (reference_only / "partner").mkdir()
     rows = [
@@ -203,6 +210,7 @@ def test_cycles_found_in_the_data():
 
 # ---- inputs found by breaking the pipeline with messy files (each kind, not one cell) ----
 
+@breaks("five_w", "number_unreadable", "number_ambiguous")
 @pytest.mark.parametrize(("typed", "rule"), [
     ("inf", "number_unreadable"),
     ("Infinity", "number_unreadable"),
@@ -232,6 +240,7 @@ def test_plain_integer_text_is_read(reference_only, shelter_indicator):
     assert staged.loc[staged["source_file"] == "partner/5w.xlsx", "total_monthly"].item() == 12
 
 
+@breaks("five_w", "cell_error", "formula_without_value")
 def test_excel_errors_and_unsaved_formulas_are_rejects_not_blanks(reference_only, shelter_indicator):
     (reference_only / "partner").mkdir()
     rows = [
@@ -250,6 +259,7 @@ def test_excel_errors_and_unsaved_formulas_are_rejects_not_blanks(reference_only
     assert {r[0] for r in got} == {2, 3, 4}
 
 
+@breaks("five_w", "count_implausible")
 def test_implausible_counts_are_rejected(reference_only, shelter_indicator):
     (reference_only / "partner").mkdir()
     write_5w(reference_only / "partner" / "5w.xlsx", [good_row(Indicator=shelter_indicator, **{"Total.monthly.beneficiaries": 1e20})])
@@ -257,6 +267,7 @@ def test_implausible_counts_are_rejected(reference_only, shelter_indicator):
     assert rejects[["row_number", "rule"]].values.tolist() == [[2, "count_implausible"]]
 
 
+@breaks("five_w", "month_outside_template_year")
 def test_a_month_outside_the_template_year_is_a_finding(reference_only, shelter_indicator):
     (reference_only / "partner").mkdir()
     write_5w(reference_only / "partner" / "5w.xlsx", [good_row(Indicator=shelter_indicator, **{"Reporting.Month": "2022-01"})])
@@ -308,3 +319,59 @@ def test_the_same_file_twice_is_loaded_once(raw_copy, tmp_path):
     assert log["empty.xlsx"] == ("unreadable", "empty.xlsx is empty (0 bytes)")
     assert loaded == 22_496
     assert colombia == 95_319
+
+
+@breaks("five_w", "amount_negative", "required_missing", "organisation_not_in_list", "implementing_partner_not_in_list",
+        "implementing_partner_unexpected", "age_gender_sum_mismatch", "no_beneficiaries", "cva_value_missing",
+        "cva_mechanism_missing", "formula_not_recalculated", "mojibake_repaired")
+def test_the_other_5w_rules_each_on_a_row_of_its_own(reference_only):
+    """One row per rule, written by XlsxWriter as scripts write workbooks (a formula's saved 0 is
+    never a result); the first row breaks nothing."""
+    import xlsxwriter
+
+    from tests.messy.helpers import HEADERS as HEADERS_2021
+    from tests.messy.helpers import PARTNER_FILE, ingest, row
+
+    local = {"Implementing.partner.Name": "Asociación Inventada de Apoyo Local"}   # in no R4V list
+    rows = [
+        row(),                                                                   # 2: fine
+        row(**{"Quantity.of.unit.measured": -1}),                                # 3: reject
+        row(**{"Activity.name": None}),                                          # 4
+        row(**{"Appealing.Organization.Name": "Organización Inventada"}),        # 5
+        row(**local, **{"Implementation.Set.up": "Yes"}),                        # 6
+        row(**local),                                                            # 7: set-up No
+        row(**{"Women.above.18": 4}),                                            # 8: 2 + 2 + 4 + 3 = 11, new 10
+        row(**dict.fromkeys(["Total.monthly.beneficiaries", "New.beneficiaries.of.the.month",
+                             "Refugees.and.Migrants.IN.DESTINATION", "Women.under.18", "Men.under.18",
+                             "Women.above.18", "Men.above.18"], 0)),            # 9
+        row(CVA="Yes", **{"Delivery.Mechanism": "Vouchers"}),                    # 10: no value
+        row(CVA="Yes", **{"Value.of.Transfer.in.USD": 100}),                     # 11: no mechanism
+        row(),                                                                   # 12: a formula, below
+        row(**{"Activity.name": "Apoyo a la naturalizaciÃ³n"}),                  # 13
+    ]
+    path = reference_only / PARTNER_FILE
+    path.parent.mkdir(parents=True)
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(0, 0, HEADERS_2021)
+    for number, values in enumerate(rows, start=1):
+        sheet.write_row(number, 0, [values[h] for h in HEADERS_2021])
+    sheet.write_formula(11, HEADERS_2021.index("Total.monthly.beneficiaries"), "=10+2")
+    book.close()
+    _result, rejects, findings, _log = ingest(reference_only)
+    got = {(r.row_number, r.column, r.rule, "reject") for r in rejects.itertuples()}
+    got |= {(r.row_number, r.column, r.rule, "finding") for r in findings.itertuples()}
+    assert got == {
+        (3, "Quantity.of.unit.measured", "amount_negative", "reject"),
+        (4, "Activity.name", "required_missing", "finding"),
+        (5, "Appealing.Organization.Name", "organisation_not_in_list", "finding"),
+        (6, "Implementing.partner.Name", "implementing_partner_not_in_list", "finding"),
+        (7, "Implementing.partner.Name", "implementing_partner_not_in_list", "finding"),
+        (7, "Implementing.partner.Name", "implementing_partner_unexpected", "finding"),
+        (8, "New.beneficiaries.of.the.month", "age_gender_sum_mismatch", "finding"),
+        (9, "New.beneficiaries.of.the.month", "no_beneficiaries", "finding"),
+        (10, "Value.of.Transfer.in.USD", "cva_value_missing", "finding"),
+        (11, "Delivery.Mechanism", "cva_mechanism_missing", "finding"),
+        (12, "Total.monthly.beneficiaries", "formula_not_recalculated", "reject"),
+        (13, "Activity.name", "mojibake_repaired", "finding"),
+    }

@@ -1,4 +1,4 @@
-"""Issue #4: the planning rules on small generated workbooks, and the reconciliation checks on
+"""The planning rules on small generated workbooks, and the reconciliation checks on
 figures built by hand (the real files do not exercise every branch)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rmrp_pipeline.marts.reconciliation import (
 from rmrp_pipeline.sources.planning.key_figures import read_published_key_figures
 from rmrp_pipeline.text.numbers import NumberParseError, parse_published_number
 from tests.conftest import RAW_DIR
+from tests.sources.catalogue import breaks
 
 PIN_HEADER = list(next(openpyxl.load_workbook(
     RAW_DIR / "planning" / "rmrp2022_pin_target_by_admin1_sector.xlsx", read_only=True)["PiN 2022"].iter_rows(
@@ -68,6 +69,9 @@ def _issues(result, source_file: str) -> set:
     return set(zip(both["row_number"], both["rule"], both["column"], both["kind"]))
 
 
+@breaks("pin_target",
+        "platform_not_r4v", "platform_country_mismatch", "number_ambiguous", "count_negative", "duplicate_row",
+        "breakdown_sum_mismatch", "sector_unknown")
 def test_table_rows_that_cannot_be_attributed_or_read_are_rejected(generated_pin):
     result = ingest.ingest_raw_folder(generated_pin)
     assert _issues(result, "planning/pin.xlsx") == {
@@ -222,6 +226,7 @@ def test_a_regional_figure_that_does_not_follow_the_transit_rule_is_flagged():
     assert "does not follow" in row["explanation"] and "also inside" in row["explanation"]
 
 
+@breaks("proportions", "duplicate_row", "proportions_sum_not_one")
 def test_proportion_rows_twice_or_whose_shares_do_not_add_up_are_rejected(reference_only):
     """A pinproportions sheet (the real file's header): Salta Shelter twice with different shares
     (neither is loaded: which one is right cannot be known), Jujuy Shelter twice with the same
@@ -259,3 +264,131 @@ def test_proportion_rows_twice_or_whose_shares_do_not_add_up_are_rejected(refere
         (6, "proportions_sum_not_one", "2022_Total_Girls"), (6, "proportions_sum_not_one", "Dest_GIrls")]
     staged = result.tables["staging.ref_planning_proportions"]
     assert sorted(staged.loc[~staged["is_rejected"], "source_row"]) == [4, 7]
+
+
+# -- every other rule of the planning inputs, each on a row of its own -----------------------------------
+
+
+@breaks("pin_target", "number_unreadable", "cell_error", "formula_without_value", "count_not_whole", "count_implausible",
+        "country_not_r4v")
+def test_the_other_table_rejects_each_on_a_row_of_its_own(reference_only):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "PiN"
+    sheet.append(PIN_HEADER)
+    for row in [
+        _pin_row("Brazil", "Brazil", "Acre", "Education", 10),                               # 2: fine
+        _pin_row("Brazil", "Brazil", "Bahia", "Health", 10, **{"PiN HC Boys": "diez"}),      # 3
+        _pin_row("Brazil", "Brazil", "Pará", "Health", 10, **{"PiN HC Boys": "#DIV/0!"}),    # 4: an error cell
+        _pin_row("Brazil", "Brazil", "Acre", "Health", 10, **{"PiN HC Boys": "=1+1"}),       # 5: never calculated
+        _pin_row("Brazil", "Brazil", "Amapá", "Health", 10, **{"PiN HC Boys": 2.5}),         # 6
+        _pin_row("Brazil", "Brazil", "Roraima", "Health", 10, **{"PiN HC Boys": 10**9}),     # 7
+        _pin_row("Brazil", "Narnia", "Cair Paravel", "Health", 10),                          # 8
+    ]:
+        sheet.append(row)
+    book.save(reference_only / "pin.xlsx")
+    assert _issues(ingest.ingest_raw_folder(reference_only), "pin.xlsx") == {
+        (3, "number_unreadable", "PiN HC Boys", "reject"),
+        (4, "cell_error", "PiN HC Boys", "reject"),
+        (5, "formula_without_value", "PiN HC Boys", "reject"),
+        (6, "count_not_whole", "PiN HC Boys", "reject"),
+        (7, "count_implausible", "PiN HC Boys", "reject"),
+        (8, "country_not_r4v", "PiN Country", "reject"),
+    }
+
+
+@breaks("proportions", "number_unreadable", "number_ambiguous", "cell_error", "formula_without_value", "country_not_r4v",
+        "sector_unknown", "proportion_invalid")
+def test_proportion_cells_that_cannot_be_read_or_attributed_are_rejected(reference_only):
+    header = list(next(openpyxl.load_workbook(
+        RAW_DIR / "planning" / "rmrp2022_pin_target_by_admin1_sector.xlsx", read_only=True)["pinproportions"].iter_rows(
+            max_row=1, values_only=True)))
+
+    def shares(country, admin1, sector, **cells):
+        values = dict.fromkeys(header[3:], 0)
+        values.update(dict.fromkeys(("Dest_GIrls", "Dest_Boys", "Dest_Women", "Dest_Men"), 0.25))
+        values.update(dict.fromkeys(("2022_Total_Girls", "2022_Total_Boys", "2022_Total_Women", "Total_Men"), 0.25))
+        values.update(cells)
+        return [country, admin1, sector, *(values[h] for h in header[3:])]
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "pinproportions"
+    sheet.append(header)
+    for row in [shares("Argentina", "Salta", "Shelter"),                           # 2: fine
+                shares("Narnia", "Salta", "Shelter"),                              # 3
+                shares("Argentina", "Salta", "Education and Health"),              # 4
+                shares("Argentina", "Jujuy", "Shelter", Dest_GIrls="abc"),         # 5
+                shares("Argentina", "Chaco", "Shelter", Dest_Boys="0,25"),         # 6: 0.25 or 25?
+                shares("Argentina", "Tucumán", "Shelter", Dest_Women="#N/A"),      # 7: an error cell
+                shares("Argentina", "Mendoza", "Shelter", Dest_Men="=1/4"),        # 8: never calculated
+                shares("Argentina", "Córdoba", "Shelter", Total_Men=1.5)]:         # 9
+        sheet.append(row)
+    book.save(reference_only / "proportions.xlsx")
+    assert _issues(ingest.ingest_raw_folder(reference_only), "proportions.xlsx") == {
+        (3, "country_not_r4v", "Country", "reject"),
+        (4, "sector_unknown", "Subsector", "reject"),
+        (5, "number_unreadable", "Dest_GIrls", "reject"),
+        (6, "number_ambiguous", "Dest_Boys", "reject"),
+        (7, "cell_error", "Dest_Women", "reject"),
+        (8, "formula_without_value", "Dest_Men", "reject"),
+        (9, "proportion_invalid", "Total_Men", "reject"),
+    }
+
+
+KEY_FIGURES = RAW_DIR / "planning" / "rmrp2023-2024_trafficking_smuggling_key_figures.xlsx"
+
+
+def _key_figures_variant(path: Path, edits: dict[tuple[str, str], object]) -> Path:
+    book = openpyxl.load_workbook(KEY_FIGURES)
+    for (sheet, ref), value in edits.items():
+        book[sheet][ref].value = value
+    book.save(path)
+    return path
+
+
+@breaks("key_figures", "plan_year_unreadable", "platform_unknown", "sector_missing", "duplicate_row", "value_missing",
+        "cell_not_text", "number_unreadable", "unit_mismatch", "count_not_whole", "fraction_above_one", "nothing_published",
+        "measure_unknown", "age_gender_invalid", "percent_without_sign", "language_unknown", "locale_unknown")
+def test_every_key_figures_rule_names_its_cell(tmp_path):
+    """The committed workbook (Spanish), one cell changed per row; then the same workbook in an
+    unknown language."""
+    path = _key_figures_variant(tmp_path / "kf.xlsx", {
+        ("key_figures", "A3"): "20x3",                    # Brazil 2023
+        ("key_figures", "B4"): "Chilé",
+        ("key_figures", "D5"): None,                      # Colombia 2023
+        ("key_figures", "B6"): "Regional",                # Ecuador 2023 -> Regional 2023 again (row 2)
+        ("key_figures", "E7"): None,                      # Peru 2023
+        ("key_figures", "I8"): 6,                         # Caribbean 2023: a number cell
+        ("key_figures", "E9"): "12 personas",
+        ("key_figures", "H10"): "938,2 K",                # Southern Cone 2023: requirements without '$'
+        ("key_figures", "E12"): "12,2",                   # Brazil 2024: 12.2 persons
+        ("key_figures", "G13"): "150%",                   # Chile 2024
+        **{("key_figures", f"{column}14"): "no publicado" for column in "EFGHI"},   # Colombia 2024
+        ("other_figures", "D3"): "people_reached",
+        ("other_figures", "E5"): "elders",
+        ("other_figures", "F6"): 0.143,                   # a share typed as a number, no % format
+    })
+    _figures, rejects, info = read_published_key_figures(path)
+    assert set(zip(rejects["sheet"], rejects["row_number"], rejects["column"], rejects["rule"])) == {
+        ("key_figures", 3, "plan_year", "plan_year_unreadable"),
+        ("key_figures", 4, "platform", "platform_unknown"),
+        ("key_figures", 5, "sector", "sector_missing"),
+        ("key_figures", 6, "platform", "duplicate_row"),
+        ("key_figures", 7, "people_in_need", "value_missing"),
+        ("key_figures", 8, "partners", "cell_not_text"),
+        ("key_figures", 9, "people_in_need", "number_unreadable"),
+        ("key_figures", 10, "requirements_usd", "unit_mismatch"),
+        ("key_figures", 12, "people_in_need", "count_not_whole"),
+        ("key_figures", 13, "target_share_of_pin", "fraction_above_one"),
+        ("key_figures", 14, "people_in_need", "nothing_published"),
+        ("other_figures", 3, "measure", "measure_unknown"),
+        ("other_figures", 5, "age_gender", "age_gender_invalid"),
+    }
+    assert [(f["sheet"], f["row_number"], f["rule"]) for f in info["findings"]] == [
+        ("other_figures", 6, "percent_without_sign")]
+    _figures, rejects, info = read_published_key_figures(_key_figures_variant(tmp_path / "fr.xlsx", {("source", "B5"): "fr"}))
+    assert info["locale"] is None
+    assert ("source", 5, "language_unknown") in set(zip(rejects["sheet"], rejects["row_number"], rejects["rule"]))
+    assert ("key_figures", 2, "people_in_need", "locale_unknown") in set(
+        zip(rejects["sheet"], rejects["row_number"], rejects["column"], rejects["rule"]))

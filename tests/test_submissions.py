@@ -1,4 +1,4 @@
-"""Issue #4 §2: the RMRP 2023-2024 activity submissions, their quality rules and QA workbooks.
+"""The RMRP 2023-2024 activity submissions, their quality rules and QA workbooks.
 
 The expected issues of the filled example were worked out by reading the workbook cell by cell
 (``data/raw/planning/rmrp2023-2024_submission_filled_example.xlsx``, sheet `` Activity Sheet``, a
@@ -15,6 +15,7 @@ import pytest
 from rmrp_pipeline.reports.qa_submissions import write_submission_qa_workbooks
 from rmrp_pipeline.sources.planning.submissions import meaningless, target_above_pin
 from tests.conftest import RAW_DIR
+from tests.sources.catalogue import breaks
 
 FILLED = "planning/rmrp2023-2024_submission_filled_example.xlsx"
 TEMPLATE = "planning/rmrp2023-2024_submission_template_en.xlsx"
@@ -91,6 +92,11 @@ def test_every_row_of_the_examples_is_loaded_or_rejected_with_a_rule(wh, source_
     assert {row for row, rejected_row in staged if rejected_row} == with_reject
 
 
+@breaks("submissions",
+        "formula_without_value", "organisation_new", "activity_text_not_meaningful", "output_missing",
+        "breakdown_missing", "total_target_missing", "target_population_types_mismatch",
+        "target_age_gender_mismatch", "budget_not_positive", "mpc_without_cva", "submission_required_missing",
+        "sector_indicator_not_in_registry", "budget_total_mismatch")
 def test_the_deliberate_mistakes_of_the_filled_example_are_reported_with_their_rows(wh):
     assert _issues(wh, FILLED) == FILLED_EXPECTED
     values = dict(((r, rule), v) for r, rule, v in wh.execute(
@@ -103,6 +109,7 @@ def test_the_deliberate_mistakes_of_the_filled_example_are_reported_with_their_r
     assert message.startswith("Row 7: column Indicator Type holds a formula")
 
 
+@breaks("submissions", "not_an_activity_row")
 def test_the_blank_template_reports_its_instruction_row_and_its_examples(wh):
     rejects = wh.execute("SELECT row_number, rule, \"column\" FROM meta.rejected_rows WHERE source_file = ?", [TEMPLATE]).fetchall()
     assert rejects == [(2, "not_an_activity_row", "Year")]  # 'Select Year from dropdown list'
@@ -171,6 +178,7 @@ def test_real_activity_texts_are_meaningful_or_missing(text):
     assert not meaningless(text)
 
 
+@breaks("submissions", "target_above_pin")
 def test_targets_above_the_pin_are_findings_on_every_contributing_row(wh):
     rows = wh.execute("SELECT * FROM staging.stg_planning__submissions WHERE source_file = ?", [FILLED]).df()
     # a PiN of 40 people in destination for Argentina's MPC in 2023: rows 2 and 9 target 23 each (46)
@@ -211,3 +219,96 @@ def test_one_qa_workbook_per_organisation_in_its_language(wh, tmp_path):
     english = openpyxl.load_workbook(tmp_path / written.set_index("language").loc["en", "workbook"], read_only=True)
     cells = [v for ws in english for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert not any("blablabla" in v for v in cells)
+
+
+# -- every other submission rule, each on a row of its own ------------------------------------------------
+
+MPC_2324 = {"Sector-Subsector-WG": "Multipurpose Cash Assistance (MPC)",
+            "Indicator": "# of individuals benefitting from multipurpose cash transfers (MPC)", "Indicator Type": "Direct Assistance"}
+SCHOOL_2324 = {"Sector-Subsector-WG": "Shelter", "Indicator Type": "Infrastructure",
+               "Indicator": "# of interventions in settlement infrastructures undertaken through supported construction"}
+
+
+def _activity(**cells) -> dict:
+    """A correct 2023 Direct Assistance MPC activity of ACAPS in Argentina / Chaco: 40 + 40 USD,
+    121 people (23 + 23 + 25 + 25 + 25 by population type, 12 + 12 + 17 + 80 by age and gender)."""
+    values = {"Year": 2023, "Country": "Argentina", "Admin1": "Chaco", "Organization name": "ACAPS", **MPC_2324,
+              NAME: "Monthly cash transfers", DESCRIPTION: "Cash for families in transit",
+              INKIND: 40, CVA: 40, BUDGET: 80, TOTAL: 121, OUTPUT: None}
+    population = [h for h in _header() if h.startswith("Target: ")]
+    values.update(zip(population, (23, 23, 25, 25, 25)))
+    values.update(zip(AGD, (12, 12, 17, 80)))
+    values.update(cells)
+    return values
+
+
+def _header() -> list[str]:
+    book = openpyxl.load_workbook(RAW_DIR / TEMPLATE, read_only=True)
+    header = [" ".join(str(h).split()) if h is not None else None for h in next(book[SHEET].iter_rows(max_row=1, values_only=True))]
+    book.close()
+    return header
+
+
+@breaks("submissions", "number_unreadable", "number_ambiguous", "cell_error", "count_negative", "count_not_whole",
+        "count_implausible", "amount_negative", "sector_unknown", "year_unreadable", "country_not_in_list",
+        "year_outside_plan", "admin1_not_in_list", "organisation_not_in_list", "indicator_type_mismatch",
+        "value_not_expected_for_indicator_type")
+def test_the_other_submission_rules_each_on_a_row_of_its_own(reference_only):
+    """The lists (registry, partners, admin1) are those of the filled example, copied beside the
+    generated submission."""
+    from rmrp_pipeline.ingest import ingest_raw_folder
+
+    (reference_only / "planning").mkdir()
+    (reference_only / FILLED).write_bytes((RAW_DIR / FILLED).read_bytes())
+    destination = "Target: Refugees and migrants from Venezuela in destination"
+    rows = [
+        _activity(),                                                            # 2: fine
+        _activity(**{AGD[0]: "doce"}),                                          # 3
+        _activity(**{INKIND: "1.000"}),                                         # 4: one thousand or one?
+        _activity(**{OUTPUT: "#DIV/0!"}),                                       # 5: an error cell
+        _activity(**{destination: -23}),                                        # 6
+        _activity(**{AGD[1]: 12.5}),                                            # 7
+        _activity(**{TOTAL: 10**9}),                                            # 8
+        _activity(**{CVA: -40}),                                                # 9
+        _activity(**{"Sector-Subsector-WG": "Cash and Shelter"}),               # 10
+        _activity(Year="next year"),                                            # 11
+        _activity(Country="Narnia"),                                            # 12
+        _activity(Year=2030),                                                   # 13
+        _activity(Admin1="Atlantis"),                                           # 14
+        _activity(**{"Organization name": "Organización Inventada"}),           # 15
+        _activity(**{"Indicator Type": "Campaign"}),                            # 16: the registry says Direct Assistance
+        _activity(**SCHOOL_2324, **{OUTPUT: 4}),                                # 17: targets where the type has none
+    ]
+    header = _header()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(header)
+    for values in rows:
+        sheet.append([values.get(h) for h in header])
+    book.save(reference_only / "submission.xlsx")
+    result = ingest_raw_folder(reference_only)
+    issues = set()
+    for table, kind in (("meta.rejected_rows", "reject"), ("meta.quality_findings", "finding")):
+        frame = result.tables[table]
+        frame = frame[frame["source_file"] == "submission.xlsx"]
+        issues |= {(r.row_number, r.rule, r.column, kind) for r in frame.itertuples()}
+    expected = {
+        (3, "number_unreadable", AGD[0], "reject"),
+        (4, "number_ambiguous", INKIND, "reject"),
+        (5, "cell_error", OUTPUT, "reject"),
+        (6, "count_negative", destination, "reject"),
+        (7, "count_not_whole", AGD[1], "reject"),
+        (8, "count_implausible", TOTAL, "reject"),
+        (9, "amount_negative", CVA, "reject"),
+        (10, "sector_unknown", "Sector-Subsector-WG", "reject"),
+        (11, "year_unreadable", "Year", "reject"),
+        (12, "country_not_in_list", "Country", "reject"),
+        (13, "year_outside_plan", "Year", "finding"),
+        (14, "admin1_not_in_list", "Admin1", "finding"),
+        (15, "organisation_not_in_list", "Organization name", "finding"),
+        (16, "indicator_type_mismatch", "Indicator Type", "finding"),
+    }
+    expected |= {(17, "value_not_expected_for_indicator_type", h, "finding")
+                 for h in header if h and (h.startswith("Target: ") or h in (*AGD, TOTAL))}
+    assert issues == expected
