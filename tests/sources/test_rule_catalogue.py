@@ -20,33 +20,44 @@ STAGING_MODULES = {
     rules.PIN_TARGET: ["rmrp_pipeline.sources.planning.pin_target"],
     rules.PROPORTIONS: ["rmrp_pipeline.sources.planning.pin_target"],
     rules.SUBMISSIONS: ["rmrp_pipeline.sources.planning.submissions"],
+    rules.KEY_FIGURES: ["rmrp_pipeline.sources.planning.key_figures"],
 }
 
 
 def _checked(source: str) -> set[str]:
-    if source == rules.KEY_FIGURES:
-        return _key_figures_rule_ids()
     for module in STAGING_MODULES[source]:
         __import__(module)
     return set(registered_checks(source))
 
 
-def _key_figures_rule_ids() -> set[str]:
-    """The rule ids the key-figures reader writes into its rejects and findings: the ``rule``
-    argument of ``_reject(sheet, row, column, letter, rule, problem)`` and of its local
-    ``reject(rule, problem)``, and the ``"rule"`` of a finding."""
-    found = set()
-    for node in ast.walk(ast.parse(KEY_FIGURES_READER.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            position = {"_reject": 4, "reject": 0}.get(name)
-            if position is not None and len(node.args) > position and isinstance(node.args[position], ast.Constant):
-                found.add(node.args[position].value)
-        elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
-                if isinstance(key, ast.Constant) and key.value == "rule" and isinstance(value, ast.Constant):
-                    found.add(value.value)
+def _key_figures_rule_ids() -> dict[str, set[str]]:
+    """rule id -> the functions of the key-figures reader that write it into a reject or a
+    finding, read from its source: the ``rule`` argument of ``book.reject(sheet, row, column,
+    letter, rule, problem)`` and of a local ``reject(rule, problem)``, and the ``"rule"`` of a finding."""
+    found: dict[str, set[str]] = {}
+    tree = ast.parse(KEY_FIGURES_READER.read_text(encoding="utf-8"))
+    for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        for node in ast.walk(function):
+            rule = None
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                position = {6: 4, 2: 0}.get(len(node.args)) if name == "reject" else None
+                if position is not None and isinstance(node.args[position], ast.Constant):
+                    rule = node.args[position].value
+            elif isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    if isinstance(key, ast.Constant) and key.value == "rule" and isinstance(value, ast.Constant):
+                        rule = value.value
+            if rule is not None and function.name not in ("reject",):
+                found.setdefault(rule, set()).add(function.name)
     return found
+
+
+def test_the_key_figures_checks_registered_are_the_functions_that_write_each_rule():
+    __import__("rmrp_pipeline.sources.planning.key_figures")
+    registered = {rule_id: {f.__name__ for f in functions}
+                  for rule_id, functions in registered_checks(rules.KEY_FIGURES).items()}
+    assert registered == _key_figures_rule_ids()
 
 
 def _broken_by_tests() -> dict[tuple[str, str], list[str]]:

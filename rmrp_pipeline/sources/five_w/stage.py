@@ -32,7 +32,7 @@ from rmrp_pipeline.sources.five_w.columns import (
 )
 from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
 from rmrp_pipeline.sources.reference import ReferenceData
-from rmrp_pipeline.sources.staging import Staging, Stager, Step
+from rmrp_pipeline.sources.staging import Stager, Staging, Step
 from rmrp_pipeline.text.cells import (
     cell_text,
     clean_text,

@@ -49,7 +49,8 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.domain import PLATFORMS, REGIONAL
-from rmrp_pipeline.quality.rules import KEY_FIGURES_REJECTS
+from rmrp_pipeline.quality.checks import register_checks
+from rmrp_pipeline.quality.rules import KEY_FIGURES, KEY_FIGURES_REJECTS
 from rmrp_pipeline.read.workbook import SheetData, cell_number_format, read_table
 from rmrp_pipeline.text.cells import cell_text, clean_text, normalise_key
 from rmrp_pipeline.text.numbers import (
@@ -517,3 +518,24 @@ def _read_other_figures(book: _Workbook, data: SheetData) -> None:
             continue
         seen[key] = int(row["_row_number"])
         _figure(book, sheet, row, "published_text", letters["published_text"], identity, measure, age_gender)
+
+
+#: The checks of the key-figures rules: the reader functions that decide each rule.
+register_checks(KEY_FIGURES, {
+    "language_unknown": _read_source,
+    "plan_year_unreadable": _identity,
+    "platform_unknown": _identity,
+    "sector_missing": _identity,
+    "duplicate_row": (_read_key_figures, _read_other_figures),
+    "nothing_published": _read_key_figures,
+    "measure_unknown": _read_other_figures,
+    "age_gender_invalid": _read_other_figures,
+    "value_missing": _figure,
+    "cell_not_text": _figure,
+    "locale_unknown": _figure,
+    "number_unreadable": _figure,
+    "unit_mismatch": _figure,
+    "count_not_whole": _figure,
+    "fraction_above_one": (_figure, _fraction_cell),
+    "percent_without_sign": _fraction_cell,
+})
