@@ -14,7 +14,7 @@ and ``<!-- end generated: NAME -->``, rewritten here from:
     .venv/bin/python scripts/generate_input_rules.py            # rewrite the page
     .venv/bin/python scripts/generate_input_rules.py --check    # exit 1 when the page is out of date
 
-``tests/test_docs.py`` fails while the committed page differs from what this script writes.
+``tests/unit/test_docs.py`` fails while the committed page differs from what this script writes.
 """
 
 from __future__ import annotations

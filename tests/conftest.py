@@ -1,4 +1,8 @@
-"""Shared fixtures: the bundled real data, and one warehouse built from it by the pipeline."""
+"""Shared fixtures: the bundled real data, and one warehouse built from it by the pipeline.
+
+Tests are grouped by layer (tests/unit, tests/sources, tests/sql, tests/e2e; see docs/architecture.md).
+A test is marked ``e2e`` when it lives in tests/e2e or needs a whole pipeline run over the bundled
+data (the session warehouse, or a copy of the raw folder): ``pytest -m "not e2e"`` is the fast loop."""
 
 from __future__ import annotations
 
@@ -62,3 +66,15 @@ def reference_only(tmp_path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW_DIR / "reference", target / "reference")
     return target
+
+
+#: Fixtures that mean a whole pipeline run over the bundled data.
+E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``e2e`` the tests of tests/e2e and those that use a fixture of E2E_FIXTURES."""
+    e2e_folder = ROOT / "tests" / "e2e"
+    for item in items:
+        if e2e_folder in Path(item.fspath).parents or E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

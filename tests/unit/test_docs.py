@@ -11,7 +11,7 @@ from pathlib import Path
 from rmrp_pipeline.quality import rules
 from rmrp_pipeline.read.templates import load_templates
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "input-rules.md"
 ENGLISH, SPANISH = "## English", "## Español"
 

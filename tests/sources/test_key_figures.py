@@ -17,7 +17,7 @@ from rmrp_pipeline.sources.planning.key_figures import (
     read_published_key_figures,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 WORKBOOK = REPO / "data" / "raw" / "planning" / "rmrp2023-2024_trafficking_smuggling_key_figures.xlsx"
 SCRIPT = REPO / "scripts" / "transcribe_seed_key_figures.py"
 SECTOR = "Protection (Human Trafficking and Smuggling)"
