@@ -3,11 +3,14 @@
 Every table is declared once, in ``sql/ddl/<schema>.<table>.sql`` (column types and the
 ``COMMENT ON`` text that analysts read in ``meta.data_dictionary``). Frames are inserted
 ``BY NAME`` into those declared tables, so DuckDB never guesses a type from a sample and a
-value of the wrong type fails loudly. Derived tables are SQL files in ``sql/``.
+value of the wrong type fails loudly. Derived tables and the intermediate views are SQL files in
+``sql/`` (``sql/<schema>.<name>.sql``); the macros they use are stored in the warehouse file
+(``sql/macros.sql``), so a saved query runs in any DuckDB shell opened on it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -27,9 +30,25 @@ def sql_text(name: str) -> str:
     return resources.files(package).joinpath(f"{file}.sql").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
+def table_comment(name: str) -> str | None:
+    """The ``COMMENT ON TABLE`` (or ``VIEW``) text of a table or view as its SQL declares it: the
+    DDL ``sql/ddl/<name>.sql`` of a table, else ``sql/<name>.sql`` (a view); None when it has none.
+
+    Raises:
+        FileNotFoundError: neither file exists.
+    """
+    try:
+        text = sql_text(f"ddl/{name}")
+    except FileNotFoundError:
+        text = sql_text(name)
+    found = re.search(rf"COMMENT ON (?:TABLE|VIEW) {re.escape(name)} IS '((?:[^']|'')*)'", text)
+    return found.group(1).replace("''", "'") if found else None
+
+
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the layer schemas and the data-dictionary view if missing, and the connection's
-    macros that the derived tables' SQL uses (``sql/macros.sql``)."""
+    """Create the layer schemas and the data-dictionary view if missing, and the macros that the
+    derived tables' SQL uses (``sql/macros.sql``, stored in the warehouse file)."""
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(sql_text("meta.data_dictionary"))
@@ -124,11 +143,28 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | 
     con.execute(sql_text(name), params or {})
 
 
+def set_variables(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:
+    """Set DuckDB variables (``SET VARIABLE``) on the connection: the scope the intermediate views
+    read with ``getvariable(name)``; a value None resets the variable (the views' default scope)."""
+    for name, value in values.items():
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if value is None:
+            con.execute(f"RESET VARIABLE {name}")
+        else:
+            con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether ``table`` (``schema.name``) exists."""
     schema, name = table.split(".")
     return bool(con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0])
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> int:
+    """Number of rows of ``table`` (those matching ``where``, a ``WHERE ...`` clause, if given)."""
+    return int(con.execute(f"SELECT count(*) FROM {table} {where}").fetchone()[0])
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str | None]]:
@@ -187,11 +223,14 @@ def require_current(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> 
 
 
 def rewrite_rows(con: duckdb.DuckDBPyConnection, table: str, where: str, params: dict[str, Any],
-                 sources: tuple[str, ...] = ()) -> None:
-    """Replace the rows of a table filled piece by piece (one reporting cycle, one year): in one
-    transaction, recreate ``table`` from its DDL if its columns changed (its other pieces are
-    rebuilt by the next run), delete the rows matching ``where`` (``WHERE ...``) and insert
-    ``sql/<table>.sql`` with ``params``. A failure leaves the table as it was.
+                 sources: tuple[str, ...] = (), steps: tuple[str, ...] = ()) -> None:
+    """Replace the rows of a table filled piece by piece (one reporting cycle, one year), in one
+    transaction: first its ``steps`` in order, each an intermediate view (``sql/<step>.sql``,
+    recreated) or an intermediate table filled piece by piece like ``table`` (it has a DDL; its
+    rows matching ``where`` rewritten from ``sql/<step>.sql``, which takes no parameters); then
+    ``table``: recreated from its DDL if its columns changed (its other pieces are rebuilt by the
+    next run), its rows matching ``where`` (``WHERE ...``) deleted and ``sql/<table>.sql`` inserted
+    with ``params``. A failure leaves every table and view as it was.
 
     Raises:
         StaleTableError: a table of ``sources`` is missing or out of date (``require_current``).
@@ -200,13 +239,26 @@ def rewrite_rows(con: duckdb.DuckDBPyConnection, table: str, where: str, params:
     require_current(con, sources)
     con.execute("BEGIN TRANSACTION")
     try:
-        existing = column_types(con, table)
-        if existing and existing != declared_columns(table):
-            con.execute(f"DROP TABLE {table}")
-        create_table(con, table)
-        con.execute(f"DELETE FROM {table} {where}")
-        run_sql(con, table, params)
+        for step in steps:
+            if _has_ddl(step):
+                _rewrite_piece(con, step, where, {})
+            else:
+                run_sql(con, step)
+        _rewrite_piece(con, table, where, params)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _has_ddl(name: str) -> bool:
+    return resources.files("rmrp_pipeline.warehouse.sql.ddl").joinpath(f"{name}.sql").is_file()
+
+
+def _rewrite_piece(con: duckdb.DuckDBPyConnection, table: str, where: str, params: dict[str, Any]) -> None:
+    existing = column_types(con, table)
+    if existing and existing != declared_columns(table):
+        con.execute(f"DROP TABLE {table}")
+    create_table(con, table)
+    con.execute(f"DELETE FROM {table} {where}")
+    run_sql(con, table, params)
