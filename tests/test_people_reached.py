@@ -310,10 +310,8 @@ def test_a_build_on_activities_of_another_version_stops_and_keeps_the_table():
 
 
 def test_cycles_no_longer_in_the_data_lose_their_rows():
-    from rmrp_pipeline.marts.people_reached import (
-        build_cycle_people_reached,
-        drop_cycles_without_data,
-    )
+    from rmrp_pipeline.marts.builds import drop_cycles_without_data
+    from rmrp_pipeline.marts.people_reached import build_cycle_people_reached
 
     con = _build(FIXTURE)
     warehouse.create_table(con, "marts.fct_planning_figures")

@@ -18,11 +18,11 @@ from rmrp_pipeline.marts.cycle_outputs import (
     build_cycle_outputs,
     build_cycle_trafficking_pillars,
 )
+from rmrp_pipeline.marts.builds import drop_cycles_without_data
 from rmrp_pipeline.marts.people_reached import (
     build_cycle_people_reached,
     build_people_reached,
     build_reporting_completeness,
-    drop_cycles_without_data,
 )
 from rmrp_pipeline.marts.reconciliation import (
     reconcile_planning_figures,
@@ -124,6 +124,7 @@ sector_key_figures = sql_table_asset(
     "marts.sector_key_figures", ["staging.stg_planning__published_figures", "marts.fct_planning_figures"], "marts",
     "Sector key figures by plan year and platform: published, computed from the PiN/target tables, and from "
     "submissions (sql/marts.sector_key_figures.sql).",
+    before=("staging.int_planning__published_ratios",),
 )
 load_log = sql_table_asset(
     "meta.load_log", list(INGEST_TABLES), "meta",

@@ -5,21 +5,18 @@ Trafficking & Smuggling subsector by pillar.
 indicator, the persons trained or reached (total monthly) and the quantity of output of the
 indicators whose ``counts_as_reached`` is false. The pillar of each trafficking indicator is
 reference data, ``reference_data/trafficking_pillars.csv`` (``cycle_year, indicator_code, pillar,
-source_note``: codes are reused across cycles with other meanings), loaded into
-``staging.ref_trafficking_pillars`` every time the outputs are built.
+source_note``: codes are reused across cycles with other meanings), loaded into the seed
+``staging.ref_trafficking_pillars`` every time the outputs are built; the SQL reads the seed.
 ``marts.cycle_trafficking_pillars`` (``sql/marts.cycle_trafficking_pillars.sql``) adds the subsector's
 people reached from ``marts.cycle_people_reached`` under ``protection``.
 """
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 import pandas as pd
 
-from rmrp_pipeline.cycles import cycle_window
-from rmrp_pipeline.warehouse import db as warehouse
+from rmrp_pipeline.marts import builds
 
 OUTPUTS_TABLE = "marts.cycle_outputs"
 PILLARS_TABLE = "marts.cycle_trafficking_pillars"
@@ -33,9 +30,7 @@ def trafficking_pillars() -> pd.DataFrame:
     Raises:
         ValueError: an unknown pillar, or a (cycle_year, indicator_code) given twice.
     """
-    with resources.files("rmrp_pipeline.reference_data").joinpath("trafficking_pillars.csv").open(encoding="utf-8") as handle:
-        frame = pd.read_csv(handle, dtype={"indicator_code": str, "pillar": str, "source_note": str})
-    return check_pillars(frame)
+    return check_pillars(builds.seed_frame(PILLAR_REFERENCE))
 
 
 def check_pillars(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,23 +52,16 @@ def check_pillars(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _rewrite_cycle(con: duckdb.DuckDBPyConnection, table: str, cycle: str, sources: tuple[str, ...]) -> str:
-    start, end = cycle_window(cycle)
-    where = f"WHERE cycle = '{cycle}'"
-    warehouse.rewrite_rows(con, table, where, {"cycle": cycle, "cycle_start": start, "cycle_end": end}, sources=sources)
-    return where
-
-
 def build_cycle_outputs(con: duckdb.DuckDBPyConnection, cycle: str, pillars: pd.DataFrame | None = None) -> str:
-    """Reload ``staging.ref_trafficking_pillars`` (from ``pillars``, default the bundled CSV) and rewrite
-    the rows of ``cycle`` in ``marts.cycle_outputs`` from ``marts.fct_activities``. Returns the SQL
-    ``WHERE`` clause selecting the cycle's rows."""
+    """Reload the seed ``staging.ref_trafficking_pillars`` (from ``pillars``, default the bundled CSV)
+    and rewrite the rows of ``cycle`` in ``marts.cycle_outputs`` from ``marts.fct_activities``.
+    Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
     config = check_pillars(pillars) if pillars is not None else trafficking_pillars()
-    warehouse.replace_table(con, PILLAR_REFERENCE, config)
-    return _rewrite_cycle(con, OUTPUTS_TABLE, cycle, sources=("marts.fct_activities",))
+    builds.load_seed(con, PILLAR_REFERENCE, config)
+    return builds.rewrite_cycle(con, OUTPUTS_TABLE, cycle)
 
 
 def build_cycle_trafficking_pillars(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     """Rewrite the rows of ``cycle`` in ``marts.cycle_trafficking_pillars`` from ``marts.cycle_outputs``
     and ``marts.cycle_people_reached`` (both built for the cycle first). Returns the ``WHERE`` clause."""
-    return _rewrite_cycle(con, PILLARS_TABLE, cycle, sources=(OUTPUTS_TABLE, "marts.cycle_people_reached", "marts.fct_activities"))
+    return builds.rewrite_cycle(con, PILLARS_TABLE, cycle)

@@ -1,11 +1,14 @@
 """People reached (domain.md §3.4): build ``marts.people_reached_monthly`` for one reporting cycle.
 
-The arithmetic is in ``sql/marts.people_reached_monthly.sql``; this module prepares what it reads:
-the Intersector model per platform and year (``reference_data/intersector_models.csv``, columns
-``platform, year_from, year_to, model, proportions, proportions_year, note``; a platform and year
-not listed uses ``sum``), the age/gender shares the proportion models need
-(``staging.ref_planning_proportions``); ``warehouse.rewrite_rows`` writes the rows (and recreates a
-table whose declared columns changed).
+The arithmetic is SQL: ``sql/marts.people_reached_monthly.sql`` over the views it is built with
+(``registry.built_with``: ``staging.int_people_reached__*`` and one ``staging.int_intersector__*``
+view per model). This module loads what they read: the Intersector model per platform and year,
+the seed ``staging.ref_intersector_models`` (from ``reference_data/intersector_models.csv``,
+columns ``platform, year_from, year_to, model, proportions, proportions_year, note``; a platform and
+year not listed uses ``sum``), and sets the scope of the views (the DuckDB variables
+``cycle_start``, ``cycle_end``, ``only_rmrp_activities``); ``builds.rewrite_cycle`` writes the rows
+(and recreates a table whose declared columns changed). The age/gender shares the proportion models
+need come from ``staging.ref_planning_proportions``.
 
 The models, as R4V's own scripts compute them (sources: ``r4v_app`` ``R/6_consolidated_report.R``
 for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2022 and 2023):
@@ -29,15 +32,17 @@ for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 import pandas as pd
 
-from rmrp_pipeline.cycles import cycle_window, year_window
+from rmrp_pipeline.cycles import year_window
+from rmrp_pipeline.marts import builds
 from rmrp_pipeline.warehouse import db as warehouse
 
 TABLE = "marts.people_reached_monthly"
+CYCLE_TABLE = "marts.cycle_people_reached"
+MODELS_SEED = "staging.ref_intersector_models"
+PROPORTIONS = "staging.ref_planning_proportions"
 INTERSECTOR_MODELS = ("sum", "maxsector", "maxsector_2021", "maxagegender", "southernconemodel", "southernconemodel_2022")
 #: Models that split population types by age/gender shares, and those that must.
 PROPORTION_MODELS = ("maxsector", "southernconemodel", "southernconemodel_2022")
@@ -52,9 +57,7 @@ def intersector_models() -> pd.DataFrame:
     Raises:
         ValueError: see :func:`check_models`.
     """
-    with resources.files("rmrp_pipeline.reference_data").joinpath("intersector_models.csv").open(encoding="utf-8") as handle:
-        frame = pd.read_csv(handle, dtype={"platform": str, "model": str, "proportions": str, "note": str})
-    return check_models(frame)
+    return check_models(builds.seed_frame(MODELS_SEED))
 
 
 def check_models(frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,82 +112,50 @@ def build_people_reached(con: duckdb.DuckDBPyConnection, cycle: str, models: pd.
                          only_rmrp_activities: bool = False) -> str:
     """Rewrite the months of the year of ``cycle`` (e.g. ``2021-H1``: all of 2021, see
     :func:`year_window`) in ``marts.people_reached_monthly`` from ``marts.fct_activities`` and
-    ``staging.ref_planning_proportions``, in one transaction; ``models``
-    replaces the configured Intersector models (tests); ``only_rmrp_activities`` counts only rows
-    with RMRP Activity = Yes (R4V's per-organisation script; its country scripts count every row).
-    Returns the SQL ``WHERE`` clause selecting the cycle's months.
+    ``staging.ref_planning_proportions``, in one transaction; ``models`` replaces the configured
+    Intersector models (tests) in the seed ``staging.ref_intersector_models``;
+    ``only_rmrp_activities`` counts only rows with RMRP Activity = Yes (R4V's per-organisation
+    script; its country scripts count every row). Returns the SQL ``WHERE`` clause selecting the
+    cycle's months.
 
     Raises:
         ValueError: the model configuration is invalid (:func:`check_models`), or names a platform
             that is not in ``staging.ref_countries``.
         warehouse.StaleTableError: the activities were loaded by another version of the pipeline.
     """
-    config = check_models(models) if models is not None else intersector_models()
+    raw = builds.seed_frame(MODELS_SEED) if models is None else models
+    config = check_models(raw)
+    _check_platforms(con, config)
+    builds.load_seed(con, MODELS_SEED, config.assign(note=raw["note"] if "note" in raw else None))
+    if not warehouse.table_exists(con, PROPORTIONS):
+        warehouse.create_table(con, PROPORTIONS)   # no proportions loaded: an empty list
     start, end = year_window(cycle)
-    con.execute("CREATE OR REPLACE TEMP TABLE intersector_model_config (platform VARCHAR, year_from INTEGER, "
-                "year_to INTEGER, model VARCHAR, proportions VARCHAR, proportions_year INTEGER)")
-    rows = [[None if pd.isna(v) else v for v in row] for row in config[CONFIG_COLUMNS].astype(object).itertuples(index=False)]
-    if rows:
-        con.executemany("INSERT INTO intersector_model_config VALUES (?, ?, ?, ?, ?, ?)", rows)
-    if warehouse.table_exists(con, "staging.ref_countries"):   # a misspelt platform would silently use sum
+    warehouse.set_variables(con, {"cycle_start": start, "cycle_end": end, "only_rmrp_activities": bool(only_rmrp_activities)})
+    try:
+        return builds.rewrite_cycle(con, TABLE, cycle, params={})
+    finally:   # the views' default scope again for whatever else runs on the connection
+        warehouse.set_variables(con, {"cycle_start": None, "cycle_end": None, "only_rmrp_activities": None})
+
+
+def _check_platforms(con: duckdb.DuckDBPyConnection, config: pd.DataFrame) -> None:
+    """Raises ValueError when ``config`` names a platform that ``staging.ref_countries`` does not
+    list (a misspelt platform would silently use sum)."""
+    if warehouse.table_exists(con, "staging.ref_countries"):
         known = {p for (p,) in con.execute("SELECT DISTINCT platform FROM staging.ref_countries").fetchall()}
         unknown = sorted(set(config["platform"]) - known) if known else []
         if unknown:
             raise ValueError(f"intersector models name platforms that are not R4V's: {unknown}; use one of {sorted(known)}")
-    if not warehouse.table_exists(con, "staging.ref_planning_proportions"):
-        warehouse.create_table(con, "staging.ref_planning_proportions")   # no proportions loaded: an empty list
-    where = f"WHERE month >= DATE '{start}' AND month < DATE '{end}'"
-    warehouse.rewrite_rows(con, TABLE, where,
-                           {"cycle_start": start, "cycle_end": end, "only_rmrp_activities": bool(only_rmrp_activities)},
-                           sources=("marts.fct_activities", "staging.ref_planning_proportions"))
-    return where
-
-
-
-
-
-
-
-
-CYCLE_TABLE = "marts.cycle_people_reached"
 
 
 def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     """Rewrite the rows of ``cycle`` in ``marts.cycle_people_reached`` (``sql/marts.cycle_people_reached.sql``)
     from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``.
     Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
-    start, end = cycle_window(cycle)
-    where = f"WHERE cycle = '{cycle}'"
-    warehouse.rewrite_rows(con, CYCLE_TABLE, where, {"cycle": cycle, "cycle_start": start, "cycle_end": end},
-                           sources=(TABLE, "marts.fct_planning_figures", "marts.fct_activities"))
-    return where
+    return builds.rewrite_cycle(con, CYCLE_TABLE, cycle)
 
 
 def build_reporting_completeness(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     """Rebuild ``marts.reporting_completeness`` for ``cycle`` (its rows deleted first, in one
     transaction) from ``sql/marts.reporting_completeness.sql``; returns the WHERE clause of the
     rows written (for the asset's metadata)."""
-    start, end = cycle_window(cycle)
-    where = f"WHERE reporting_cycle = '{cycle}'"
-    warehouse.rewrite_rows(con, "marts.reporting_completeness", where, {"cycle": cycle, "cycle_start": start, "cycle_end": end},
-                           sources=("marts.fct_activities",))
-    return where
-
-
-#: The tables filled cycle by cycle, and the column that names the cycle of a row.
-CYCLE_TABLES = {"marts.cycle_people_reached": "cycle", "marts.reporting_completeness": "reporting_cycle",
-                "marts.cycle_outputs": "cycle", "marts.cycle_trafficking_pillars": "cycle"}
-
-
-def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> int:
-    """Delete the rows of reporting cycles that are no longer in the 5W data (``cycles``: those
-    that are, ``ingest.cycles_in``) from the cycle tables, and the months of years with no cycle
-    left from ``marts.people_reached_monthly``, so that no figure outlives its data. Returns the
-    number of rows deleted."""
-    deletes = {TABLE: ("CAST(year(month) AS INTEGER)", sorted({int(c[:4]) for c in cycles}))}
-    deletes |= {table: (column, list(cycles)) for table, column in CYCLE_TABLES.items()}
-    deleted = 0
-    for table, (key, kept) in deletes.items():
-        if warehouse.table_exists(con, table):
-            deleted += int(con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, {key})", [kept]).fetchone()[0])
-    return deleted
+    return builds.rewrite_cycle(con, "marts.reporting_completeness", cycle)

@@ -1,7 +1,9 @@
 -- marts.sector_key_figures: one row per plan year, platform (and Regional) and sector with data.
--- Sources, never mixed silently (each figure says where it comes from in its *_source column):
---   published  the published key figures (staging.stg_planning__published_figures), stored as given;
---   computed   from R4V's PiN/target tables (marts.fct_planning_figures, source_kind pin_target_table):
+-- Reads marts.fct_planning_figures, and the published ratios it leaves out
+-- (staging.int_planning__published_ratios). Sources, never mixed silently (each figure says where
+-- it comes from in its *_source column):
+--   published  the published key figures (source_kind published), stored as given;
+--   computed   from R4V's PiN/target tables (source_kind pin_target_table):
 --              a platform = the sum of its countries' Country level rows; Regional = the sum of the
 --              countries minus the people in transit, who cross several countries (R4V's 2022 rule,
 --              domain.md §2.3; the reconciliation checks it against the published regional figures);
@@ -9,7 +11,14 @@
 --              columns beside the published figures, compared in requirements_usd_submitted_minus_published.
 -- A published figure always wins over a computed one; published values are never replaced by sums.
 INSERT INTO marts.sector_key_figures BY NAME
-WITH published AS (
+WITH published_rows AS (
+    SELECT plan_year, platform, sector, measure, value, published_text
+    FROM marts.fct_planning_figures WHERE source_kind = 'published'
+    UNION ALL
+    SELECT plan_year, platform, sector, measure, value, published_text
+    FROM staging.int_planning__published_ratios
+),
+published AS (
     SELECT
         plan_year, platform, sector,
         any_value(value) FILTER (WHERE measure = 'people_in_need') AS pin,
@@ -22,8 +31,7 @@ WITH published AS (
         any_value(published_text) FILTER (WHERE measure = 'requirements_usd') AS requirements_text,
         any_value(value) FILTER (WHERE measure = 'partners') AS partners,
         any_value(published_text) FILTER (WHERE measure = 'partners') AS partners_text
-    FROM staging.stg_planning__published_figures
-    WHERE plan_year IS NOT NULL AND age_gender IS NULL
+    FROM published_rows
     GROUP BY plan_year, platform, sector
 ),
 country_rows AS (

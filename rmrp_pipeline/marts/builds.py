@@ -1,0 +1,87 @@
+"""How a declared table (:mod:`rmrp_pipeline.marts.registry`) is built: a whole table from its SQL
+file, the rows of one reporting cycle, a seed from its reference CSV; and the cleanup of the
+cycles no longer in the 5W data. Plain functions of a DuckDB connection, testable without Dagster.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from rmrp_pipeline.cycles import cycle_window, cycles_in
+from rmrp_pipeline.marts import registry
+from rmrp_pipeline.warehouse import db as warehouse
+
+
+def rebuild_table(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """Recreate ``name`` from its DDL and fill it from ``sql/<name>.sql``, after (re)creating the
+    views it is built with. Returns the ``WHERE`` clause of the rows written (empty: all)."""
+    warehouse.ensure_schemas(con)
+    for view in registry.built_with(name, "intermediate"):
+        warehouse.run_sql(con, view)
+    warehouse.create_table(con, name)
+    warehouse.run_sql(con, name)
+    return ""
+
+
+def rewrite_cycle(con: duckdb.DuckDBPyConnection, name: str, cycle: str,
+                  params: dict[str, Any] | None = None) -> str:
+    """Rewrite the rows of ``cycle`` in ``name`` from ``sql/<name>.sql`` in one transaction
+    (``warehouse.rewrite_rows``: its intermediate views recreated and the cycle's rows of its
+    intermediate tables rewritten, in registry order, then the cycle's rows deleted and inserted);
+    ``params`` default to ``cycle``, ``cycle_start`` and ``cycle_end`` (``cycles.cycle_window``).
+    Returns the ``WHERE`` clause of the cycle's rows.
+
+    Raises:
+        ValueError: ``cycle`` is not ``YYYY-H1`` or ``YYYY-H2``.
+        warehouse.StaleTableError: a table it reads is missing or out of date.
+    """
+    table = registry.table(name)
+    where = table.cycle_rows.where(cycle)
+    if params is None:
+        start, end = cycle_window(cycle)
+        params = {"cycle": cycle, "cycle_start": start, "cycle_end": end}
+    warehouse.rewrite_rows(con, name, where, params, sources=registry.sources(name),
+                           steps=tuple(registry.built_with(name, "intermediate")))
+    return where
+
+
+def seed_frame(name: str) -> pd.DataFrame:
+    """The reference CSV of the seed ``name`` (``rmrp_pipeline/reference_data``), every cell as
+    text (empty cells NaN): the seed's DDL types it on load."""
+    kind, _, file = registry.table(name).build.partition(":")
+    if kind != "csv":
+        raise ValueError(f"{name} is not a seed of a reference CSV")
+    with resources.files("rmrp_pipeline.reference_data").joinpath(file).open(encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str)
+
+
+def load_seed(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame | None = None) -> int:
+    """Replace the seed table ``name`` with ``frame`` (default: its reference CSV, :func:`seed_frame`);
+    returns rows loaded.
+
+    Raises:
+        duckdb.Error: a value does not fit the seed's DDL.
+    """
+    return warehouse.replace_table(con, name, seed_frame(name) if frame is None else frame)
+
+
+def cycles_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The reporting cycles of the staged 5W rows (``cycles.cycles_in``)."""
+    return cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
+
+
+def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> int:
+    """Delete from every table filled cycle by cycle (``registry.by_cycle``) the rows of the
+    reporting cycles that are no longer in the 5W data (``cycles``: those that are, e.g.
+    :func:`cycles_in_warehouse`), so that no figure outlives its data; a table keyed by year keeps
+    the years of ``cycles``. Returns the number of rows deleted."""
+    deleted = 0
+    for table in registry.by_cycle():
+        if warehouse.table_exists(con, table.name):
+            key, kept = table.cycle_rows.kept(cycles)
+            deleted += int(con.execute(f"DELETE FROM {table.name} WHERE NOT list_contains(?, {key})", [kept]).fetchone()[0])
+    return deleted
