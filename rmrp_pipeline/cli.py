@@ -11,8 +11,8 @@ import time
 import dagster as dg
 import duckdb
 
-from rmrp_pipeline.cycles import cycles_in
 from rmrp_pipeline.defs.partitions import reporting_cycles
+from rmrp_pipeline.marts.builds import cycles_in_warehouse
 from rmrp_pipeline.reports.summary import run_summary
 from rmrp_pipeline.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 
@@ -51,7 +51,7 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
         _say("ingest failed: see the errors above")
         return False, []
     with duckdb.connect(warehouse) as con:
-        cycles = cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
+        cycles = cycles_in_warehouse(con)
     ok = True
     for number, cycle in enumerate(cycles, start=1):
         _say(f"[2/2] reporting cycle {cycle} ({number}/{len(cycles)}): people reached")

@@ -1,11 +1,15 @@
-"""Asset checks: nothing lost silently, published figures consistent, marts documented."""
-
+"""Asset checks: nothing lost silently, published figures consistent, marts documented. The
+queries are in ``marts.audits``; the marts checked are the registry's (``marts.registry``)."""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from rmrp_pipeline.defs.assets import key_of
-from rmrp_pipeline.warehouse import db as warehouse
+from rmrp_pipeline.marts import audits, registry
+
+
+def _table_md(frame) -> dg.MetadataValue:
+    return dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "none")
 
 
 @dg.asset_check(asset=key_of("meta.load_log"), blocking=True, description=(
@@ -15,22 +19,13 @@ from rmrp_pipeline.warehouse import db as warehouse
 def rows_read_equal_loaded_plus_rejected(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
     """Fails (ERROR) when a recognised sheet lost or duplicated rows."""
     with warehouse_db.get_connection() as con:
-        broken = con.execute(
-            "SELECT source_file, sheet, rows_read, rows_loaded, rows_rejected FROM meta.load_log "
-            "WHERE status = 'recognised' AND (rows_read <> rows_loaded + rows_rejected "
-            "OR rows_in_file < rows_read OR rows_in_file > rows_read + blank_rows)"
-        ).df()
-        unknown = con.execute(
-            "SELECT source_file, sheet, status, message FROM meta.load_log WHERE status <> 'recognised'"
-        ).df()
+        broken = audits.sheets_with_lost_rows(con)
+        unknown = audits.sheets_not_recognised(con)
     return dg.AssetCheckResult(
         passed=broken.empty,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "sheets_with_lost_rows": len(broken),
-            "lost_rows": dg.MetadataValue.md(broken.to_markdown(index=False) if len(broken) else "none"),
-            "unknown_or_unreadable": dg.MetadataValue.md(unknown.to_markdown(index=False) if len(unknown) else "none"),
-        },
+        metadata={"sheets_with_lost_rows": len(broken), "lost_rows": _table_md(broken),
+                  "unknown_or_unreadable": _table_md(unknown)},
     )
 
 
@@ -42,31 +37,27 @@ def rows_read_equal_loaded_plus_rejected(warehouse_db: DuckDBResource) -> dg.Ass
 def published_ratios_consistent(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
     """WARN for every ``inconsistent`` row of meta.reconciliation."""
     with warehouse_db.get_connection() as con:
-        bad = con.execute(
-            "SELECT plan_year, platform, sector, check_name, published_text, explanation "
-            "FROM meta.reconciliation WHERE status = 'inconsistent'"
-        ).df()
+        bad = audits.inconsistent_reconciliation(con)
     return dg.AssetCheckResult(
         passed=bad.empty,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "inconsistent": len(bad),
-            "details": dg.MetadataValue.md(bad.to_markdown(index=False) if len(bad) else "none"),
-        },
+        metadata={"inconsistent": len(bad), "details": _table_md(bad)},
     )
 
 
 def _documented_check(table: str) -> dg.AssetChecksDefinition:
+    described = [table, *registry.built_with(table)]
+
     @dg.asset_check(asset=key_of(table), name="every_column_documented", description=(
-        f"Every column of {table} has a comment (read by analysts in meta.data_dictionary)."))
+        f"{table}, the seeds and views it is built with, and every column of them have a comment "
+        f"(read by analysts in meta.data_dictionary): {', '.join(described)}."))
     def check(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
         with warehouse_db.get_connection() as con:
-            missing = [name for name, _t, comment in warehouse.table_columns(con, table) if not comment]
+            missing = audits.undocumented(con, described)
         return dg.AssetCheckResult(passed=not missing, metadata={"undocumented": ", ".join(missing) or "none"})
 
     return check
 
 
-MART_TABLES = ["marts.fct_activities", "marts.sector_key_figures", "marts.people_reached_monthly",
-               "marts.cycle_people_reached", "marts.cycle_outputs", "marts.cycle_trafficking_pillars"]
-documented_checks = [_documented_check(t) for t in MART_TABLES]
+#: One documentation check per mart.
+documented_checks = [_documented_check(t.name) for t in registry.assets() if t.layer == "marts"]

@@ -10,13 +10,14 @@ import dagster as dg
 
 from rmrp_pipeline.defs.assets import key_of
 from rmrp_pipeline.defs.partitions import reporting_cycles
+from rmrp_pipeline.defs.report_assets import QA_WORKBOOK_5W
+from rmrp_pipeline.marts import registry
 from rmrp_pipeline.read.files import list_input_files, sha256_file
 from rmrp_pipeline.settings import default_paths
 
-QA_ASSETS = dg.AssetSelection.assets(dg.AssetKey(["reports", "qa_workbook_5w"]))
-CYCLE_ASSETS = dg.AssetSelection.assets(key_of("marts.people_reached_monthly"), key_of("marts.cycle_people_reached"),
-                                         key_of("marts.reporting_completeness"), key_of("marts.cycle_outputs"),
-                                         key_of("marts.cycle_trafficking_pillars"))
+QA_ASSETS = dg.AssetSelection.assets(QA_WORKBOOK_5W)
+#: The tables the registry declares filled one reporting cycle at a time.
+CYCLE_ASSETS = dg.AssetSelection.assets(*(key_of(t.name) for t in registry.by_cycle() if t.is_asset))
 
 #: Every unpartitioned asset: ingest, marts, meta.
 ingest_job = dg.define_asset_job(
@@ -28,14 +29,12 @@ ingest_job = dg.define_asset_job(
 cycle_job = dg.define_asset_job(
     "cycle_job",
     selection=CYCLE_ASSETS,
-    partitions_def=reporting_cycles,
     description="People reached for one reporting cycle (YYYY-H1 mid-year, YYYY-H2 end-year).",
 )
 #: The per-organisation QA workbook of a cycle (a report for people: large cycles take a while).
 qa_job = dg.define_asset_job(
     "qa_job",
     selection=QA_ASSETS,
-    partitions_def=reporting_cycles,
     description="Write the 5W QA workbook of one reporting cycle, one sheet per appealing organisation.",
 )
 

@@ -1,4 +1,5 @@
-"""Report assets: files for people (QA workbooks), written under the reports folder."""
+"""Report assets: files for people (QA workbooks), written under the reports folder. The work is
+in ``rmrp_pipeline.reports``."""
 
 from pathlib import Path
 
@@ -9,6 +10,11 @@ from rmrp_pipeline.defs.assets import key_of
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import ReportsFolder
 from rmrp_pipeline.reports.qa_5w import write_qa_workbook
+from rmrp_pipeline.reports.qa_submissions import submission_qa_inputs, write_submission_qa_workbooks
+
+QA_WORKBOOK_5W = dg.AssetKey(["reports", "qa_workbook_5w"])
+#: Sub-folder of the reports folder with one QA workbook per submitting organisation.
+QA_SUBMISSIONS_FOLDER = "qa_submissions"
 
 
 def qa_workbook_path(folder: Path, cycle: str) -> Path:
@@ -17,7 +23,7 @@ def qa_workbook_path(folder: Path, cycle: str) -> Path:
 
 
 @dg.asset(
-    key=dg.AssetKey(["reports", "qa_workbook_5w"]),
+    key=QA_WORKBOOK_5W,
     deps=[key_of("meta.quality_findings"), key_of("meta.rejected_rows"), key_of("staging.stg_5w__activities")],
     partitions_def=reporting_cycles,
     group_name="reports",
@@ -31,3 +37,25 @@ def qa_workbook_5w(context: dg.AssetExecutionContext, warehouse_db: DuckDBResour
     with warehouse_db.get_connection() as con:
         path, organisations = write_qa_workbook(con, context.partition_key, target)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "organisations": organisations})
+
+
+@dg.asset(
+    key=dg.AssetKey(["reports", "qa_workbooks_submissions"]),
+    deps=[key_of("staging.stg_planning__submissions"), key_of("meta.rejected_rows"), key_of("meta.quality_findings")],
+    group_name="reports",
+    kinds={"excel"},
+    pool="duckdb_warehouse",
+)
+def qa_workbooks_submissions(warehouse_db: DuckDBResource, reports_folder: ReportsFolder) -> dg.MaterializeResult:
+    """One QA workbook per organisation that submitted activities: its rejects and findings, in the
+    language of its submission (``qa_submissions.write_submission_qa_workbooks``), written to
+    ``qa_submissions/`` in the reports folder, for the platform to send to each organisation."""
+    folder = reports_folder.resolve() / QA_SUBMISSIONS_FOLDER
+    with warehouse_db.get_connection() as con:
+        rows, issues, pin_years = submission_qa_inputs(con)
+    written = write_submission_qa_workbooks(rows, issues, folder, pin_years)
+    return dg.MaterializeResult(metadata={
+        "folder": dg.MetadataValue.path(str(folder)),
+        "workbooks": len(written),
+        "list": dg.MetadataValue.md(written.drop(columns=["organisation_key"]).to_markdown(index=False) if len(written) else "none"),
+    })

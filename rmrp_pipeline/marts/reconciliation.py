@@ -74,11 +74,13 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import pandas as pd
 
 from rmrp_pipeline.domain import INTERSECTOR, PLATFORMS, REGIONAL
 from rmrp_pipeline.sources.planning.common import POPULATION_TYPES
 from rmrp_pipeline.sources.planning.key_figures import AGE_GENDER_GROUPS
+from rmrp_pipeline.warehouse import db as warehouse
 
 __all__ = ["RECONCILIATION_COLUMNS", "reconcile_planning_figures", "reconcile_published_figures"]
 
@@ -474,3 +476,22 @@ def _submissions_vs_published(submissions: pd.DataFrame, published: pd.DataFrame
                          (pub.published_text, pub.value_low, pub.value_high), (value, value), status, explanation,
                          measure=pub.measure))
     return rows
+
+
+# -- the warehouse table ------------------------------------------------------------------------
+
+RECONCILIATION_TABLE = "meta.reconciliation"
+
+
+def build_reconciliation(con: duckdb.DuckDBPyConnection) -> str:
+    """Replace ``meta.reconciliation`` with :func:`reconcile_published_figures` of
+    ``staging.stg_planning__published_figures`` and :func:`reconcile_planning_figures` of
+    ``marts.fct_planning_figures`` (its tables' age/gender totals and the other sources). Returns
+    the ``WHERE`` clause of the rows written (empty: all)."""
+    figures = con.execute("SELECT * FROM staging.stg_planning__published_figures").df()
+    facts = con.execute(  # the checks use the tables' age/gender totals only
+        "SELECT * FROM marts.fct_planning_figures WHERE source_kind <> 'pin_target_table' OR age_gender = 'all'"
+    ).df()
+    checks = pd.concat([reconcile_published_figures(figures), reconcile_planning_figures(facts, figures)], ignore_index=True)
+    warehouse.replace_table(con, RECONCILIATION_TABLE, checks)
+    return ""

@@ -181,3 +181,24 @@ def _write(path: Path, language: str, name: str, org_id: str | None, rows: pd.Da
         head["findings"]: [count(f, r, rules.FINDING) for f, r in zip(ordered["source_file"], ordered["source_row"])],
     })
     write_workbook({"Summary": summary, "Rules": per_rule, "Issues": issue_sheet, "Activities": activities}, path)
+
+
+def submission_qa_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame, set[int]]:
+    """What :func:`write_submission_qa_workbooks` reads, from the warehouse connection ``con``: the
+    staged submission rows, their rejects and findings (column ``severity``: reject or finding), and
+    the plan years with a country PiN."""
+    rows = con.execute(
+        "SELECT source_file, source_sheet, source_row, organisation, organisation_id, organisation_key, language, "
+        "is_rejected, plan_year, country, admin1, sector, indicator_code, indicator_type "
+        "FROM staging.stg_planning__submissions"
+    ).df()
+    issues = con.execute(
+        "SELECT *, 'reject' AS severity FROM meta.rejected_rows WHERE produced_by = 'stg_planning__submissions' "
+        "UNION ALL BY NAME "
+        "SELECT *, 'finding' AS severity FROM meta.quality_findings WHERE produced_by = 'stg_planning__submissions'"
+    ).df()
+    pin_years = {int(y) for (y,) in con.execute(
+        "SELECT DISTINCT plan_year FROM staging.stg_planning__pin_target "
+        "WHERE measure = 'people_in_need' AND level = 'country' AND NOT is_rejected"
+    ).fetchall()}
+    return rows, issues, pin_years

@@ -4,16 +4,16 @@ deliberate. The expected graph is committed in tests/sql/asset_graph.json."""
 
 from __future__ import annotations
 
-import json
+import difflib
 
-from tests.sql.asset_graph import SNAPSHOT, current
+from tests.sql.asset_graph import SNAPSHOT, current, render
 
-HOW_TO_UPDATE = ("the asset graph differs from tests/sql/asset_graph.json. If the change is deliberate, "
-                 "rewrite the file with `.venv/bin/python -m tests.sql.asset_graph --update` and commit it "
-                 "(the diff shows reviewers what analysts and operators will see renamed).")
+HOW_TO_UPDATE = ("the asset graph differs from tests/sql/asset_graph.json (diff below: - committed, + now). If the "
+                 "change is deliberate, rewrite the file with `.venv/bin/python -m tests.sql.asset_graph --update` "
+                 "and commit it, so that reviewers see what analysts and operators will find renamed.\n")
 
 
 def test_the_asset_graph_matches_the_committed_snapshot():
-    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    assert current() == expected, HOW_TO_UPDATE
-
+    expected, now = SNAPSHOT.read_text(encoding="utf-8"), render(current())
+    diff = "".join(difflib.unified_diff(expected.splitlines(True), now.splitlines(True), "committed", "now"))
+    assert not diff, HOW_TO_UPDATE + diff
