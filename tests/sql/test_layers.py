@@ -1,0 +1,126 @@
+"""The warehouse's SQL layers: the registry of tables, the seeds, the intermediate models of
+people reached (each readable on its own), the stored macros, sector key figures from the fact
+table. On the warehouse built once from data/raw (``wh``, ``built_warehouse``)."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import inspect
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import rmrp_pipeline.defs
+from rmrp_pipeline.marts import audits, registry
+from rmrp_pipeline.warehouse import db as warehouse
+
+SQL = resources.files("rmrp_pipeline.warehouse.sql")
+
+
+@pytest.fixture()
+def plain(built_warehouse):
+    """A fresh read-only connection to the built warehouse with no setup at all, as an analyst's
+    ``duckdb -readonly rmrp.duckdb`` shell."""
+    con = duckdb.connect(str(built_warehouse[0]), read_only=True)
+    yield con
+    con.close()
+
+
+def test_the_macros_run_in_a_plain_read_only_connection(plain):
+    assert plain.execute("SELECT name_key('  Córdoba   CAPITAL ')").fetchone()[0] == "cordoba capital"
+    assert plain.execute("SELECT one_or_mixed(x) FROM (VALUES ('sum'), ('sum')) t(x)").fetchone()[0] == "sum"
+    assert plain.execute("SELECT one_or_mixed(x) FROM (VALUES ('sum'), ('maxsector')) t(x)").fetchone()[0] == "mixed"
+    assert plain.execute("SELECT one_or_mixed(x) FROM (VALUES (NULL::VARCHAR)) t(x)").fetchone()[0] is None
+    assert plain.execute(
+        "SELECT merged_lists(x) FROM (VALUES ('WASH; Health'), ('Health'), (NULL)) t(x)").fetchone()[0] == "Health; WASH"
+
+
+def test_a_saved_query_with_the_macros_runs_in_a_plain_read_only_connection(plain):
+    rows = plain.execute(
+        "SELECT one_or_mixed(intersector_model), merged_lists(intersector_subsectors_without_proportions) "
+        "FROM marts.people_reached_monthly WHERE level = 'admin1' AND name_key(admin1) = name_key(admin1)"
+    ).fetchall()
+    assert rows and rows[0][0] in ("mixed", "sum", "subsector")
+
+
+def test_every_intermediate_view_runs_alone_in_a_plain_read_only_connection(plain):
+    for name in (t.name for t in registry.TABLES if t.layer == "intermediate"):
+        assert plain.execute(f"SELECT count(*) FROM {name}").fetchone()[0] >= 0, name
+    # unscoped, the first step reads every row that counts as reached
+    assert plain.execute("SELECT count(*) FROM staging.int_people_reached__activities").fetchone() == plain.execute(
+        "SELECT count(*) FROM marts.fct_activities WHERE counts_as_reached").fetchone()
+
+
+def test_the_intermediate_models_add_up_to_the_mart(plain):
+    """Regional Intersector at the last month of a year = Σ of the year's Intersector new
+    beneficiaries of every admin1 (the levels are sums, the consolidated figure a cumulation)."""
+    years = [y for (y,) in plain.execute("SELECT DISTINCT year(month) FROM marts.people_reached_monthly ORDER BY 1").fetchall()]
+    assert years == [2021, 2022, 2023]
+    for year in years:
+        mart = plain.execute(
+            "SELECT consolidated_total, consolidated_cva FROM marts.people_reached_monthly WHERE level = 'regional' "
+            "AND subsector = 'Intersector' AND year(month) = ? ORDER BY month DESC LIMIT 1", [year]).fetchone()
+        steps = plain.execute(
+            "SELECT sum(new_total), sum(new_cva) FROM staging.int_people_reached__admin1_month "
+            "WHERE subsector = 'Intersector' AND year(month) = ?", [year]).fetchone()
+        assert steps == mart, year
+
+
+def test_the_seeds_are_the_reference_csvs(wh):
+    data = resources.files("rmrp_pipeline.reference_data")
+    for table in (t for t in registry.TABLES if t.layer == "seed"):
+        file = table.build.removeprefix("csv:")
+        rows = list(csv.DictReader(data.joinpath(file).read_text(encoding="utf-8").splitlines()))
+        assert wh.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0] == len(rows), table.name
+    assert wh.execute("SELECT sector FROM staging.ref_sectors WHERE name = 'Multipurpose CBI'").fetchone() == (
+        "Multipurpose Cash Assistance (MPC)",)
+    assert wh.execute("SELECT model, proportions, proportions_year FROM staging.ref_intersector_models "
+                      "WHERE platform = 'Southern Cone' AND year_from = 2022").fetchone() == ("southernconemodel_2022", "pin", 2022)
+
+
+def test_the_sql_reads_the_seeds_not_the_csvs():
+    sql = {name: SQL.joinpath(f"{name}.sql").read_text(encoding="utf-8")
+           for name in ("staging.int_intersector__platform_year_model", "marts.cycle_outputs")}
+    assert "staging.ref_intersector_models" in sql["staging.int_intersector__platform_year_model"]
+    assert "staging.ref_trafficking_pillars" in sql["marts.cycle_outputs"]
+    assert not re.search(r"CREATE\s+(OR\s+REPLACE\s+)?TEMP", SQL.joinpath("macros.sql").read_text(encoding="utf-8"))
+
+
+def test_sector_key_figures_read_the_fact_table_not_the_staging_tables():
+    text = re.sub(r"--[^\n]*", "", SQL.joinpath("marts.sector_key_figures.sql").read_text(encoding="utf-8"))
+    assert re.findall(r"(?:FROM|JOIN)\s+([a-z_]+\.[a-z_0-9]+)", text) and not re.search(r"staging\.stg_", text)
+    assert set(re.findall(r"(?:FROM|JOIN)\s+([a-z_]+\.[a-z_0-9]+)", text)) == {
+        "marts.fct_planning_figures", "staging.int_planning__published_ratios"}
+
+
+def test_every_declared_table_and_view_has_its_sql_and_is_documented(wh):
+    for table in registry.TABLES:
+        is_view = table.layer == "intermediate" and table.cycle_rows is None
+        assert is_view or SQL.joinpath("ddl", f"{table.name}.sql").is_file(), f"{table.name}: no DDL"
+        if table.build == registry.SQL:
+            assert SQL.joinpath(f"{table.name}.sql").is_file(), f"{table.name}: no sql/{table.name}.sql"
+        elif ":" in table.build and not table.build.startswith("csv:"):
+            module, _, function = table.build.partition(":")
+            assert callable(getattr(importlib.import_module(f"rmrp_pipeline.marts.{module}"), function)), table.build
+        assert warehouse.table_comment(table.name), f"{table.name}: no COMMENT ON TABLE/VIEW"
+    assert audits.undocumented(wh, [t.name for t in registry.TABLES]) == []
+
+
+def test_every_table_of_the_warehouse_is_declared(wh):
+    found = {f"{s}.{t}" for s, t in wh.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('raw', 'staging', 'marts', 'meta') "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE schema_name IN ('raw', 'staging', 'marts', 'meta')"
+    ).fetchall()}
+    assert found - {t.name for t in registry.TABLES} == {"meta.data_dictionary"}
+    assert {t.name for t in registry.TABLES} <= found
+
+
+def test_no_sql_in_the_dagster_layer():
+    """The assets and checks are thin: their SQL is in sql/*.sql or in plain functions."""
+    folder = Path(inspect.getfile(rmrp_pipeline.defs)).parent
+    for path in folder.glob("*.py"):
+        assert not re.search(r"\b(SELECT|INSERT|DELETE)\s", path.read_text(encoding="utf-8")), path.name
