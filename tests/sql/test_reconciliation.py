@@ -19,7 +19,7 @@ from rmrp_pipeline.marts.reconciliation import (
 )
 from rmrp_pipeline.sources.planning.key_figures import read_published_key_figures
 
-WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "raw" / "planning" / "rmrp2023-2024_trafficking_smuggling_key_figures.xlsx"
+WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "raw" / "planning" / "rmrp2023-2024_trafficking_smuggling_key_figures.xlsx"
 SECTOR = "Protection (Human Trafficking and Smuggling)"
 PLATFORMS = ["Brazil", "Chile", "Colombia", "Ecuador", "Peru", "Caribbean", "Central America and Mexico", "Southern Cone"]
 

@@ -18,7 +18,7 @@ from rmrp_pipeline.marts.people_reached import build_people_reached, check_model
 from rmrp_pipeline.reports.r4v_layout import R4V_COLUMNS
 from rmrp_pipeline.warehouse import db as warehouse
 from tests.conftest import ROOT
-from tests.test_people_reached import FEB, FIXTURE, JAN, _get, _row
+from tests.sql.test_people_reached import FEB, FIXTURE, JAN, _get, _row
 
 ARGENTINA_OUTPUT = ROOT.parent / "shared" / "data" / "r4v" / "monitoring_5w" / "r4v_consolidated_output_example_argentina_2022-01_02.csv"
 AGD4 = ("girls", "boys", "women", "men")
