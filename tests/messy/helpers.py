@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ HEADERS = list(next(openpyxl.load_workbook(FIVE_W_2021, read_only=True).workshee
 PARTNER_FILE = "partner/5w.xlsx"
 
 
+@lru_cache(maxsize=1)
 def shelter_pin_indicator() -> str:
     """A Shelter indicator of type Pin in the real 2021 registry."""
     rows = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
