@@ -13,7 +13,7 @@ import pandas as pd
 from rmrp_pipeline.text.cells import normalise_key
 
 #: More persons in one 5W row than all refugees and migrants from Venezuela (7.7 million,
-#: RMRP 2024 Update, domain.md §2.4) with their host communities: not a count we can trust.
+#: RMRP 2024 Update, docs/domain.md §2.4) with their host communities: not a count we can trust.
 MAX_PERSONS_IN_A_ROW = 20_000_000
 
 
@@ -44,7 +44,7 @@ def resolve_sectors(names: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 
-#: R4V's English platform names (domain.md §1.1) and the regional level.
+#: R4V's English platform names (docs/domain.md §1.1) and the regional level.
 PLATFORMS: tuple[str, ...] = (
     "Brazil",
     "Chile",

@@ -5,7 +5,7 @@ https://2022.gho.unocha.org/venezuela-regional/ ("People in need 8.4 million", "
 3.8 million", "Requirements (US$) 1.79 billion"), and the number of appealing partners announced at
 the plan's launch on 9 December 2021 ("192 partner organizations", UNHCR/IOM; reported by Devex,
 https://www.devex.com/news/1-79b-needed-for-venezuelan-refugees-and-migrants-in-2022-102258, and
-Euronews, "192 entidades"). The same figures are in domain.md §2.4. They are the whole plan's
+Euronews, "192 entidades"). The same figures are in docs/domain.md §2.4. They are the whole plan's
 figures: platform ``Regional``, sector ``Intersector`` (people counted once across sectors, as in
 R4V's 2022 PiN/target tables).
 

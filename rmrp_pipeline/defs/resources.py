@@ -55,7 +55,7 @@ class PeopleReachedOptions(dg.ConfigurableResource):
     """Options of the people-reached consolidation (``people_reached.build_people_reached``).
 
     ``only_rmrp_activities``: count only 5W rows with RMRP Activity = Yes, as R4V's per-organisation
-    script does so that its figures match the public Activity Explorer (domain.md §3.4 item 1);
+    script does so that its figures match the public Activity Explorer (docs/domain.md §3.4 item 1);
     R4V's country scripts count every row (the default). Set by ``rmrp run --only-rmrp-activities``
     or the environment variable ``RMRP_ONLY_RMRP_ACTIVITIES=yes``.
     """

@@ -1,4 +1,4 @@
-"""People reached (domain.md §3.4): build ``marts.people_reached_monthly`` for one reporting cycle.
+"""People reached (docs/domain.md §3.4): build ``marts.people_reached_monthly`` for one reporting cycle.
 
 The arithmetic is SQL: ``sql/marts.people_reached_monthly.sql`` over the views it is built with
 (``registry.built_with``: ``staging.int_people_reached__*`` and one ``staging.int_intersector__*``
@@ -21,7 +21,7 @@ for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2
   (R4V's methodology note): the max across subsectors of each population type, total = their sum.
 - ``maxsector_2021``: the whole row of the subsector with the most new beneficiaries (2021).
 - ``maxagegender``: the max across subsectors of each age/gender cell, total = their sum (2021).
-- ``southernconemodel`` (R4V 2023; domain.md §3.4): the ``maxsector`` cells over {Shelter,
+- ``southernconemodel`` (R4V 2023; docs/domain.md §3.4): the ``maxsector`` cells over {Shelter,
   Humanitarian Transportation, WASH, Food Security} + Protection (General) + Σ {MPC, Integration,
   Health, Education}; needs proportions.
 - ``southernconemodel_2022``: the 2022 script, whose third step adds {MPC, Humanitarian

@@ -17,7 +17,7 @@ Output of :func:`reconcile_published_figures`: rows for the warehouse table ``me
 ``missing_parts``)
     The regional figure against the sum of the platforms' figures (interval sum). Recorded, never
     flagged: people in transit cross several countries and are counted by each platform but once at
-    regional level (domain.md §2.3), so regional PiN and target can be below the sum; partners are
+    regional level (docs/domain.md §2.3), so regional PiN and target can be below the sum; partners are
     distinct organisations, one appealing in several platforms counts once (regional ≤ Σ
     platforms is expected; regional-only partners could still add some).
 
@@ -39,7 +39,7 @@ A regional row is one with ``level == "regional"``; the platforms are the rows w
 which must all be present for a sum.
 
 :func:`reconcile_planning_figures` checks how the figures of ``marts.fct_planning_figures`` add up
-(domain.md §2.3), on the same output columns (``country_iso3`` and ``measure`` say what is checked;
+(docs/domain.md §2.3), on the same output columns (``country_iso3`` and ``measure`` say what is checked;
 for a figure of R4V's tables ``published_*`` is the figure as given, without rounding):
 
 ``country_vs_admin1_sum`` (status ``ok`` | ``recorded`` | ``inconsistent``), per plan year, measure,

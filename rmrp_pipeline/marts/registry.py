@@ -134,7 +134,7 @@ TABLES: tuple[Table, ...] = (
                                           "meta.quality_findings")),
     Table("meta.reconciliation", "meta", reads=(PUBLISHED, PLANNING), build="reconciliation:build_reconciliation",
           kinds=("duckdb", "pandas")),
-    # People reached (domain.md §3.4): the mart and the views it is built from, in build order.
+    # People reached (docs/domain.md §3.4): the mart and the views it is built from, in build order.
     Table("staging.ref_intersector_models", "seed", build="csv:intersector_models.csv", part_of=MONTHLY),
     _int("staging.int_people_reached__activities", ACTIVITIES),
     _int(_SECTOR_MONTH, "staging.int_people_reached__activities"),

@@ -8,7 +8,7 @@ import pandas as pd
 
 from rmrp_pipeline.cycles import cycle_window
 
-#: R4V's consolidated-report columns (domain.md §3.4, HDX people-reached-rmrp-*.xlsx) and where each comes from.
+#: R4V's consolidated-report columns (docs/domain.md §3.4, HDX people-reached-rmrp-*.xlsx) and where each comes from.
 R4V_COLUMNS = {
     "Platform": "platform", "Country": "country", "Admin1": "admin1", "Month": "month", "Subsector": "subsector",
     "Monthly Total Beneficiaries": "monthly_total", "Monthly CVA Beneficiaries": "monthly_cva",

@@ -22,7 +22,7 @@ from rmrp_pipeline.domain import resolve_sectors
 from rmrp_pipeline.text.cells import clean_text, normalise_key
 
 #: Indicator types whose beneficiaries count as people reached, per cycle year range
-#: (domain.md §3.2: 2021-2022 ``Pin``; from 2023 ``Direct Assistance``).
+#: (docs/domain.md §3.2: 2021-2022 ``Pin``; from 2023 ``Direct Assistance``).
 REACHED_INDICATOR_TYPES = {2021: "pin", 2022: "pin", 2023: "direct assistance"}
 
 

@@ -65,7 +65,7 @@ def test_known_breakdown_problems_of_the_2021_export_are_findings_not_rejects(wh
     ).fetchone()[0] == 22_496
 
 
-#: The two 2021 subsector names that R4V changed from 2022 (domain.md §1.2); the warehouse keeps the
+#: The two 2021 subsector names that R4V changed from 2022 (docs/domain.md §1.2); the warehouse keeps the
 #: canonical names, so one subsector is one name in every cycle.
 RENAMED_SINCE_2021 = {"Multipurpose CBI": "Multipurpose Cash Assistance (MPC)",
                       "Protection (Human Trafficking & Smuggling)": "Protection (Human Trafficking and Smuggling)"}
@@ -330,7 +330,7 @@ def test_every_level_is_the_sum_of_the_level_below(wh):
     assert {r["admin1"] for r in by_level["country"]} == {"Country level"}
     assert {(r["admin1"], r["country"]) for r in by_level["platform"]} == {("Platform level", None)}
     assert {(r["platform"], r["admin1"], r["country"]) for r in by_level["regional"]} == {("Regional", "Regional level", None)}
-    # countries without admin1 (domain.md §1.1) keep only their Country level rows
+    # countries without admin1 (docs/domain.md §1.1) keep only their Country level rows
     assert not {r["country"] for r in by_level["admin1"]} & NO_ADMIN1
     assert NO_ADMIN1 <= {r["country"] for r in by_level["country"]}   # all eight reported in 2021
 

@@ -1,6 +1,6 @@
 """Issue #4: the planning figures in depth, on the real files in data/raw/planning.
 
-Expected values come from the issue and domain.md §2.3-2.4 (worked out by R4V's figures and the
+Expected values come from the issue and docs/domain.md §2.3-2.4 (worked out by R4V's figures and the
 GHO) and are re-derived here from the workbook with openpyxl and plain Python, independently of the
 pipeline's readers, so that a number in this file cannot be right only because the code says so.
 """
@@ -70,7 +70,7 @@ def test_the_trafficking_pin_of_2022_by_platform(wh):
 @pytest.mark.parametrize(
     ("sheet", "measure", "total", "in_transit", "published_text", "low", "high"),
     [
-        # GHO 2022: PiN 8.4 million, targeted 3.8 million (domain.md §2.4)
+        # GHO 2022: PiN 8.4 million, targeted 3.8 million (docs/domain.md §2.4)
         ("PiN 2022", "people_in_need", 8_856_165, 457_847, "8.4 million", 8_350_000, 8_450_000),
         ("Target", "people_targeted", 4_163_480, 348_433, "3.8 million", 3_750_000, 3_850_000),
     ],
@@ -99,13 +99,13 @@ def test_the_trafficking_target_of_2022_is_computed_the_same_way(wh):
     rows = dict(wh.execute(
         "SELECT platform, people_targeted FROM marts.sector_key_figures WHERE plan_year = 2022 AND sector = ?",
         [HTS]).fetchall())
-    # domain.md §2.4 by platform: Brazil 7,345, Colombia 34,322; Σ countries 43,397
+    # docs/domain.md §2.4 by platform: Brazil 7,345, Colombia 34,322; Σ countries 43,397
     assert (rows["Brazil"], rows["Colombia"], sum(totals.values())) == (7_345, 34_322, 43_397)
     assert rows["Regional"] == sum(totals.values()) - sum(transits.values())
 
 
 def test_country_figures_are_stored_as_given_and_checked_against_their_admin1_rows(wh):
-    # domain.md §2.3: Colombia Humanitarian Transportation, 0 at admin1 level and 445,205 at country level
+    # docs/domain.md §2.3: Colombia Humanitarian Transportation, 0 at admin1 level and 445,205 at country level
     header, rows = _sheet("PiN 2022")
     total = header.index("PiN Total")
     mine = [r for r in rows if r[1] == "Colombia" and r[3] == "Humanitarian Transportation"]
@@ -136,7 +136,7 @@ def test_country_figures_are_stored_as_given_and_checked_against_their_admin1_ro
 
 
 def test_intersector_lies_between_the_largest_sector_and_their_sum(wh):
-    # domain.md §2.3: Colombia 2022 intersector PiN 4,831,479, largest sector 4,588,694, sum 34.3M
+    # docs/domain.md §2.3: Colombia 2022 intersector PiN 4,831,479, largest sector 4,588,694, sum 34.3M
     low, inter, high, status = wh.execute(
         "SELECT computed_low, published_low, computed_high, status FROM meta.reconciliation "
         "WHERE check_name = 'intersector_vs_sectors' AND country_iso3 = 'COL' AND measure = 'people_in_need'").fetchone()
@@ -234,7 +234,7 @@ def test_sector_key_figures_hold_published_and_computed_trafficking_figures(wh):
     # the seed page (published) ...
     assert rows[(2023, "Regional")] == (1_560_000, "published", 33_300, "published")
     assert rows[(2024, "Colombia")] == (1_020_000, "published", 27_900, "published")
-    # ... beside 2022 computed from the tables (domain.md §2.4: Brazil 7,345 targeted)
+    # ... beside 2022 computed from the tables (docs/domain.md §2.4: Brazil 7,345 targeted)
     assert rows[(2022, "Brazil")] == (49_361, "computed", 7_345, "computed")
     assert rows[(2022, "Peru")][:2] == (704_221, "computed")
 

@@ -1,4 +1,4 @@
-"""The 5W quality rules of domain.md §3.3 that depend on CVA, the sector and the indicator type.
+"""The 5W quality rules of docs/domain.md §3.3 that depend on CVA, the sector and the indicator type.
 
 Each rule gets one generated row that breaks it and one that does not; the finding is asserted
 by rule, Excel row and the file's own column header. 2021 rows use the 2021 export's headers and
@@ -268,7 +268,7 @@ def test_outlier_above_the_sectors_pin_for_the_admin1(reference_only):
     of one person more than the admin1's PiN is a finding, a row of exactly the PiN is not, and a 2021
     row of the same size is not checked (R4V's PiN tables start in 2022). Panama has only a Country
     level PiN: it stands for the whole country. Colombia's Humanitarian Transportation PiN is 0 in
-    every department and held at Country level (domain.md §2.3): a department's 0 is not a maximum,
+    every department and held at Country level (docs/domain.md §2.3): a department's 0 is not a maximum,
     the country's figure is."""
     shutil.copy(PIN_TABLE, reference_only / "rmrp2022_pin.xlsx")
     arauca = _pin_2022("Colombia", "Arauca", "Shelter")

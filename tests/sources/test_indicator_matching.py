@@ -135,7 +135,7 @@ def test_2022_southern_cone_mpc_rows_match_the_2021_registry(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "sector"), [
-    # Portuguese headings of the RMRP and RMNA (domain.md §1.2)
+    # Portuguese headings of the RMRP and RMNA (docs/domain.md §1.2)
     ("Programas de Transferência Monetária (CBI)", "Multipurpose Cash Assistance (MPC)"),
     ("Assistência em Dinheiro e Voucher (CVA)", "Multipurpose Cash Assistance (MPC)"),
     ("Distribuição Alimentar", "Food Security"),

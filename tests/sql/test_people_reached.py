@@ -40,7 +40,7 @@ FIXTURE = [
     # Salta, January: Food Security (carried to February)
     _row("Argentina", "ARG", "Southern Cone", "Salta", JAN, "Food Security", 9, 9, True,
          in_destination=9, girls=1, boys=2, women=3, men=3),
-    # Panama: a country without admin1 (domain.md §1.1)
+    # Panama: a country without admin1 (docs/domain.md §1.1)
     _row("Panama", "PAN", "Central America and Mexico", "Panamá", JAN, "Shelter", 4, 4, in_destination=4, women=4),
     # a row R4V does not count as reached
     {**_ba(JAN, "Shelter", 100, 100, in_destination=100, women=100), "counts_as_reached": False},

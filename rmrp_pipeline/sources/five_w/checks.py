@@ -4,7 +4,7 @@ Row checks (``quality.checks.RowCheck``, registered in :data:`FIVE_W_CHECKS`) ru
 over the staged frame of a template (``stage.stage_five_w_sheets``): the reject checks first, then
 the finding checks on the rows that are not rejected, so a partner sees the blocking problem of a
 row before its breakdown problems (:func:`validate_five_w`). The cells the parsers cannot read are
-found while staging, by the parsers registered below. Sources of the rules: domain.md §3.3 (R4V's
+found while staging, by the parsers registered below. Sources of the rules: docs/domain.md §3.3 (R4V's
 QA scripts ``R4VRMRP2023/R/2_data_quality_check.R`` and ``monitoringQuality2025``).
 """
 
@@ -70,7 +70,7 @@ def _is(df: Frame, name: str, value: bool) -> pd.Series:
 #: 2021 export holds apportioned, fractional breakdowns: readable, so only a finding).
 TOTAL_COUNTS = ["total_monthly", "new_beneficiaries"]
 BREAKDOWN_COUNTS = [c for c in COUNT_COLUMNS if c not in TOTAL_COUNTS]
-#: Cells the R4V QA scripts require (domain.md §3.3); an empty country or month is a reject.
+#: Cells the R4V QA scripts require (docs/domain.md §3.3); an empty country or month is a reject.
 REQUIRED = ["appealing_org", "subsector", "indicator", "activity_name", "admin1", "implementation", "rmrp_activity", "cva"]
 _REACHED = ("counts_as_reached",)
 
@@ -191,7 +191,7 @@ MPC_SECTOR = "Multipurpose Cash Assistance (MPC)"
 UNDER_18_SECTORS = ("Education", "Protection (Child Protection)")
 UNDER_18 = ["girls", "boys", "other_under_18"]
 #: Indicator types (``normalise_key`` of the registry's type) measured by their output, not by
-#: people, per cycle (domain.md §3.2-§3.3): 2021-2022 ``People``/``Other``; from 2023
+#: people, per cycle (docs/domain.md §3.2-§3.3): 2021-2022 ``People``/``Other``; from 2023
 #: Infrastructure, Mechanism/Advocacy, Other and Campaign (Capacity Building has its own rule).
 OUTPUT_TYPES_2021 = ("people", "other")
 OUTPUT_TYPES_2023 = ("infrastructure", "mechanism/advocacy", "other", "campaign")
@@ -205,7 +205,7 @@ def _output_type(df: Frame) -> pd.Series:
         df["reporting_year"].ge(2023) & kind.isin(OUTPUT_TYPES_2023))
 
 
-# CVA consistency and the rules that depend on the indicator type or the sector (domain.md §3.3).
+# CVA consistency and the rules that depend on the indicator type or the sector (docs/domain.md §3.3).
 # A row without a registered indicator type is left to ``indicator_not_in_registry``: its type
 # rules cannot be checked.
 

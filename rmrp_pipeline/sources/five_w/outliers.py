@@ -29,7 +29,7 @@ def sector_pin(pin_target_rows: pd.DataFrame) -> pd.DataFrame:
     staged PiN/target rows (``staging.stg_planning__pin_target`` columns; loaded PiN rows with a
     total above 0): the admin1 rows, and each country's Country level row under ``admin1_key``
     None. A PiN of 0 is left out: R4V's tables hold some caseloads only nationally (Colombia's
-    Humanitarian Transportation: 0 in every department, 445,205 at Country level, domain.md §2.3),
+    Humanitarian Transportation: 0 in every department, 445,205 at Country level, docs/domain.md §2.3),
     so 0 says "not counted here", not "nobody in need".
 
     Returns:

@@ -10,7 +10,7 @@ women, men)), e.g. sheets ``PiN 2022`` and ``Target`` of
 Output of :func:`stage_pin_target`: one staged row per input row (:data:`STAGED_COLUMNS`, figures
 in persons, NULL where the cell is blank: "not given", never 0) and one issue row per failed rule.
 Every figure is stored as given: national rows are never replaced by sums of their admin1 rows,
-nor the intersector by sums of sectors (domain.md §2.3; the sums are checks, in
+nor the intersector by sums of sectors (docs/domain.md §2.3; the sums are checks, in
 ``reconciliation.reconcile_planning_figures``).
 
 Rules (ids and messages in ``quality.rules``; the checks below, registered under their ids):
@@ -31,7 +31,7 @@ Admin1 names are kept as written: R4V's own 2022 table uses units that are in no
 
 :func:`stage_proportions` reads the proportion sheets (kind ``planning_proportions``: country ×
 admin1 × subsector, the share of each age/gender group, overall and per population type), the
-reference data of the ``maxsector`` consolidation model (domain.md §3.4).
+reference data of the ``maxsector`` consolidation model (docs/domain.md §3.4).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ in USD, targets in persons, NULL where blank) and one issue row per failed rule 
 :func:`target_above_pin` adds the one rule that looks across rows and organisations.
 
 Rules (R4V's submission QA, ``Submission2324QualityApp/R/Subimission2324QualityCheck.R``, and
-domain.md §2.1; ids and messages in ``quality.rules``; the checks below, registered under their ids). Severities are the 5W's: a row is **rejected**
+docs/domain.md §2.1; ids and messages in ``quality.rules``; the checks below, registered under their ids). Severities are the 5W's: a row is **rejected**
 only when it cannot be read with certainty (``year_unreadable``, ``number_unreadable``,
 ``number_ambiguous``, ``cell_error``, ``formula_without_value`` in a column the pipeline uses,
 ``count_negative`` / ``count_not_whole`` / ``count_implausible`` for targets, ``amount_negative``
@@ -71,7 +71,7 @@ from rmrp_pipeline.text.cells import normalise_key, text_values
 
 SUBMISSION_KIND = "planning_submission"
 #: Template cycle year -> the plan's years (RMRP 2023-2024 and 2025-2026 are two-year plans,
-#: domain.md §6); a cycle not listed is a one-year plan.
+#: docs/domain.md §6); a cycle not listed is a one-year plan.
 PLAN_YEARS: dict[int, tuple[int, ...]] = {2023: (2023, 2024), 2025: (2025, 2026)}
 MPC = "Multipurpose Cash Assistance (MPC)"
 
@@ -98,7 +98,7 @@ INDICATOR_TYPES: dict[str, str] = {
     "other": "Other", "otro": "Other", "outro": "Other",
 }
 #: Indicator type -> the target/output columns it fills (the template's ``Indicator_type`` sheet,
-#: template columns 14-24; domain.md §2.1). The others are black: no data.
+#: template columns 14-24; docs/domain.md §2.1). The others are black: no data.
 TYPE_COLUMNS: dict[str, list[str]] = {
     "Direct Assistance": [*POPULATION, *AGE_GENDER, "total_target"],
     "Campaign": ["total_target", "output"],
@@ -497,7 +497,7 @@ def _resolve_lists(out: pd.DataFrame, reference: SubmissionReference, cycle: int
 def target_above_pin(rows: pd.DataFrame, pin: pd.DataFrame) -> pd.DataFrame:
     """``target_above_pin`` findings: for every plan year, country, sector and population type
     where a PiN exists, the targets of all loaded Direct Assistance rows (all organisations, all
-    files) must not add up to more than it (``CAM_activities_target_check.R``, domain.md §2.1).
+    files) must not add up to more than it (``CAM_activities_target_check.R``, docs/domain.md §2.1).
 
     Args:
         rows: staged submission rows (:data:`STAGED_COLUMNS`).

@@ -1,5 +1,5 @@
 -- marts.fct_planning_figures: the three kinds of planning spreadsheet in one canonical fact table,
--- one row per figure cell as given (domain.md §2.3: higher-level figures are stored as given; their
+-- one row per figure cell as given (docs/domain.md §2.3: higher-level figures are stored as given; their
 -- sums are checks in meta.reconciliation, never facts). Blank cells are not figures: no row.
 INSERT INTO marts.fct_planning_figures BY NAME
 WITH table_cells AS (
@@ -8,7 +8,7 @@ WITH table_cells AS (
     INTO NAME cell VALUE value
 ),
 -- Submission columns -> canonical grain. People targeted come from Direct Assistance rows only
--- (the RMRP target is built from Direct Assistance indicators, domain.md §2.2); the other types'
+-- (the RMRP target is built from Direct Assistance indicators, docs/domain.md §2.2); the other types'
 -- totals are people trained or reached by campaigns, kept in staging only.
 submission_map (source_column, measure, population_type, age_gender, direct_assistance_only, unit) AS (
     VALUES

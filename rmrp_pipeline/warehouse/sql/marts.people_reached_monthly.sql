@@ -1,5 +1,5 @@
 -- People reached per admin1, country, platform and region x month x subsector, plus Intersector,
--- for the year of one reporting cycle. Method: domain.md §3.4, checked against R4V's own scripts
+-- for the year of one reporting cycle. Method: docs/domain.md §3.4, checked against R4V's own scripts
 -- (r4v_app R/6_consolidated_report.R for 2021, R4RMRP2022 and R4VRMRP2023 R/3_consolidated_report.R
 -- for 2022 and 2023).
 -- The steps are views in the staging schema, each readable on its own (rmrp_pipeline/marts/registry.py
@@ -13,7 +13,7 @@
 -- (people_reached.build_people_reached) sets; it deletes the year's months first.
 -- Levels: admin1 (as reported) -> country ('Country level' = Σ admin1) -> platform ('Platform
 -- level' = Σ countries) -> regional ('Regional level' = Σ countries). Countries without admin1
--- (domain.md §1.1, R4V's countrynoadmin1) keep only their Country level rows.
+-- (docs/domain.md §1.1, R4V's countrynoadmin1) keep only their Country level rows.
 -- Macros one_or_mixed, merged_lists: sql/macros.sql.
 INSERT INTO marts.people_reached_monthly BY NAME
 WITH admin1_rows AS (   -- cumulated over the months of the year per admin1 x subsector (Intersector included)
@@ -63,12 +63,12 @@ upper_rows AS (
 ),
 all_levels AS (
     SELECT * FROM admin1_rows
-    -- countries without admin1 (domain.md §1.1): only their Country level rows
+    -- countries without admin1 (docs/domain.md §1.1): only their Country level rows
     WHERE country_iso3 NOT IN ('ABW', 'CUW', 'CRI', 'DOM', 'TTO', 'GUY', 'MEX', 'PAN')
     UNION ALL BY NAME SELECT * FROM country_rows
     UNION ALL BY NAME SELECT * FROM upper_rows
 )
--- R4V's three checks (domain.md §3.4 item 8), true when the check holds; breakdowns within half a
+-- R4V's three checks (docs/domain.md §3.4 item 8), true when the check holds; breakdowns within half a
 -- person (the 2021 breakdowns hold apportioned fractions).
 SELECT *, CAST(coalesce(getvariable('only_rmrp_activities'), false) AS BOOLEAN) AS only_rmrp_activities,
        abs(consolidated_total - (consolidated_in_destination + consolidated_in_transit + consolidated_host_community + consolidated_pendular + consolidated_returnees)) <= 0.5

@@ -6,7 +6,7 @@
 --   computed   from R4V's PiN/target tables (source_kind pin_target_table):
 --              a platform = the sum of its countries' Country level rows; Regional = the sum of the
 --              countries minus the people in transit, who cross several countries (R4V's 2022 rule,
---              domain.md §2.3; the reconciliation checks it against the published regional figures);
+--              docs/domain.md §2.3; the reconciliation checks it against the published regional figures);
 --   submissions the appealing organisations' activities (source_kind submission), in *_submitted
 --              columns beside the published figures, compared in requirements_usd_submitted_minus_published.
 -- A published figure always wins over a computed one; published values are never replaced by sums.

@@ -1,5 +1,5 @@
 -- staging.int_intersector__proportion_cells: the proportion models (maxsector with proportions and
--- the southern cone models, domain.md §3.4) split each subsector of their max group into
+-- the southern cone models, docs/domain.md §3.4) split each subsector of their max group into
 -- population type x age/gender cells by the shares of staging.int_planning_proportions__shares,
 -- every cell rounded as R's round() does (half to even, on doubles), as R4V's 2022-2023 scripts do.
 -- The shares row is the (country, admin1, subsector) row, else the country's 'Country level' row

@@ -1,6 +1,6 @@
 -- staging.int_people_reached__activities: the 5W rows that count as people reached, with the
 -- subsector and admin1 names the people-reached tables use. First step of
--- marts.people_reached_monthly (domain.md §3.4); the steps are views, each readable on its own.
+-- marts.people_reached_monthly (docs/domain.md §3.4); the steps are views, each readable on its own.
 -- Intermediate views live in the staging schema with an int_ prefix rather than in a schema of
 -- their own: they are derived from marts and seeds, never a source, and there analysts find them
 -- with the other staging tables in meta.data_dictionary, while the warehouse keeps its four layers

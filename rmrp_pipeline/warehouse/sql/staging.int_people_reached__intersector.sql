@@ -1,5 +1,5 @@
 -- staging.int_people_reached__intersector: the Intersector row of every admin1 and month with a subsector row
--- (domain.md §3.4 item 4): monthly totals are always Σ subsectors (a volume); new beneficiaries are
+-- (docs/domain.md §3.4 item 4): monthly totals are always Σ subsectors (a volume); new beneficiaries are
 -- the sum of the parts of its platform's model (one staging.int_intersector__* view per model).
 -- Years: those built (the years of staging.int_people_reached__sector_month_filled).
 CREATE OR REPLACE VIEW staging.int_people_reached__intersector AS

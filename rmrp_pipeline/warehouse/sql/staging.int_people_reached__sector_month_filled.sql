@@ -25,7 +25,7 @@ SELECT g.platform, g.country_iso3, g.country, g.admin1, g.month, g.subsector,
        coalesce(COLUMNS(sm.* EXCLUDE (platform, country_iso3, country, admin1, month, subsector)), 0),
        pym.model, pym.proportions, pym.proportions_year,
        -- the subsector's part in the southern cone models: 'max' (the max group), 'sum' (added as
-       -- reported) or NULL (left out). R4V 2023 and domain.md §3.4: max{Shelter, Humanitarian
+       -- reported) or NULL (left out). R4V 2023 and docs/domain.md §3.4: max{Shelter, Humanitarian
        -- Transportation, WASH, Food Security} + Protection (General) + Σ{MPC, Integration, Health,
        -- Education}. R4V 2022 (R4RMRP2022 @ c67f899, the script behind R4V's published Argentina
        -- output): its third step adds MPC, Humanitarian Transportation, WASH and Food Security
