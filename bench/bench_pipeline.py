@@ -1,4 +1,4 @@
-"""End-to-end benchmark of the 5W path, as ratios in one run (issue #3 §6).
+"""End-to-end benchmark of the 5W path, as ratios in one run (README, Performance).
 
 Cases, each in its own process (peak memory = that process's maximum resident set size):
   (a) the fast reader alone: fastexcel parses every generated workbook to Arrow;

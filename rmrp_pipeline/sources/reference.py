@@ -44,7 +44,7 @@ class ReferenceData:
         indicators: cycle_year, code, subsector, indicator, indicator_type; optionally
             indicator_es (the registry's Spanish text, matched too when present). The column is
             optional because ``staging.ref_indicators`` (made from the same frames by
-            ``reference_frame``) has no such column yet.
+            ``reference_frame``) has no such column.
     """
 
     countries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["platform", "country", "iso3"]))

@@ -66,7 +66,7 @@ def _parse_number_cell(cell: object, language: str, whole: bool) -> tuple[float,
                 return np.nan, "number_unreadable"
         elif len({r.value for r in readings.values()}) > 1 or language not in readings:
             # English headers are the export's language, not necessarily the partner's: "1,000"
-            # is one thousand in English and one in Spanish. We do not guess (issue #5 §1).
+            # is one thousand in English and one in Spanish. We do not guess (``number_ambiguous``).
             return np.nan, "number_ambiguous"
         parsed = readings[language]
         if parsed.unit == "fraction" or (whole and parsed.unit == "usd"):

@@ -1,4 +1,4 @@
-"""The whole pipeline on the bundled real data (issue #2 acceptance)."""
+"""The whole pipeline on the bundled real data."""
 
 from __future__ import annotations
 

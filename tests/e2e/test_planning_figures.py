@@ -1,6 +1,6 @@
-"""Issue #4: the planning figures in depth, on the real files in data/raw/planning.
+"""The planning figures in depth, on the real files in data/raw/planning.
 
-Expected values come from the issue and docs/domain.md §2.3-2.4 (worked out by R4V's figures and the
+Expected values come from docs/domain.md §2.3-§2.4 (worked out by R4V's figures and the
 GHO) and are re-derived here from the workbook with openpyxl and plain Python, independently of the
 pipeline's readers, so that a number in this file cannot be right only because the code says so.
 """
@@ -43,12 +43,12 @@ def independent_country_sums(sheet: str, subsector: str) -> tuple[dict, dict, in
     return dict(totals), dict(transits), len(countries)
 
 
-# -- acceptance 1: the RMRP 2022 tables, and how they add up ------------------------------------------
+# -- the RMRP 2022 tables, and how they add up ------------------------------------------------------
 
 
 def test_the_trafficking_pin_of_2022_by_platform(wh):
     totals, transits, _countries = independent_country_sums("PiN 2022", HTS)
-    # the issue's figures, as found in the workbook itself
+    # docs/domain.md §2.4's figures, as found in the workbook itself
     assert sum(totals.values()) == 1_577_572 and sum(transits.values()) == 114_717
     assert (totals["Brazil"], totals["Colombia"], totals["Peru"]) == (49_361, 676_750, 704_221)
     # ... and in the warehouse: the facts as given, summed over the countries by SQL
@@ -218,7 +218,7 @@ def test_proportion_sheets_are_reference_data(wh):
     assert got == ("BRA", first["Admin1"], first["Subsector"], first["2022_Total_Girls"], first["Dest_Men"])
 
 
-# -- acceptance 3: the key figures, published and computed side by side --------------------------------
+# -- the key figures, published and computed side by side --------------------------------------------
 
 
 def test_sector_key_figures_hold_published_and_computed_trafficking_figures(wh):

@@ -1,4 +1,4 @@
-"""Every 5W layout R4V has used loads into the same canonical table (issue #3 §1)."""
+"""Every 5W layout R4V has used loads into the same canonical table (docs/domain.md §3.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Indicators matched by (sector, indicator text) through the sector aliases (issue #3 §2).
+"""Indicators matched by (sector, indicator text) through the sector aliases (docs/domain.md §1.2).
 
 The sector of a 5W row and of a registry entry both go through ``reference_data/sectors.csv``
 (2021 names, Spanish names), the indicator text matches the registry's English text or, where
@@ -131,7 +131,7 @@ def test_2022_southern_cone_mpc_rows_match_the_2021_registry(tmp_path):
     mpc = rows[rows["subsector"] == "Multipurpose Cash Assistance (MPC)"]
     assert len(mpc) == 4 and set(mpc["indicator_code"]) == {"RE-MC1"}
     unmatched = result.tables["meta.quality_findings"]["rule"].eq("indicator_not_in_registry").sum()
-    assert unmatched == 85   # was 89 before the sector aliases; the rest are 2022 texts absent from 2021
+    assert unmatched == 85   # 2022 indicator texts absent from the 2021 registry; rows under a sector alias match
 
 
 @pytest.mark.parametrize(("name", "sector"), [

@@ -73,7 +73,7 @@ def _sheet_rows(source_file: str) -> list[tuple]:
     return rows
 
 
-# -- acceptance 2 ----------------------------------------------------------------------------------------
+# -- the two bundled examples, end to end ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("source_file", [FILLED, TEMPLATE])

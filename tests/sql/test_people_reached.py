@@ -303,7 +303,7 @@ def test_both_cycles_of_a_year_write_the_same_rows_and_rebuilding_h1_keeps_h2s_m
 def test_a_build_on_activities_of_another_version_stops_and_keeps_the_table():
     con = _build(FIXTURE)
     before = con.execute("SELECT count(*) FROM marts.people_reached_monthly").fetchone()[0]
-    con.execute("ALTER TABLE marts.fct_activities DROP COLUMN sector")   # as loaded before the column existed
+    con.execute("ALTER TABLE marts.fct_activities DROP COLUMN sector")   # a warehouse loaded by another version of the pipeline
     with pytest.raises(warehouse.StaleTableError, match="run the ingest first"):
         build_people_reached(con, "2022-H1", check_models(pd.DataFrame(columns=["platform", "year_from", "year_to", "model"])))
     assert con.execute("SELECT count(*) FROM marts.people_reached_monthly").fetchone()[0] == before

@@ -17,16 +17,15 @@ What is asserted, in plain words:
 * **5W cells.** ``five_w.parse_numbers`` never returns a value for a cell it flags, returns
   exactly ``float(cell)`` for number cells, and for text returns the parser's value or a reject.
   Months and Yes/No: a flagged cell never has a value, the documented forms are read, and no
-  month cell crashes the parser (``3021-03`` once did: regression examples kept).
+  month cell crashes the parser (``3021-03``, a year pandas cannot store, among the examples).
 * **Headers.** ``normalise_key`` is idempotent and blind to case, accents, NFC/NFD and no-break or
   repeated spaces, but keeps letters, digits and dots apart; ``recognise`` finds every template of
-  ``layouts/`` from its own headers however they are cased, accented, spaced and ordered (or, for
-  a 5W, from its HXL tags), and never returns a template whose required header is missing.
-  (``normalise_key("¨")`` was once ``" "``, not idempotent: regression examples kept.)
+  ``read/layouts/`` from its own headers however they are cased, accented, spaced and ordered (or,
+  for a 5W, from its HXL tags), and never returns a template whose required header is missing.
+  (``normalise_key("¨")``, a spacing accent that decomposes to a space, among the examples.)
 
-Bugs these properties found in the production code (text numbers read in one convention only,
-TRUE taken for 1, a 3021 month crashing the run, a non-idempotent key) were fixed; their minimal
-inputs stay at the end of the file as regression tests.
+Minimal inputs that break these properties when the code is wrong (a text number read in one
+convention only, TRUE taken for 1) are regression tests at the end of the file.
 """
 
 from __future__ import annotations
@@ -395,8 +394,8 @@ MONTH_CELLS = st.one_of(
 @given(cells=st.lists(MONTH_CELLS, max_size=8), language=st.sampled_from(LOCALES))
 @example(cells=["2021-03", "3021-03", "0000-01", dt.date(3021, 3, 1), "1990-01", "9999-12"], language="en")
 def test_a_month_is_a_plausible_first_of_month_or_a_reject_never_a_crash(cells, language):
-    """A typo such as 3021-03 once crashed the run (pandas cannot store the year): every cell is
-    now read as the first of a month of a plausible reporting year, or flagged."""
+    """A typo such as 3021-03 (a year pandas cannot store) does not crash the run: every cell is
+    read as the first of a month of a plausible reporting year, or flagged."""
     months, bad = parse_months(pd.Series(cells, dtype=object), language=language, default_year=2021)
     for cell, month, flagged in zip(cells, months, bad):
         if flagged:
@@ -458,7 +457,7 @@ _UNACCENTED = str.maketrans("áéíóúüñçãõâêôàÁÉÍÓÚÜÑÇÃÕÂ�
 
 @FUZZ
 @given(st.one_of(st.text(HEADERISH, max_size=30), st.text(max_size=20)))
-@example("\u00a8")  # a spacing diaeresis decomposes to a space and an accent: once kept as "x "
+@example("\u00a8")  # a spacing diaeresis decomposes to a space and an accent
 @example("\u00b4")
 @example("a\u3000\u3000b")  # ideographic spaces decompose to spaces
 def test_normalise_key_is_idempotent(text):
@@ -594,14 +593,11 @@ def test_a_sheet_with_unknown_headers_is_recognised_by_its_hxl_tags(template_id,
     assert result.mapping == headers
 
 
-# ---- Bugs found by the properties above, fixed; kept as regression tests -------------------------
+# ---- regression examples: minimal inputs for the properties above -------------------------------
 
-FIVE_W_CONVENTIONS_BUG = (
-    "five_w.parse_numbers reads a text number in the template's language only (en for 5w_2021), "
-    "so a text that Spanish/Portuguese reads differently is loaded silently: '1,000' in a count is "
-    "loaded as 1000 (es: 1), '1.000' or '12.000' in Value.of.Transfer.in.USD as 1 or 12 USD "
-    "(es: 1 000 / 12 000). '1.000' in a count is already number_ambiguous; the symmetric cases are not."
-)
+# A text number of an English-header 5W (the 2021 export) is loaded only when Spanish/Portuguese
+# reads it alike: '1,000' in a count (es: 1), '1.000' or '12.000' in Value.of.Transfer.in.USD
+# (es: 1 000 / 12 000) are number_ambiguous, never loaded as 1000, 1 or 12.
 
 
 def _readings(text: str) -> set[float]:
@@ -639,11 +635,9 @@ def test_5w_text_is_loaded_only_when_every_convention_reads_it_alike(text, langu
             assert values.iloc[0] == parse_published_number(text, "es").value
 
 
-BOOL_EQUALS_NUMBER_BUG = (
-    "five_w.parse_numbers parses each distinct value once, keyed in a dict; in Python True == 1 and "
-    "False == 0 (same hash), so a TRUE cell in a column that also holds the number 1 is loaded as 1 "
-    "(silently), or the number 1 is rejected as unreadable when the TRUE comes first"
-)
+# five_w.parse_numbers parses each distinct value once, keyed in a dict, where True == 1 and
+# False == 0 (same hash): a TRUE cell beside the number 1 is still number_unreadable, and the 1 is
+# still read as 1, whichever comes first.
 
 
 @pytest.mark.parametrize("cells", [[1.0, True], [True, 1.0], [0, False]])
