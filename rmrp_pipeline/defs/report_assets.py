@@ -31,7 +31,7 @@ def qa_workbook_path(folder: Path, cycle: str) -> Path:
     pool="duckdb_warehouse",
 )
 def qa_workbook_5w(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource, reports_folder: ReportsFolder):
-    """Per-organisation QA workbook of the cycle's 5W rows (``qa.write_qa_workbook``): one
+    """Per-organisation QA workbook of the cycle's 5W rows (``reports.qa_5w.write_qa_workbook``): one
     sheet per appealing organisation with its rejects and findings, for the platform to send."""
     target = qa_workbook_path(reports_folder.resolve(), context.partition_key)
     with warehouse_db.get_connection() as con:

@@ -1,6 +1,6 @@
 """Reconcile published planning figures with each other, on their printed rounding.
 
-Input: the ``figures`` frame of :func:`rmrp_pipeline.planning.read_published_key_figures` (long
+Input: the ``figures`` frame of :func:`rmrp_pipeline.sources.planning.key_figures.read_published_key_figures` (long
 format, one row per published figure, with ``value_low``/``value_high`` = the interval of true
 values consistent with the printed rounding).
 
@@ -35,7 +35,7 @@ Output of :func:`reconcile_published_figures`: rows for the warehouse table ``me
     that the meaning of the measure can be checked against other sources later.
 
 A regional row is one with ``level == "regional"``; the platforms are the rows with ``level ==
-"platform"`` of the same plan year and sector, and :data:`rmrp_pipeline.planning.PLATFORMS` says
+"platform"`` of the same plan year and sector, and :data:`rmrp_pipeline.domain.PLATFORMS` says
 which must all be present for a sum.
 
 :func:`reconcile_planning_figures` checks how the figures of ``marts.fct_planning_figures`` add up

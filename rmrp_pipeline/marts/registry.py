@@ -4,7 +4,7 @@ A :class:`Table` gives the table's name (``schema.table``), its layer, what buil
 reads and, for a table filled one reporting cycle at a time, how a cycle's rows are found
 (:class:`CycleRows`). Built from it: the Dagster assets, their groups, deps and partitions, the
 documentation checks and the job selections (``rmrp_pipeline.defs``), the cycle cleanup
-(:mod:`rmrp_pipeline.marts.partitions`) and the up-to-date check before a rebuild. An asset's
+(:mod:`rmrp_pipeline.marts.builds`) and the up-to-date check before a rebuild. An asset's
 description is the ``COMMENT ON TABLE`` of its DDL (``warehouse.table_comment``).
 
 Layers: ``raw``, ``staging``, ``marts`` and ``meta`` tables are assets, grouped by their schema.

@@ -12,7 +12,7 @@ sheets:
 * ``Activities``: one line per submitted row with its status (loaded / rejected) and issue counts.
 
 Free text from the submissions (activity names and descriptions) is never copied: rows are named by
-their number and their list values. Written with ``exports.write_workbook`` (text that a spreadsheet
+their number and their list values. Written with ``reports.files.write_workbook`` (text that a spreadsheet
 would run as a formula is escaped). Rows without a usable organisation (the template's instruction
 row) go to the workbook of the organisation that has most rows in the same file.
 """

@@ -1,7 +1,7 @@
 """Reference data: platforms and countries, admin1 units, organisations, indicator registries.
 
 The lists come from the reference files in the raw folder (recognised by their columns,
-``layouts/``), keyed by the cycle year of their template. Names are matched on
+``read/layouts/``), keyed by the cycle year of their template. Names are matched on
 ``text.cells.normalise_key`` (case, accents, spaces), so ``Curacao`` finds ``Curaçao``; the raw
 value always stays beside the resolved code in the warehouse.
 
@@ -196,7 +196,7 @@ def match_indicators(registry: pd.DataFrame, subsector: pd.Series, indicator: pd
 
 def _sector_keys(names: pd.Series) -> pd.Series:
     """Matching key of each sector name: its canonical R4V sector through the aliases
-    (``planning_common.resolve_sectors``, one lookup per distinct name), else the name as
+    (``domain.resolve_sectors``, one lookup per distinct name), else the name as
     written; normalised. None where the value is not text."""
     distinct = pd.Series([v for v in names.dropna().unique() if isinstance(v, str) and v.strip()], dtype=object)
     canonical, _language = resolve_sectors(distinct)

@@ -14,7 +14,7 @@ What is asserted, in plain words:
   English) is read by the file's declared locale; the tests show that the two readings then differ
   *only* by the role of that one separator (a factor of 1 000, grouped = exact), never by anything
   else, and that Spanish and Portuguese always agree.
-* **5W cells.** ``five_w.parse_numbers`` never returns a value for a cell it flags, returns
+* **5W cells.** ``parsers.parse_numbers`` never returns a value for a cell it flags, returns
   exactly ``float(cell)`` for number cells, and for text returns the parser's value or a reject.
   Months and Yes/No: a flagged cell never has a value, the documented forms are read, and no
   month cell crashes the parser (``3021-03``, a year pandas cannot store, among the examples).
@@ -635,9 +635,9 @@ def test_5w_text_is_loaded_only_when_every_convention_reads_it_alike(text, langu
             assert values.iloc[0] == parse_published_number(text, "es").value
 
 
-# five_w.parse_numbers parses each distinct value once, keyed in a dict, where True == 1 and
-# False == 0 (same hash): a TRUE cell beside the number 1 is still number_unreadable, and the 1 is
-# still read as 1, whichever comes first.
+# parsers.parse_numbers parses each distinct cell once (text.cells.distinct_cells), and in Python
+# True == 1 and False == 0 (same hash): a TRUE cell beside the number 1 is number_unreadable and
+# the 1 is read as 1, whichever comes first.
 
 
 @pytest.mark.parametrize("cells", [[1.0, True], [True, 1.0], [0, False]])

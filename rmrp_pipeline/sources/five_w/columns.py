@@ -30,7 +30,7 @@ TEXT_COLUMNS = [
 
 
 
-#: Columns of ``staging.stg_5w__activities`` in order (see sql/ddl).
+#: Columns of ``staging.stg_5w__activities`` in order (see warehouse/sql/ddl).
 STAGED_COLUMNS = [
     "source_file", "source_sheet", "source_row", "template_id", "month", "country_raw", "country",
     "country_iso3", "platform", "admin1", "admin1_listed", "admin2", "appealing_org", "appealing_org_id", "implementation",

@@ -137,7 +137,7 @@ def _raw_column(group: Group, canonical: str) -> pd.Series:
 
 
 def _column_cells(group: Group, canonical: str) -> tuple[np.ndarray, list]:
-    """``reading.distinct_cells`` of one canonical column (``_raw_column``), "no data" markers
+    """``text.cells.distinct_cells`` of one canonical column (``_raw_column``), "no data" markers
     read as empty cells: each sheet's distinct cells (``SheetData.cells_of``) merged by type and
     value, in order of first appearance as in the column of all the sheets."""
     index: dict[tuple[type, object], int] = {}
@@ -186,7 +186,7 @@ def stage_five_w_sheets(sheets: list[tuple[SheetData, Recognition]], reference: 
     (the checks run once per template, not once per file: 200 partner files cost one validation).
 
     Args:
-        sheets: (sheet as read by ``reading.read_table``, its template match of kind five_w).
+        sheets: (sheet as read by ``read.workbook.read_table``, its template match of kind five_w).
         reference: the reference lists.
 
     Returns:

@@ -74,7 +74,7 @@ PROPORTIONS = [f"{pop}_{agd}" for pop in POPULATION_TYPES for agd in AGE_GENDER 
 SHARE_SUM_TOLERANCE = 0.02 + 1e-9
 COUNTRY_LEVEL = "country level"
 
-#: Columns of ``staging.stg_planning__pin_target`` in order (see sql/ddl).
+#: Columns of ``staging.stg_planning__pin_target`` in order (see warehouse/sql/ddl).
 STAGED_COLUMNS = [
     "source_file", "source_sheet", "source_row", "template_id", "plan_year", "measure",
     "platform_raw", "platform", "country_raw", "country", "country_iso3", "admin1_raw", "admin1",

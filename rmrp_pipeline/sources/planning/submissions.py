@@ -114,7 +114,7 @@ NEEDS_BREAKDOWN = {"Direct Assistance": [*POPULATION, *AGE_GENDER], "Capacity Bu
 #: The template's placeholder for an organisation not yet registered (normalised, see _org_key).
 PLACEHOLDER_ORGANISATIONS = {"new organisation", "nueva organisation", "nova organisation"}
 
-#: Columns of ``staging.stg_planning__submissions`` in order (see sql/ddl).
+#: Columns of ``staging.stg_planning__submissions`` in order (see warehouse/sql/ddl).
 STAGED_COLUMNS = [
     "source_file", "source_sheet", "source_row", "template_id", "language", "plan_year",
     "country_raw", "country", "country_iso3", "platform", "level", "admin1",
