@@ -1,33 +1,13 @@
-"""People reached (docs/domain.md §3.4): build ``marts.people_reached_monthly`` for one reporting cycle.
+"""People reached (docs/domain.md §3.4): ``marts.people_reached_monthly``, ``marts.cycle_people_reached``
+and ``marts.reporting_completeness`` for one reporting cycle.
 
-The arithmetic is SQL: ``sql/marts.people_reached_monthly.sql`` over the views it is built with
-(``registry.built_with``: ``staging.int_people_reached__*`` and one ``staging.int_intersector__*``
-view per model). This module loads what they read: the Intersector model per platform and year,
-the seed ``staging.ref_intersector_models`` (from ``reference_data/intersector_models.csv``,
-columns ``platform, year_from, year_to, model, proportions, proportions_year, note``; a platform and
-year not listed uses ``sum``), and sets the scope of the views (the DuckDB variables
-``cycle_start``, ``cycle_end``, ``only_rmrp_activities``); ``builds.rewrite_cycle`` writes the rows
-(and recreates a table whose declared columns changed). The age/gender shares the proportion models
-need come from ``staging.ref_planning_proportions``.
-
-The models, as R4V's own scripts compute them (sources: ``r4v_app`` ``R/6_consolidated_report.R``
-for 2021; ``R4RMRP2022`` and ``R4VRMRP2023`` ``R/3_consolidated_report.R`` for 2022 and 2023):
-
-- ``sum``: Σ over subsectors (R4V's default).
-- ``maxsector``: with ``proportions`` (``pin`` or ``target``, R4V 2022-2023): each subsector's
-  population types split into girls/boys/women/men by the shares of its (country, admin1,
-  subsector), each cell rounded half to even, the max across subsectors of each of the 20 cells,
-  then summed; Other under/above 18 are 0; CVA is the max across subsectors. Without proportions
-  (R4V's methodology note): the max across subsectors of each population type, total = their sum.
-- ``maxsector_2021``: the whole row of the subsector with the most new beneficiaries (2021).
-- ``maxagegender``: the max across subsectors of each age/gender cell, total = their sum (2021).
-- ``southernconemodel`` (R4V 2023; docs/domain.md §3.4): the ``maxsector`` cells over {Shelter,
-  Humanitarian Transportation, WASH, Food Security} + Protection (General) + Σ {MPC, Integration,
-  Health, Education}; needs proportions.
-- ``southernconemodel_2022``: the 2022 script, whose third step adds {MPC, Humanitarian
-  Transportation, WASH, Food Security} instead; it reproduces R4V's own Argentina output of
-  January-February 2022 (``shared/data/r4v/monitoring_5w/r4v_consolidated_output_example_argentina_2022-01_02.csv``)
-  and counts the last three subsectors twice. Needs proportions.
+The arithmetic is SQL (``warehouse/sql/marts.people_reached_monthly.sql`` over the views of
+``registry.built_with``); ``builds.rewrite_cycle`` writes a cycle's rows. This module checks and
+loads the Intersector model per platform and year (``reference_data/intersector_models.csv`` ->
+seed ``staging.ref_intersector_models``; a platform and year not listed uses ``sum``; a bad
+configuration raises ValueError) and sets the views' scope (DuckDB variables ``cycle_start``,
+``cycle_end``, ``only_rmrp_activities``). Counts are persons. The models, as R4V's scripts compute
+them: docs/data_dictionary.md, "Monthly 5W reports: decisions", Intersector models.
 """
 
 from __future__ import annotations

@@ -1,73 +1,15 @@
-"""Reconcile published planning figures with each other, on their printed rounding.
+"""Reconcile planning figures with each other: the rows of ``meta.reconciliation``.
 
-Input: the ``figures`` frame of :func:`rmrp_pipeline.sources.planning.key_figures.read_published_key_figures` (long
-format, one row per published figure, with ``value_low``/``value_high`` = the interval of true
-values consistent with the printed rounding).
+* :func:`reconcile_published_figures`: the ``figures`` frame of
+  :func:`rmrp_pipeline.sources.planning.key_figures.read_published_key_figures` (one row per
+  published figure, ``value_low``/``value_high`` the interval its printed rounding allows), checked
+  against itself by interval arithmetic.
+* :func:`reconcile_planning_figures`: rows of ``marts.fct_planning_figures`` and the published
+  figures: how national, admin1, intersector, regional and submitted figures add up (docs/domain.md §2.3).
 
-Output of :func:`reconcile_published_figures`: rows for the warehouse table ``meta.reconciliation``
-(:data:`RECONCILIATION_COLUMNS`), one per check and (plan year, platform, sector):
-
-``target_share_vs_parts`` (status ``ok`` | ``inconsistent`` | ``missing_parts``)
-    Every published "% target of PiN" against the ratio of its published parts, by interval
-    arithmetic: computed = [target_low / pin_high, target_high / pin_low]. ``ok`` when the published
-    interval and the computed one overlap (a relative tolerance of 1e-9 absorbs binary floating
-    point at touching bounds, far below any printed precision), else ``inconsistent``.
-
-``regional_vs_platform_sum`` for people_in_need, people_targeted and partners (status ``recorded`` |
-``missing_parts``)
-    The regional figure against the sum of the platforms' figures (interval sum). Recorded, never
-    flagged: people in transit cross several countries and are counted by each platform but once at
-    regional level (docs/domain.md §2.3), so regional PiN and target can be below the sum; partners are
-    distinct organisations, one appealing in several platforms counts once (regional ≤ Σ
-    platforms is expected; regional-only partners could still add some).
-
-``regional_level_requirements`` (status ``recorded`` | ``inconsistent`` | ``missing_parts``)
-    Requirements are additive (USD), so regional total − Σ platforms is what is asked for
-    regional-level activities: computed = [regional_low − Σ high, regional_high − Σ low].
-    ``inconsistent`` only if even its upper bound is negative.
-
-``age_gender_shares_sum`` (status ``ok`` | ``inconsistent`` | ``missing_parts``)
-    The four published age/gender shares (women, men, girls, boys) of a measure must add up to 100%
-    within their rounding: published = Σ share intervals, computed = [1, 1].
-
-``share_of_total_pin_denominator`` (status ``recorded``)
-    What the unverified "% of PiN" implies: the denominator PiN / share, as an interval. Recorded so
-    that the meaning of the measure can be checked against other sources later.
-
-A regional row is one with ``level == "regional"``; the platforms are the rows with ``level ==
-"platform"`` of the same plan year and sector, and :data:`rmrp_pipeline.domain.PLATFORMS` says
-which must all be present for a sum.
-
-:func:`reconcile_planning_figures` checks how the figures of ``marts.fct_planning_figures`` add up
-(docs/domain.md §2.3), on the same output columns (``country_iso3`` and ``measure`` say what is checked;
-for a figure of R4V's tables ``published_*`` is the figure as given, without rounding):
-
-``country_vs_admin1_sum`` (status ``ok`` | ``recorded`` | ``inconsistent``), per plan year, measure,
-country and sector with admin1 rows
-    The ``Country level`` row against the sum of its admin1 rows (population type all). Equal: ``ok``;
-    above: ``recorded`` (some caseloads, notably people in transit, are held only at national level;
-    the explanation splits the difference by population type); below: ``inconsistent`` (the whole
-    is smaller than its parts).
-
-``intersector_vs_sectors`` (``ok`` | ``inconsistent``), per plan year, measure and country
-    The Intersector row against [the largest sector, the sum of the sectors] (Country level rows):
-    the intersector counts each person once, so it is at least the largest sector and at most their
-    sum (half a person of tolerance).
-
-``regional_vs_country_sum`` (``ok`` | ``inconsistent``), per published regional PiN or target whose
-plan year and sector have R4V tables
-    The published regional figure against Σ countries minus the people in transit (R4V's 2022 rule:
-    people in transit cross several countries and are counted once regionally); ``ok`` when the
-    computed value lies in the published rounding interval. The explanation gives Σ countries with
-    and without them.
-
-``submissions_vs_published`` (``ok`` | ``recorded``), per published platform or regional
-requirements, target or partners whose plan year, platform and sector have loaded submissions
-    Requirements are additive (Σ activities; Regional = every activity, regional-level ones included;
-    Intersector = every sector): ``ok`` inside the published interval, else ``recorded`` with the
-    share (submissions not loaded here, or revised after submission). Targets: Σ of the Direct
-    Assistance activity targets, an upper bound (activities overlap): ``recorded``. Partners: distinct
-    organisations: ``ok`` when equal, else ``recorded``.
+Both return :data:`RECONCILIATION_COLUMNS`, one row per check; a check never changes a figure, it
+records ``ok``, ``recorded``, ``inconsistent`` or ``missing_parts`` with an explanation. Each check
+and its status: docs/data_dictionary.md, "Reconciliation".
 """
 
 from __future__ import annotations
@@ -120,7 +62,7 @@ _SUM_EXPLANATIONS = {
 
 
 def reconcile_published_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """Check published figures against each other (see the module docstring for each check).
+    """Check published figures against each other (docs/data_dictionary.md, "Reconciliation").
 
     Args:
         figures: the long ``figures`` frame of ``read_published_key_figures`` (columns used:
@@ -313,7 +255,7 @@ _TOLERANCE = 0.5  # half a person: figures of R4V's tables are whole persons
 
 
 def reconcile_planning_figures(facts: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    """Check how the planning figures add up (see the module docstring for each check).
+    """Check how the planning figures add up (docs/data_dictionary.md, "Reconciliation").
 
     Args:
         facts: rows of ``marts.fct_planning_figures`` (columns used: plan_year, level, platform,

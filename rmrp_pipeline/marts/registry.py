@@ -1,22 +1,13 @@
-"""Every table and view the pipeline writes to the warehouse, declared once.
+"""Every table and view the pipeline writes to the warehouse, declared once (:data:`TABLES`).
 
-A :class:`Table` gives the table's name (``schema.table``), its layer, what builds it, the tables it
+A :class:`Table` gives a table's name (``schema.table``), its layer, what builds it, the tables it
 reads and, for a table filled one reporting cycle at a time, how a cycle's rows are found
-(:class:`CycleRows`). Built from it: the Dagster assets, their groups, deps and partitions, the
-documentation checks and the job selections (``rmrp_pipeline.defs``), the cycle cleanup
-(:mod:`rmrp_pipeline.marts.builds`) and the up-to-date check before a rebuild. An asset's
-description is the ``COMMENT ON TABLE`` of its DDL (``warehouse.table_comment``).
-
-Layers: ``raw``, ``staging``, ``marts`` and ``meta`` tables are assets, grouped by their schema.
-``seed`` (a reference CSV of ``rmrp_pipeline/reference_data`` loaded as a table) and
-``intermediate`` (one step of a mart's SQL: a view, or a table filled cycle by cycle where several
-steps read it) live in the staging schema and are built by the asset of the table they are
-``part_of``, so the asset graph shows what analysts and operators run.
-
-What builds a table (``build``): :data:`SQL` (``warehouse/sql/<name>.sql``: the whole table, or the
-rows of one cycle), :data:`INGEST` (``ingest.ingest_raw_folder``, one run for all its tables), a
-reference CSV (``csv:<file>``), or a plain function ``<module>:<function>`` of
-``rmrp_pipeline.marts`` (named, not imported: the builders read this registry).
+(:class:`CycleRows`). Built from it: the Dagster assets with their groups, deps, partitions,
+documentation checks and job selections (``rmrp_pipeline.defs``), the cycle cleanup and the
+up-to-date check before a rebuild (:mod:`rmrp_pipeline.marts.builds`). An asset's description is
+the ``COMMENT ON TABLE`` of its DDL (``warehouse.table_comment``). A registry that cannot be built
+from (a name declared twice, an unknown layer or read, a view before what it reads) raises
+ValueError at import.
 """
 
 from __future__ import annotations
@@ -62,8 +53,17 @@ class CycleRows:
 
 @dataclass(frozen=True)
 class Table:
-    """One table or view of the warehouse (see the module docstring for the fields' vocabulary).
+    """One table or view of the warehouse.
 
+    ``layer``: ``raw``, ``staging``, ``marts`` and ``meta`` tables are assets, grouped by their
+    schema; ``seed`` (a reference CSV of ``rmrp_pipeline/reference_data`` loaded as a table) and
+    ``intermediate`` (one step of a mart's SQL: a view, or a table filled cycle by cycle where
+    several steps read it) live in the staging schema and are built by the asset of the table they
+    are ``part_of``, so the asset graph shows what analysts and operators run. ``build``:
+    :data:`SQL` (``warehouse/sql/<name>.sql``: the whole table, or the rows of one cycle),
+    :data:`INGEST` (``ingest.ingest_raw_folder``, one run for all its tables), a reference CSV
+    (``csv:<file>``), or a function ``<module>:<function>`` of ``rmrp_pipeline.marts`` (named, not
+    imported: the builders read this registry).
     ``reads``: the tables and views its SQL or function reads (its asset tables, :func:`sources`,
     are checked up to date before a cycle is rewritten). ``drawn_deps``: the asset deps drawn in the
     graph where they are not :func:`sources`: a table also reached through a drawn dep is not drawn

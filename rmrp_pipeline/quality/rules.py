@@ -1,22 +1,15 @@
 """Every validation rule of every input, declared once: its id, severity, the inputs it applies
-to, the partner message in English and Spanish, and the R4V source of the rule.
+to, the partner message in English and Spanish, and the source of the rule.
 
-Two severities (R4V's practice, docs/domain.md §3.3; docs/input-rules.md §7):
-
-- ``reject``: the row cannot be loaded with certainty (an unreadable number or month, a
-  country that is not one of the 17, a negative or fractional count of persons). The row
-  goes to ``meta.rejected_rows`` and not to the marts.
-- ``finding``: the row is readable but breaks an R4V quality rule. It is loaded and counted,
-  as R4V does, and listed in ``meta.quality_findings`` so the partner can be asked to fix it.
-
+Severities (R4V's practice, docs/domain.md §3.3; docs/input-rules.md §7): ``reject``, the row
+cannot be loaded with certainty and goes to ``meta.rejected_rows``, not to the marts; ``finding``,
+the row breaks an R4V quality rule but is loaded and counted, and listed in ``meta.quality_findings``.
 Row rules (:data:`RULES`): messages name the row and say what to fix (``{row}``, ``{column}``,
-``{value}`` are filled in per failing cell). Rejects of the published key-figures workbook
-(:data:`KEY_FIGURES_REJECTS`): the message says what the rule means; the reader writes each
-reject's message with its cell (``sources.planning.key_figures``).
-
-The code of a rule (its check) sits beside the staging of its input, registered under the rule
-id (``quality.checks``); ``tests/sources/test_rule_catalogue.py`` compares the two lists.
-``docs/input-rules.md`` shows these declarations (``scripts/generate_input_rules.py``).
+``{value}`` filled in per failing cell). Key-figures rejects (:data:`KEY_FIGURES_REJECTS`): the
+message says what the rule means; ``sources.planning.key_figures`` adds the cell. Each rule's check
+sits beside the staging of its input, registered under its id (``quality.checks``;
+``tests/sources/test_rule_catalogue.py`` compares the two). For partners: docs/input-rules.md,
+whose tables ``scripts/generate_input_rules.py`` writes from these declarations.
 """
 
 from __future__ import annotations

@@ -1,20 +1,10 @@
 """Per-organisation QA workbooks for activity submissions: what each appealing organisation must fix.
 
-One workbook per organisation (its R4V id when it is in the partner list, else its name as
-written), in the language of its submission (Spanish when its sector names are Spanish), with four
-sheets:
-
-* ``Summary``: the organisation, the files, rows read / loaded / rejected / with findings, and
-  whether targets could be checked against the PiN; ``Rules``: cells and rows per rule;
-* ``Issues``: one line per reject or finding: file, sheet, row, column, rule, severity, value and the
-  message (English and the submission's language), with the row's year, country, admin1, sector and
-  indicator code to find it;
-* ``Activities``: one line per submitted row with its status (loaded / rejected) and issue counts.
-
-Free text from the submissions (activity names and descriptions) is never copied: rows are named by
-their number and their list values. Written with ``reports.files.write_workbook`` (text that a spreadsheet
-would run as a formula is escaped). Rows without a usable organisation (the template's instruction
-row) go to the workbook of the organisation that has most rows in the same file.
+:func:`write_submission_qa_workbooks`: the staged submission rows and their rejects and findings ->
+one workbook per organisation (``Summary``, ``Rules``, ``Issues``, ``Activities``) in the language
+of its submission, written with ``reports.files.write_workbook``; returns one row per workbook
+(:data:`WORKBOOK_COLUMNS`). Free text from the submissions is never copied. Sheets and columns:
+docs/data_dictionary.md, "Activity submissions (RMRP 2023-2024 template)", QA workbooks.
 """
 
 from __future__ import annotations

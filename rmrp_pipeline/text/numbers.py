@@ -1,42 +1,12 @@
 """Strict, locale-aware parsing of numbers as they are printed in R4V / RMRP publications.
 
-Published RMRP figures are rounded and decorated for the reader: ``1,56 M`` people in need,
-``33,3 K`` targeted, ``$22,08 M`` requirements, ``0,7%`` target share of PiN, ``85`` targeted.
-This module turns one such text into a :class:`PublishedNumber`: its value in base units and the
-closed interval of true values that the printed rounding allows.
-
-Accepted forms (anchored at both ends; nothing else is accepted)::
-
-    [$][ ]<number>[ ][K|k|M|mil|million|billion]   count or USD, optional magnitude
-    <number>[ ]%                       percentage, returned as a fraction
-
-* ``$`` marks US dollars (``unit="usd"``); without it the figure is a count (``unit="count"``).
-  ``%`` gives ``unit="fraction"``: ``0,7%`` is ``0.007``. ``$`` and ``%`` never combine, and a
-  percentage takes no magnitude.
-* Magnitudes: ``K``/``k`` = thousand, ``M`` = million; ``mil`` = thousand (Spanish and Portuguese
-  only; in English text "mil" is ambiguous); the words ``million`` and ``billion`` (= 10^9) in
-  English only, as OCHA's Global Humanitarian Overview prints them (``8.4 million``, ``1.79 billion``;
-  in Spanish and Portuguese "billón" is 10^12, so the words are refused there). Lower-case ``m`` is
-  refused (milli/metre/million?).
-* The space between the parts may be an ordinary space, a no-break space (U+00A0) or a narrow
-  no-break space (U+202F), at most one. Whitespace around the whole text is ignored.
-* ``<number>`` is ASCII digits with the locale's separators, parsed by
-  ``babel.numbers.parse_decimal(..., strict=True)`` (CLDR rules): for ``es`` and ``pt`` the decimal
-  separator is the comma and the group separator the point; for ``en`` the reverse. No sign.
-  So under ``es``: ``1,56`` is 1.56, ``1.560`` is 1560 (a grouped integer), and ``1.5`` / ``1.56``
-  are refused (a point followed by fewer than three digits is neither a group nor a decimal
-  separator in Spanish). Under ``en``: ``1,560`` is 1560 and ``1.56`` is 1.56.
-* Group separators are refused together with a magnitude or a percentage (``1.020 M``, ``1.000%``):
-  a number before a magnitude is a rounded mantissa, and a group separator there almost always
-  means a decimal separator from the other convention. We do not guess which.
-
-Interval rule (the rule source is ordinary rounding to the last printed digit): a figure printed
-with decimals, with a magnitude or as a percentage stands for every true value that rounds to it,
-i.e. ± half a unit of its last printed digit, times the magnitude: ``1,56 M`` -> [1 555 000,
-1 565 000]; ``33,3 K`` -> [33 250, 33 350]; ``0,7%`` -> [0.0065, 0.0075]; ``11%`` -> [0.105, 0.115].
-A plain integer without magnitude or ``%`` (``85``, ``$1.200``) is taken as exact: counts of people
-or organisations and whole dollars printed in full. Bounds are built with :class:`decimal.Decimal`
-and converted to float only at the end.
+:func:`parse_published_number` turns one printed text (``1,56 M`` people in need, ``$22,08 M``
+requirements, ``0,7%`` target share, ``85``) read in one locale (``es``, ``pt`` or ``en``, decided
+per file) into a :class:`PublishedNumber`: its value in base units (persons or other counts, US
+dollars, fractions) and the closed interval of true values that the printed rounding allows (± half a
+unit of the last printed digit; a plain integer is exact). A text that cannot be read without
+guessing raises :class:`NumberParseError`, whose message names the text and lists the accepted
+forms. Accepted forms and rules: docs/data_dictionary.md, "How a printed number is read".
 """
 
 from __future__ import annotations
@@ -138,7 +108,7 @@ class PublishedNumber:
 
 
 def parse_published_number(text: str, locale: str) -> PublishedNumber:
-    """Parse one published number (see the module docstring for the accepted forms and rules).
+    """Parse one published number (accepted forms: docs/data_dictionary.md, "How a printed number is read").
 
     Args:
         text: the cell text as printed, e.g. ``"1,56 M"``, ``"$216,5 K"``, ``"0,7%"``, ``"85"``.

@@ -1,43 +1,16 @@
 """Read the published RMRP key-figures workbook (planning figures as printed) into long format.
 
-Input: a workbook such as
-``data/raw/planning/rmrp2023-2024_trafficking_smuggling_key_figures.xlsx`` with three sheets
-(layout in ``docs/data_dictionary.md``, section "Published key figures (planning)"):
+Input: the sheets ``key_figures``, ``other_figures`` and ``source`` of a workbook such as
+``data/raw/planning/rmrp2023-2024_trafficking_smuggling_key_figures.xlsx``, as the ingest read them
+(:func:`read_key_figures_sheets`) or read here (:func:`read_published_key_figures`). Every figure
+cell holds the text as printed, read by ``text.numbers.parse_published_number`` in the file's one
+``language`` (never guessed per cell).
 
-* ``key_figures``: one row per plan year and platform, plus a ``Regional`` row per plan year, with
-  the columns :data:`KEY_FIGURES_COLUMNS`; every figure cell holds the text as printed.
-* ``other_figures``: one row per other published figure (:data:`OTHER_FIGURES_COLUMNS`).
-* ``source``: ``key``/``value`` rows; ``language`` (``es``/``pt``/``en``) is the locale in which
-  every number of the file is read. It is decided once per file, never guessed per cell.
-
-The ingest hands :func:`read_key_figures_sheets` the three sheets it has read and recognised (one
-read of the file; :func:`read_published_key_figures` reads them itself, for a workbook on its own).
-Output of both: ``(figures, rejects, info)``.
-
-* ``figures`` (:data:`FIGURE_COLUMNS`): one row per figure cell that could be read.
-* ``rejects`` (:data:`REJECT_COLUMNS`): one row per cell that could not be read, with a rule id
-  (:data:`REJECT_RULES`) and a message naming the cell and saying what to fix.
-  **A rejected cell is absent from ``figures``; the other cells of its row are kept**, except when
-  the row's identity (plan year, platform, sector, measure, age/gender) cannot be read: then the
-  identity cell is rejected and none of the row's figures is loaded, since they could not be
-  attributed (the message says so).
-* ``info``: ``{"locale": "es" | None, "sheets": {sheet: {"rows_read": n, "rows_rejected": m}},
-  "findings": [...]}``; ``rows_read`` counts non-empty data rows, ``rows_rejected`` the rows with at
-  least one reject; ``findings`` the shares typed as bare numbers (``percent_without_sign``).
-
-Locale: when ``language`` is missing or not a supported locale, ``info["locale"]`` is None, the
-``language`` cell (or the sheet) gets a ``language_unknown`` reject, and every number cell whose
-reading depends on the decimal separator (i.e. reads differently, or not at all, under ``es``,
-``pt`` and ``en``: ``1,56 M``, ``1.560``) is rejected with ``locale_unknown``. Texts made of digits
-only (``85``, ``$216 K``) read the same in every locale and are kept.
-
-A figure cell holding ``not published`` (``no publicado``, ``não publicado``; case and accents
-ignored) says that the source prints no such figure (e.g. no % target of PiN in the GHO's key
-figures): no figure and no reject. A ``key_figures`` row whose every figure is so marked is rejected
-(``nothing_published``): it would load nothing.
-
-Layout errors (a sheet whose header lacks a column or has an unexpected one) raise
-:class:`KeyFiguresLayoutError`: there is no cell to reject then, the file is not what we expect.
+Output: ``(figures, rejects, info)``: one row per figure read (:data:`FIGURE_COLUMNS`, base units:
+persons, organisations, USD, fractions, with the interval the printed rounding allows), one row per
+cell that could not be read (:data:`REJECT_COLUMNS`, rule ids :data:`REJECT_RULES`), the locale,
+row counts and findings. A sheet without the expected columns raises :class:`KeyFiguresLayoutError`.
+Layout, reading and rules: docs/data_dictionary.md, "Published key figures (planning)".
 """
 
 from __future__ import annotations
@@ -154,7 +127,7 @@ def read_key_figures_sheets(
     key_figures: SheetData, other_figures: SheetData, source: SheetData
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Read the three sheets of one published key-figures workbook, as ``read.workbook.read_table``
-    read them (see the module docstring).
+    read them (docs/data_dictionary.md, "What the reader returns").
 
     Args:
         key_figures, other_figures, source: the workbook's sheets of those layouts. Each cell keeps

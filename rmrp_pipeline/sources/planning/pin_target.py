@@ -1,37 +1,15 @@
 """R4V's PiN and target tables (RMRP 2022 layout) and the proportion sheets beside them.
 
-Input: a sheet recognised as kind ``pin_table`` or ``target_table`` (layouts: one row per
-platform × country × admin1 × subsector; ``Country level`` rows hold the national figures and
-``Intersector`` rows the people counted once across sectors; 30 figure columns = population type
-(all, destination, transit, host community, pendular, returnees) × age/gender (all, girls, boys,
-women, men)), e.g. sheets ``PiN 2022`` and ``Target`` of
-``data/raw/planning/rmrp2022_pin_target_by_admin1_sector.xlsx`` (R4V's ``Proportions.xlsx``).
+* :func:`stage_pin_target`: a sheet of kind ``pin_table`` or ``target_table`` (platform × country ×
+  admin1 × subsector rows, population type × age/gender columns) -> one staged row per input row
+  (:data:`STAGED_COLUMNS`, persons, NULL where blank: "not given", never 0), stored as given, never
+  replaced by sums (docs/domain.md §2.3; the sums are checks in ``marts.reconciliation``).
+* :func:`stage_proportions`: a sheet of kind ``planning_proportions`` -> age/gender shares per
+  country × admin1 × subsector (:data:`PROPORTION_COLUMNS`, fractions) for the ``maxsector`` model.
 
-Output of :func:`stage_pin_target`: one staged row per input row (:data:`STAGED_COLUMNS`, figures
-in persons, NULL where the cell is blank: "not given", never 0) and one issue row per failed rule.
-Every figure is stored as given: national rows are never replaced by sums of their admin1 rows,
-nor the intersector by sums of sectors (docs/domain.md §2.3; the sums are checks, in
-``reconciliation.reconcile_planning_figures``).
-
-Rules (ids and messages in ``quality.rules``; the checks below, registered under their ids):
-
-* rejects (the row is not loaded): ``platform_not_r4v``, ``country_not_r4v``,
-  ``platform_country_mismatch``, ``sector_unknown`` (the figures could not be attributed),
-  ``number_unreadable`` / ``number_ambiguous`` / ``cell_error`` / ``formula_without_value`` (a
-  figure that cannot be read with certainty), ``count_negative``, ``count_not_whole``,
-  ``count_implausible``, and ``duplicate_row`` (a second row for the same measure, country, admin1
-  and sector: an empty or identical copy is rejected and the other row kept; copies with different
-  figures are all rejected, since we cannot know which is right);
-* findings (loaded): ``breakdown_sum_mismatch`` (age/gender cells that do not add up to their
-  population type's total, or population types that do not add up to the total, by more than half
-  a person).
-
-Admin1 names are kept as written: R4V's own 2022 table uses units that are in no admin1 list
-(``Other``, long Chilean names), and no 2022 list exists.
-
-:func:`stage_proportions` reads the proportion sheets (kind ``planning_proportions``: country ×
-admin1 × subsector, the share of each age/gender group, overall and per population type), the
-reference data of the ``maxsector`` consolidation model (docs/domain.md §3.4).
+Both return their rows and one issue row per failed rule and cell; rule ids and messages in
+``quality.rules``, checks registered below. Layout and rules: docs/data_dictionary.md, "PiN and
+target tables (R4V layout)".
 """
 
 from __future__ import annotations
@@ -229,7 +207,7 @@ def _lineage(sheet: SheetData, template) -> pd.DataFrame:
 
 
 def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: ReferenceData) -> StagedPlanning:
-    """Stage one PiN or target table (see the module docstring).
+    """Stage one PiN or target table (docs/data_dictionary.md, "PiN and target tables").
 
     Args:
         sheet: the sheet as read by ``read.workbook.read_table``.
@@ -280,9 +258,9 @@ def stage_pin_target(sheet: SheetData, recognition: Recognition, reference: Refe
 @check("duplicate_row", source=(PIN_TARGET, rules.PROPORTIONS))
 def _duplicates(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame, rejected: np.ndarray,
                 keys: list[str], admin1_shown: str, figures_of: list[str]):
-    """``duplicate_row`` rejects among the rows not rejected yet (see the module docstring): rows
-    with the same ``keys`` columns, admin1 (case and accents ignored) and sector; copies with the
-    same ``figures_of`` are loaded once, copies that differ are not loaded."""
+    """``duplicate_row`` rejects among the rows not rejected yet: rows with the same ``keys``
+    columns, admin1 (case and accents ignored) and sector; copies with the same ``figures_of`` are
+    loaded once, copies that differ are not loaded."""
     key = pd.Series([
         "|".join(str(x) for x in parts) for parts in zip(
             *(out[k] for k in keys),

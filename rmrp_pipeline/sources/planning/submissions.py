@@ -1,44 +1,14 @@
 """Appealing organisations' activity submissions (RMRP 2023-2024 planning template).
 
-Input: a sheet recognised as kind ``planning_submission`` (the template's `` Activity Sheet``:
-year, country, admin1, organisation, sector, indicator, indicator type, activity name and
-description, in-kind / CVA / total budget in USD, targets by population type and age/gender, total
-target, output), e.g. ``data/raw/planning/rmrp2023-2024_submission_template_en.xlsx``. Values may be
-in English or Spanish (the filled example is: ``Alojamiento``, ``Asistencia directa``); both resolve
-to R4V's English names through the indicator registry (``Indicators2324``, both languages) and
-``reference_data/sectors.csv``. The template's own helper columns (organisation validation,
-breakdown checks) are formulas: they are not read, the checks are recomputed.
-
-Output of :func:`stage_submissions`: one staged row per input row (:data:`STAGED_COLUMNS`, amounts
-in USD, targets in persons, NULL where blank) and one issue row per failed rule and cell.
-:func:`target_above_pin` adds the one rule that looks across rows and organisations.
-
-Rules (R4V's submission QA, ``Submission2324QualityApp/R/Subimission2324QualityCheck.R``, and
-docs/domain.md §2.1; ids and messages in ``quality.rules``; the checks below, registered under their ids). Severities are the 5W's: a row is **rejected**
-only when it cannot be read with certainty (``year_unreadable``, ``number_unreadable``,
-``number_ambiguous``, ``cell_error``, ``formula_without_value`` in a column the pipeline uses,
-``count_negative`` / ``count_not_whole`` / ``count_implausible`` for targets, ``amount_negative``
-for budgets and outputs, ``country_not_in_list``, ``sector_unknown``, ``not_an_activity_row`` for the
-template's instruction row); every R4V quality rule is a **finding** on a loaded row:
-
-* ``year_outside_plan`` (the plan's years: 2023 and 2024 for the 2023-2024 template);
-* ``submission_required_missing`` (organisation, admin1, indicator, indicator type, activity name,
-  activity description), ``activity_text_not_meaningful`` (``qq``, ``blablabla``, ``test``: the text
-  itself is never copied into an issue);
-* ``admin1_not_in_list``, ``organisation_new`` (the template's "New organisation" placeholder),
-  ``organisation_not_in_list``, ``sector_indicator_not_in_registry``, ``indicator_type_mismatch``;
-* ``budget_total_mismatch`` (total ≠ in-kind + CVA), ``budget_not_positive`` (in-kind + CVA = 0),
-  ``mpc_without_cva`` (the MPC sector needs a CVA budget);
-* by indicator type (the template's ``Indicator_type`` sheet; the registry's type of the indicator
-  when it is found, else the type written): ``total_target_missing`` (Direct Assistance, Capacity
-  Building, Campaign), ``output_missing`` (Capacity Building, Campaign, Infrastructure,
-  Mechanism/Advocacy, Other), ``breakdown_missing`` (Direct Assistance: population types and
-  age/gender; Capacity Building: age/gender), ``value_not_expected_for_indicator_type`` (a non-zero
-  value in a column the type leaves black), and for Direct Assistance
-  ``target_population_types_mismatch`` / ``target_age_gender_mismatch`` (more than half a person off);
-* ``target_above_pin``: the targets of all loaded Direct Assistance rows of a plan year, country,
-  sector and population type add up to more than the country's PiN for it, where a PiN exists
-  (``CAM_activities_target_check.R``).
+:func:`stage_submissions`: a sheet of kind ``planning_submission`` (the template's `` Activity
+Sheet``; values in English or Spanish, resolved to R4V's English names) -> one staged row per input
+row (:data:`STAGED_COLUMNS`: budgets in USD, targets in persons, NULL where blank) and one issue row
+per failed rule and cell, free text never copied. A row is rejected only when it cannot be read
+with certainty; every R4V quality rule is a finding on a loaded row. :func:`target_above_pin` is
+the one rule across rows and organisations. Sources: R4V's ``Subimission2324QualityCheck.R``
+(Submission2324QualityApp), ``CAM_activities_target_check.R`` and the template's ``Indicator_type``
+sheet (docs/domain.md §2.1); ids and messages in ``quality.rules``, checks registered below. Layout
+and rules: docs/data_dictionary.md, "Activity submissions (RMRP 2023-2024 template)".
 """
 
 from __future__ import annotations
@@ -385,7 +355,7 @@ def _age_gender_off(df: pd.DataFrame) -> pd.Series:
 # ---- staging -----------------------------------------------------------------------------------------
 
 def stage_submissions(sheet: SheetData, recognition: Recognition, reference: SubmissionReference) -> StagedPlanning:
-    """Stage one submission sheet (see the module docstring for the rules).
+    """Stage one submission sheet (rules: docs/data_dictionary.md, "Activity submissions").
 
     Args:
         sheet: the sheet as read by ``read.workbook.read_table``.
