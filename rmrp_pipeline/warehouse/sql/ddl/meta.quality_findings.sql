@@ -13,7 +13,7 @@ COMMENT ON COLUMN meta.quality_findings.source_file IS 'File the row comes from 
 COMMENT ON COLUMN meta.quality_findings.sheet IS 'Sheet name (empty for CSV).';
 COMMENT ON COLUMN meta.quality_findings.row_number IS 'Excel row number (1-based, header included).';
 COMMENT ON COLUMN meta.quality_findings."column" IS 'Column header as written in the file.';
-COMMENT ON COLUMN meta.quality_findings.rule IS 'Rule id (rmrp_pipeline/rules.py).';
+COMMENT ON COLUMN meta.quality_findings.rule IS 'Rule id (rmrp_pipeline/quality/rules.py; what each means: docs/input-rules.md).';
 COMMENT ON COLUMN meta.quality_findings.value IS 'The offending value as read.';
 COMMENT ON COLUMN meta.quality_findings.message IS 'What is wrong and what to fix, for the partner.';
 COMMENT ON COLUMN meta.quality_findings.produced_by IS 'Pipeline asset that wrote the row.';

@@ -13,7 +13,7 @@ COMMENT ON COLUMN meta.rejected_rows.source_file IS 'File the row comes from (re
 COMMENT ON COLUMN meta.rejected_rows.sheet IS 'Sheet name (empty for CSV).';
 COMMENT ON COLUMN meta.rejected_rows.row_number IS 'Excel row number (1-based, header included).';
 COMMENT ON COLUMN meta.rejected_rows."column" IS 'Column header as written in the file.';
-COMMENT ON COLUMN meta.rejected_rows.rule IS 'Rule id (rmrp_pipeline/rules.py).';
+COMMENT ON COLUMN meta.rejected_rows.rule IS 'Rule id (rmrp_pipeline/quality/rules.py; what each means: docs/input-rules.md).';
 COMMENT ON COLUMN meta.rejected_rows.value IS 'The offending value as read.';
 COMMENT ON COLUMN meta.rejected_rows.message IS 'What is wrong and what to fix, for the partner.';
 COMMENT ON COLUMN meta.rejected_rows.produced_by IS 'Pipeline asset that wrote the row.';

@@ -18,7 +18,7 @@ COMMENT ON TABLE raw.source_files IS 'Every file and sheet found in the raw fold
 COMMENT ON COLUMN raw.source_files.source_file IS 'Path of the file relative to the raw folder.';
 COMMENT ON COLUMN raw.source_files.sheet IS 'Sheet name (empty for CSV files).';
 COMMENT ON COLUMN raw.source_files.sha256 IS 'SHA-256 of the file bytes: identifies the file version.';
-COMMENT ON COLUMN raw.source_files.template_id IS 'Recognised template (layouts/templates.csv), NULL when not recognised.';
+COMMENT ON COLUMN raw.source_files.template_id IS 'Recognised template (rmrp_pipeline/read/layouts/templates.csv), NULL when not recognised.';
 COMMENT ON COLUMN raw.source_files.kind IS 'Kind of content: five_w, indicator_registry, admin1, published_key_figures, ...';
 COMMENT ON COLUMN raw.source_files.status IS 'recognised, ignored (recognised as a sheet left out on purpose: instructions, pivot tables, copies of lists read elsewhere; the message says why), unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
 COMMENT ON COLUMN raw.source_files.visible IS 'Sheet visibility in the workbook: visible, hidden or veryhidden.';

@@ -7,7 +7,7 @@ CREATE OR REPLACE TABLE staging.ref_intersector_models (
     proportions_year INTEGER,
     note VARCHAR
 );
-COMMENT ON TABLE staging.ref_intersector_models IS 'How the Intersector row of people reached is consolidated, per R4V platform and range of years (domain.md §3.4); a platform and year not listed uses sum. Loaded from rmrp_pipeline/reference_data/intersector_models.csv, checked, by the marts.people_reached_monthly asset, and read by staging.int_intersector__platform_year_model.';
+COMMENT ON TABLE staging.ref_intersector_models IS 'How the Intersector row of people reached is consolidated, per R4V platform and range of years (docs/domain.md §3.4); a platform and year not listed uses sum. Loaded from rmrp_pipeline/reference_data/intersector_models.csv, checked, by the marts.people_reached_monthly asset, and read by staging.int_intersector__platform_year_model.';
 COMMENT ON COLUMN staging.ref_intersector_models.platform IS 'R4V platform (English name, as in staging.ref_countries).';
 COMMENT ON COLUMN staging.ref_intersector_models.year_from IS 'First year the model applies to.';
 COMMENT ON COLUMN staging.ref_intersector_models.year_to IS 'Last year the model applies to; NULL: every later year.';

@@ -4,7 +4,7 @@ CREATE OR REPLACE TABLE staging.ref_sectors (
     language VARCHAR NOT NULL,
     note VARCHAR
 );
-COMMENT ON TABLE staging.ref_sectors IS 'R4V sectors and subsectors by their canonical English name, with every name they are written under across cycles and languages (domain.md §1.2). Case, accents and spaces of a name are ignored when it is matched. The staging tables name sectors through this list (their sector columns); loaded from rmrp_pipeline/reference_data/sectors.csv by the ingest.';
+COMMENT ON TABLE staging.ref_sectors IS 'R4V sectors and subsectors by their canonical English name, with every name they are written under across cycles and languages (docs/domain.md §1.2). Case, accents and spaces of a name are ignored when it is matched. The staging tables name sectors through this list (their sector columns); loaded from rmrp_pipeline/reference_data/sectors.csv by the ingest.';
 COMMENT ON COLUMN staging.ref_sectors.sector IS 'Canonical R4V name (English, as in the 2023-2024 indicator registry).';
 COMMENT ON COLUMN staging.ref_sectors.name IS 'A name the sector is written under (the canonical name included).';
 COMMENT ON COLUMN staging.ref_sectors.language IS 'Language of the name: en, es or pt.';
