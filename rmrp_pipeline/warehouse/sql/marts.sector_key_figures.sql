@@ -9,13 +9,15 @@
 --              docs/domain.md §2.3; the reconciliation checks it against the published regional figures);
 --   submissions the appealing organisations' activities (source_kind submission), in *_submitted
 --              columns beside the published figures, compared in requirements_usd_submitted_minus_published.
+-- Published once for a multi-year plan (the age/gender shares, the sector leads): on every plan year
+-- of that plan (staging.int_planning__published_ratios gives them one row per plan year).
 -- A published figure always wins over a computed one; published values are never replaced by sums.
 INSERT INTO marts.sector_key_figures BY NAME
 WITH published_rows AS (
-    SELECT plan_year, platform, sector, measure, value, published_text
+    SELECT plan_year, platform, sector, measure, NULL AS age_gender, value, published_text
     FROM marts.fct_planning_figures WHERE source_kind = 'published'
     UNION ALL
-    SELECT plan_year, platform, sector, measure, value, published_text
+    SELECT plan_year, platform, sector, measure, age_gender, value, published_text
     FROM staging.int_planning__published_ratios
 ),
 published AS (
@@ -30,7 +32,18 @@ published AS (
         any_value(value) FILTER (WHERE measure = 'requirements_usd') AS requirements,
         any_value(published_text) FILTER (WHERE measure = 'requirements_usd') AS requirements_text,
         any_value(value) FILTER (WHERE measure = 'partners') AS partners,
-        any_value(published_text) FILTER (WHERE measure = 'partners') AS partners_text
+        any_value(published_text) FILTER (WHERE measure = 'partners') AS partners_text,
+        any_value(value) FILTER (WHERE measure = 'share_of_total_pin') AS share_of_total,
+        any_value(published_text) FILTER (WHERE measure = 'share_of_total_pin') AS share_of_total_text,
+        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'women') AS pin_women,
+        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'men') AS pin_men,
+        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'girls') AS pin_girls,
+        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'boys') AS pin_boys,
+        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'women') AS targeted_women,
+        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'men') AS targeted_men,
+        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'girls') AS targeted_girls,
+        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'boys') AS targeted_boys,
+        any_value(published_text) FILTER (WHERE measure = 'sector_leads') AS sector_leads
     FROM published_rows
     GROUP BY plan_year, platform, sector
 ),
@@ -112,7 +125,13 @@ figures AS (
         s.requirements_cva AS requirements_cva_usd_submitted,
         s.targeted AS people_targeted_submitted,
         s.partners AS partners_submitted,
-        s.activities AS activities_submitted
+        s.activities AS activities_submitted,
+        p.share_of_total AS share_of_total_pin, p.share_of_total_text AS share_of_total_pin_text,
+        p.pin_women AS people_in_need_share_women, p.pin_men AS people_in_need_share_men,
+        p.pin_girls AS people_in_need_share_girls, p.pin_boys AS people_in_need_share_boys,
+        p.targeted_women AS people_targeted_share_women, p.targeted_men AS people_targeted_share_men,
+        p.targeted_girls AS people_targeted_share_girls, p.targeted_boys AS people_targeted_share_boys,
+        p.sector_leads
     FROM keys k
     LEFT JOIN published p USING (plan_year, platform, sector)
     LEFT JOIN computed c USING (plan_year, platform, sector)

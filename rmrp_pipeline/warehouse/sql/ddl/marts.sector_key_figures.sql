@@ -33,7 +33,18 @@ CREATE OR REPLACE TABLE marts.sector_key_figures (
     people_targeted_submitted DOUBLE,
     partners_submitted BIGINT,
     activities_submitted BIGINT,
-    requirements_usd_submitted_minus_published DOUBLE
+    requirements_usd_submitted_minus_published DOUBLE,
+    share_of_total_pin DOUBLE,
+    share_of_total_pin_text VARCHAR,
+    people_in_need_share_women DOUBLE,
+    people_in_need_share_men DOUBLE,
+    people_in_need_share_girls DOUBLE,
+    people_in_need_share_boys DOUBLE,
+    people_targeted_share_women DOUBLE,
+    people_targeted_share_men DOUBLE,
+    people_targeted_share_girls DOUBLE,
+    people_targeted_share_boys DOUBLE,
+    sector_leads VARCHAR
 );
 COMMENT ON TABLE marts.sector_key_figures IS 'Sector key figures by plan year and platform (and Regional), for every sector and plan year with data: PiN, people targeted, target share of PiN, requirements in USD and partners, each with its published text and its source (published, or computed from R4V''s PiN/target tables); the computed figures, the figures of the activity submissions, requirements per person targeted and the change from the previous plan year beside them.';
 COMMENT ON COLUMN marts.sector_key_figures.plan_year IS 'Plan year.';
@@ -71,3 +82,14 @@ COMMENT ON COLUMN marts.sector_key_figures.people_targeted_submitted IS 'Sum of 
 COMMENT ON COLUMN marts.sector_key_figures.partners_submitted IS 'Distinct appealing organisations among the loaded activity submissions (one organisation counts once, whatever its number of activities, platforms or sectors).';
 COMMENT ON COLUMN marts.sector_key_figures.activities_submitted IS 'Loaded activity submission rows.';
 COMMENT ON COLUMN marts.sector_key_figures.requirements_usd_submitted_minus_published IS 'requirements_usd_submitted - requirements_usd (published), USD: what the loaded submissions ask for beyond (+) or short of (-) the published requirements.';
+COMMENT ON COLUMN marts.sector_key_figures.share_of_total_pin IS 'The sector''s PiN as a share of a total PiN, a fraction, as published (PORCENTAJE DE PIN; which total is not stated, see meta.reconciliation check share_of_total_pin_denominator); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.share_of_total_pin_text IS 'share_of_total_pin exactly as published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_in_need_share_women IS 'Share of women in the PiN, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_in_need_share_men IS 'Share of men in the PiN, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_in_need_share_girls IS 'Share of girls in the PiN, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_in_need_share_boys IS 'Share of boys in the PiN, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_targeted_share_women IS 'Share of women in the people targeted, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_targeted_share_men IS 'Share of men in the people targeted, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_targeted_share_girls IS 'Share of girls in the people targeted, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.people_targeted_share_boys IS 'Share of boys in the people targeted, a fraction, as published once for the multi-year plan (the same value on each of its plan years); NULL when not published.';
+COMMENT ON COLUMN marts.sector_key_figures.sector_leads IS 'Organisations leading the sector, as published once for the multi-year plan (e.g. OIM, ONU MUJERES; the same text on each of its plan years); NULL when not published.';
