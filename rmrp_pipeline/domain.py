@@ -57,3 +57,37 @@ PLATFORMS: tuple[str, ...] = (
 )
 
 
+
+
+@lru_cache(maxsize=1)
+def _platform_names() -> dict[tuple[str, str], str]:
+    text = resources.files("rmrp_pipeline.reference_data").joinpath("platform_names.csv").read_text("utf-8")
+    return {(r["platform"], r["language"]): r["name"] for r in csv.DictReader(text.splitlines())}
+
+
+def platform_name(platform: str, language: str) -> str:
+    """R4V's name of a platform (or Regional) in ``language`` (en, es, pt), from
+    ``reference_data/platform_names.csv``; the English name when the file has none."""
+    return _platform_names().get((platform, language), platform)
+
+
+def resolve_sector(name: str) -> str | None:
+    """Canonical English sector of a sector name or alias in any language (sectors.csv), or
+    Intersector (``Intersector``, ``Intersectorial``, ``Intersetorial``); None when unknown."""
+    key = normalise_key(name)
+    if key in {normalise_key(n) for n in (INTERSECTOR, "Intersectorial", "Intersetorial")}:
+        return INTERSECTOR
+    found = sector_names().get(key)
+    return found[0] if found else None
+
+
+def sector_name(sector: str, language: str) -> str:
+    """The name of a canonical sector in ``language`` (en, es, pt): the first sectors.csv row of
+    that sector and language without a note (the registry's name), else with one; Intersector is
+    Intersectorial (es) / Intersetorial (pt); the English name when the file has none."""
+    if sector == INTERSECTOR:
+        return {"es": "Intersectorial", "pt": "Intersetorial"}.get(language, INTERSECTOR)
+    text = resources.files("rmrp_pipeline.reference_data").joinpath("sectors.csv").read_text("utf-8")
+    rows = [r for r in csv.DictReader(text.splitlines()) if r["sector"] == sector and r["language"] == language]
+    rows.sort(key=lambda r: bool(r.get("note")))
+    return rows[0]["name"] if rows else sector
