@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     reached.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
                          help="DuckDB warehouse file built by `rmrp run`")
     reached.add_argument("--output", help="file to write, .csv or .xlsx (default: data/reports/rmrp_people_reached_<cycle>.csv)")
+    _add_report_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return _sector_page(args.sector, args.years, args.lang, args.output, args.warehouse)
     if args.command == "qa":
         return _qa(args.cycle, args.warehouse, args.output)
     if args.command == "export":
@@ -201,6 +204,46 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
     else:
         write_csv(frame, target)
     print(f"people reached for {cycle}: {target} ({len(frame):,} rows; {scope})")
+    return 0
+
+
+def _add_report_parser(sub: argparse._SubParsersAction) -> None:
+    """``rmrp report sector-page``: the arguments."""
+    report = sub.add_parser("report", help="write a published R4V page from the warehouse")
+    report_sub = report.add_subparsers(dest="what", required=True)
+    page = report_sub.add_parser("sector-page", help="a sector's key figures page (PDF or HTML), as R4V publishes it")
+    page.add_argument("--sector", required=True, help="sector name or alias in English, Spanish or Portuguese, "
+                                                      "or its indicator code prefix (e.g. RE-PRHT)")
+    page.add_argument("--years", required=True, help="plan years, comma-separated, e.g. 2023,2024")
+    page.add_argument("--lang", default="es", choices=("es", "en", "pt"), help="language of the page (default es)")
+    page.add_argument("--output", required=True, help="file to write, .pdf or .html")
+    page.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
+                      help="DuckDB warehouse file built by `rmrp run`")
+
+
+def _sector_page(sector: str, years_text: str, language: str, output: str, warehouse: str) -> int:
+    """``rmrp report sector-page``: reports.sector_page.write_sector_page on an existing warehouse."""
+    from pathlib import Path
+
+    from rmrp_pipeline.reports.sector_page import write_sector_page
+
+    try:
+        years = [int(y) for y in years_text.split(",") if y.strip()]
+    except ValueError:
+        years = []
+    if not years:
+        _say(f"rmrp report: --years takes plan years separated by commas (e.g. 2023,2024), not {years_text!r}")
+        return 2
+    if not os.path.exists(warehouse):
+        _say(f"rmrp report: no warehouse at {warehouse}: run `rmrp run` first")
+        return 2
+    with duckdb.connect(warehouse, read_only=True) as con:
+        try:
+            path = write_sector_page(con, sector, years, language, Path(output))
+        except ValueError as exc:
+            _say(f"rmrp report: {exc}")
+            return 2
+    print(f"sector page: {path}")
     return 0
 
 
