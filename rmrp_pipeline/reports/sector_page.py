@@ -65,6 +65,7 @@ class Notes:
 
 
 def _formatter(measure: str):
+    """The page's format of a measure: shares, USD, counts of partners, else persons."""
     if measure in ("target_share_of_pin", "share_of_total_pin", "people_in_need_share", "people_targeted_share"):
         return fmt.share
     if measure == "requirements_usd":
@@ -79,15 +80,12 @@ def _note_kind(row: pd.Series) -> str:
 
 def _note_part(row: pd.Series, language: str) -> str:
     template = NOTES[_note_kind(row)][language][1]
-    mid = (row["computed_low"] + row["computed_high"]) / 2 if pd.notna(row["computed_low"]) else None
-    measure = row["measure"]
-    show = _formatter(measure)
-    computed = fmt.count(mid, language) if measure == "partners" else show(mid, language)
+    show = _formatter(row["measure"])
+    computed = (row["computed_low"] + row["computed_high"]) / 2 if pd.notna(row["computed_low"]) else None
     # the printed figure is the middle of its rounding interval: shown in the page's language
-    value = (row["published_low"] + row["published_high"]) / 2 if pd.notna(row["published_low"]) else None
-    printed = fmt.count(value, language) if measure == "partners" else show(value, language)
+    printed = (row["published_low"] + row["published_high"]) / 2 if pd.notna(row["published_low"]) else None
     return template.format(
-        year=row["year_label"], published=printed, computed=computed,
+        year=row["year_label"], published=show(printed, language), computed=show(computed, language),
         low=fmt.share(row["computed_low"], language, 2), high=fmt.share(row["computed_high"], language, 2),
         explanation=f"{row['explanation']} ({row['status']})")
 
