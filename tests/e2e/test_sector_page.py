@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 
 SEED = ROOT.parent / "shared" / "data" / "seed" / "000_e121ab474548bc98.txt"
 SECTOR = "Protección (Trata y Tráfico de Personas)"
-#: The seed's platform labels and R4V's English names (domain.md §1.1), by hand.
+#: The seed's platform labels and R4V's English names (docs/domain.md §1.1), by hand.
 ENGLISH = {"BRASIL": "BRAZIL", "CHILE": "CHILE", "COLOMBIA": "COLOMBIA", "ECUADOR": "ECUADOR", "PERÚ": "PERU",
            "CARIBE": "CARIBBEAN", "CENTROAMÉRICA Y MÉXICO": "CENTRAL AMERICA AND MEXICO", "CONO SUR": "SOUTHERN CONE"}
 FIGURE = re.compile(r"\$?\d+(?:,\d+)?(?: ?[KM])?%?")
