@@ -1,13 +1,16 @@
 """The run summary printed by ``rmrp run``: files, rows, findings, rejects, tables, checks.
 
 Numbers come from the warehouse tables themselves, so the summary's counts are the tables'
-counts. Free text from partners' files never appears here (it may hold personal data).
+counts. Free text from partners' files never appears here (it may hold personal data); the names
+of their files and sheets, and the load log's messages, are shown with control characters escaped
+(``text.printable``), so each file and sheet keeps one line.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+from rmrp_pipeline.text.printable import printable
 from rmrp_pipeline.warehouse.db import SCHEMAS
 
 
@@ -17,7 +20,8 @@ def _n(value: object) -> str:
 
 
 def _table(rows: list[tuple], headers: list[str], right: set[int]) -> list[str]:
-    cells = [headers] + [[str(c) for c in row] for row in rows]
+    """Rows under headers, columns aligned (``right``: the right-aligned ones), one line per row."""
+    cells = [headers] + [[printable(str(c)) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     out = []
     for number, row in enumerate(cells):
@@ -90,13 +94,14 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
         lines.append("")
         lines.append("Ignored on purpose (instructions, pivot tables, copies of lists read elsewhere):")
         for f, s, *_rest in ignored:
-            lines.append(f"  {f} [{s or '-'}]: {(messages.get((f, s)) or '').removeprefix('ignored on purpose: ')}")
+            reason = (messages.get((f, s)) or "").removeprefix("ignored on purpose: ")
+            lines.append(printable(f"  {f} [{s or '-'}]: {reason}"))
     unknown = [row for row in log if row[3] not in ("recognised", "ignored")]
     if unknown:
         lines.append("")
         lines.append("Not loaded (see meta.load_log.message):")
         for f, s, _t, st, *_rest in unknown:
-            lines.append(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}")
+            lines.append(printable(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}"))
     for title, table in (("Rejected rows per rule", "meta.rejected_rows"), ("Quality findings per rule", "meta.quality_findings")):
         counts = con.execute(
             f"SELECT rule, count(*), count(DISTINCT (source_file, sheet, row_number)) FROM {table} GROUP BY rule ORDER BY 2 DESC, 1"

@@ -24,7 +24,8 @@ def test_text_that_a_spreadsheet_would_run_is_stored_as_text(tmp_path):
     sheet = openpyxl.load_workbook(path)["Data"]
     cells = [sheet.cell(row=r, column=1) for r in range(2, 8)]
     assert all(c.data_type == "s" for c in cells)               # never a formula
-    assert [c.value for c in cells] == ["'" + h for h in HOSTILE[:5]] + ["normal text"]
+    assert [c.value for c in cells] == HOSTILE                  # shown as typed: no visible apostrophe
+    assert [c.quotePrefix for c in cells] == [True] * 5 + [False]   # Excel's hidden apostrophe: stays text when edited
     assert [sheet.cell(row=r, column=2).value for r in range(2, 8)] == [-5, 3, -2.5, 0, 1, 2]  # numbers untouched
 
 
@@ -34,6 +35,8 @@ def test_csv_exports_escape_the_same_way(tmp_path):
         rows = list(csv.reader(handle))
     assert [r[0] for r in rows[1:]] == [escape_text(h) for h in HOSTILE]
     assert [r[1] for r in rows[1:]] == ["-5", "3", "-2", "0", "1", "2"]   # real negative numbers untouched
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == '"\'=HYPERLINK(""http://example.invalid"",""click"")",-5'   # OWASP: quote and apostrophe
 
 
 def test_sheet_names_are_valid_and_unique():
@@ -66,5 +69,5 @@ def test_a_formula_typed_in_a_5w_text_field_is_stored_as_text_and_escaped_in_the
     book = openpyxl.load_workbook(path)
     cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
     assert not any(c.data_type == "f" for c in cells)
-    assert any(c.value.startswith("'=HYPERLINK") for c in cells)
-    assert all(not c.value.startswith("=") for c in cells)
+    assert any(c.value.startswith("=HYPERLINK") for c in cells)    # as typed, no visible apostrophe
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells if c.value.startswith("="))
