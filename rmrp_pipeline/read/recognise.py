@@ -3,6 +3,7 @@ two-row headers (group titles over sub-headers). Raises ``ReadError`` when the s
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from rmrp_pipeline.read.templates import Recognition, recognise
@@ -53,7 +54,7 @@ def two_row_header(upper: list[object], lower: list[object]) -> list[str]:
             current = ""
         groups.append(current)
     subs = [text(v) for v in lower]
-    repeated = {s for s in subs if s and subs.count(s) > 1}
+    repeated = {s for s, count in Counter(subs).items() if s and count > 1}
     return [
         (f"{groups[i]} {subs[i]}" if subs[i] in repeated else subs[i]) if subs[i] else text(upper[i])
         for i in range(width)

@@ -18,6 +18,8 @@ import html
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,12 +29,23 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import python_calamine
-from openpyxl.utils import get_column_letter
 
+from rmrp_pipeline.read.csv_text import check_csv, check_shape
 from rmrp_pipeline.read.files import ReadError
+from rmrp_pipeline.read.limits import (
+    check_file_size,
+    check_span,
+    check_workbook,
+    column_letter,
+    column_number,
+    declared_span,
+)
+from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.text.cells import clean_text, distinct_cells
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: Characters of a CSV's start that decide its separator (``csv.Sniffer`` is quadratic in them).
+SNIFF_CHARS = 4096
 
 
 
@@ -105,12 +118,15 @@ def list_sheets(path: Path) -> list[tuple[str, str]]:
     """(sheet name, visibility) of every sheet of a workbook; ``[("", "visible")]`` for CSV.
 
     Raises:
-        ReadError: the file cannot be opened as a workbook.
+        ReadError: the file cannot be opened as a workbook, or is over a limit (``read.limits``:
+            checked here before the workbook is opened).
     """
     if path.stat().st_size == 0:
         raise ReadError(f"{path.name} is empty (0 bytes)")
     if path.suffix.lower() in CSV_SUFFIXES:
+        check_file_size(path, path.name, ReadLimits.from_environment())
         return [("", "visible")]
+    check_workbook(path, path.name)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         return [
@@ -122,13 +138,17 @@ def list_sheets(path: Path) -> list[tuple[str, str]]:
 
 
 def _unique_headers(raw: list[object]) -> list[str]:
+    """Header texts cleaned, an empty one named ``column_<n>`` and a repeated one suffixed with
+    ``_<n>`` (``n``: its 1-based column) until unique; linear in the number of columns."""
     headers: list[str] = []
+    taken: set[str] = set()
     for index, value in enumerate(raw):
         text = clean_text(str(value)) if value is not None and str(value).strip() else ""
         name = text or f"column_{index + 1}"
-        while name in headers:
+        while name in taken:
             name = f"{name}_{index + 1}"
         headers.append(name)
+        taken.add(name)
     return headers
 
 
@@ -164,7 +184,7 @@ def _finish(
         headers=headers,
         frame=frame,
         row_numbers=row_numbers,
-        column_letters=[get_column_letter(first_col + i + 1) for i in range(len(headers))],
+        column_letters=[column_letter(first_col + i + 1) for i in range(len(headers))],
         hxl_tags=hxl,
         blank_rows=int((~kept).sum()),
         visible=visible,
@@ -195,11 +215,12 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     first row comes from the one XML pass (``scan_sheet_xml``) instead of a second parse.
 
     Raises:
-        ReadError: the sheet cannot be read.
+        ReadError: the sheet cannot be read, or the workbook or the sheet is over a limit
+            (``read.limits``; checked before the sheet is read).
     """
     name = source_file or path.name
-    is_xlsx = path.suffix.lower() in {".xlsx", ".xlsm"}
-    scan = scan_sheet_xml(path, sheet) if is_xlsx else None
+    is_xlsx = check_workbook(path, path.name) == "xlsx"
+    scan = scan_sheet_xml(path, sheet, name=name) if is_xlsx else None
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:
@@ -335,97 +356,220 @@ def formulas_calculated(archive: zipfile.ZipFile) -> bool:
     return not (by_excel_name and "xl/calcChain.xml" not in names)
 
 
-def _plain_rows(xml: bytes) -> bool:
-    """Whether no row of a sheet's XML can be hidden (``hidden="1"``) or hold an error cell
-    (``t="e"``) or a formula (``<f``). First the letters h, e and f are looked for in the rows
-    (one memchr each: XlsxWriter and many exports write rows without any of them), then, where
-    one is found, the three markers in the whole sheet."""
-    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
-    if start != -1 and end != -1 and all(xml.find(letter, start + 11, end) == -1 for letter in (b"h", b"e", b"f")):
+#: Bytes of sheet XML decompressed at a time by the scan (cut at row starts).
+SCAN_CHUNK = 8 << 20
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
+_CELL_REF_AT = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})[0-9]+"')
+
+
+@dataclass
+class SheetSpan:
+    """Rows and columns (1-based, Excel's) that the cells of a sheet's XML span; the readers
+    hold the sheet as a full grid of this size. Empty until a cell is seen. ``previous_row``: the
+    number of the last row scanned (a row without a number is the next one)."""
+
+    first_row: int = 0
+    last_row: int = 0
+    first_column: int = 0
+    last_column: int = 0
+    previous_row: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.last_row - self.first_row + 1 if self.last_row else 0
+
+    @property
+    def columns(self) -> int:
+        return self.last_column - self.first_column + 1 if self.last_column else 0
+
+    def add(self, rows: list[int], pieces: list[bytes]) -> None:
+        """Extend the span with the rows numbered ``rows`` whose XML (each after its ``<row ``) is
+        ``pieces``: their first and last cells' columns, or their cells counted when a cell has no
+        reference. Comprehensions over all rows at once: a sheet may have a million."""
+        with_cells = [(row, piece) for row, piece in zip(rows, pieces) if b"<c" in piece]
+        if not with_cells:
+            return
+        # The letters of each row's first and last cell: cut from '<c r="AB12"' (the usual order of
+        # attributes: a slice is cheaper than a match); a regular expression where r is not first.
+        firsts = [piece[at + 6 : at + 9] if (at := piece.find(b"<c ")) != -1 and piece.startswith(b'r="', at + 3)
+                  else _letters_at(piece, at) for _row, piece in with_cells]
+        lasts = [piece[at + 6 : at + 9] if (at := piece.rfind(b"<c ")) != -1 and piece.startswith(b'r="', at + 3)
+                 else _letters_at(piece, at) for _row, piece in with_cells]
+        if None in firsts or None in lasts:
+            # Cells without a reference follow the previous cell: at most (last reference) + (cells).
+            counts = [piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>") for _row, piece in with_cells]
+            kept = [i for i, count in enumerate(counts) if count]
+            if not kept:
+                return
+            with_cells = [with_cells[i] for i in kept]
+            low = 1
+            high = max((_column_of(lasts[i]) if lasts[i] is not None else 0) + counts[i] for i in kept)
+        else:
+            low = min(_column_of(start) for start in set(firsts))
+            high = max(_column_of(start) for start in set(lasts))
+        numbers = [row for row, _piece in with_cells]
+        if not self.last_row:
+            self.first_row, self.first_column = numbers[0], low
+        self.first_row, self.last_row = min(self.first_row, min(numbers)), max(self.last_row, max(numbers))
+        self.first_column, self.last_column = min(self.first_column, low), max(self.last_column, high)
+
+
+def _letters_at(piece: bytes, at: int) -> bytes | None:
+    """The column letters of the cell whose tag starts at ``at`` (None: no cell, or no reference)."""
+    found = _CELL_REF_AT.match(piece, at) if at != -1 else None
+    return found.group(1) if found else None
+
+
+@lru_cache(maxsize=4096)
+def _column_of(start: bytes) -> int:
+    """Column number of the letters that ``start`` (a cell reference's first bytes) begins with."""
+    letters = re.match(rb"[A-Z]*", start).group(0)
+    return column_number(letters.decode()) if letters else 1
+
+
+def _plain_rows(part: bytes, start: int) -> bool:
+    """Whether no row of a part of a sheet's XML (its rows from ``start``) can be hidden
+    (``hidden="1"``) or hold an error cell (``t="e"``) or a formula (``<f``). First the letters h, e
+    and f are looked for in the rows (one memchr each: XlsxWriter and many exports write rows
+    without any of them), then, where one is found, the three markers in the whole part."""
+    end = part.rfind(b"</sheetData>")
+    end = len(part) if end == -1 else end
+    if all(part.find(letter, start, end) == -1 for letter in (b"h", b"e", b"f")):
         return True
-    return b"hidden=" not in xml and b't="e"' not in xml and b"<f" not in xml
+    return b"hidden=" not in part and b't="e"' not in part and b"<f" not in part
 
 
-def scan_sheet_xml(path: Path, sheet: str) -> SheetScan:
-    """One regular-expression pass over an xlsx sheet's XML (no cell objects): see SheetScan.
-    Returns an empty scan for files that are not xlsx zips."""
-    scan = SheetScan()
+def _sheet_parts(stream: io.BufferedIOBase) -> Iterator[bytes]:
+    """A sheet's XML in parts of about SCAN_CHUNK bytes, each cut just before a ``<row `` (the
+    first part begins with what comes before the first row, the last with what follows it)."""
+    buffer = b""
+    while chunk := stream.read(SCAN_CHUNK):
+        buffer += chunk
+        cut = buffer.rfind(b"<row ")
+        if cut > 0:
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+    if buffer:
+        yield buffer
+
+
+def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: ReadLimits | None = None) -> SheetScan:
+    """One regular-expression pass over an xlsx sheet's XML (no cell objects, a few MB at a time):
+    see SheetScan. Returns an empty scan for files that are not xlsx zips.
+
+    Raises:
+        ReadError: the sheet's declared ``<dimension>``, or the rows and columns its cells span,
+            are over ``limits`` (default: from the environment; ``name``: the file as shown); or
+            its XML is damaged (a checksum or compressed data that does not match).
+    """
+    limits = limits or ReadLimits.from_environment()
+    name = name or path.name
+    scan, span = SheetScan(), SheetSpan()
     try:
-        with zipfile.ZipFile(path) as archive:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return scan
+    with archive:
+        try:
             member = _sheet_xml_path(archive, sheet)
             if member is None:
                 return scan
-            xml = archive.read(member)
             calculated = formulas_calculated(archive)
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return scan
-    # Split on row starts (C speed) instead of matching whole rows with a regular expression.
-    pieces = xml.split(b"<row ")
+            with archive.open(member) as stream:
+                for number, part in enumerate(_sheet_parts(stream)):
+                    pieces = part.split(b"<row ")
+                    if number == 0:
+                        _check_declared_dimension(pieces[0], name, sheet, limits)
+                    _scan_rows(pieces[1:], scan, span, calculated, plain=_plain_rows(part, len(pieces[0])))
+        except KeyError:  # no workbook part, relationships or sheet part: not a workbook calamine reads
+            return SheetScan()
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise ReadError(f"cannot read sheet {sheet!r} of {name}: its XML is damaged ({exc})") from exc
+    check_span(name, sheet, span.rows, span.columns, limits)
+    return scan
+
+
+def _check_declared_dimension(head: bytes, name: str, sheet: str, limits: ReadLimits) -> None:
+    """Refuse a sheet whose ``<dimension ref=...>`` (in the XML before its first row) is over the limits."""
+    found = _DIMENSION.search(head)
+    span = declared_span(found.group(1).decode("ascii", "replace")) if found else None
+    if span is not None:
+        check_span(name, sheet, *span, limits, declared=found.group(1).decode("ascii", "replace"))
+
+
+def _scan_rows(pieces: list[bytes], scan: SheetScan, span: SheetSpan, calculated: bool, plain: bool) -> None:
+    """Add to ``scan`` and ``span`` the rows whose XML (each after its ``<row ``) is ``pieces``. A row
+    without a number is the one after the previous row. ``plain``: no row of ``pieces`` can be hidden
+    or hold an error cell or a formula, so only the rows holding a value are looked for."""
     match, search = _ROW_NUMBER.match, _ROW_NUMBER.search
-    if _plain_rows(xml):
-        # No hidden row, error cell or formula (the usual sheet): only the rows holding a value
-        # are needed, found at C speed (a row's tag never holds "<v>" or "<is>").
-        numbers = [m.group(1) for piece in pieces[1:]
-                   if (b"<v>" in piece or b"<is>" in piece) and (m := match(piece) or search(piece, 0, 200))]
-        scan.value_rows.update(map(int, numbers))
-        return scan
-    for piece in pieces[1:]:
-        number = match(piece) or search(piece, 0, 200)
-        if number is None:
-            continue
-        row_number = int(number.group(1))
+    found = [match(piece) or search(piece, 0, 200) for piece in pieces]
+    if None in found:
+        rows, previous = [], span.previous_row
+        for number in found:
+            previous = int(number.group(1)) if number else previous + 1
+            rows.append(previous)
+    else:
+        rows = [int(number.group(1)) for number in found]
+    if rows:
+        span.previous_row = rows[-1]
+    span.add(rows, pieces)
+    if plain:
+        # The usual sheet: only the rows holding a value are needed (a row's tag never holds "<v>" or "<is>").
+        scan.value_rows.update(row for row, piece in zip(rows, pieces) if b"<v>" in piece or b"<is>" in piece)
+        return
+    for row_number, piece in zip(rows, pieces):
         tag_end = piece.find(b">")
         if b"hidden=" in piece[:tag_end] and _HIDDEN.search(piece, 0, tag_end + 1):
             scan.hidden_rows.add(row_number)
         body = piece[tag_end + 1 :]
         if b"<v>" in body or b"<is>" in body:
             scan.value_rows.add(row_number)
-        if b't="e"' not in body and b"<f" not in body:
+        if b't="e"' in body or b"<f" in body:
+            _scan_problem_cells(body, scan, calculated)
+
+
+def _scan_problem_cells(body: bytes, scan: SheetScan, calculated: bool) -> None:
+    """The error cells and formulas without a (calculated) result of one row's XML ``body``."""
+    for cell in _CELL.finditer(body):
+        attributes, content = cell.group(1), cell.group(2) or b""
+        ref = _REF.search(attributes)
+        if ref is None:
             continue
-        for cell in _CELL.finditer(body):
-            attributes, content = cell.group(1), cell.group(2) or b""
-            ref = _REF.search(attributes)
-            if ref is None:
-                continue
-            key = (int(ref.group(2)), ref.group(1).decode())
-            value = _VALUE.search(content)
-            if _ERROR_TYPE.search(attributes):
-                scan.problem_cells[key] = ("error", html.unescape(value.group(1).decode()) if value else "#error")
-            elif b"<f" in content and (value is None or not value.group(1).strip()):
-                scan.problem_cells[key] = ("formula_without_value", "formula without a saved result")
-            elif b"<f" in content and not calculated:
-                scan.problem_cells[key] = ("formula_not_recalculated", "formula result never calculated")
-    return scan
+        key = (int(ref.group(2)), ref.group(1).decode())
+        value = _VALUE.search(content)
+        if _ERROR_TYPE.search(attributes):
+            scan.problem_cells[key] = ("error", html.unescape(value.group(1).decode()) if value else "#error")
+        elif b"<f" in content and (value is None or not value.group(1).strip()):
+            scan.problem_cells[key] = ("formula_without_value", "formula without a saved result")
+        elif b"<f" in content and not calculated:
+            scan.problem_cells[key] = ("formula_not_recalculated", "formula result never calculated")
 
 
 def read_csv_file(path: Path, *, source_file: str | None = None, header_row: int = 0) -> SheetData:
-    """Read a CSV/TSV file: encoding (UTF-8 with or without BOM, else Windows-1252) and
-    separator (``,`` ``;`` tab ``|``) are decided once for the file. Every value is text.
+    """Read a CSV/TSV file: encoding (``read.csv_text``: UTF-8, UTF-16 or UTF-32 by their mark or
+    their zero bytes, else Windows-1252) and separator (``,`` ``;`` tab ``|``) are decided once
+    for the file. Every value is text.
 
     Raises:
-        ReadError: the file is empty or its separator cannot be decided.
+        ReadError: the file is empty, over a limit (size, columns, cells), holds a NUL character
+            or a byte its encoding cannot read, or its separator cannot be decided.
     """
     name = source_file or path.name
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if not text.strip():
+    limits = ReadLimits.from_environment()
+    text = check_csv(path, name, limits)
+    if text.blank:
         raise ReadError(f"{name} is empty")
-    sample = text[:20000]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff(text.sample[:SNIFF_CHARS], delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    check_shape(name, text, delimiter, limits)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None)
+        frame = pd.read_csv(path, sep=delimiter, encoding=text.encoding, dtype=str, keep_default_na=False, header=None)
     except (pd.errors.ParserError, ValueError) as exc:
         raise ReadError(f"{name}: rows do not have the same number of columns as the header ({exc})") from exc
-    if frame.shape[1] == 1 and any(d in sample for d in ";\t|"):
+    if frame.shape[1] == 1 and any(d in text.sample for d in ";\t|"):
         raise ReadError(f"{name}: could not decide the column separator (read as one column)")
     header_cells = frame.iloc[header_row].tolist()
     body = frame.iloc[header_row + 1 :].reset_index(drop=True).replace({"": None})
@@ -449,7 +593,8 @@ def read_table(
         names = _unique_headers(list(headers)[: len(data.headers)] + [None] * (len(data.headers) - len(headers)))
         data.frame.columns = names
         data._cells.clear()  # keyed by the old names
-        data.hxl_tags = {names[data.headers.index(h)]: t for h, t in data.hxl_tags.items()}
+        renamed = dict(zip(data.headers, names))
+        data.hxl_tags = {renamed[h]: t for h, t in data.hxl_tags.items()}
         data.headers = names
     data.path = path
     return data
