@@ -5,7 +5,9 @@ once, recognises each sheet once, hands each recognised sheet to the stager regi
 template kind (:data:`STAGERS`; the contract is ``sources.staging``), runs the stagers' steps in
 the order they declare, and returns the frames of every table they feed together with the
 inventory ``raw.source_files`` (no warehouse access), so it is testable without Dagster. One file
-that cannot be read is recorded as ``unreadable`` in the inventory and the others go on.
+that cannot be read is recorded as ``unreadable`` in the inventory and the others go on; an entry
+of the folder that is not a regular file inside it (a link out of it, a FIFO, a device) is never
+opened and recorded as ``not_read``.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ import pandas as pd
 import pyarrow as pa
 
 from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS
-from rmrp_pipeline.read.files import ReadError, list_input_files, sha256_file
+from rmrp_pipeline.read.files import ReadError, sha256_file, walk_raw_folder
 from rmrp_pipeline.read.recognise import read_and_recognise
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData, list_sheets
 from rmrp_pipeline.sources.five_w.stage import FiveWStager
 from rmrp_pipeline.sources.planning.stage import PlanningStager, PublishedFiguresStager
 from rmrp_pipeline.sources.staging import IgnoredSheets, ReferenceLists, Stager, Staging, Step
+from rmrp_pipeline.text.printable import printable
 
 # fastexcel logs a warning for every column whose type it leaves to the typed-cell fallback (the
 # lookup sheets of the submission template have hundreds): expected, handled by read.workbook, noise.
@@ -96,21 +99,36 @@ def _read_sheets(path: Path, name: str, prepare: Prepare) -> ReadError | list[tu
     return outcomes
 
 
+def _hash(path: Path) -> str | ReadError:
+    """``sha256_file`` of ``path``, or the ReadError saying why it cannot be read."""
+    try:
+        return sha256_file(path)
+    except ReadError as exc:
+        return exc
+    except OSError as exc:  # removed or made unreadable since the folder was listed
+        return ReadError(f"{path.name} cannot be read ({exc.strerror})")
+
+
 def _read_files(raw_dir: Path, files: list[Path], prepare: Prepare
-                ) -> Iterator[tuple[Path, str, str, str, ReadError | list | None]]:
+                ) -> Iterator[tuple[Path, str, str | None, str, ReadError | list | None]]:
     """(path, name relative to ``raw_dir``, SHA-256, name of the first file with the same bytes,
     ``_read_sheets`` of the file or None for a later copy) per file, in the order of ``files``.
     Files are hashed and read in READER_THREADS threads, a few files ahead of the caller; a
-    later copy of a file is not read."""
+    later copy of a file is not read. A file that cannot be hashed has no SHA-256 and its
+    ReadError as its reading."""
     names = [path.relative_to(raw_dir).as_posix() for path in files]
     with ThreadPoolExecutor(READER_THREADS) as pool:
-        hashes = list(pool.map(sha256_file, files))
-        first_copy: dict[str, str] = {}
+        hashes = list(pool.map(_hash, files))
+        first_copy: dict[str | ReadError, str] = {}
         for name, sha256 in zip(names, hashes):
             first_copy.setdefault(sha256, name)
-        read = [(path, name) for path, name, sha256 in zip(files, names, hashes) if first_copy[sha256] == name]
+        read = [(path, name) for path, name, sha256 in zip(files, names, hashes)
+                if first_copy[sha256] == name and isinstance(sha256, str)]
         readings = pool.map(partial(_read_sheets, prepare=prepare), [p for p, _n in read], [n for _p, n in read])
         for path, name, sha256 in zip(files, names, hashes):
+            if isinstance(sha256, ReadError):
+                yield path, name, None, name, sha256
+                continue
             first = first_copy[sha256]
             yield path, name, sha256, first, next(readings) if first == name else None
 
@@ -126,18 +144,23 @@ def ingest_raw_folder(
         tables, ``staging.stg_5w__activities``, the planning tables, the published figures and
         their sources, ``meta.rejected_rows`` and ``meta.quality_findings``.
 
-    Raises nothing for a bad file: it is recorded as ``unreadable`` with the reason.
+    Raises nothing for a bad file: it is recorded as ``unreadable`` with the reason; an entry of
+    the folder that is never opened (a link out of it, a FIFO, a device: ``read.files.walk_raw_folder``)
+    as ``not_read`` with the reason.
     """
     stagers = [make() for make in STAGERS]
     by_kind = stagers_by_kind(stagers)
     steps = ordered_steps(stagers)
-    staging = Staging(progress=progress)
+    staging = Staging(progress=lambda message: progress(printable(message)))  # names from partners: one line
     read_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    files = list_input_files(raw_dir)
+    files, not_read = walk_raw_folder(raw_dir)
+    for entry in not_read:  # links out of the folder, FIFOs, devices...: listed, never opened
+        staging.log({"source_file": entry.path.relative_to(raw_dir).as_posix(), "sheet": "", "sha256": None,
+                     "read_at": read_at, "status": "not_read", "message": entry.reason})
     readings = _read_files(raw_dir, files, partial(_prepare, by_kind))
     for number, (_path, name, sha256, first_copy, sheets) in enumerate(readings, start=1):
         if number % max(1, len(files) // PROGRESS_STEPS) == 0 or number in (1, len(files)):
-            progress(f"reading {number}/{len(files)}: {name}")
+            staging.progress(f"reading {number}/{len(files)}: {name}")
         base = {"source_file": name, "sha256": sha256, "read_at": read_at}
         if first_copy != name:
             # The same bytes twice (a copy in another folder): loading it again would double
