@@ -26,12 +26,16 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from rmrp_pipeline.text.printable import printable, printable_cell
+from rmrp_pipeline.text.printable import printable_cell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's limits on sheet names.
 _SHEET_NAME_MAX = 31
-_SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+#: Characters a sheet name cannot hold (Excel's), and control characters and bidirectional marks
+#: (``text.printable``), each made a space.
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\" + "".join(
+    map(chr, [*range(0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
+              *range(0x2066, 0x206A)]))})
 
 
 def formula_like(text: str) -> bool:
@@ -62,9 +66,9 @@ def cell_value(value: object) -> object:
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name for ``name`` (31 characters, no ``[]:*?/\\``, control
-    characters escaped)."""
-    base = printable(name).translate(_SHEET_NAME_FORBIDDEN).strip().strip("'") or "Sheet"
+    """A valid, unique Excel sheet name for ``name`` (31 characters, no ``[]:*?/\\`` nor control
+    characters: each a space)."""
+    base = name.translate(_SHEET_NAME_FORBIDDEN).strip().strip("'") or "Sheet"
     candidate = base[:_SHEET_NAME_MAX]
     number = 2
     while candidate.casefold() in {t.casefold() for t in taken}:

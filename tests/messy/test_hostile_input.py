@@ -71,3 +71,17 @@ def test_a_formula_typed_in_a_5w_text_field_is_stored_as_text_and_escaped_in_the
     assert not any(c.data_type == "f" for c in cells)
     assert any(c.value.startswith("=HYPERLINK") for c in cells)    # as typed, no visible apostrophe
     assert all(c.data_type == "s" and c.quotePrefix for c in cells if c.value.startswith("="))
+
+
+def test_names_and_texts_are_shown_with_control_characters_escaped(tmp_path):
+    from rmrp_pipeline.text.printable import printable, printable_cell
+
+    hostile = "line\nbreak\x07bell\x1b[31m\u202eevil\ttab"
+    assert printable(hostile) == "line\\nbreak\\x07bell\\x1b[31m\\u202eevil\\ttab"
+    assert printable_cell(hostile) == "line\nbreak\\x07bell\\x1b[31m\\u202eevil\ttab"   # a cell keeps its lines
+    assert printable("Bogotá, D.C. ñ — ok") == "Bogotá, D.C. ñ — ok"
+    path = write_workbook({"new\nsheet\x07": pd.DataFrame({"h\x07": [hostile]})}, tmp_path / "x.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["new sheet"]
+    sheet = book.worksheets[0]
+    assert [sheet["A1"].value, sheet["A2"].value] == ["h\\x07", printable_cell(hostile)]
