@@ -27,11 +27,13 @@ import pyarrow as pa
 
 from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS
 from rmrp_pipeline.read.files import ReadError, sha256_file, walk_raw_folder
+from rmrp_pipeline.read.limits import check_file_size
 from rmrp_pipeline.read.recognise import read_and_recognise
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData, list_sheets
 from rmrp_pipeline.sources.five_w.stage import FiveWStager
 from rmrp_pipeline.sources.planning.stage import PlanningStager, PublishedFiguresStager
+from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.sources.staging import IgnoredSheets, ReferenceLists, Stager, Staging, Step
 from rmrp_pipeline.text.printable import printable
 
@@ -99,9 +101,11 @@ def _read_sheets(path: Path, name: str, prepare: Prepare) -> ReadError | list[tu
     return outcomes
 
 
-def _hash(path: Path) -> str | ReadError:
-    """``sha256_file`` of ``path``, or the ReadError saying why it cannot be read."""
+def _hash(path: Path, limits: ReadLimits) -> str | ReadError:
+    """``sha256_file`` of ``path``, or the ReadError saying why it cannot be read (a file over
+    ``limits.file_mb`` is refused unread: not even hashed)."""
     try:
+        check_file_size(path, path.name, limits)
         return sha256_file(path)
     except ReadError as exc:
         return exc
@@ -118,7 +122,7 @@ def _read_files(raw_dir: Path, files: list[Path], prepare: Prepare
     ReadError as its reading."""
     names = [path.relative_to(raw_dir).as_posix() for path in files]
     with ThreadPoolExecutor(READER_THREADS) as pool:
-        hashes = list(pool.map(_hash, files))
+        hashes = list(pool.map(partial(_hash, limits=ReadLimits.from_environment()), files))
         first_copy: dict[str | ReadError, str] = {}
         for name, sha256 in zip(names, hashes):
             first_copy.setdefault(sha256, name)

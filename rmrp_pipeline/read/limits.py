@@ -37,9 +37,9 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 def refusal(name: str, what: str, size: str, limit: str, variable: str) -> ReadError:
     """The error of a file or sheet over a limit: ``name: what is size, over the limit of limit
-    (variable): not read; set variable higher to read it``."""
-    return ReadError(f"{name}: {what} is {size}, over the limit of {limit} ({variable}): refused before "
-                     f"it is expanded; set {variable} higher to read it")
+    (variable): refused unread; set variable higher to read it``."""
+    return ReadError(f"{name}: {what} is {size}, over the limit of {limit} ({variable}): refused unread; "
+                     f"set {variable} higher to read it")
 
 
 def _megabytes(size: int) -> str:
@@ -182,7 +182,7 @@ def _check_true_size(path: Path, name: str, part: zipfile.ZipInfo) -> None:
                 chunk = inflate.unconsumed_tail if inflate else b""
     if size > part.file_size:
         raise ReadError(f"{name}: part {part.filename} holds more than the {_megabytes(part.file_size)} its zip "
-                        f"directory declares (a damaged or malicious file): refused before it is expanded")
+                        f"directory declares (a damaged or malicious file): refused unread")
 
 
 def _check_zip_directory(path: Path, name: str, size: int) -> None:

@@ -180,3 +180,17 @@ def test_zip_bombs_in_the_raw_folder_leave_the_run_small_and_the_other_files_loa
     assert "RMRP_MAX_PART_MB" in log["bombs/bomb.xlsx"][2] and "RMRP_MAX_CELLS" in log["bombs/sparse.xlsx"][2]
     assert log[PARTNER_FILE][0] == "recognised" and float(log[PARTNER_FILE][1]) == 2
     assert log["reference/rmrp_2021_ai_gis.xlsx"][0] == "recognised"
+
+
+def test_a_file_over_the_size_limit_is_refused_unread_not_even_hashed(reference_only, monkeypatch):
+    write_rows(reference_only / PARTNER_FILE, [row()])
+    monkeypatch.setenv("RMRP_MAX_FILE_MB", "1")
+    from rmrp_pipeline.ingest import ingest_raw_folder
+
+    (reference_only / "big.csv").write_bytes(b"a,b\n" + b"1,2\n" * 300_000)
+    log = ingest_raw_folder(reference_only).tables["raw.source_files"].set_index("source_file")
+    assert log.loc["big.csv", "status"] == "unreadable" and log.loc["big.csv", "sha256"] is None
+    assert log.loc["big.csv", "message"] == (
+        "big.csv: the file is 1,200,004 bytes (1.1 MB), over the limit of 1 MB per file (RMRP_MAX_FILE_MB): "
+        "refused unread; set RMRP_MAX_FILE_MB higher to read it")
+    assert log.loc[PARTNER_FILE, "status"] == "recognised"
