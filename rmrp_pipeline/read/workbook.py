@@ -440,17 +440,24 @@ def _plain_rows(part: bytes, start: int) -> bool:
 
 
 def _sheet_parts(stream: io.BufferedIOBase) -> Iterator[bytes]:
-    """A sheet's XML in parts of about SCAN_CHUNK bytes, each cut just before a ``<row `` (the
-    first part begins with what comes before the first row, the last with what follows it)."""
+    """A sheet's XML in parts of about SCAN_CHUNK bytes, each cut just before a row (the first part
+    begins with what comes before the first row, the last with what follows it). A row tag without
+    attributes (``<row>``, ``<row/>``) is given a space, so that every row starts with ``<row ``."""
     buffer = b""
     while chunk := stream.read(SCAN_CHUNK):
         buffer += chunk
-        cut = buffer.rfind(b"<row ")
+        cut = max(buffer.rfind(b"<row "), buffer.rfind(b"<row>"), buffer.rfind(b"<row/>"))
         if cut > 0:
-            yield buffer[:cut]
+            yield _spaced_rows(buffer[:cut])
             buffer = buffer[cut:]
     if buffer:
-        yield buffer
+        yield _spaced_rows(buffer)
+
+
+def _spaced_rows(part: bytes) -> bytes:
+    if b"<row>" in part or b"<row/>" in part:
+        part = part.replace(b"<row>", b"<row >").replace(b"<row/>", b"<row />")
+    return part
 
 
 def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: ReadLimits | None = None) -> SheetScan:

@@ -37,3 +37,18 @@ def test_blocks_separated_by_blank_rows_lose_nothing_and_match_the_file_count(re
     data = read_table(path, "Sheet")
     assert data.row_numbers == [2, 5, 6, 9]
     assert data.rows_in_file == data.rows_read == 4 and data.blank_rows == 4
+
+
+def test_rows_written_without_numbers_are_read_in_order(tmp_path):
+    """A row's number (r) is optional in the file format: a row without one follows the previous row."""
+    from tests.messy.test_workbook_limits import _with_sheet
+
+    def write(stream):
+        text = lambda value: f'<c t="inlineStr"><is><t>{value}</t></is></c>'  # noqa: E731
+        stream.write(f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                     f'2006/main"><sheetData><row>{text("Country")}{text("Admin1")}</row><row/>'
+                     f'<row>{text("Peru")}{text("Lima")}</row></sheetData></worksheet>'.encode())
+
+    data = read_table(_with_sheet(tmp_path / "plain.xlsx", write), "Sheet1")
+    assert data.headers == ["Country", "Admin1"] and data.frame.values.tolist() == [["Peru", "Lima"]]
+    assert data.row_numbers == [3] and data.rows_in_file == data.rows_read == 1 and data.blank_rows == 1
