@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
+import xlsxwriter
 
 from rmrp_pipeline.ingest import ingest_raw_folder
 from tests.conftest import FIVE_W_2021, INDICATORS_2021
 
 HEADERS = list(next(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True)))
 PARTNER_FILE = "partner/5w.xlsx"
+#: The part of an .xlsx holding its first sheet.
+SHEET_PART = "xl/worksheets/sheet1.xml"
 
 
 @lru_cache(maxsize=1)
@@ -77,3 +82,27 @@ def ingest(raw_dir: Path):
 def staged(result) -> "pd.DataFrame":  # noqa: F821
     frame = result.tables["staging.stg_5w__activities"]
     return frame[frame["source_file"] == PARTNER_FILE].reset_index(drop=True)
+
+
+def small_workbook() -> bytes:
+    """An .xlsx (XlsxWriter) whose Sheet1 holds a header and one row."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(0, 0, ["Country", "Admin1"])
+    sheet.write_row(1, 0, ["Peru", "Lima"])
+    book.close()
+    return buffer.getvalue()
+
+
+def with_sheet(path: Path, write_sheet) -> Path:
+    """The small workbook with its Sheet1 part replaced by what ``write_sheet(stream)`` writes."""
+    source = zipfile.ZipFile(io.BytesIO(small_workbook()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename != SHEET_PART:
+                target.writestr(info, source.read(info))
+        with target.open(SHEET_PART, "w") as stream:
+            write_sheet(stream)
+    return path

@@ -3,7 +3,6 @@ they are expanded, with the reason; files that are no workbook say what they are
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import resource
@@ -14,41 +13,16 @@ import zlib
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
 from rmrp_pipeline.read.files import ReadError
 from rmrp_pipeline.read.workbook import list_sheets, read_table
 from rmrp_pipeline.settings import ReadLimits
 from tests.conftest import ROOT
-from tests.messy.helpers import PARTNER_FILE, row, write_rows
+from tests.messy.helpers import PARTNER_FILE, SHEET_PART, row, small_workbook, with_sheet, write_rows
 
-SHEET = "xl/worksheets/sheet1.xml"
+
 #: Rows of the bomb's sheet: 12 million one-cell rows, 312 MB of XML in under 1 MB of zip.
 BOMB_ROWS = 12_000_000
-
-
-def _small_workbook() -> bytes:
-    """An .xlsx (XlsxWriter) whose Sheet1 holds a header and one row."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Sheet1")
-    sheet.write_row(0, 0, ["Country", "Admin1"])
-    sheet.write_row(1, 0, ["Peru", "Lima"])
-    book.close()
-    return buffer.getvalue()
-
-
-def _with_sheet(path: Path, write_sheet) -> Path:
-    """The small workbook with its Sheet1 part replaced by what ``write_sheet(stream)`` writes."""
-    source = zipfile.ZipFile(io.BytesIO(_small_workbook()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
-        for info in source.infolist():
-            if info.filename != SHEET:
-                target.writestr(info, source.read(info))
-        with target.open(SHEET, "w") as stream:
-            write_sheet(stream)
-    return path
 
 
 def zip_bomb(path: Path, rows: int = BOMB_ROWS) -> Path:
@@ -62,7 +36,7 @@ def zip_bomb(path: Path, rows: int = BOMB_ROWS) -> Path:
             stream.write(chunk)
         stream.write(b"</sheetData></worksheet>")
 
-    return _with_sheet(path, write)
+    return with_sheet(path, write)
 
 
 def lying_zip_bomb(path: Path) -> Path:
@@ -70,8 +44,8 @@ def lying_zip_bomb(path: Path) -> Path:
     zip_bomb(path)
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
-        local = archive.getinfo(SHEET).header_offset
-    central = data.rfind(b"PK\x01\x02", 0, data.rfind(SHEET.encode()))
+        local = archive.getinfo(SHEET_PART).header_offset
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(SHEET_PART.encode()))
     data[local + 22: local + 26] = (1000).to_bytes(4, "little")      # local header: uncompressed size
     data[central + 24: central + 28] = (1000).to_bytes(4, "little")  # central directory: the same
     path.write_bytes(bytes(data))
@@ -88,7 +62,7 @@ def sparse_sheet(path: Path, dimension: str | None) -> Path:
                      f'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Peru</t></is></c></row>'
                      f'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'.encode())
 
-    return _with_sheet(path, write)
+    return with_sheet(path, write)
 
 
 def test_a_zip_bomb_is_refused_by_its_declared_size_before_it_is_expanded(tmp_path):
@@ -142,7 +116,7 @@ def test_the_limits_are_set_by_the_environment(tmp_path, monkeypatch):
      "is password-protected (encrypted): save it again without a password"),
     (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(512), "is an old-format .xls workbook named .xlsx"),
     (b"%PDF-1.7\n", "is not a workbook: it is a PDF document"),
-    (_small_workbook()[:3000], "is a damaged zip archive (no end of its directory: cut short?)"),
+    (small_workbook()[:3000], "is a damaged zip archive (no end of its directory: cut short?)"),
 ])
 def test_a_file_that_is_no_workbook_says_what_it_is(tmp_path, content, says):
     path = tmp_path / "odd.xlsx"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 
 from rmrp_pipeline.read.workbook import read_table
-from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, row, staged, write_rows
+from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, row, staged, with_sheet, write_rows
 
 
 def test_hidden_rows_and_hidden_sheets_are_read_and_counted(reference_only):
@@ -41,14 +41,12 @@ def test_blocks_separated_by_blank_rows_lose_nothing_and_match_the_file_count(re
 
 def test_rows_written_without_numbers_are_read_in_order(tmp_path):
     """A row's number (r) is optional in the file format: a row without one follows the previous row."""
-    from tests.messy.test_workbook_limits import _with_sheet
-
     def write(stream):
         text = lambda value: f'<c t="inlineStr"><is><t>{value}</t></is></c>'  # noqa: E731
         stream.write(f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
                      f'2006/main"><sheetData><row>{text("Country")}{text("Admin1")}</row><row/>'
                      f'<row>{text("Peru")}{text("Lima")}</row></sheetData></worksheet>'.encode())
 
-    data = read_table(_with_sheet(tmp_path / "plain.xlsx", write), "Sheet1")
+    data = read_table(with_sheet(tmp_path / "plain.xlsx", write), "Sheet1")
     assert data.headers == ["Country", "Admin1"] and data.frame.values.tolist() == [["Peru", "Lima"]]
     assert data.row_numbers == [3] and data.rows_in_file == data.rows_read == 1 and data.blank_rows == 1
