@@ -20,7 +20,7 @@ def read_and_recognise(path: Path, sheet_name: str, name: str) -> tuple[SheetDat
     read again from the header found. Raises ReadError when the sheet cannot be read."""
     sheet = read_table(path, sheet_name, source_file=name)
     recognition = recognise(sheet.headers, sheet.hxl_tags)
-    if recognition.template is not None:
+    if recognition.template is not None or not sheet.headers:  # an empty sheet has no header to look for
         return sheet, recognition
     rows = first_rows(path, sheet_name, MAX_TITLE_ROWS + 1)
     for offset, row in enumerate(rows):

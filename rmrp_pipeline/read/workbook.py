@@ -226,7 +226,7 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     except Exception as exc:
         raise ReadError(f"cannot open {name} as a workbook: {exc}") from exc
     if scan is not None and not scan.value_rows:
-        return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=_visibility(reader, sheet))
+        return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=_visibility(path, sheet))
     frame: pd.DataFrame | None = None
     arrow: pa.RecordBatch | None = None
     try:
@@ -249,7 +249,7 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         try:
             cal_sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
             first_row, cal_first_col = cal_sheet.start or (0, 0)
-            visible = _visibility(reader, sheet)
+            visible = _visibility(path, sheet)
             if frame is None:
                 # Fall back to calamine's typed cells for this sheet only: number cells stay
                 # float, text stays str; error cells come back empty and the XML scan finds them.
@@ -291,9 +291,13 @@ def _text_column_cells(arrow: pa.RecordBatch | pa.Table, headers: list[str]) -> 
     return cells
 
 
-def _visibility(reader: "fastexcel.ExcelReader", sheet: str) -> str:
+def _visibility(path: Path, sheet: str) -> str:
+    """``visible``, ``hidden`` or ``veryhidden``, from the workbook's list of sheets (the sheet
+    itself is not loaded)."""
     try:
-        return str(reader.load_sheet(sheet, n_rows=0).visible)
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        found = next(meta for meta in book.sheets_metadata if meta.name == sheet)
+        return str(found.visible).rsplit(".", 1)[-1].lower()
     except Exception:  # noqa: BLE001
         return "visible"
 
@@ -360,6 +364,7 @@ def formulas_calculated(archive: zipfile.ZipFile) -> bool:
 SCAN_CHUNK = 8 << 20
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _CELL_REF_AT = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})[0-9]+"')
+_PREFIXED_ROOT = re.compile(rb"<(\w+):worksheet\b")
 
 
 @dataclass
@@ -441,11 +446,18 @@ def _plain_rows(part: bytes, start: int) -> bool:
 
 def _sheet_parts(stream: io.BufferedIOBase) -> Iterator[bytes]:
     """A sheet's XML in parts of about SCAN_CHUNK bytes, each cut just before a row (the first part
-    begins with what comes before the first row, the last with what follows it). A row tag without
-    attributes (``<row>``, ``<row/>``) is given a space, so that every row starts with ``<row ``."""
-    buffer = b""
+    begins with what comes before the first row, the last with what follows it). Tags are made
+    plain: a namespace prefix (``<x:row>``, written by some libraries) is taken off, and a row
+    tag without attributes (``<row>``, ``<row/>``) given a space, so that every row starts with
+    ``<row `` and every cell with ``<c``."""
+    buffer, prefix = b"", None
     while chunk := stream.read(SCAN_CHUNK):
         buffer += chunk
+        if prefix is None:
+            found = _PREFIXED_ROOT.search(buffer, 0, 4096)
+            prefix = found.group(1) if found else b""
+        if prefix:  # "<x:" is never text: a "<" in a cell's text is written "&lt;"
+            buffer = buffer.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
         cut = max(buffer.rfind(b"<row "), buffer.rfind(b"<row>"), buffer.rfind(b"<row/>"))
         if cut > 0:
             yield _spaced_rows(buffer[:cut])

@@ -52,15 +52,19 @@ def lying_zip_bomb(path: Path) -> Path:
     return path
 
 
-def sparse_sheet(path: Path, dimension: str | None) -> Path:
-    """Three cells, the last at XFD1048576 (the grid's last cell), with this ``<dimension>``."""
+def sparse_sheet(path: Path, dimension: str | None, prefix: str = "") -> Path:
+    """Three cells, the last at XFD1048576 (the grid's last cell), with this ``<dimension>``; tags
+    written with the namespace ``prefix`` (``x:``) when given."""
     head = f'<dimension ref="{dimension}"/>' if dimension else ""
+    xml = (f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           f'2006/main">{head}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Country</t></is>'
+           f'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Peru</t></is></c></row>'
+           f'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
+    if prefix:
+        xml = re.sub(r"<(/?)(\w)", rf"<\1{prefix}\2", xml).replace("xmlns=", f"xmlns:{prefix[:-1]}=")
 
     def write(stream):
-        stream.write(f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                     f'2006/main">{head}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Country</t></is>'
-                     f'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Peru</t></is></c></row>'
-                     f'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'.encode())
+        stream.write(xml.encode())
 
     return with_sheet(path, write)
 
@@ -82,10 +86,11 @@ def test_a_part_holding_more_than_its_zip_directory_declares_is_refused(tmp_path
         list_sheets(lying_zip_bomb(tmp_path / "liar.xlsx"))
 
 
-@pytest.mark.parametrize(("dimension", "declared"), [("A1:XFD1048576", True), ("A1:B2", False), (None, False)])
-def test_a_sheet_spanning_the_whole_grid_is_refused_whatever_it_declares(tmp_path, dimension, declared):
-    """calamine holds a sheet as a full grid: a cell at XFD1048576 alone asked it for 550 GB."""
-    path = sparse_sheet(tmp_path / "sparse.xlsx", dimension)
+@pytest.mark.parametrize(("dimension", "declared", "prefix"), [
+    ("A1:XFD1048576", True, ""), ("A1:B2", False, ""), (None, False, ""), (None, False, "x:")])
+def test_a_sheet_spanning_the_whole_grid_is_refused_whatever_it_declares(tmp_path, dimension, declared, prefix):
+    """calamine holds a sheet as a full grid: a cell at XFD1048576 alone asks it for 550 GB."""
+    path = sparse_sheet(tmp_path / "sparse.xlsx", dimension, prefix)
     assert list_sheets(path) == [("Sheet1", "visible")]          # the workbook is small: it opens
     with pytest.raises(ReadError) as refused:
         read_table(path, "Sheet1")

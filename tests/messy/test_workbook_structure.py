@@ -50,3 +50,18 @@ def test_rows_written_without_numbers_are_read_in_order(tmp_path):
     data = read_table(with_sheet(tmp_path / "plain.xlsx", write), "Sheet1")
     assert data.headers == ["Country", "Admin1"] and data.frame.values.tolist() == [["Peru", "Lima"]]
     assert data.row_numbers == [3] and data.rows_in_file == data.rows_read == 1 and data.blank_rows == 1
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_read(tmp_path):
+    """Some libraries write <x:row>, <x:c>: the same sheet as <row>, <c>."""
+
+    def write(stream):
+        cell = lambda ref, value: f'<x:c r="{ref}" t="inlineStr"><x:is><x:t>{value}</x:t></x:is></x:c>'  # noqa: E731
+        stream.write(f'<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/'
+                     f'2006/main"><x:sheetData><x:row r="1">{cell("A1", "Country")}{cell("B1", "Admin1")}</x:row>'
+                     f'<x:row r="2">{cell("A2", "Peru")}{cell("B2", "Lima")}</x:row></x:sheetData></x:worksheet>'
+                     .encode())
+
+    data = read_table(with_sheet(tmp_path / "prefixed.xlsx", write), "Sheet1")
+    assert data.headers == ["Country", "Admin1"] and data.frame.values.tolist() == [["Peru", "Lima"]]
+    assert data.rows_in_file == data.rows_read == 1
