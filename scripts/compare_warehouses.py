@@ -1,6 +1,7 @@
 """Compare two warehouses built from the same raw folder: every table and view of the first must be
 in the second with the same columns (names, order, types) and the same rows (as multisets), leaving
-out timestamp columns (when a file was read). Tables only in the second are listed, not failures.
+out timestamp columns (when a file was read). Tables only in the second, and columns the second adds
+after all of the first's, are listed, not failures (the rows are then compared on the first's columns).
 
 Usage: python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb
 Exit 0 when identical, 1 when anything differs (each difference on its own line), 2 on bad arguments.
@@ -32,17 +33,21 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, table: str) -
 
 
 def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
-    """(differences, tables only in AFTER) between two warehouse files, opened read-only."""
+    """(differences, additions: tables only in AFTER and columns AFTER adds) between two warehouse
+    files, opened read-only."""
     con = duckdb.connect()
     con.execute(f"ATTACH '{before}' AS a (READ_ONLY)")
     con.execute(f"ATTACH '{after}' AS b (READ_ONLY)")
     old, new = _tables(con, "a"), _tables(con, "b")
     problems = [f"missing table {s}.{t}" for s, t in old if (s, t) not in new]
+    added = [f"{s}.{t}" for s, t in new if (s, t) not in old]
     for schema, table in (pair for pair in old if pair in new):
         cols_a, cols_b = _columns(con, "a", schema, table), _columns(con, "b", schema, table)
-        if cols_a != cols_b:
+        if cols_b[: len(cols_a)] != cols_a:
             problems.append(f"{schema}.{table}: columns differ: {cols_a} != {cols_b}")
             continue
+        if len(cols_b) > len(cols_a):
+            added.append(f"{schema}.{table} columns " + ", ".join(c for c, _t in cols_b[len(cols_a):]))
         kept = ", ".join(f'"{c}"' for c, t in cols_a if not t.startswith("TIMESTAMP"))
         for x, y in (("a", "b"), ("b", "a")):
             extra = con.execute(
@@ -51,7 +56,7 @@ def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
             ).fetchone()[0]
             if extra:
                 problems.append(f"{schema}.{table}: {extra} row(s) only in {'BEFORE' if x == 'a' else 'AFTER'}")
-    return problems, [f"{s}.{t}" for s, t in new if (s, t) not in old]
+    return problems, added
 
 
 def main(argv: list[str]) -> int:
@@ -62,7 +67,7 @@ def main(argv: list[str]) -> int:
     for line in problems:
         print(line)
     if added:
-        print("only in AFTER (new tables): " + ", ".join(added))
+        print("only in AFTER (new tables and columns): " + "; ".join(added))
     print("identical" if not problems else f"{len(problems)} difference(s)")
     return 1 if problems else 0
 

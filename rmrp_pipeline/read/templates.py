@@ -6,7 +6,7 @@ The column mapping of every template version lives in data, not in code branches
 required or not). Adding a layout is adding rows there.
 
 A sheet is recognised by its header row, never by file or sheet name: headers are compared
-after ``reading.normalise_key`` (Unicode NFC, spaces, case, accents). A template matches when
+after ``text.cells.normalise_key`` (Unicode NFC, spaces, case, accents). A template matches when
 every required header is present; among matches the one covering most of the sheet wins.
 """
 

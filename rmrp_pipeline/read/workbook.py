@@ -6,7 +6,7 @@ cells with ``dtype_coercion="strict"``, so a column either holds only numbers (r
 no text parsing involved) or the sheet falls back to python-calamine, which gives each cell
 its own Python type (``float`` for a number cell, ``str`` for a text cell). Text that looks
 like a number is never turned into one here: that is the job of the locale-aware parsers
-(``rmrp_pipeline.numbers``), which reject what they cannot read with certainty.
+(``rmrp_pipeline.text.parsers`` and ``text.numbers``), which reject what they cannot read with certainty.
 
 Row numbers are Excel's (1-based, header row included), so a reject can name the cell.
 """
@@ -100,7 +100,7 @@ class SheetData:
 
     def cells_of(self, header: str) -> tuple[np.ndarray, list]:
         """``distinct_cells`` of the column ``header``, computed once per sheet (the reader
-        threads compute those of 5W sheets ahead of staging, see ``five_w.prepare_sheet``)."""
+        threads compute those of 5W sheets ahead of staging, see ``sources.five_w.stage.prepare_sheet``)."""
         if header not in self._cells:
             self._cells[header] = distinct_cells(self.frame[header])
         return self._cells[header]

@@ -1,4 +1,4 @@
-"""Small generated 5W workbooks for the messy-input tests (issue #5), 2021 template headers."""
+"""Small generated 5W workbooks for the messy-input tests, 2021 template headers."""
 
 from __future__ import annotations
 

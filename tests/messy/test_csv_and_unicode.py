@@ -1,4 +1,4 @@
-"""Issue #5 §7: CSV separators and encodings, mojibake, NFC; NUL characters, UTF-16/UTF-32 with or
+"""Messy input: CSV separators and encodings, mojibake, NFC; NUL characters, UTF-16/UTF-32 with or
 without a byte-order mark, undecodable bytes, very wide and very long files."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue #5 §3: months and dates, one convention per file."""
+"""Messy input: months and dates, one convention per file."""
 
 from __future__ import annotations
 

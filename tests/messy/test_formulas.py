@@ -1,4 +1,4 @@
-"""Issue #5 §6: formulas without a calculated result are rejects, never blanks or zeros."""
+"""Messy input: formulas without a calculated result are rejects, never blanks or zeros."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue #5 §5: headers written however partners write them, two-row headers, HXL rows."""
+"""Messy input: headers written however partners write them, two-row headers, HXL rows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue #5 §9: text that a spreadsheet would run is stored as text and escaped in every export."""
+"""Messy input: text that a spreadsheet would run is stored as text and escaped in every export."""
 
 from __future__ import annotations
 

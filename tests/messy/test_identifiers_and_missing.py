@@ -1,4 +1,4 @@
-"""Issue #5 §2: identifiers keep their zeros, NA is a value, no-data markers, error cells."""
+"""Messy input: identifiers keep their zeros, NA is a value, no-data markers, error cells."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue #5 §1: numbers written as text, locales decided once per file, magnitudes, percentages."""
+"""Messy input: numbers written as text, locales decided once per file, magnitudes, percentages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue #5 §8: types come from the schema, never from a sample of the data."""
+"""Messy input: types come from the schema, never from a sample of the data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue #5 §4: hidden sheets and rows, several blocks, row counts checked against the file."""
+"""Messy input: hidden sheets and rows, several blocks, row counts checked against the file."""
 
 from __future__ import annotations
 

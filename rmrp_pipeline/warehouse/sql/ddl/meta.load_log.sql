@@ -20,7 +20,7 @@ COMMENT ON COLUMN meta.load_log.source_file IS 'File (relative to the raw folder
 COMMENT ON COLUMN meta.load_log.sheet IS 'Sheet name (empty for CSV).';
 COMMENT ON COLUMN meta.load_log.sha256 IS 'SHA-256 of the file bytes.';
 COMMENT ON COLUMN meta.load_log.template_id IS 'Recognised template, NULL if none.';
-COMMENT ON COLUMN meta.load_log.status IS 'recognised, ignored (a sheet left out on purpose; the message says why), unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
+COMMENT ON COLUMN meta.load_log.status IS 'recognised, ignored (a sheet left out on purpose; the message says why), unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read), unreadable, or not_read (never opened: a link that leaves the raw folder or points nowhere, a FIFO, a device; the message says why).';
 COMMENT ON COLUMN meta.load_log.rows_in_file IS 'Rows below the header holding a value, counted independently in the sheet XML (xlsx only); rows_read <= rows_in_file <= rows_read + blank_rows.';
 COMMENT ON COLUMN meta.load_log.hidden_rows IS 'Data rows hidden in the workbook: read and loaded like any other row.';
 COMMENT ON COLUMN meta.load_log.rows_read IS 'Non-empty data rows read.';

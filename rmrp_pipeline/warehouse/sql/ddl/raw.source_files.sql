@@ -20,7 +20,7 @@ COMMENT ON COLUMN raw.source_files.sheet IS 'Sheet name (empty for CSV files).';
 COMMENT ON COLUMN raw.source_files.sha256 IS 'SHA-256 of the file bytes: identifies the file version.';
 COMMENT ON COLUMN raw.source_files.template_id IS 'Recognised template (rmrp_pipeline/read/layouts/templates.csv), NULL when not recognised.';
 COMMENT ON COLUMN raw.source_files.kind IS 'Kind of content: five_w, indicator_registry, admin1, published_key_figures, ...';
-COMMENT ON COLUMN raw.source_files.status IS 'recognised, ignored (recognised as a sheet left out on purpose: instructions, pivot tables, copies of lists read elsewhere; the message says why), unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read) or unreadable.';
+COMMENT ON COLUMN raw.source_files.status IS 'recognised, ignored (recognised as a sheet left out on purpose: instructions, pivot tables, copies of lists read elsewhere; the message says why), unknown_sheet, unknown_file, duplicate_file (same bytes as a file already read), unreadable, or not_read (never opened: a link that leaves the raw folder or points nowhere, a FIFO, a device; the message says why).';
 COMMENT ON COLUMN raw.source_files.visible IS 'Sheet visibility in the workbook: visible, hidden or veryhidden.';
 COMMENT ON COLUMN raw.source_files.rows_in_file IS 'Rows below the header holding a value, counted independently in the sheet XML (xlsx only); rows_read <= rows_in_file <= rows_read + blank_rows.';
 COMMENT ON COLUMN raw.source_files.hidden_rows IS 'Data rows hidden in the workbook: read and loaded like any other row.';
