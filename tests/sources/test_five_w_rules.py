@@ -163,7 +163,9 @@ def test_text_late_in_a_number_column_is_a_reject_not_a_lost_row(reference_only,
     assert log.loc[log["source_file"] == "partner/5w.xlsx", "rows_read"].item() == 1501
 
 
-def test_unknown_and_broken_files_are_reported_and_do_not_stop_the_others(raw_copy, tmp_path):
+def test_unknown_broken_empty_and_copied_files_are_reported_and_neither_stop_nor_double_the_others(raw_copy, tmp_path):
+    """One run over the bundled data plus an unrelated workbook, a broken one, an empty one and a
+    byte-identical copy of the 2021 export: each is reported, the real rows load once."""
     from rmrp_pipeline.cli import run_pipeline
 
     book = openpyxl.Workbook()
@@ -171,18 +173,33 @@ def test_unknown_and_broken_files_are_reported_and_do_not_stop_the_others(raw_co
     book.active.append(["x", 3])
     book.save(raw_copy / "unrelated.xlsx")
     (raw_copy / "broken.xlsx").write_bytes(b"this is not a workbook")
+    copy = raw_copy / "messy" / "copy_of_export.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(FIVE_W_2021.read_bytes())
+    (raw_copy / "empty.xlsx").write_bytes(b"")
     warehouse = tmp_path / "w.duckdb"
     ok, _cycles = run_pipeline(str(raw_copy), str(warehouse), quiet=True)
     assert ok
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        status = dict(con.execute("SELECT source_file, status FROM meta.load_log").fetchall())
+        log = {f: (st, m) for f, st, m in con.execute("SELECT source_file, status, message FROM meta.load_log").fetchall()}
         loaded = con.execute(
             "SELECT count(*) FROM marts.fct_activities WHERE source_file LIKE '%rmrp2021_5w_activities_jan-may.xlsx' "
             "OR source_file LIKE '%copy_of_export.xlsx'"
         ).fetchone()[0]
-    assert status["unrelated.xlsx"] == "unknown_file"
-    assert status["broken.xlsx"] == "unreadable"
+        colombia = con.execute(
+            "SELECT consolidated_total FROM marts.people_reached_monthly "
+            "WHERE country = 'Colombia' AND subsector = 'Shelter' AND month = DATE '2021-05-01' AND level = 'country'"
+        ).fetchone()[0]
+    assert log["unrelated.xlsx"][0] == "unknown_file"
+    assert log["broken.xlsx"][0] == "unreadable"
+    copies = ["messy/copy_of_export.xlsx", "monitoring_5w/rmrp2021_5w_activities_jan-may.xlsx"]
+    statuses = sorted(log[c][0] for c in copies)
+    assert statuses == ["duplicate_file", "recognised"]
+    duplicate, original = sorted(copies, key=lambda c: log[c][0] != "duplicate_file")
+    assert original in log[duplicate][1]
+    assert log["empty.xlsx"] == ("unreadable", "empty.xlsx is empty (0 bytes)")
     assert loaded == 22_496
+    assert colombia == 95_319
 
 
 @pytest.mark.parametrize(("cycle", "start", "end"), [
@@ -289,36 +306,6 @@ def test_a_header_below_title_rows_is_found(reference_only, shelter_indicator):
     assert entry["status"] == "recognised" and entry["rows_read"] == 2
     assert "title row" in entry["message"]
     assert rejects[["row_number", "rule"]].values.tolist() == [[5, "country_not_r4v"]]
-
-
-def test_the_same_file_twice_is_loaded_once(raw_copy, tmp_path):
-    from rmrp_pipeline.cli import run_pipeline
-
-    copy = raw_copy / "messy" / "copy_of_export.xlsx"
-    copy.parent.mkdir()
-    copy.write_bytes(FIVE_W_2021.read_bytes())
-    (raw_copy / "empty.xlsx").write_bytes(b"")
-    warehouse = tmp_path / "w.duckdb"
-    ok, _cycles = run_pipeline(str(raw_copy), str(warehouse), quiet=True)
-    assert ok
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        log = {f: (st, m) for f, st, m in con.execute("SELECT source_file, status, message FROM meta.load_log").fetchall()}
-        loaded = con.execute(
-            "SELECT count(*) FROM marts.fct_activities WHERE source_file LIKE '%rmrp2021_5w_activities_jan-may.xlsx' "
-            "OR source_file LIKE '%copy_of_export.xlsx'"
-        ).fetchone()[0]
-        colombia = con.execute(
-            "SELECT consolidated_total FROM marts.people_reached_monthly "
-            "WHERE country = 'Colombia' AND subsector = 'Shelter' AND month = DATE '2021-05-01' AND level = 'country'"
-        ).fetchone()[0]
-    copies = ["messy/copy_of_export.xlsx", "monitoring_5w/rmrp2021_5w_activities_jan-may.xlsx"]
-    statuses = sorted(log[c][0] for c in copies)
-    assert statuses == ["duplicate_file", "recognised"]
-    duplicate, original = sorted(copies, key=lambda c: log[c][0] != "duplicate_file")
-    assert original in log[duplicate][1]
-    assert log["empty.xlsx"] == ("unreadable", "empty.xlsx is empty (0 bytes)")
-    assert loaded == 22_496
-    assert colombia == 95_319
 
 
 @breaks("five_w", "amount_negative", "required_missing", "organisation_not_in_list", "implementing_partner_not_in_list",
