@@ -88,21 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     qa.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
                     help="DuckDB warehouse file built by `rmrp run`")
     qa.add_argument("--output", help="workbook to write (default: data/reports/rmrp_5w_qa_<cycle>.xlsx)")
-    export = sub.add_parser("export", help="write a warehouse table for people, in R4V's layout")
-    export_sub = export.add_subparsers(dest="what", required=True)
-    reached = export_sub.add_parser("people-reached", help="people reached of a reporting cycle, R4V's consolidated report")
-    reached.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
-    reached.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
-                         help="DuckDB warehouse file built by `rmrp run`")
-    reached.add_argument("--output", help="file to write, .csv or .xlsx (default: data/reports/rmrp_people_reached_<cycle>.csv)")
     _add_report_parser(sub)
+    _add_export_parser(sub)
+    _add_sql_parser(sub)
+    _add_explain_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "report":
         return _sector_page(args.sector, args.years, args.lang, args.output, args.warehouse)
     if args.command == "qa":
         return _qa(args.cycle, args.warehouse, args.output)
-    if args.command == "export":
-        return _export_people_reached(args.cycle, args.warehouse, args.output)
+    if getattr(args, "handler", None):
+        return args.handler(args)
     if args.command == "run":
         if not os.path.isdir(args.raw_dir):
             _say(f"rmrp: raw data folder not found: {args.raw_dir}")
@@ -165,12 +161,138 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     return 0
 
 
-def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> int:
+def _print(text: str) -> None:
+    """Print a result that may be piped into a reader that stops early (``| head``): not an error."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _warehouse_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
+                        help="DuckDB warehouse file built by `rmrp run` (env RMRP_WAREHOUSE)")
+
+
+def _add_export_parser(sub) -> None:
+    export = sub.add_parser(
+        "export", help="write a mart or meta table for analysts and HDX (.csv, .xlsx, .parquet)",
+        description="Write one warehouse table: a mart or meta table by its full name (marts.sector_key_figures, "
+                    "marts.people_reached_monthly, meta.load_log, ...), or people-reached: a cycle's people reached "
+                    "in R4V's consolidated-report layout. Partners' free text is never exported.")
+    export.add_argument("what", metavar="TABLE", help="marts.<table> or meta.<table>, or people-reached")
+    export.add_argument("--output", help="file to write: .csv, .xlsx (for people: README sheet, print setup) or "
+                                         ".parquet (warehouse types); default: data/reports/<table>[_<cycle>].csv")
+    export.add_argument("--cycle", help="only the rows of this reporting cycle, e.g. 2021-H1 (tables built by "
+                                        "cycle; required for people-reached)")
+    export.add_argument("--hxl", action="store_true", help="add the HXL hashtag row under the header (HDX)")
+    _warehouse_option(export)
+    export.set_defaults(handler=_export)
+
+
+def _add_sql_parser(sub) -> None:
+    sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse",
+                         description="Run SQL on the warehouse, read-only: SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, "
+                                     "EXPLAIN, PRAGMA. Saved questions: examples/queries/*.sql.")
+    sql.add_argument("query", help="SQL text, a .sql file, or - to read standard input")
+    output = sql.add_mutually_exclusive_group()
+    output.add_argument("--csv", action="store_true", help="CSV on standard output, for scripts")
+    output.add_argument("--json", action="store_true", help="JSON (an array of objects), for scripts")
+    sql.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="a variable the query reads with getvariable('NAME') (repeatable)")
+    _warehouse_option(sql)
+    sql.set_defaults(handler=_sql)
+
+
+def _add_explain_parser(sub) -> None:
+    explain = sub.add_parser("explain", help="how a figure was computed and the partner rows it rests on")
+    explain_sub = explain.add_subparsers(dest="what", required=True)
+    reached = explain_sub.add_parser("people-reached", help="one people-reached figure of a reporting cycle")
+    reached.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1")
+    reached.add_argument("--country", required=True, help="country name or ISO3 code")
+    reached.add_argument("--subsector", required=True, help="subsector (any R4V name or alias), or Intersector")
+    reached.add_argument("--admin1", help="an admin1 of the country (default: the country level)")
+    reached.add_argument("--month", help="YYYY-MM: the consolidated figure up to that month (default: the cycle's)")
+    reached.add_argument("--limit", type=int, default=20, help="partner rows shown (default 20; 0: all)")
+    _warehouse_option(reached)
+    reached.set_defaults(handler=_explain)
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``rmrp export``: people-reached in R4V's layout, or any mart or meta table."""
+    from pathlib import Path
+
+    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.exports import ExportError, check_request, read_table, write_export
+    from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
+
+    if args.what == "people-reached":
+        if not args.cycle:
+            _say("rmrp export people-reached: give the reporting cycle with --cycle, e.g. --cycle 2021-H1")
+            return 2
+        return _export_people_reached(args.cycle, args.warehouse, args.output, args.hxl)
+    reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
+    target = Path(args.output) if args.output else reports / f"{args.what}{'_' + args.cycle if args.cycle else ''}.csv"
+    try:
+        check_request(args.what, target, args.cycle)
+        with open_read_only(args.warehouse) as con:
+            export = read_table(con, args.what, args.cycle)
+        write_export(export, target, hxl=args.hxl, warehouse=args.warehouse)
+    except (ExportError, WarehouseError) as exc:
+        _say(f"rmrp export: {exc}")
+        return 2 if getattr(exc, "wrong_argument", False) else 1
+    except OSError as exc:
+        _say(f"rmrp export: cannot write {target}: {exc.strerror or exc}")
+        return 1
+    scope = f" of {args.cycle}" if args.cycle else ""
+    print(f"{args.what}{scope}: {target} ({export.data.num_rows:,} rows)")
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    """``rmrp sql``: a read-only query, printed as a table, CSV or JSON."""
+    from rmrp_pipeline.reports.connect import WarehouseError
+    from rmrp_pipeline.reports.sql_console import QueryError, as_csv, as_json, as_table, query_text, run_query
+
+    try:
+        text = query_text(args.query)
+        variables = dict(pair.split("=", 1) for pair in args.set if "=" in pair)
+        if len(variables) != len(args.set):
+            raise QueryError("--set takes NAME=VALUE")
+        result = run_query(args.warehouse, text, variables)
+    except (QueryError, WarehouseError) as exc:
+        _say(f"rmrp sql: {exc}")
+        return 1
+    _print(as_csv(result) if args.csv else as_json(result) if args.json else as_table(result))
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """``rmrp explain people-reached``: the figure, its method and its partner rows."""
+    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.explain import ExplainError, explain_people_reached, render
+
+    try:
+        with open_read_only(args.warehouse) as con:
+            explanation = explain_people_reached(con, args.cycle, args.country, args.subsector, args.admin1, args.month)
+    except (ExplainError, WarehouseError) as exc:
+        _say(f"rmrp explain: {exc}")
+        return 1
+    except duckdb.CatalogException as exc:
+        _say(f"rmrp explain: the warehouse lacks a table the explanation reads ({str(exc).splitlines()[0]}): "
+             "run `rmrp run`")
+        return 1
+    _print(render(explanation, args.limit))
+    return 0
+
+
+def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: bool = False) -> int:
     """``rmrp export people-reached``: marts.people_reached_monthly of one cycle in R4V's
     consolidated-report layout, as CSV (or a workbook when ``output`` ends in .xlsx)."""
     from pathlib import Path
 
-    from rmrp_pipeline.reports.files import write_csv, write_workbook
+    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.exports import people_reached_models, write_people_reached
     from rmrp_pipeline.reports.r4v_layout import r4v_consolidated_report
     from rmrp_pipeline.reports.summary import cycle_months
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
@@ -182,12 +304,17 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
         return 2
     reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
     target = Path(output) if output else reports / f"rmrp_people_reached_{cycle}.csv"
-    with duckdb.connect(warehouse, read_only=True) as con:
-        frame = r4v_consolidated_report(con, cycle)
-        scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
-        only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]
-        built = warehouse_lib.table_exists(con, "marts.cycle_people_reached") and con.execute(
-            "SELECT count(*) FROM marts.cycle_people_reached WHERE cycle = ?", [cycle]).fetchone()[0]
+    try:
+        with open_read_only(warehouse) as con:
+            frame = r4v_consolidated_report(con, cycle)
+            scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
+            only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]
+            built = warehouse_lib.table_exists(con, "marts.cycle_people_reached") and con.execute(
+                "SELECT count(*) FROM marts.cycle_people_reached WHERE cycle = ?", [cycle]).fetchone()[0]
+            models = people_reached_models(con, cycle)
+    except WarehouseError as exc:
+        _say(f"rmrp export: {exc}")
+        return 1
     if frame.empty:
         _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months")
         return 1
@@ -199,10 +326,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None) -> in
     if target.suffix.lower() not in (".csv", ".xlsx"):
         _say(f"rmrp export: write to a .csv or an .xlsx file, not {target.name}")
         return 2
-    if target.suffix.lower() == ".xlsx":
-        write_workbook({f"People reached {cycle}": frame}, target, persons=True)
-    else:
-        write_csv(frame, target)
+    write_people_reached(frame, target, cycle, scope, models, warehouse, hxl)
     print(f"people reached for {cycle}: {target} ({len(frame):,} rows; {scope})")
     return 0
 

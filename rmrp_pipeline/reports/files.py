@@ -2,7 +2,8 @@
 
 A text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) is run as
 a formula by spreadsheet programs when the file is opened (``=HYPERLINK(...)`` in a partner's
-activity name). Every export of this project goes through ``write_workbook`` or ``write_csv``:
+activity name). Every export of this project goes through ``write_workbook``, ``write_table_workbook``
+or ``write_csv``:
 
 - in a workbook, such text is a text cell (XlsxWriter ``write_string``: never a formula) shown as
   it is, with Excel's quote-prefix style (the hidden apostrophe Excel keeps when one types
@@ -21,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -148,3 +150,115 @@ def _csv_field(value: object) -> object:
     if isinstance(prepared, (int, float)):  # bool included: written as True/False
         return prepared
     return escape_text(prepared if isinstance(prepared, str) else str(prepared))
+
+
+def write_table_workbook(frame: pd.DataFrame, path: Path, title: str, number_formats: dict[str, str] | None = None,
+                         tags: list[str] | None = None, readme: list[list[object]] | None = None) -> Path:
+    """Write one table for people to read and print; returns ``path``. Sheet ``title``: the header
+    (bold, wrapped), the HXL ``tags`` row under it if given, frozen and repeated on every printed
+    page; filters, columns sized, landscape, fitted to one page wide. ``number_formats``: column ->
+    Excel format of its numbers (a fraction in a ``#,##0`` column shows two decimals); dates
+    ``yyyy-mm-dd`` unless given. Then a ``README`` sheet of the ``readme`` rows (its first row bold),
+    when given. Cells are written as by ``write_workbook`` (text always a text cell, formula-like text
+    with the quote-prefix style, control characters escaped)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+        "strings_to_urls": False, "nan_inf_to_errors": False,
+    })
+    taken: set[str] = set()
+    sheet = book.add_worksheet(sheet_name(title, taken))
+    head = 1 + (tags is not None)
+    formats = {c: book.add_format({"num_format": f}) for c, f in (number_formats or {}).items()}
+    _table_layout(book, sheet, frame, title, head, tags)
+    fraction, date = book.add_format({"num_format": "#,##0.00"}), book.add_format({"num_format": "yyyy-mm-dd"})
+    text = book.add_format({"indent": 1})   # apart from a number right-aligned in the column before
+    quoted = book.add_format({"indent": 1, "quote_prefix": True})
+    column_formats = [formats.get(str(c)) for c in frame.columns]
+    for number, record in enumerate(frame.itertuples(index=False, name=None), start=head):
+        for index, value in enumerate(record):
+            prepared = cell_value(value)
+            if prepared is None:
+                continue
+            if isinstance(prepared, str):
+                sheet.write_string(number, index, prepared, quoted if formula_like(prepared) else text)
+            elif isinstance(prepared, bool):
+                sheet.write_boolean(number, index, prepared)
+            elif isinstance(prepared, (int, float)):
+                chosen = column_formats[index]
+                if chosen is not None and number_formats[str(frame.columns[index])] == "#,##0" \
+                        and not float(prepared).is_integer():
+                    chosen = fraction
+                sheet.write_number(number, index, prepared, chosen)
+            else:
+                sheet.write_datetime(number, index, prepared, column_formats[index] or date)
+    if readme:
+        _readme_sheet(book, book.add_worksheet(sheet_name("README", taken)), readme)
+    book.close()
+    return path
+
+
+def _table_layout(book, sheet, frame: pd.DataFrame, title: str, head: int, tags: list[str] | None) -> None:
+    """Header and tag rows, widths, frozen panes, filters and print setup of a table sheet."""
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#EEEEEE",
+                              "quote_prefix": True})
+    tag_format = book.add_format({"italic": True, "font_color": "#555555", "bottom": 1, "quote_prefix": True})
+    widths = [_column_width(str(c), frame[c], tags[i] if tags else None) for i, c in enumerate(frame.columns)]
+    lines = [len(textwrap.wrap(str(c), max(1, int(w) - 1)) or [""]) for c, w in zip(frame.columns, widths)]
+    sheet.set_row(0, 15 * min(5, max([1, *lines])))
+    for index, column in enumerate(frame.columns):
+        sheet.set_column(index, index, widths[index])
+        sheet.write_string(0, index, printable_cell(str(column)), header)
+    for index, tag in enumerate(tags or ()):   # constant-memory mode: a row is complete before the next
+        sheet.write_string(1, index, printable_cell(tag or ""), tag_format)
+    sheet.freeze_panes(head, 0)
+    if len(frame.columns):
+        sheet.autofilter(0, 0, max(len(frame) + head - 1, head), len(frame.columns) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)                      # A4
+    sheet.fit_to_pages(1, 0)                # one page wide, as many pages long as needed
+    sheet.repeat_rows(0, head - 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_header(f"&L&\"Calibri,Bold\"{printable_cell(title).replace('&', '&&')}")
+    sheet.set_footer("&LPage &P of &N&R&D")
+
+
+def _column_width(column: str, values: pd.Series, tag: str | None) -> int:
+    """Characters wide enough for the column's values (numbers as they show: ``1,234,567``), its
+    tag and its header's longest word (a longer header wraps); between 8 and 45."""
+    longest = 0
+    for value in values.head(200):
+        prepared = cell_value(value)
+        if isinstance(prepared, (int, float)) and not isinstance(prepared, bool):
+            shown = f"{prepared:,.0f}" if float(prepared).is_integer() or abs(prepared) >= 1000 else f"{prepared:,.2f}"
+        elif prepared is None:
+            continue
+        else:
+            shown = str(prepared)[:19]   # dates as yyyy-mm-dd hh:mm:ss at most
+        longest = max(longest, len(shown))
+    word = min(max((len(w) for w in column.split()), default=4), 24)
+    return min(max(8, word + 2, longest + 3, len(tag or "") + 1), 45)
+
+
+def _readme_sheet(book, sheet, rows: list[list[object]]) -> None:
+    """A sheet of rows of text, wrapped, for reading and printing; bold: the first row and each row
+    after an empty one (a section's header)."""
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "quote_prefix": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    quoted = book.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+    widths = [28, 70, 16, 24, 70]
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    for number, row in enumerate(rows):
+        lines = [len(textwrap.wrap(str(v), widths[i] - 2) or [""]) for i, v in enumerate(row[:len(widths)]) if v]
+        if max(lines, default=1) > 1:     # a wrapped cell's height, which not every program works out
+            sheet.set_row(number, 15 * max(lines))
+        for index, value in enumerate(row):
+            prepared = cell_value(value)
+            if prepared is not None:
+                heading = number == 0 or not any(v is not None and v != "" for v in rows[number - 1])
+                shown = str(prepared)
+                sheet.write_string(number, index, shown, bold if heading else quoted if formula_like(shown) else wrap)
+    sheet.set_portrait()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)

@@ -1,0 +1,56 @@
+"""Opening the warehouse for a report, read-only, with one-line errors for people.
+
+A report never writes the warehouse: the file is opened read-only, so a report can run while the
+Dagster UI or another report reads it. A warehouse that another process is writing (``rmrp run``)
+is locked by DuckDB; that, a missing file and a file that is not a DuckDB database each become a
+:class:`WarehouseError` whose message is one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import duckdb
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be read; the message is one line for the terminal."""
+
+
+def open_read_only(warehouse: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the DuckDB file ``warehouse``.
+
+    Raises:
+        WarehouseError: no file there, another process holds the write lock, or the file is not a
+            DuckDB warehouse.
+    """
+    path = os.fspath(warehouse)
+    if not os.path.isfile(path):
+        raise WarehouseError(f"no warehouse at {path}: run `rmrp run` first")
+    try:
+        return duckdb.connect(path, read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(open_problem(path, exc)) from exc
+
+
+def open_problem(path: str, exc: Exception) -> str:
+    """One line saying why ``path`` could not be opened, from DuckDB's error ``exc``."""
+    text = str(exc)
+    if "lock" in text.lower():
+        pid = re.search(r"PID (\d+)", text)
+        holder = f"process {pid.group(1)}" if pid else "another process"
+        return (f"the warehouse {path} is locked: {holder} is writing it (rmrp run?); "
+                "try again when it has finished")
+    return f"cannot open the warehouse {path}: {first_line(text)}"
+
+
+def first_line(message: str) -> str:
+    """A DuckDB error message on one line: its lines before the ``LINE n:`` excerpt, joined."""
+    kept = []
+    for line in message.splitlines():
+        if line.startswith("LINE ") or (kept and not line.strip()):
+            break
+        if line.strip():
+            kept.append(line.strip())
+    return " ".join(kept) or message.strip()
