@@ -21,6 +21,7 @@ from rmrp_pipeline.warehouse import db as warehouse
 
 TABLE = "marts.people_reached_monthly"
 CYCLE_TABLE = "marts.cycle_people_reached"
+FINDINGS = "meta.quality_findings"
 MODELS_SEED = "staging.ref_intersector_models"
 PROPORTIONS = "staging.ref_planning_proportions"
 INTERSECTOR_MODELS = ("sum", "maxsector", "maxsector_2021", "maxagegender", "southernconemodel", "southernconemodel_2022")
@@ -129,8 +130,12 @@ def _check_platforms(con: duckdb.DuckDBPyConnection, config: pd.DataFrame) -> No
 
 def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     """Rewrite the rows of ``cycle`` in ``marts.cycle_people_reached`` (``sql/marts.cycle_people_reached.sql``)
-    from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``.
-    Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
+    from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``,
+    with the shares of each figure resting on 5W rows with findings and outliers (``meta.quality_findings``;
+    an empty one is created where none was loaded). Returns the SQL ``WHERE`` clause selecting the
+    cycle's rows."""
+    if not warehouse.table_exists(con, FINDINGS):
+        warehouse.create_table(con, FINDINGS)   # no findings loaded: no figure rests on flagged rows
     return builds.rewrite_cycle(con, CYCLE_TABLE, cycle)
 
 

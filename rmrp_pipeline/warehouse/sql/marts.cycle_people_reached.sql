@@ -1,7 +1,9 @@
 -- People reached per reporting cycle x level x place x subsector, with the plan year's target and PiN.
 -- Parameters: $cycle (VARCHAR), $cycle_start, $cycle_end (DATE, end exclusive). The caller deletes
 -- the cycle's rows first. Reads marts.people_reached_monthly (built for the cycle) and
--- marts.fct_planning_figures.
+-- marts.fct_planning_figures; for the shares resting on flagged rows, the 5W rows of
+-- staging.int_people_reached__activities (unscoped: every row; marts.fct_activities for the
+-- RMRP-activities option) and meta.quality_findings.
 INSERT INTO marts.cycle_people_reached BY NAME
 WITH counted AS (   -- the rows marts.people_reached_monthly counted: with its RMRP-activities option
     SELECT coalesce(bool_or(only_rmrp_activities), false) AS only_rmrp_activities
@@ -19,6 +21,37 @@ at_end AS (
     SELECT p.*, s.last_month, s.months_with_reports
     FROM marts.people_reached_monthly p, span s
     WHERE p.month = s.last_month
+),
+-- The 5W rows each figure rests on: those the people-reached views count (the admin1 and subsector
+-- as they name them), from the cycle's first month to its last month with data, each with its New
+-- beneficiaries of the month and whether a quality finding (any) or an outlier finding is on it.
+flagged_rows AS (
+    SELECT a.platform, a.country_iso3, a.admin1, a.subsector,
+           CAST(coalesce(a.new_beneficiaries, 0) AS DECIMAL(38, 10)) AS people,
+           q.row_number IS NOT NULL AS with_findings, coalesce(q.outlier, false) AS outlier
+    FROM staging.int_people_reached__activities a
+    CROSS JOIN span s
+    CROSS JOIN counted
+    LEFT JOIN marts.fct_activities f
+           ON counted.only_rmrp_activities AND f.source_file = a.source_file AND f.source_sheet = a.source_sheet
+          AND f.source_row = a.source_row
+    LEFT JOIN (SELECT source_file, sheet, row_number, bool_or(starts_with(rule, 'outlier')) AS outlier
+               FROM meta.quality_findings GROUP BY ALL) q
+           ON q.source_file = a.source_file AND q.sheet = a.source_sheet AND q.row_number = a.source_row
+    WHERE a.month >= $cycle_start AND a.month <= s.last_month
+      AND (NOT counted.only_rmrp_activities OR coalesce(f.rmrp_activity, false))
+),
+-- Per level, place and subsector (Intersector: every subsector's rows), the share of those rows'
+-- New beneficiaries on rows with findings and on outlier rows.
+flagged AS (
+    SELECT CASE WHEN grouping(admin1) = 0 THEN 'admin1' WHEN grouping(country_iso3) = 0 THEN 'country'
+                WHEN grouping(platform) = 0 THEN 'platform' ELSE 'regional' END AS level,
+           platform, country_iso3, admin1, subsector,
+           CAST(coalesce(sum(people) FILTER (WHERE with_findings), 0) / nullif(sum(people), 0) AS DOUBLE) AS flagged_share,
+           CAST(coalesce(sum(people) FILTER (WHERE outlier), 0) / nullif(sum(people), 0) AS DOUBLE) AS outlier_share
+    FROM (SELECT * FROM flagged_rows UNION ALL SELECT * REPLACE ('Intersector' AS subsector) FROM flagged_rows)
+    GROUP BY GROUPING SETS ((platform, country_iso3, admin1, subsector), (platform, country_iso3, subsector),
+                            (platform, subsector), (subsector))
 ),
 -- Planning figures of the year, all population types and ages; the source R4V publishes per level.
 -- Both name subsectors the canonical R4V way (reference_data/sectors.csv).
@@ -44,7 +77,8 @@ SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1
        CAST(year($cycle_start) AS INTEGER) AS plan_year,
        pl.people_targeted, pl.people_in_need,
        e.consolidated_total / nullif(pl.people_targeted, 0) AS share_of_target,
-       e.consolidated_total / nullif(pl.people_in_need, 0) AS share_of_pin
+       e.consolidated_total / nullif(pl.people_in_need, 0) AS share_of_pin,
+       fl.flagged_share, fl.outlier_share
 FROM at_end e
 LEFT JOIN planning pl
   ON pl.level = e.level
@@ -54,4 +88,12 @@ LEFT JOIN planning pl
                         AND name_key(pl.admin1) = name_key(e.admin1)
          WHEN 'country' THEN pl.country_iso3 = e.country_iso3
          WHEN 'platform' THEN pl.platform = e.platform
+         ELSE TRUE END
+LEFT JOIN flagged fl
+  ON fl.level = e.level
+ AND fl.subsector = e.subsector
+ AND CASE e.level
+         WHEN 'admin1' THEN fl.platform = e.platform AND fl.country_iso3 = e.country_iso3 AND fl.admin1 = e.admin1
+         WHEN 'country' THEN fl.platform = e.platform AND fl.country_iso3 = e.country_iso3
+         WHEN 'platform' THEN fl.platform = e.platform
          ELSE TRUE END;

@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS marts.cycle_people_reached (
     people_targeted DOUBLE,
     people_in_need DOUBLE,
     share_of_target DOUBLE,
-    share_of_pin DOUBLE
+    share_of_pin DOUBLE,
+    flagged_share DOUBLE,
+    outlier_share DOUBLE
 );
 COMMENT ON TABLE marts.cycle_people_reached IS 'People reached in a reporting cycle (2021-H1 = January-June, mid-year report; 2021-H2 = January-December, end-year report) per level, place and subsector: the consolidated figure of marts.people_reached_monthly at the last month of the cycle with data, beside the plan year''s target and PiN from marts.fct_planning_figures where R4V published them for that level, place and sector. Never add up rows of different levels.';
 COMMENT ON COLUMN marts.cycle_people_reached.cycle IS 'Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December, cumulative).';
@@ -43,3 +45,5 @@ COMMENT ON COLUMN marts.cycle_people_reached.share_of_target IS 'consolidated_to
 COMMENT ON COLUMN marts.cycle_people_reached.share_of_pin IS 'consolidated_total / people_in_need, a fraction; NULL without a PiN (or a PiN of 0).';
 COMMENT ON COLUMN marts.cycle_people_reached.intersector_subsectors_without_proportions IS 'As in marts.people_reached_monthly at the cycle''s last month with data: subsectors left out of a proportion-model Intersector for want of age/gender shares (the figure may be low); NULL when none.';
 COMMENT ON COLUMN marts.cycle_people_reached.only_rmrp_activities IS 'TRUE when only 5W rows with RMRP Activity = Yes were counted (rmrp run --only-rmrp-activities); FALSE: every row of a people-reached indicator (the default).';
+COMMENT ON COLUMN marts.cycle_people_reached.flagged_share IS 'Share of the figure resting on 5W rows with a quality finding (meta.quality_findings, any rule), a fraction: the New beneficiaries of the month of the counted rows with a finding over those of every row the figure is computed from (the same place, subsector and months; Intersector: every subsector''s rows, whatever the model). NULL when those rows carry no New beneficiaries. rmrp explain people-reached lists the rows.';
+COMMENT ON COLUMN marts.cycle_people_reached.outlier_share IS 'Share of the figure resting on 5W rows flagged as outliers (findings outlier_organisation_history, outlier_above_pin), a fraction, as flagged_share; never above flagged_share.';
