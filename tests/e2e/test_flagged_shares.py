@@ -63,3 +63,14 @@ def test_shares_are_fractions_on_every_figure(wh):
         "count(*) FILTER (consolidated_total = 0 AND flagged_share IS NOT NULL) "
         "FROM marts.cycle_people_reached").fetchone()
     assert counts == (0, 0, 0)
+
+
+def test_rmrp_explain_lists_the_rows_behind_the_shares(wh):
+    from rmrp_pipeline.reports.explain import explain_people_reached
+
+    for subsector, admin1 in (("Intersector", "Lima"), ("Health", None)):
+        explanation = explain_people_reached(wh, "2021-H1", "Peru", subsector, admin1=admin1)
+        rows, figure = explanation.rows, explanation.figure
+        total = rows["new_beneficiaries"].sum()
+        assert rows.loc[rows["findings"].notna(), "new_beneficiaries"].sum() / total == pytest.approx(figure["flagged_share"])
+        assert rows.loc[rows["outlier"], "new_beneficiaries"].sum() / total == pytest.approx(figure["outlier_share"])
