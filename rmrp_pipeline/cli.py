@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -100,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "handler", None):
         return args.handler(args)
     if args.command == "run":
-        if not os.path.isdir(args.raw_dir):
-            _say(f"rmrp: raw data folder not found: {args.raw_dir}")
+        problem = _run_problem(args.raw_dir, args.warehouse)
+        if problem:
+            _say(f"rmrp run: {problem}")
             return 2
         try:
             ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet, qa=args.qa,
@@ -127,6 +129,37 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"  {p}" for p in written) or "  none")
         return 0 if ok else 1
     return 2
+
+
+def _run_problem(raw_dir: str, warehouse: str) -> str | None:
+    """Why ``rmrp run`` cannot start (None when it can), found in a second: a missing or empty raw
+    folder (a run over nothing would empty the warehouse), a warehouse path that cannot be written
+    or is locked by another process, a ``DAGSTER_HOME`` Dagster refuses."""
+    from rmrp_pipeline.read.files import walk_raw_folder
+
+    if not os.path.isdir(raw_dir):
+        return f"raw data folder not found: {raw_dir}"
+    files, _not_read = walk_raw_folder(Path(raw_dir))
+    if not files:
+        return f"no input files in {raw_dir}: nothing to load (the warehouse is left as it is)"
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not (os.path.isabs(home) and os.path.isdir(home)):
+        return f"DAGSTER_HOME={home!r} must be an existing folder given by its absolute path (e.g. $PWD/.dagster_home)"
+    target = Path(warehouse).expanduser()
+    if target.is_dir():
+        return f"the warehouse path {warehouse} is a folder; give a file, e.g. {target / 'rmrp.duckdb'}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        duckdb.connect(str(target)).close()
+    except OSError as exc:
+        return f"cannot create the warehouse folder {target.parent}: {exc.strerror or exc}"
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        if "lock" in first.lower():
+            return (f"the warehouse {warehouse} is open for writing in another process ({first}); "
+                    "close it, or give another --warehouse")
+        return f"cannot open the warehouse {warehouse} for writing: {first}"
+    return None
 
 
 def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:
@@ -156,9 +189,21 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         return 2
     target = Path(output) if output else qa_workbook_path(Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)), cycle)
     with duckdb.connect(warehouse, read_only=True) as con:
+        if not _has_5w_rows(con, cycle):
+            _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months")
+            return 1
         path, organisations = write_qa_workbook(con, cycle, target)
     print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
     return 0
+
+
+def _has_5w_rows(con: duckdb.DuckDBPyConnection, cycle: str) -> bool:
+    """Whether the warehouse holds staged 5W rows of ``cycle``'s months."""
+    from rmrp_pipeline.cycles import cycle_window
+
+    start, end = cycle_window(cycle)
+    return bool(con.execute("SELECT count(*) FROM staging.stg_5w__activities WHERE month >= ? AND month < ?",
+                            [start, end]).fetchone()[0])
 
 
 def _print(text: str) -> None:

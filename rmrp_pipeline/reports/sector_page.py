@@ -49,7 +49,7 @@ def resolve_sector(con: duckdb.DuckDBPyConnection, text: str) -> str:
     sectors = {domain.resolve_sector(s) for (s,) in found} - {None}
     if len(sectors) == 1:
         return sectors.pop()
-    raise ValueError(f"{text!r} is not an R4V sector name, alias or indicator code prefix (reference_data/sectors.csv)")
+    raise ValueError(f"{text!r} is not an R4V sector name, alias or indicator code prefix (rmrp_pipeline/reference_data/sectors.csv)")
 
 
 @dataclass
