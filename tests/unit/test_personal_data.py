@@ -23,6 +23,13 @@ MASKED = [
     ("WhatsApp +57 300 123 4567", "WhatsApp [phone]", ("phone",)),
     ("contratada pelo Sr. João Exemplo da Silva.", "contratada pelo Sr. [name].", ("name",)),
     ("derechos humanos de la mayora Rosa Ejemplo", "derechos humanos de la mayora [name]", ("name",)),
+    ("C.E. 001234567 vencido", "C.E. [ID number] vencido", ("ID number",)),
+    ("carné de extranjería 001234567", "carné de extranjería [ID number]", ("ID number",)),
+    # a phone announced as one is masked whatever its country's formats
+    ("Tel: (01) 234-5678 de la oficina", "Tel: [phone] de la oficina", ("phone",)),
+    ("comunicarse con Juan Ejemplo al 3001234567", "comunicarse con [name] al [phone]", ("phone", "name")),
+    ("SR. JUAN EJEMPLO GÓMEZ recibió el kit", "SR. [name] recibió el kit", ("name",)),
+    ("MARIA INVENTADA, CC 1000000001", "[name], CC [ID number]", ("ID number", "name")),
 ]
 
 KEPT = [
@@ -34,6 +41,14 @@ KEPT = [
     "3186 personas alcanzadas (https://www.instagram.com/tv/CNcqLyCnGvt/)",
     "Entrega de 250 kits de higiene a 1.250 personas en 2021",
     "Prestar el servicio de identificación a través de Cédula de Ciudadanía",
+    "(10 peruan@s/62 venezolan@s.Total 72 personas)",
+    "Dotación del Hospital Dr. José Gregorio Hernández",
+    "Talleres en la Fundación Don Bosco y la Ciudad Don Bosco",
+    "Subsidio del programa Colombia Mayor Bogotá",
+    "orientación para la renovación del PEP 2021 - 2022",
+    "Jornada 2021-05-21 en Cúcuta con un alcance de 2.771.170 personas",
+    "TW: https://twitter.com/OIM_Argentina/status/1365300905147514881",
+    "the mayor of Ananindeua signed a decree",
 ]
 
 
@@ -60,3 +75,17 @@ def test_phone_regions_are_the_rows_country_and_venezuela():
     assert regions_for("XXX") == ("VE",)
     # a Peruvian mobile is a phone for a Peru row, not for a row screened with Venezuela's formats only
     assert screen_text("celular 987 654 321", regions_for("PER")) == ("celular [phone]", ("phone",))
+
+
+def test_a_coded_column_is_screened_once_per_distinct_text_and_country():
+    import numpy as np
+
+    from rmrp_pipeline.text.personal_data import screen_codes
+
+    texts = ["Kits de higiene", "celular 987 654 321", None]
+    # rows: (text 0, Peru), (text 1, Peru), (text 1, Colombia), (text 1, Peru), (empty, Peru)
+    pairs, masked, kinds = screen_codes(np.array([0, 1, 1, 1, 2]), texts, np.array([0, 0, 1, 0, 0]), ["PER", "COL"])
+    assert [masked[p] for p in pairs] == ["Kits de higiene", "celular [phone]", "celular 987 654 321",
+                                          "celular [phone]", None]
+    assert [kinds[p] for p in pairs] == [(), ("phone",), (), ("phone",), ()]
+    assert len(masked) == 4   # four distinct (text, country) pairs
