@@ -82,10 +82,10 @@ def test_a_coded_column_is_screened_once_per_distinct_text_and_country():
 
     from rmrp_pipeline.text.personal_data import screen_codes
 
-    texts = ["Kits de higiene", "celular 987 654 321", None]
+    texts = ["Kits de higiene", "llamar al 987 654 321", None]
     # rows: (text 0, Peru), (text 1, Peru), (text 1, Colombia), (text 1, Peru), (empty, Peru)
     pairs, masked, kinds = screen_codes(np.array([0, 1, 1, 1, 2]), texts, np.array([0, 0, 1, 0, 0]), ["PER", "COL"])
-    assert [masked[p] for p in pairs] == ["Kits de higiene", "celular [phone]", "celular 987 654 321",
-                                          "celular [phone]", None]
+    assert [masked[p] for p in pairs] == ["Kits de higiene", "llamar al [phone]", "llamar al 987 654 321",
+                                          "llamar al [phone]", None]
     assert [kinds[p] for p in pairs] == [(), ("phone",), (), ("phone",), ()]
     assert len(masked) == 4   # four distinct (text, country) pairs
