@@ -5,11 +5,12 @@ Severities (R4V's practice, docs/domain.md §3.3; docs/input-rules.md §7): ``re
 cannot be loaded with certainty and goes to ``meta.rejected_rows``, not to the marts; ``finding``,
 the row breaks an R4V quality rule but is loaded and counted, and listed in ``meta.quality_findings``.
 Row rules (:data:`RULES`): messages name the row and say what to fix (``{row}``, ``{column}``,
-``{value}`` filled in per failing cell). Key-figures rejects (:data:`KEY_FIGURES_REJECTS`): the
-message says what the rule means; ``sources.planning.key_figures`` adds the cell. Each rule's check
-sits beside the staging of its input, registered under its id (``quality.checks``;
-``tests/sources/test_rule_catalogue.py`` compares the two). For partners: docs/input-rules.md,
-whose tables ``scripts/generate_input_rules.py`` writes from these declarations.
+``{value}`` filled in per failing cell); they never quote free text (activity names and
+descriptions: its value is None, and ``'{value}'`` is left out of the message). Key-figures rejects
+(:data:`KEY_FIGURES_REJECTS`): the message says what the rule means; ``sources.planning.key_figures``
+adds the cell. Each rule's check sits beside the staging of its input, registered under its id
+(``quality.checks``; ``tests/sources/test_rule_catalogue.py`` compares the two). For partners:
+docs/input-rules.md, whose tables ``scripts/generate_input_rules.py`` writes from these declarations.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Rule:
         source: the R4V document or script the rule comes from, or the ``docs/`` page that
             states it.
         applies_to: the inputs (:data:`INPUTS`) whose staging checks it.
+        value_words_es: (English, Spanish) words of the values the rule shows, translated in
+            the Spanish message (the value is a list of them separated by ``, ``).
     """
 
     rule_id: str
@@ -54,6 +57,7 @@ class Rule:
     message_es: str
     source: str
     applies_to: tuple[str, ...]
+    value_words_es: tuple[tuple[str, str], ...] = ()
 
 
 # ---- row rules: cells every input reads, then the 5W -------------------------------------------
@@ -126,8 +130,8 @@ _ROW_RULES = [
          "R4V 5W QA rules: required fields (docs/domain.md §3.3)",
          (FIVE_W,)),
     Rule("breakdown_not_whole", FINDING,
-         "Row {row}: {column} is {value}, not a whole number of persons (an apportioned estimate?). It is counted as given; report whole persons.",
-         "Fila {row}: {column} es {value}, no un número entero de personas (¿una estimación prorrateada?). Se cuenta tal cual; reporte personas enteras.",
+         "Row {row}: {column} is {value}, not a whole number of persons (an apportioned estimate?). It is loaded as whole persons, rounded so that the breakdown still adds up; report whole persons.",
+         "Fila {row}: {column} es {value}, no un número entero de personas (¿una estimación prorrateada?). Se carga en personas enteras, redondeadas de modo que el desglose siga sumando lo mismo; reporte personas enteras.",
          "R4V 5W guidance: beneficiaries are persons; R4V 2021 apportioned breakdowns (docs/domain.md §1.4)",
          (FIVE_W,)),
     Rule("month_outside_template_year", FINDING,
@@ -145,6 +149,13 @@ _ROW_RULES = [
          "Fila {row}: el texto '{value}' en la columna {column} tenía tildes dañadas (archivo guardado con una codificación y leído con otra); se reparó. Por favor guarde el archivo en UTF-8.",
          "docs/input-rules.md §6: broken accents are repaired and reported, never loaded as new names",
          (FIVE_W,)),
+    Rule("personal_data_in_free_text", FINDING,
+         "Row {row}: column {column} holds personal data ({value}). It was masked before loading and is kept only in your file: delete it from the cell. Describe the activity, never a person.",
+         "Fila {row}: la columna {column} contiene datos personales ({value}). Se ocultaron antes de cargar los datos y solo quedan en su archivo: bórrelos de la celda. Describa la actividad, nunca a una persona.",
+         "R4V data protection practice: no personal data of beneficiaries in activity reports; free text screened and masked before it is staged (docs/data-protection.md)",
+         (FIVE_W, SUBMISSIONS),
+         (("e-mail", "correo electrónico"), ("ID number", "número de documento de identidad"), ("phone", "teléfono"),
+          ("name", "nombre de una persona"))),
     Rule("admin1_not_in_list", FINDING,
          "Row {row}: admin1 '{value}' is not in the R4V admin1 list for this country. Use a name from the list.",
          "Fila {row}: el admin1 '{value}' no está en la lista de R4V para este país. Use un nombre de la lista.",
@@ -498,7 +509,13 @@ def rules_for(source: str) -> dict[str, Rule]:
 
 
 def message(rule_id: str, *, row: int, column: str, value: object, language: str = "en") -> str:
-    """The partner-facing message of row rule ``rule_id`` for one failing cell."""
+    """The partner-facing message of row rule ``rule_id`` for one failing cell. A value None is
+    a cell that is not quoted (free text): ``'{value}'`` is left out of the message."""
     rule = RULES[rule_id]
     template = rule.message_es if language == "es" else rule.message_en
+    if value is None:
+        template = template.replace(" '{value}'", "")
+    elif language == "es" and rule.value_words_es:
+        words = dict(rule.value_words_es)
+        value = ", ".join(words.get(part, part) for part in str(value).split(", "))
     return template.format(row=row, column=column, value="" if value is None else value)

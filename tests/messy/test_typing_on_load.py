@@ -21,7 +21,7 @@ def test_text_late_in_a_number_column_rejects_that_row_and_keeps_the_column_nume
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     warehouse.replace_table(con, "staging.stg_5w__activities", frame)
     types = {name: kind for name, kind, _c in warehouse.table_columns(con, "staging.stg_5w__activities")}
-    assert types["men"] == "DOUBLE" and types["month"] == "DATE" and types["cva"] == "BOOLEAN"
+    assert types["men"] == "BIGINT" and types["month"] == "DATE" and types["cva"] == "BOOLEAN"
     assert con.execute("SELECT sum(men) FROM staging.stg_5w__activities").fetchone()[0] == 3 * 1205
 
 

@@ -26,6 +26,7 @@ from rmrp_pipeline.sources.five_w.columns import (
     COUNT_COLUMNS,
     POPULATION_TYPES,
 )
+from rmrp_pipeline.text.personal_data import screen_codes
 from rmrp_pipeline.text.parsers import (
     numbers_of_cells,
     numbers_of_floats,
@@ -35,8 +36,8 @@ from rmrp_pipeline.text.parsers import (
 
 Frame = pd.DataFrame
 
-#: Cells the 5W staging cannot read, or repairs (``stage._stage_template``, once per distinct
-#: cell): rule id -> the function that decides it.
+#: Cells the 5W staging cannot read, repairs or masks (``stage._stage_template``, once per
+#: distinct cell, or per distinct free text and country): rule id -> the function that decides it.
 register_checks(FIVE_W, {
     "number_unreadable": (numbers_of_floats, numbers_of_cells),
     "number_ambiguous": numbers_of_cells,
@@ -46,6 +47,7 @@ register_checks(FIVE_W, {
     "formula_without_value": scan_sheet_xml,
     "formula_not_recalculated": scan_sheet_xml,
     "mojibake_repaired": ftfy.badness.is_bad,
+    "personal_data_in_free_text": screen_codes,
 })
 
 #: The 5W row checks, in the order they run.

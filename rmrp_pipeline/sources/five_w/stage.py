@@ -23,8 +23,10 @@ from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData
 from rmrp_pipeline.sources.five_w.checks import validate_five_w
 from rmrp_pipeline.sources.five_w.columns import (
+    AGE_GENDER,
     AMOUNT_COLUMNS,
     COUNT_COLUMNS,
+    POPULATION_TYPES,
     RAW_COLUMNS,
     STAGED_COLUMNS,
     TEXT_COLUMNS,
@@ -40,6 +42,7 @@ from rmrp_pipeline.text.cells import (
     normalise_key,
     spread,
 )
+from rmrp_pipeline.text.personal_data import screen_codes
 from rmrp_pipeline.text.parsers import (
     MONTH_NAMES,
     day_first_convention,
@@ -288,9 +291,11 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     out, starts = _lineage_columns(group)
     texts, parse_failures, findings_from_parsing = _parse_cells(group, out, starts)
     coded = _resolve_reference(out, texts, reference, template.cycle_year)
+    findings_from_parsing += _screen_free_text(out, texts, coded["country_iso3"])
     frame = pd.DataFrame(out, index=pd.RangeIndex(int(starts[-1])), copy=False)
     issue_frame, out["is_rejected"] = _validate(out, frame, [r.mapping for _s, r in group], parse_failures,
                                                 findings_from_parsing)
+    _whole_persons(out)
     month_codes, months = pd.factorize(out["month"])   # datetime.date per row (NaT where unknown)
     out["month"] = spread([m.date() for m in pd.DatetimeIndex(months)] + [pd.NaT], np.where(month_codes < 0, len(months), month_codes))
     rows = pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False)
@@ -356,7 +361,8 @@ def _parse_cells(group: Group, out: dict, starts: np.ndarray
         texts[name] = codes, text
         if repaired.any():
             rows = repaired[codes]
-            findings_from_parsing.append(_Failure("mojibake_repaired", name, rows, cells_at(codes, cells)(np.flatnonzero(rows))))
+            shown = [None] * int(rows.sum()) if name in FREE_TEXT_COLUMNS else cells_at(codes, cells)(np.flatnonzero(rows))
+            findings_from_parsing.append(_Failure("mojibake_repaired", name, rows, shown))
     out["country_raw"] = out["country"]
     for name in YES_NO_COLUMNS:
         codes, cells = _column_cells(group, name)
@@ -389,6 +395,89 @@ def _parse_cells(group: Group, out: dict, starts: np.ndarray
             rows[[p for p, c, k, _t in problems if k == kind and c == canonical]] = True
             parse_failures.append(failure(rule_id, canonical, rows, lambda positions: [None] * len(positions)))
     return texts, parse_failures, findings_from_parsing
+
+
+#: The partners' free-text columns: screened for personal data before they are staged, never
+#: quoted in an issue (docs/data-protection.md).
+FREE_TEXT_COLUMNS = ("activity_name", "activity_description")
+
+
+def _screen_free_text(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]],
+                      countries: tuple[np.ndarray, np.ndarray]) -> list[_Failure]:
+    """Mask the personal data of the free-text columns in ``out`` and ``texts`` (column -> (codes,
+    text of each code), recoded by (text, country) pair: each pair is screened once, with the
+    phone formats of the row's country, ``countries`` = (codes, ISO alpha-3 of each code)).
+    Returns the cells where something was masked, shown as the kinds found, never the text."""
+    failures = []
+    country_codes, iso3 = countries
+    for name in FREE_TEXT_COLUMNS:
+        codes, text = texts[name]
+        pairs, masked, kinds = screen_codes(codes, list(text), country_codes,
+                                            [c if isinstance(c, str) else None for c in iso3])
+        masked_texts = np.empty(len(masked), dtype=object)
+        masked_texts[:] = masked
+        out[name] = masked_texts[pairs]
+        texts[name] = pairs, masked_texts
+        flagged = np.array([bool(found) for found in kinds], dtype=bool)
+        if flagged.any():
+            rows = flagged[pairs]
+            failures.append(_Failure("personal_data_in_free_text", name, rows,
+                                     [", ".join(kinds[p]) for p in pairs[rows].tolist()]))
+    return failures
+
+
+#: Breakdowns whose cells are apportioned together (their whole persons add up as their cells do).
+BREAKDOWNS = (POPULATION_TYPES, AGE_GENDER)
+_INT64_LIMIT = 2.0 ** 63
+
+
+def _whole_persons(out: dict) -> None:
+    """The counts of ``out`` as whole persons (pandas Int64, NA for an empty cell), after the
+    rules have seen them as written. A total that is not whole (a reject, ``count_not_whole``)
+    or does not fit a BIGINT (``count_implausible``) is NA. A breakdown with fractional cells
+    (R4V's 2021 apportioned breakdowns, finding ``breakdown_not_whole``, which shows the cell
+    as written) is rounded by largest remainder within the row: its whole cells add up to its
+    fractional sum rounded half to even, so a breakdown that added up to the total still does.
+    A value in USD is rounded to the cent (DECIMAL(18,2)); one that does not fit is NULL."""
+    for name in ("total_monthly", "new_beneficiaries"):
+        values = np.asarray(out[name], dtype=float)
+        usable = np.isfinite(values) & (np.abs(values) < _INT64_LIMIT) & (np.abs(values - np.round(values)) < 1e-9)
+        out[name] = _int64(np.round(values), usable)
+    for names in BREAKDOWNS:
+        block = np.column_stack([np.asarray(out[name], dtype=float) for name in names])
+        whole = apportion_whole(block)
+        usable = np.isfinite(whole) & (np.abs(whole) < _INT64_LIMIT)
+        for position, name in enumerate(names):
+            out[name] = _int64(whole[:, position], usable[:, position])
+    values = np.asarray(out["value_usd"], dtype=float)
+    out["value_usd"] = np.where(np.abs(values) < 1e15, np.round(values, 2), np.nan)
+
+
+def _int64(values: np.ndarray, usable: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.arrays.IntegerArray(np.where(usable, values, 0).astype(np.int64), ~usable)
+
+
+def apportion_whole(block: np.ndarray) -> np.ndarray:
+    """Rows of breakdown cells (floats, NaN empty) as whole persons: a row whose cells are all
+    whole is kept; in a row with fractional cells each cell is floored and the row's remaining
+    persons (its sum rounded half to even, minus the floors) go one each to the cells with the
+    largest fractions (ties: the first column). Empty cells stay empty."""
+    block = np.array(block, dtype=float)
+    values = np.nan_to_num(block)
+    fractional = (np.abs(values - np.round(values)) >= 1e-9).any(axis=1)
+    whole = np.where(np.isnan(block), np.nan, np.round(values))
+    if not fractional.any():
+        return whole
+    part = values[fractional]
+    floors = np.floor(part + 1e-9)
+    remainders = np.where(np.isnan(block[fractional]), -1.0, part - floors)
+    missing = (np.round(part.sum(axis=1)) - floors.sum(axis=1)).astype(np.int64)
+    order = np.argsort(-remainders, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(part.shape[1])[None, :].repeat(len(part), axis=0), axis=1)
+    floors += rank < missing[:, None]
+    whole[fractional] = np.where(np.isnan(block[fractional]), np.nan, floors)
+    return whole
 
 
 def _validate(out: dict, frame: pd.DataFrame, mappings: list[dict[str, str]], parse_failures: list[_Failure],

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, REGIONAL, resolve_sectors
-from rmrp_pipeline.quality.checks import RowChecks, check
-from rmrp_pipeline.quality.issues import concat_issues, empty_issues, issue_frame
+from rmrp_pipeline.quality.checks import RowChecks, check, register_checks
+from rmrp_pipeline.quality.issues import concat_issues, empty_issues, issue_frame, sheet_issues
 from rmrp_pipeline.quality.rules import FINDING, REJECT, SUBMISSIONS
 from rmrp_pipeline.read.templates import Recognition, Template, load_templates
 from rmrp_pipeline.read.workbook import SheetData
@@ -38,6 +38,7 @@ from rmrp_pipeline.sources.planning.common import (
 )
 from rmrp_pipeline.sources.reference import ReferenceData
 from rmrp_pipeline.text.cells import normalise_key, text_values
+from rmrp_pipeline.text.personal_data import screen_codes
 
 SUBMISSION_KIND = "planning_submission"
 #: Template cycle year -> the plan's years (RMRP 2023-2024 and 2025-2026 are two-year plans,
@@ -50,6 +51,9 @@ AGE_GENDER = ["girls", "boys", "women", "men"]
 BUDGETS = ["budget_inkind_usd", "budget_cva_usd", "budget_total_usd"]
 TARGETS = [*POPULATION, *AGE_GENDER, "total_target"]
 TEXTS = ["country", "admin1", "organisation", "sector", "indicator", "indicator_type", "activity_name", "activity_description"]
+#: The partners' free text: screened for personal data before it is staged, never quoted in an
+#: issue (docs/data-protection.md). The other text columns hold values of the template's lists.
+FREE_TEXT = ["activity_name", "activity_description"]
 #: Columns the pipeline reads (the template's helper formula columns are left alone).
 USED = ["year", *TEXTS, *BUDGETS, *TARGETS, "output"]
 #: Cells every activity must fill (R4V's submission QA: PartnerMissing, ActivityMissing,
@@ -189,6 +193,9 @@ def _years(column: pd.Series) -> tuple[pd.Series, pd.Series]:
         return None
     years = column.map(one)
     return years.astype("Int64"), years.isna()
+
+
+register_checks(SUBMISSIONS, {"personal_data_in_free_text": screen_codes})
 
 
 # ---- checks (over the staged rows plus the helper columns ``_*`` of :func:`stage_submissions`) --------
@@ -374,6 +381,7 @@ def stage_submissions(sheet: SheetData, recognition: Recognition, reference: Sub
     assert template is not None and template.kind == SUBMISSION_KIND, "stage_submissions needs a submission sheet"
     header_of = recognition.mapping
     out, failures, sector_language = _read_columns(sheet, header_of, template, reference)
+    screened = _screen_free_text(sheet, header_of, out)
     # Rejects: the instruction row, the cells that cannot be read, the rows that cannot be attributed.
     parts, instructions = check_rows(sheet, header_of, INSTRUCTION_CHECKS, out)
     found, rejected = failure_issues(sheet, header_of, failures, rows=~instructions)
@@ -386,14 +394,41 @@ def stage_submissions(sheet: SheetData, recognition: Recognition, reference: Sub
     # Findings on the loaded rows, against the reference lists.
     _resolve_lists(out, reference, template.cycle_year or 0, instructions)
     found, _hit = check_rows(sheet, header_of, SUBMISSION_CHECKS.of(FINDING), out, rows=~rejected)
-    parts += found
+    parts += found + screened
 
     languages = sector_language[~rejected].value_counts()
     out["language"] = "es" if languages.get("es", 0) > languages.get("en", 0) else "en"
     out["is_rejected"] = rejected
     rows = out[STAGED_COLUMNS].copy()
     rows["plan_year"] = rows["plan_year"].astype("Int64")
+    for name in TARGETS:   # whole persons; a fraction is a reject (count_not_whole), NULL here
+        values = rows[name].to_numpy(dtype=float)
+        usable = np.isfinite(values) & (np.abs(values) < 2.0 ** 63) & (np.abs(values - np.round(values)) < 1e-9)
+        rows[name] = pd.arrays.IntegerArray(np.where(usable, np.round(values), 0).astype(np.int64), ~usable)
+    for name in BUDGETS:   # USD to the cent (DECIMAL(18,2)); an amount that does not fit is NULL
+        values = rows[name].to_numpy(dtype=float)
+        rows[name] = np.where(np.abs(values) < 1e15, np.round(values, 2), np.nan)
     return StagedPlanning(rows, concat_issues(parts))
+
+
+def _screen_free_text(sheet: SheetData, header_of: dict[str, str], out: pd.DataFrame) -> list[pd.DataFrame]:
+    """Mask the personal data of the :data:`FREE_TEXT` columns of ``out`` (once per distinct text
+    and country, with the phone formats of the row's country); returns the findings
+    ``personal_data_in_free_text`` of the cells where something was masked (the kinds, never
+    the text)."""
+    found = []
+    country_codes, countries = pd.factorize(out["country_iso3"], use_na_sentinel=False)
+    iso3 = [c if isinstance(c, str) else None for c in countries]
+    for name in FREE_TEXT:
+        text_codes, texts = pd.factorize(out[name], use_na_sentinel=False)
+        pairs, masked, kinds = screen_codes(text_codes, [t if isinstance(t, str) else None for t in texts],
+                                            country_codes, iso3)
+        out[name] = pd.Series([masked[p] for p in pairs.tolist()], index=out.index, dtype=object)
+        flagged = np.array([bool(kinds[p]) for p in pairs.tolist()], dtype=bool)
+        if flagged.any():
+            shown = pd.Series([", ".join(kinds[p]) for p in pairs.tolist()], index=out.index, dtype=object)
+            found.append(sheet_issues(sheet, "personal_data_in_free_text", header_of.get(name, name), flagged, shown))
+    return found
 
 
 def _read_columns(sheet: SheetData, header_of: dict[str, str], template: Template,

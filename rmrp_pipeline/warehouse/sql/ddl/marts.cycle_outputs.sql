@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS marts.cycle_outputs (
     indicator_type VARCHAR,
     reported_unit VARCHAR NOT NULL,
     reported_value DOUBLE,
-    persons_trained_or_reached DOUBLE,
+    persons_trained_or_reached BIGINT,
     quantity_output DOUBLE,
     report_rows INTEGER NOT NULL,
     months_with_reports INTEGER NOT NULL,

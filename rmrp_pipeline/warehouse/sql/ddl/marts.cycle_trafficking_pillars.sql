@@ -7,9 +7,9 @@ CREATE TABLE IF NOT EXISTS marts.cycle_trafficking_pillars (
     subsector VARCHAR NOT NULL,
     pillar VARCHAR NOT NULL,
     output_indicator_codes VARCHAR,
-    persons_trained_or_reached DOUBLE,
+    persons_trained_or_reached BIGINT,
     quantity_output DOUBLE,
-    people_reached DOUBLE,
+    people_reached BIGINT,
     people_reached_indicator_codes VARCHAR,
     people_reached_is_complete BOOLEAN
 );

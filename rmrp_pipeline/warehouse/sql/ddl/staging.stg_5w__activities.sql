@@ -28,22 +28,22 @@ CREATE OR REPLACE TABLE staging.stg_5w__activities (
     rmrp_activity BOOLEAN,
     support_space_activity BOOLEAN,
     cva BOOLEAN,
-    value_usd DOUBLE,
+    value_usd DECIMAL(18,2),
     delivery_mechanism VARCHAR,
     quantity_output DOUBLE,
-    total_monthly DOUBLE,
-    new_beneficiaries DOUBLE,
-    in_destination DOUBLE,
-    in_transit DOUBLE,
-    host_community DOUBLE,
-    pendular DOUBLE,
-    returnees DOUBLE,
-    girls DOUBLE,
-    boys DOUBLE,
-    women DOUBLE,
-    men DOUBLE,
-    other_under_18 DOUBLE,
-    other_above_18 DOUBLE,
+    total_monthly BIGINT,
+    new_beneficiaries BIGINT,
+    in_destination BIGINT,
+    in_transit BIGINT,
+    host_community BIGINT,
+    pendular BIGINT,
+    returnees BIGINT,
+    girls BIGINT,
+    boys BIGINT,
+    women BIGINT,
+    men BIGINT,
+    other_under_18 BIGINT,
+    other_above_18 BIGINT,
     is_rejected BOOLEAN
 );
 COMMENT ON TABLE staging.stg_5w__activities IS 'Every 5W row read, in the canonical columns of all template versions, typed, with lineage; rejected rows flagged.';
@@ -70,26 +70,26 @@ COMMENT ON COLUMN staging.stg_5w__activities.indicator IS 'Indicator text as rep
 COMMENT ON COLUMN staging.stg_5w__activities.indicator_code IS 'Indicator code in the cycle registry (codes are reused across cycles).';
 COMMENT ON COLUMN staging.stg_5w__activities.indicator_type IS 'Indicator type in the cycle registry (2021: Pin / People / Other).';
 COMMENT ON COLUMN staging.stg_5w__activities.counts_as_reached IS 'TRUE when the indicator counts toward people reached in its cycle (2021: type Pin).';
-COMMENT ON COLUMN staging.stg_5w__activities.activity_name IS 'Activity name (free text).';
-COMMENT ON COLUMN staging.stg_5w__activities.activity_description IS 'Activity description (free text; may carry personal data: never copy into reports).';
+COMMENT ON COLUMN staging.stg_5w__activities.activity_name IS 'Activity name (free text), personal data masked ([e-mail], [ID number], [phone], [name]; finding personal_data_in_free_text): the text as written stays in the raw file only (docs/data-protection.md).';
+COMMENT ON COLUMN staging.stg_5w__activities.activity_description IS 'Activity description (free text), personal data masked as in activity_name; the screening misses some (docs/data-protection.md): never copy it into reports.';
 COMMENT ON COLUMN staging.stg_5w__activities.covid19 IS 'COVID-19 situation flag (2021-2022 templates).';
 COMMENT ON COLUMN staging.stg_5w__activities.rmrp_activity IS 'TRUE when the activity is part of the RMRP.';
 COMMENT ON COLUMN staging.stg_5w__activities.support_space_activity IS 'Support Space activity flag (2021 template).';
 COMMENT ON COLUMN staging.stg_5w__activities.cva IS 'Cash and voucher assistance: TRUE when the activity is CVA.';
-COMMENT ON COLUMN staging.stg_5w__activities.value_usd IS 'Value of the transfers, USD.';
+COMMENT ON COLUMN staging.stg_5w__activities.value_usd IS 'Value of the transfers, USD, to the cent.';
 COMMENT ON COLUMN staging.stg_5w__activities.delivery_mechanism IS 'CVA delivery mechanism.';
 COMMENT ON COLUMN staging.stg_5w__activities.quantity_output IS 'Quantity of output (for indicators that do not count persons).';
 COMMENT ON COLUMN staging.stg_5w__activities.total_monthly IS 'Total monthly beneficiaries, persons served in the month (repeat clients included).';
 COMMENT ON COLUMN staging.stg_5w__activities.new_beneficiaries IS 'New beneficiaries of the month, persons not reached before in the year: the basis of consolidated figures.';
-COMMENT ON COLUMN staging.stg_5w__activities.in_destination IS 'New beneficiaries: refugees and migrants in destination, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.in_transit IS 'New beneficiaries: refugees and migrants in transit, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.host_community IS 'New beneficiaries: host communities, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.pendular IS 'New beneficiaries: pendular refugees and migrants, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.returnees IS 'New beneficiaries: Colombian returnees, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.girls IS 'New beneficiaries: women under 18 (girls), persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.boys IS 'New beneficiaries: men under 18 (boys), persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.women IS 'New beneficiaries: women 18 and over, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.men IS 'New beneficiaries: men 18 and over, persons.';
-COMMENT ON COLUMN staging.stg_5w__activities.other_under_18 IS 'New beneficiaries: other gender under 18, persons (NULL before 2022).';
-COMMENT ON COLUMN staging.stg_5w__activities.other_above_18 IS 'New beneficiaries: other gender 18 and over, persons (NULL before 2022).';
+COMMENT ON COLUMN staging.stg_5w__activities.in_destination IS 'New beneficiaries: refugees and migrants in destination, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.in_transit IS 'New beneficiaries: refugees and migrants in transit, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.host_community IS 'New beneficiaries: host communities, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.pendular IS 'New beneficiaries: pendular refugees and migrants, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.returnees IS 'New beneficiaries: Colombian returnees, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.girls IS 'New beneficiaries: women under 18 (girls), persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.boys IS 'New beneficiaries: men under 18 (boys), persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.women IS 'New beneficiaries: women 18 and over, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.men IS 'New beneficiaries: men 18 and over, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole).';
+COMMENT ON COLUMN staging.stg_5w__activities.other_under_18 IS 'New beneficiaries: other gender under 18, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole) (NULL before 2022).';
+COMMENT ON COLUMN staging.stg_5w__activities.other_above_18 IS 'New beneficiaries: other gender 18 and over, persons (whole persons: a fractional cell, as in R4V''s 2021 apportioned breakdowns, is rounded within its breakdown by largest remainder; the cell as written is the value of its finding breakdown_not_whole) (NULL before 2022).';
 COMMENT ON COLUMN staging.stg_5w__activities.is_rejected IS 'TRUE when a cell of the row could not be read with certainty (see meta.rejected_rows); such rows are not in marts.fct_activities.';

@@ -22,19 +22,19 @@ CREATE OR REPLACE TABLE staging.stg_planning__submissions (
     indicator_type VARCHAR,
     activity_name VARCHAR,
     activity_description VARCHAR,
-    budget_inkind_usd DOUBLE,
-    budget_cva_usd DOUBLE,
-    budget_total_usd DOUBLE,
-    in_destination DOUBLE,
-    in_transit DOUBLE,
-    host_community DOUBLE,
-    pendular DOUBLE,
-    returnees DOUBLE,
-    girls DOUBLE,
-    boys DOUBLE,
-    women DOUBLE,
-    men DOUBLE,
-    total_target DOUBLE,
+    budget_inkind_usd DECIMAL(18,2),
+    budget_cva_usd DECIMAL(18,2),
+    budget_total_usd DECIMAL(18,2),
+    in_destination BIGINT,
+    in_transit BIGINT,
+    host_community BIGINT,
+    pendular BIGINT,
+    returnees BIGINT,
+    girls BIGINT,
+    boys BIGINT,
+    women BIGINT,
+    men BIGINT,
+    total_target BIGINT,
     output DOUBLE,
     is_rejected BOOLEAN
 );
@@ -60,8 +60,8 @@ COMMENT ON COLUMN staging.stg_planning__submissions.indicator IS 'Indicator as w
 COMMENT ON COLUMN staging.stg_planning__submissions.indicator_code IS 'Code of the indicator in the plan''s registry (e.g. RE-PRHT3); NULL when the sector and indicator do not match the registry.';
 COMMENT ON COLUMN staging.stg_planning__submissions.indicator_type_raw IS 'Indicator type as written (English or Spanish).';
 COMMENT ON COLUMN staging.stg_planning__submissions.indicator_type IS 'Indicator type in English: the registry''s type of the indicator when found, else the type written (Direct Assistance counts toward people targeted).';
-COMMENT ON COLUMN staging.stg_planning__submissions.activity_name IS 'Activity name (free text: never copied into reports).';
-COMMENT ON COLUMN staging.stg_planning__submissions.activity_description IS 'Activity description (free text: never copied into reports).';
+COMMENT ON COLUMN staging.stg_planning__submissions.activity_name IS 'Activity name (free text), personal data masked ([e-mail], [ID number], [phone], [name]; finding personal_data_in_free_text): never copied into reports (docs/data-protection.md).';
+COMMENT ON COLUMN staging.stg_planning__submissions.activity_description IS 'Activity description (free text), personal data masked as in activity_name: never copied into reports.';
 COMMENT ON COLUMN staging.stg_planning__submissions.budget_inkind_usd IS 'In-kind and all programming costs, USD.';
 COMMENT ON COLUMN staging.stg_planning__submissions.budget_cva_usd IS 'Cash and voucher assistance (value of transfers), USD.';
 COMMENT ON COLUMN staging.stg_planning__submissions.budget_total_usd IS 'Total budget requirement as written, USD (should be in-kind + CVA: see budget_total_mismatch).';
