@@ -3,8 +3,13 @@ in the second with the same columns (names, order, types) and the same rows (as 
 out timestamp columns (when a file was read). Tables only in the second, and columns the second adds
 after all of the first's, are listed, not failures (the rows are then compared on the first's columns).
 
-Usage: python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb
+Usage: python scripts/compare_warehouses.py [--cast-numbers] BEFORE.duckdb AFTER.duckdb
 Exit 0 when identical, 1 when anything differs (each difference on its own line), 2 on bad arguments.
+
+``--cast-numbers``: a column whose numeric type changed (DOUBLE -> BIGINT or DECIMAL, ...) is not a
+difference by itself; every numeric column is compared as its values cast to DOUBLE, and the
+type changes are listed apart. Where rows differ, the columns whose values differ are named, with
+how many values and the column's sum on each side.
 """
 
 from __future__ import annotations
@@ -32,9 +37,44 @@ def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, table: str) -
     return [tuple(row) for row in con.execute(_COLUMNS.format(db=db), [schema, table]).fetchall()]
 
 
-def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
+_NUMERIC = ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "DECIMAL")
+
+
+def _numeric(kind: str) -> bool:
+    return kind.split("(")[0] in _NUMERIC
+
+
+def _select(columns: list[tuple[str, str]], cast_numbers: bool) -> list[str]:
+    """The compared expressions of ``columns`` (timestamps left out; numbers as DOUBLE when asked)."""
+    return [f'CAST("{c}" AS DOUBLE)' if cast_numbers and _numeric(t) else f'"{c}"'
+            for c, t in columns if not t.startswith("TIMESTAMP")]
+
+
+def _only_in(con: duckdb.DuckDBPyConnection, x: str, y: str, name: str, expressions: list[str]) -> int:
+    kept = ", ".join(expressions)
+    return con.execute(f"SELECT count(*) FROM (SELECT {kept} FROM {x}.{name} EXCEPT ALL SELECT {kept} FROM {y}.{name})").fetchone()[0]
+
+
+def _differing_columns(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]], cast_numbers: bool) -> list[str]:
+    """Each column whose values (as a multiset) differ: how many only in BEFORE, and for a
+    number its sum on each side."""
+    lines = []
+    for (column, kind), expression in zip([c for c in columns if not c[1].startswith("TIMESTAMP")], _select(columns, cast_numbers)):
+        before = _only_in(con, "a", "b", name, [expression])
+        if not before and not _only_in(con, "b", "a", name, [expression]):
+            continue
+        sums = ""
+        if _numeric(kind):
+            a, b = (con.execute(f"SELECT sum({expression}) FROM {db}.{name}").fetchone()[0] for db in ("a", "b"))
+            sums = f"; sum {a!r} BEFORE, {b!r} AFTER"
+        lines.append(f"    {column}: {before} value(s) only in BEFORE{sums}")
+    return lines
+
+
+def compare(before: Path, after: Path, cast_numbers: bool = False) -> tuple[list[str], list[str]]:
     """(differences, additions: tables only in AFTER and columns AFTER adds) between two warehouse
-    files, opened read-only."""
+    files, opened read-only; with ``cast_numbers``, numbers are compared as DOUBLE and a changed
+    numeric type is a note (returned among the differences, marked ``type:``, not counted as one)."""
     con = duckdb.connect()
     con.execute(f"ATTACH '{before}' AS a (READ_ONLY)")
     con.execute(f"ATTACH '{after}' AS b (READ_ONLY)")
@@ -42,33 +82,44 @@ def compare(before: Path, after: Path) -> tuple[list[str], list[str]]:
     problems = [f"missing table {s}.{t}" for s, t in old if (s, t) not in new]
     added = [f"{s}.{t}" for s, t in new if (s, t) not in old]
     for schema, table in (pair for pair in old if pair in new):
+        name = f"{schema}.{table}"
         cols_a, cols_b = _columns(con, "a", schema, table), _columns(con, "b", schema, table)
-        if cols_b[: len(cols_a)] != cols_a:
-            problems.append(f"{schema}.{table}: columns differ: {cols_a} != {cols_b}")
-            continue
+        shared = cols_b[: len(cols_a)]
+        if shared != cols_a:
+            retyped = [(ca, ta, tb) for (ca, ta), (cb, tb) in zip(cols_a, shared) if ca == cb and ta != tb]
+            same_names = [c for c, _t in cols_a] == [c for c, _t in shared]
+            if not (cast_numbers and same_names and all(_numeric(ta) and _numeric(tb) for _c, ta, tb in retyped)):
+                problems.append(f"{name}: columns differ: {cols_a} != {cols_b}")
+                continue
+            problems.append(f"type: {name}: " + ", ".join(f"{c} {ta} -> {tb}" for c, ta, tb in retyped))
         if len(cols_b) > len(cols_a):
-            added.append(f"{schema}.{table} columns " + ", ".join(c for c, _t in cols_b[len(cols_a):]))
-        kept = ", ".join(f'"{c}"' for c, t in cols_a if not t.startswith("TIMESTAMP"))
-        for x, y in (("a", "b"), ("b", "a")):
-            extra = con.execute(
-                f"SELECT count(*) FROM (SELECT {kept} FROM {x}.{schema}.{table} "
-                f"EXCEPT ALL SELECT {kept} FROM {y}.{schema}.{table})"
-            ).fetchone()[0]
+            added.append(f"{name} columns " + ", ".join(c for c, _t in cols_b[len(cols_a):]))
+        expressions = _select(cols_a, cast_numbers)
+        counts = {side: _only_in(con, x, y, name, expressions) for side, x, y in (("BEFORE", "a", "b"), ("AFTER", "b", "a"))}
+        for side, extra in counts.items():
             if extra:
-                problems.append(f"{schema}.{table}: {extra} row(s) only in {'BEFORE' if x == 'a' else 'AFTER'}")
+                problems.append(f"{name}: {extra} row(s) only in {side}")
+        if any(counts.values()):
+            problems += _differing_columns(con, name, cols_a, cast_numbers)
     return problems, added
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or not all(Path(p).is_file() for p in argv):
-        print("usage: python scripts/compare_warehouses.py BEFORE.duckdb AFTER.duckdb (two existing files)")
+    cast_numbers = "--cast-numbers" in argv
+    paths = [a for a in argv if a != "--cast-numbers"]
+    if len(paths) != 2 or not all(Path(p).is_file() for p in paths):
+        print("usage: python scripts/compare_warehouses.py [--cast-numbers] BEFORE.duckdb AFTER.duckdb (two existing files)")
         return 2
-    problems, added = compare(Path(argv[0]), Path(argv[1]))
-    for line in problems:
+    lines, added = compare(Path(paths[0]), Path(paths[1]), cast_numbers)
+    for line in lines:
         print(line)
     if added:
         print("only in AFTER (new tables and columns): " + "; ".join(added))
-    print("identical" if not problems else f"{len(problems)} difference(s)")
+    problems = [line for line in lines if not line.startswith(("type: ", "    "))]
+    if not problems:
+        print("identical" + (" (values; numeric types changed as listed)" if lines else ""))
+    else:
+        print(f"{len(problems)} difference(s)")
     return 1 if problems else 0
 
 

@@ -3,7 +3,8 @@
 One sheet per appealing organisation with every reject and finding of its 5W rows in the
 cycle: the file, sheet and Excel row to open, the column, the rule, the value read and what to
 fix (English and Spanish), plus the row's key fields so the partner recognises it. Free text
-(activity names and descriptions) is never copied into the workbook: it may hold personal data.
+(activity names and descriptions) is never copied into the workbook, nor quoted in a message: it
+may hold personal data (docs/data-protection.md).
 """
 
 from __future__ import annotations
@@ -49,15 +50,14 @@ def qa_frames(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[str, pd.DataFr
     cycle (rows without a readable month are included when their file has rows in the cycle).
     """
     start, end = cycle_window(cycle)
-    issues = con.execute(_ISSUES_SQL, [start, end, start, end]).df()
-    free_text_headers = _free_text_headers(con)
-    shown = issues["column"].isin(free_text_headers)
-    issues.loc[shown, "value"] = "(free text: see the cell in your file)"
-    issues["message_es"] = [
-        rules.message(r, row=row, column=c, value=v, language="es")
-        for r, row, c, v in zip(issues["rule"], issues["row"], issues["column"], issues["value"])
-    ]
-    issues = issues.rename(columns={"message": "message_en"})
+    issues = con.execute(_ISSUES_SQL, [start, end, start, end]).df().drop(columns=["message"])
+    values, free_text = pointed_values(issues, _free_text_headers(con))
+    for language in ("en", "es"):
+        issues[f"message_{language}"] = [
+            rules.message(r, row=row, column=c, value=v, language=language)
+            for r, row, c, v in zip(issues["rule"], issues["row"], issues["column"], values)
+        ]
+    issues.loc[free_text, "value"] = FREE_TEXT_POINTER
     first = ["appealing_organisation", "file", "sheet", "row", "column", "rule", "severity", "value", "message_en", "message_es"]
     issues = issues[first + [c for c in issues.columns if c not in first]]
     summary = (
@@ -74,6 +74,23 @@ def qa_frames(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[str, pd.DataFr
     for organisation, frame in issues.groupby("appealing_organisation", sort=True):
         sheets[organisation] = frame.drop(columns=["appealing_organisation"])
     return sheets
+
+
+#: What the workbook shows in place of a free-text cell.
+FREE_TEXT_POINTER = "(free text: see the cell in your file)"
+
+
+def pointed_values(issues: pd.DataFrame, free_text_headers: set[str]) -> tuple[list[str | None], pd.Series]:
+    """(the value each message may quote, the mask of the issues on free-text cells: their value
+    is shown as a pointer to the cell) of issues with columns ``column``, ``rule`` and ``value``.
+    A free-text cell is never quoted (None), except by ``personal_data_in_free_text``, whose
+    value is the kinds of data found, not the text. Messages are written from these values, not
+    copied from the warehouse."""
+    free_text = issues["column"].isin(free_text_headers)
+    kinds = issues["rule"].eq("personal_data_in_free_text")
+    values = [None if (free and not kind) or not isinstance(v, str) else v
+              for free, kind, v in zip(free_text, kinds, issues["value"])]
+    return values, free_text
 
 
 def _free_text_headers(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -3,8 +3,9 @@
 :func:`write_submission_qa_workbooks`: the staged submission rows and their rejects and findings ->
 one workbook per organisation (``Summary``, ``Rules``, ``Issues``, ``Activities``) in the language
 of its submission, written with ``reports.files.write_workbook``; returns one row per workbook
-(:data:`WORKBOOK_COLUMNS`). Free text from the submissions is never copied. Sheets and columns:
-docs/data_dictionary.md, "Activity submissions (RMRP 2023-2024 template)", QA workbooks.
+(:data:`WORKBOOK_COLUMNS`). Free text from the submissions is never copied nor quoted in a message
+(docs/data-protection.md). Sheets and columns: docs/data_dictionary.md, "Activity submissions
+(RMRP 2023-2024 template)", QA workbooks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from rmrp_pipeline.quality import rules
+from rmrp_pipeline.read.templates import load_templates
 from rmrp_pipeline.reports.files import write_workbook
+from rmrp_pipeline.reports.qa_5w import pointed_values
+from rmrp_pipeline.sources.planning.submissions import FREE_TEXT, SUBMISSION_KIND
 
 #: Columns of the frame listing the workbooks written.
 WORKBOOK_COLUMNS = [
@@ -48,6 +52,16 @@ _WORDS = {
            "pin": "metas vs personas con necesidades", "checked": "verificadas contra el PiN del país de {years}",
            "unchecked": "no verificadas: no hay PiN cargado para {years}", "none": "(no está en la lista de R4V)"},
 }
+
+
+#: What the workbook shows in place of a free-text cell.
+FREE_TEXT_POINTER = {"en": "(free text: see the cell in your file)", "es": "(texto libre: vea la celda en su archivo)"}
+
+
+def _free_text_headers() -> set[str]:
+    """Headers, in every submission template, of the free-text columns (``submissions.FREE_TEXT``)."""
+    return {header for template in load_templates().values() if template.kind == SUBMISSION_KIND
+            for canonical, header in template.columns.items() if canonical in FREE_TEXT}
 
 
 def _slug(text: str) -> str:
@@ -147,14 +161,17 @@ def _write(path: Path, language: str, name: str, org_id: str | None, rows: pd.Da
     )
     whole = lambda column: column.map(lambda v: None if pd.isna(v) else int(v)).astype(object)  # noqa: E731
 
-    messages = [rules.message(r, row=n, column=c, value=v, language=language)
-                for r, n, c, v in zip(issues["rule"], issues["row_number"], issues["column"], issues["value"])]
+    values, free_text = pointed_values(issues, _free_text_headers())
+    messages = {lang: [rules.message(r, row=n, column=c, value=v, language=lang)
+                       for r, n, c, v in zip(issues["rule"], issues["row_number"], issues["column"], values)]
+                for lang in {language, "en"}}
     issue_sheet = pd.DataFrame({
         head["file"]: issues["source_file"], head["sheet"]: issues["sheet"], head["row"]: issues["row_number"],
         head["column"]: issues["column"], head["rule"]: issues["rule"],
-        head["severity"]: issues["severity"].map(words.get), head["value"]: issues["value"],
-        head["message"]: messages,
-        **({head["message_en"]: issues["message"]} if language != "en" else {}),
+        head["severity"]: issues["severity"].map(words.get),
+        head["value"]: issues["value"].where(~free_text, FREE_TEXT_POINTER[language]),
+        head["message"]: messages[language],
+        **({head["message_en"]: messages["en"]} if language != "en" else {}),
         **{head[c]: whole(issues[c]) if c == "plan_year" else issues[c] for c in _CONTEXT},
     })
     counts = issues.groupby(["source_file", "row_number", "severity"]).size().unstack(fill_value=0)
