@@ -69,7 +69,7 @@ all_levels AS (
     UNION ALL BY NAME SELECT * FROM upper_rows
 )
 -- R4V's three checks (docs/domain.md §3.4 item 8), true when the check holds; breakdowns within half a
--- person (the 2021 breakdowns hold apportioned fractions).
+-- person (R4V's tolerance, set for its 2021 apportioned breakdowns).
 SELECT *, CAST(coalesce(getvariable('only_rmrp_activities'), false) AS BOOLEAN) AS only_rmrp_activities,
        abs(consolidated_total - (consolidated_in_destination + consolidated_in_transit + consolidated_host_community + consolidated_pendular + consolidated_returnees)) <= 0.5
            AS check_population_type_breakdown,

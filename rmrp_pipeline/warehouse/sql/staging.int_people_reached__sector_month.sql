@@ -1,7 +1,7 @@
 -- staging.int_people_reached__sector_month: people reached per admin1, month and subsector as
--- reported: the 5W rows of staging.int_people_reached__activities summed. Sums are exact (DECIMAL):
--- summing DOUBLEs in parallel gives last-digit differences from run to run, and the 2021
--- breakdowns hold fractions. Scope: as staging.int_people_reached__activities.
+-- reported: the 5W rows of staging.int_people_reached__activities summed. Sums are exact (DECIMAL),
+-- as the proportion cells of the Intersector models that read them (persons x shares) must be.
+-- Scope: as staging.int_people_reached__activities.
 CREATE OR REPLACE VIEW staging.int_people_reached__sector_month AS
 SELECT
     platform, country_iso3, country, admin1, month, subsector,
