@@ -295,10 +295,12 @@ def _stage_template(group: Group, reference: ReferenceData) -> StagedFiveW:
     frame = pd.DataFrame(out, index=pd.RangeIndex(int(starts[-1])), copy=False)
     issue_frame, out["is_rejected"] = _validate(out, frame, [r.mapping for _s, r in group], parse_failures,
                                                 findings_from_parsing)
+    index = frame.index
+    del frame   # the counts as written are freed as they are replaced by whole persons
     _whole_persons(out)
     month_codes, months = pd.factorize(out["month"])   # datetime.date per row (NaT where unknown)
     out["month"] = spread([m.date() for m in pd.DatetimeIndex(months)] + [pd.NaT], np.where(month_codes < 0, len(months), month_codes))
-    rows = pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=frame.index, copy=False)
+    rows = pd.DataFrame({c: out[c] for c in STAGED_COLUMNS}, index=index, copy=False)
     # Every column that is one value per code, for the warehouse: the text columns as cleaned
     # (country as reported is country_raw; "country" is the resolved name), the lineage, and
     # the reference columns resolved per code.
@@ -441,20 +443,29 @@ def _whole_persons(out: dict) -> None:
     A value in USD is rounded to the cent (DECIMAL(18,2)); one that does not fit is NULL."""
     for name in ("total_monthly", "new_beneficiaries"):
         values = np.asarray(out[name], dtype=float)
-        usable = np.isfinite(values) & (np.abs(values) < _INT64_LIMIT) & (np.abs(values - np.round(values)) < 1e-9)
-        out[name] = _int64(np.round(values), usable)
-    for names in BREAKDOWNS:
-        block = np.column_stack([np.asarray(out[name], dtype=float) for name in names])
-        whole = apportion_whole(block)
-        usable = np.isfinite(whole) & (np.abs(whole) < _INT64_LIMIT)
-        for position, name in enumerate(names):
-            out[name] = _int64(whole[:, position], usable[:, position])
+        whole = np.round(values)
+        out[name] = _int64(whole, np.abs(values - whole) < 1e-9)
+    for names in BREAKDOWNS:   # column by column: a million rows, few of them fractional
+        columns = [np.asarray(out[name], dtype=float) for name in names]
+        fractional = np.zeros(len(columns[0]), dtype=bool)
+        for values in columns:
+            fractional |= np.abs(values - np.round(values)) >= 1e-9   # NaN compares False
+        rows = np.flatnonzero(fractional)
+        apportioned = apportion_whole(np.column_stack([values[rows] for values in columns])) if len(rows) else None
+        for position, (name, values) in enumerate(zip(names, columns)):
+            whole = np.round(values)
+            if apportioned is not None:
+                whole[rows] = apportioned[:, position]
+            out[name] = _int64(whole, np.ones(len(whole), dtype=bool))
     values = np.asarray(out["value_usd"], dtype=float)
     out["value_usd"] = np.where(np.abs(values) < 1e15, np.round(values, 2), np.nan)
 
 
-def _int64(values: np.ndarray, usable: np.ndarray) -> pd.arrays.IntegerArray:
-    return pd.arrays.IntegerArray(np.where(usable, values, 0).astype(np.int64), ~usable)
+def _int64(whole: np.ndarray, keep: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers (floats) as an Int64 array: NA where not ``keep``, NaN, or beyond BIGINT."""
+    usable = keep & np.isfinite(whole) & (np.abs(whole) < _INT64_LIMIT)
+    whole[~usable] = 0
+    return pd.arrays.IntegerArray(whole.astype(np.int64), ~usable)
 
 
 def apportion_whole(block: np.ndarray) -> np.ndarray:
