@@ -56,18 +56,18 @@ def _only_in(con: duckdb.DuckDBPyConnection, x: str, y: str, name: str, expressi
 
 
 def _differing_columns(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]], cast_numbers: bool) -> list[str]:
-    """Each column whose values (as a multiset) differ: how many only in BEFORE, and for a
+    """Each column whose values (as a multiset) differ: how many only on each side, and for a
     number its sum on each side."""
     lines = []
     for (column, kind), expression in zip([c for c in columns if not c[1].startswith("TIMESTAMP")], _select(columns, cast_numbers)):
-        before = _only_in(con, "a", "b", name, [expression])
-        if not before and not _only_in(con, "b", "a", name, [expression]):
+        before, after = _only_in(con, "a", "b", name, [expression]), _only_in(con, "b", "a", name, [expression])
+        if not before and not after:
             continue
         sums = ""
         if _numeric(kind):
             a, b = (con.execute(f"SELECT sum({expression}) FROM {db}.{name}").fetchone()[0] for db in ("a", "b"))
             sums = f"; sum {a!r} BEFORE, {b!r} AFTER"
-        lines.append(f"    {column}: {before} value(s) only in BEFORE{sums}")
+        lines.append(f"    {column}: {before} value(s) only in BEFORE, {after} only in AFTER{sums}")
     return lines
 
 
