@@ -22,6 +22,8 @@ from rmrp_pipeline.warehouse import db as warehouse
 TABLE = "marts.people_reached_monthly"
 CYCLE_TABLE = "marts.cycle_people_reached"
 FINDINGS = "meta.quality_findings"
+#: Inputs of marts.cycle_people_reached that a warehouse may lack (created empty).
+OPTIONAL_INPUTS = ("marts.sector_key_figures", "staging.ref_countries", FINDINGS)
 MODELS_SEED = "staging.ref_intersector_models"
 PROPORTIONS = "staging.ref_planning_proportions"
 INTERSECTOR_MODELS = ("sum", "maxsector", "maxsector_2021", "maxagegender", "southernconemodel", "southernconemodel_2022")
@@ -130,12 +132,15 @@ def _check_platforms(con: duckdb.DuckDBPyConnection, config: pd.DataFrame) -> No
 
 def build_cycle_people_reached(con: duckdb.DuckDBPyConnection, cycle: str) -> str:
     """Rewrite the rows of ``cycle`` in ``marts.cycle_people_reached`` (``sql/marts.cycle_people_reached.sql``)
-    from ``marts.people_reached_monthly`` (built for the cycle first) and ``marts.fct_planning_figures``,
-    with the shares of each figure resting on 5W rows with findings and outliers (``meta.quality_findings``;
-    an empty one is created where none was loaded). Returns the SQL ``WHERE`` clause selecting the
-    cycle's rows."""
-    if not warehouse.table_exists(con, FINDINGS):
-        warehouse.create_table(con, FINDINGS)   # no findings loaded: no figure rests on flagged rows
+    from ``marts.people_reached_monthly`` (built for the cycle first), ``marts.fct_planning_figures`` and
+    ``marts.sector_key_figures`` (targets and PiN), ``staging.ref_countries`` (the countries a platform's
+    or the region's target covers: a platform or regional share is left empty, with ``share_note``,
+    when some of them have no 5W data), with the shares of each figure resting on 5W rows with
+    findings and outliers (``meta.quality_findings``). Each of the last three is created empty where
+    none was loaded. Returns the SQL ``WHERE`` clause selecting the cycle's rows."""
+    for name in OPTIONAL_INPUTS:
+        if not warehouse.table_exists(con, name):
+            warehouse.create_table(con, name)   # nothing loaded: no key figure, no coverage test, no flagged row
     return builds.rewrite_cycle(con, CYCLE_TABLE, cycle)
 
 

@@ -155,8 +155,8 @@ TABLES: tuple[Table, ...] = (
           build="people_reached:build_people_reached", cycle_rows=CycleRows("month", by_year=True),
           drawn_deps=(ACTIVITIES,)),
     Table(CYCLE_REACHED, "marts", reads=(MONTHLY, PLANNING, ACTIVITIES, "staging.int_people_reached__activities",
-                                         "meta.quality_findings"), cycle_rows=CycleRows("cycle"),
-          drawn_deps=(MONTHLY, PLANNING)),   # the activities through people_reached_monthly
+                                         "meta.quality_findings", "marts.sector_key_figures", "staging.ref_countries"),
+          cycle_rows=CycleRows("cycle"), drawn_deps=(MONTHLY, PLANNING, "marts.sector_key_figures")),   # the activities through people_reached_monthly
     Table("marts.reporting_completeness", "marts", reads=(ACTIVITIES,), cycle_rows=CycleRows("reporting_cycle")),
     Table("staging.ref_trafficking_pillars", "seed", build="csv:trafficking_pillars.csv", part_of=OUTPUTS),
     Table(OUTPUTS, "marts", reads=(ACTIVITIES, "staging.ref_trafficking_pillars"),

@@ -1,7 +1,8 @@
 -- People reached per reporting cycle x level x place x subsector, with the plan year's target and PiN.
 -- Parameters: $cycle (VARCHAR), $cycle_start, $cycle_end (DATE, end exclusive). The caller deletes
--- the cycle's rows first. Reads marts.people_reached_monthly (built for the cycle) and
--- marts.fct_planning_figures; for the shares resting on flagged rows, the 5W rows of
+-- the cycle's rows first. Reads marts.people_reached_monthly (built for the cycle),
+-- marts.fct_planning_figures and marts.sector_key_figures (platform and regional targets and PiN),
+-- staging.ref_countries (the countries a platform's or the region's target covers); for the shares resting on flagged rows, the 5W rows of
 -- staging.int_people_reached__activities (unscoped: every row; marts.fct_activities for the
 -- RMRP-activities option) and meta.quality_findings.
 INSERT INTO marts.cycle_people_reached BY NAME
@@ -66,6 +67,47 @@ planning AS (
       AND ((level IN ('admin1', 'country') AND source_kind = 'pin_target_table')
            OR (level IN ('platform', 'regional') AND source_kind = 'published'))
     GROUP BY ALL
+),
+-- The key figures of the year (published, or computed from the PiN/target tables) for the platform
+-- and regional rows that the published planning figures leave without a target or PiN.
+key_figures AS (
+    SELECT level, platform, sector, people_targeted, people_in_need
+    FROM marts.sector_key_figures WHERE plan_year = year($cycle_start)
+),
+-- The countries with 5W data counted as people reached in the cycle (up to its last month with data).
+covered AS (
+    SELECT DISTINCT a.country_iso3 FROM marts.fct_activities a, span s, counted
+    WHERE a.counts_as_reached AND a.month >= $cycle_start AND a.month <= s.last_month
+      AND (NOT counted.only_rmrp_activities OR coalesce(a.rmrp_activity, false))
+),
+-- Per platform (and Regional: every country), the countries its target and PiN cover and those of
+-- them with 5W data: a platform or regional figure compares with its target only when all have data.
+coverage AS (
+    SELECT CASE WHEN grouping(r.platform) = 0 THEN r.platform ELSE 'Regional' END AS platform,
+           count(*) AS countries, count(c.country_iso3) AS countries_with_data,
+           coalesce(string_agg(c.country_iso3, ', ' ORDER BY c.country_iso3), 'none') AS with_data
+    FROM staging.ref_countries r LEFT JOIN covered c ON c.country_iso3 = r.iso3
+    GROUP BY GROUPING SETS ((r.platform), ())
+),
+joined AS (
+    SELECT e.*, coalesce(pl.people_targeted, kf.people_targeted) AS people_targeted,
+           coalesce(pl.people_in_need, kf.people_in_need) AS people_in_need,
+           e.level IN ('platform', 'regional') AND cv.countries_with_data < cv.countries AS partial_places,
+           cv.countries, cv.countries_with_data, cv.with_data
+    FROM at_end e
+    LEFT JOIN planning pl
+      ON pl.level = e.level
+     AND pl.sector = e.subsector
+     AND CASE e.level
+             WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3
+                            AND name_key(pl.admin1) = name_key(e.admin1)
+             WHEN 'country' THEN pl.country_iso3 = e.country_iso3
+             WHEN 'platform' THEN pl.platform = e.platform
+             ELSE TRUE END
+    LEFT JOIN key_figures kf
+      ON e.level IN ('platform', 'regional') AND kf.level = e.level AND kf.platform = e.platform
+     AND kf.sector = e.subsector
+    LEFT JOIN coverage cv ON cv.platform = e.platform
 )
 SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1, e.subsector, e.intersector_model,
        e.intersector_subsectors_without_proportions, e.only_rmrp_activities,
@@ -76,20 +118,20 @@ SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1
        e.last_month >= CAST($cycle_end - INTERVAL 1 MONTH AS DATE) AS is_complete,
        e.consolidated_total, e.consolidated_cva,
        CAST(year($cycle_start) AS INTEGER) AS plan_year,
-       pl.people_targeted, pl.people_in_need,
-       e.consolidated_total / nullif(pl.people_targeted, 0) AS share_of_target,
-       e.consolidated_total / nullif(pl.people_in_need, 0) AS share_of_pin,
+       e.people_targeted, e.people_in_need,
+       CASE WHEN NOT coalesce(e.partial_places, false) THEN e.consolidated_total / nullif(e.people_targeted, 0) END AS share_of_target,
+       CASE WHEN NOT coalesce(e.partial_places, false) THEN e.consolidated_total / nullif(e.people_in_need, 0) END AS share_of_pin,
+       CASE WHEN (e.people_targeted IS NOT NULL OR e.people_in_need IS NOT NULL) AND e.partial_places
+                 THEN format('Shares left empty: the figure comes from the 5W data of {} of the {} countries the target and PiN cover ({}).',
+                             e.countries_with_data, e.countries, e.with_data)
+            WHEN e.people_targeted IS NULL AND e.people_in_need IS NULL
+                 THEN format('No target or PiN of {} for this level, place and sector.', year($cycle_start))
+            WHEN e.people_targeted IS NULL THEN format('No target of {} for this level, place and sector.', year($cycle_start))
+            WHEN e.people_in_need IS NULL THEN format('No PiN of {} for this level, place and sector.', year($cycle_start))
+            WHEN e.people_targeted = 0 OR e.people_in_need = 0 THEN 'A target or PiN of 0: no share.'
+       END AS share_note,
        fl.flagged_share, fl.outlier_share
-FROM at_end e
-LEFT JOIN planning pl
-  ON pl.level = e.level
- AND pl.sector = e.subsector
- AND CASE e.level
-         WHEN 'admin1' THEN pl.country_iso3 = e.country_iso3
-                        AND name_key(pl.admin1) = name_key(e.admin1)
-         WHEN 'country' THEN pl.country_iso3 = e.country_iso3
-         WHEN 'platform' THEN pl.platform = e.platform
-         ELSE TRUE END
+FROM joined e
 LEFT JOIN flagged fl
   ON fl.level = e.level
  AND fl.subsector = e.subsector

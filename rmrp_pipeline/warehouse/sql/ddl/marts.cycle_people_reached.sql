@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS marts.cycle_people_reached (
     share_of_target DOUBLE,
     share_of_pin DOUBLE,
     flagged_share DOUBLE,
-    outlier_share DOUBLE
+    outlier_share DOUBLE,
+    share_note VARCHAR
 );
 COMMENT ON TABLE marts.cycle_people_reached IS 'People reached in a reporting cycle (2021-H1 = January-June, mid-year report; 2021-H2 = January-December, end-year report) per level, place and subsector: the consolidated figure of marts.people_reached_monthly at the last month of the cycle with data, beside the plan year''s target and PiN from marts.fct_planning_figures where R4V published them for that level, place and sector. Never add up rows of different levels.';
 COMMENT ON COLUMN marts.cycle_people_reached.cycle IS 'Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December, cumulative).';
@@ -39,11 +40,12 @@ COMMENT ON COLUMN marts.cycle_people_reached.is_complete IS 'True when the cycle
 COMMENT ON COLUMN marts.cycle_people_reached.consolidated_total IS 'People reached without double counting from January to last_month_with_data, persons.';
 COMMENT ON COLUMN marts.cycle_people_reached.consolidated_cva IS 'People reached by CVA activities without double counting from January to last_month_with_data, persons.';
 COMMENT ON COLUMN marts.cycle_people_reached.plan_year IS 'RMRP plan year whose target and PiN are compared: the cycle''s year.';
-COMMENT ON COLUMN marts.cycle_people_reached.people_targeted IS 'People targeted in the plan year for this level, place and sector (all population types and ages), persons: admin1 and country rows from R4V''s PiN/target tables, platform and regional rows as published; NULL when there is none.';
+COMMENT ON COLUMN marts.cycle_people_reached.people_targeted IS 'People targeted in the plan year for this level, place and sector (all population types and ages), persons: admin1 and country rows from R4V''s PiN/target tables, platform and regional rows as published, else as marts.sector_key_figures gives them (computed from the PiN/target tables); NULL when there is none.';
 COMMENT ON COLUMN marts.cycle_people_reached.people_in_need IS 'People in need in the plan year for this level, place and sector (same sources as people_targeted), persons; NULL when there is none.';
-COMMENT ON COLUMN marts.cycle_people_reached.share_of_target IS 'consolidated_total / people_targeted, a fraction (0.25 = 25%); NULL without a target (or a target of 0).';
-COMMENT ON COLUMN marts.cycle_people_reached.share_of_pin IS 'consolidated_total / people_in_need, a fraction; NULL without a PiN (or a PiN of 0).';
+COMMENT ON COLUMN marts.cycle_people_reached.share_of_target IS 'consolidated_total / people_targeted, a fraction (0.25 = 25%); NULL without a target (or a target of 0), and on platform and regional rows whose figure does not cover every country the target covers (share_note says why).';
+COMMENT ON COLUMN marts.cycle_people_reached.share_of_pin IS 'consolidated_total / people_in_need, a fraction; NULL without a PiN (or a PiN of 0), and when the figure and the PiN do not cover the same countries, as share_of_target.';
 COMMENT ON COLUMN marts.cycle_people_reached.intersector_subsectors_without_proportions IS 'As in marts.people_reached_monthly at the cycle''s last month with data: subsectors left out of a proportion-model Intersector for want of age/gender shares (the figure may be low); NULL when none.';
 COMMENT ON COLUMN marts.cycle_people_reached.only_rmrp_activities IS 'TRUE when only 5W rows with RMRP Activity = Yes were counted (rmrp run --only-rmrp-activities); FALSE: every row of a people-reached indicator (the default).';
 COMMENT ON COLUMN marts.cycle_people_reached.flagged_share IS 'Share of the figure resting on 5W rows with a quality finding (meta.quality_findings, any rule but personal_data_in_free_text, which is about the free text, not the figure), a fraction: the New beneficiaries of the month of the counted rows with a finding over those of every row the figure is computed from (the same place, subsector and months; Intersector: every subsector''s rows, whatever the model). NULL when those rows carry no New beneficiaries. rmrp explain people-reached lists the rows.';
 COMMENT ON COLUMN marts.cycle_people_reached.outlier_share IS 'Share of the figure resting on 5W rows flagged as outliers (findings outlier_organisation_history, outlier_above_pin), a fraction, as flagged_share; never above flagged_share.';
+COMMENT ON COLUMN marts.cycle_people_reached.share_note IS 'Why share_of_target or share_of_pin is empty: no target or PiN for this level, place, sector and plan year; a target or PiN of 0; or, on platform and regional rows, the figure comes from the 5W data of fewer countries than the target and PiN cover (which ones have data is named). NULL when both shares are given.';
