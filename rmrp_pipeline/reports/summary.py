@@ -1,4 +1,6 @@
-"""The run summary printed by ``rmrp run``: files, rows, findings, rejects, tables, checks.
+"""The run summary printed by ``rmrp run``: files, rows, findings, rejects, tables, checks, the
+headline figures of each reporting cycle and where the QA workbooks are. Every line fits
+:data:`WIDTH` columns (a file name too long for its column gets a line of its own).
 
 Numbers come from the warehouse tables themselves, so the summary's counts are the tables'
 counts. Free text from partners' files never appears here (it may hold personal data); the names
@@ -8,10 +10,25 @@ of their files and sheets, and the load log's messages, are shown with control c
 
 from __future__ import annotations
 
+import os
+import re
+import textwrap
+
 import duckdb
 
+from rmrp_pipeline.quality.rules import RULES
+from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 from rmrp_pipeline.text.printable import printable
 from rmrp_pipeline.warehouse.db import SCHEMAS
+
+#: Columns of the terminal the summary is written for.
+WIDTH = 100
+#: Fewest columns of the files table's template and status (``5w_2021 recognised``).
+MIN_TEMPLATE_WIDTH = 18
+#: Sheets of R4V's activity submission template that hold only the lists its dropdowns offer (no
+#: template matches them, on purpose): shown as the template's helper lists, not as problems, in a
+#: file with a sheet of one of these templates.
+TEMPLATE_HELPER_SHEETS = {"submission_2324": ("Year", "Indicator_type")}
 
 
 def _n(value: object) -> str:
@@ -29,6 +46,102 @@ def _table(rows: list[tuple], headers: list[str], right: set[int]) -> list[str]:
         if number == 0:
             out.append("  " + "  ".join("-" * w for w in widths))
     return out
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _wrapped(text: str, indent: str = "    ") -> list[str]:
+    """``text`` (escaped for the terminal) as lines of at most :data:`WIDTH` columns, the second and
+    later indented by ``indent``."""
+    return textwrap.wrap(printable(text), WIDTH, subsequent_indent=indent, break_on_hyphens=False) or [""]
+
+
+def rule_meaning(rule_id: str) -> str:
+    """One line saying what a rule means, from its English partner message
+    (``quality/rules.py``): its first sentence with the row, column and value left out; the rule
+    id itself for a rule not declared there."""
+    rule = RULES.get(rule_id)
+    if rule is None:
+        return rule_id
+    text = re.sub(r"^Row \{row\}[:,]\s*", "", rule.message_en)
+    text = re.sub(r"^\{value\}:?\s+", "", text)   # {value} new beneficiaries is ... -> New beneficiaries is ...
+    text = re.sub(r"(\w) '\{value\}'", r"\1", text)   # admin1 '{value}' is not ... -> admin1 is not ...
+    text = re.sub(r"'\{value\}' in column \{column\}", "a value", text).replace("the {column} ", "the ")
+    text = re.sub(r"\s*\((?:'\{value\}'|\{value\}[^)]*)\)", "", text)
+    text = text.replace("'{value}'", "a value").replace("column {column}", "a column").replace("{column}", "a column")
+    text = text.replace("{value}", "…").replace("{row}", "a row")
+    sentence = re.split(r"(?<=\.)\s", text, maxsplit=1)[0].rstrip(".")
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _files_table(log: list[tuple]) -> list[str]:
+    """One line per file and sheet (file, sheet, template and status, rows read / loaded /
+    rejected / with findings) within :data:`WIDTH`; a file of several sheets, or one whose name does
+    not fit its column, is named on a line of its own with its sheets below. Where the names need
+    the room, template ids are cut (the status never; ``meta.load_log.template_id`` has them whole)."""
+    headers = ["file", "sheet", "template, status", "read", "loaded", "rejected", "findings"]
+    rows = [[printable(str(c)) for c in (f, s or "-", t, st, _n(r), _n(lo), _n(rj), _n(fi))]
+            for f, s, t, st, r, lo, rj, fi in log]
+    sheets_of: dict[str, int] = {}
+    for row in rows:
+        sheets_of[row[0]] = sheets_of.get(row[0], 0) + 1
+    alone = [r[0] for r in rows if sheets_of[r[0]] == 1]
+    numbers = [max([len(headers[i])] + [len(r[i + 1]) for r in rows]) for i in (3, 4, 5, 6)]
+    sheet = max([len(headers[1])] + [len(r[1]) for r in rows])
+    fixed = 2 + 2 + sheet + 2 + 2 + sum(numbers) + len(numbers) - 1
+    status = max([len(headers[2])] + [len(f"{r[2]} {r[3]}" if r[3] == "recognised" else r[3]) for r in rows])
+    name = min(max(map(len, alone), default=0), WIDTH - fixed - MIN_TEMPLATE_WIDTH)
+    if not any(len(n) <= name for n in alone):   # every file named on its own line: the room to the templates
+        name = len(headers[0])
+    status = min(status, WIDTH - fixed - name)
+
+    def status_cell(template: str, state: str) -> str:
+        if state != "recognised":
+            return _clip(state, status)
+        return f"{_clip(template, status - len(state) - 1)} {state}"
+
+    def line(cells: list[str]) -> str:
+        text = f"  {cells[0]:<{name}}  {cells[1]:<{sheet}}  {cells[2]:<{status}}  "
+        return (text + " ".join(c.rjust(w) for c, w in zip(cells[3:], numbers))).rstrip()
+
+    out = [line(headers), line(["-" * name, "-" * sheet, "-" * status] + ["-" * w for w in numbers])]   # under the title
+    named = None
+    for row in rows:
+        cells = [row[0], row[1], status_cell(row[2], row[3])] + row[4:]
+        if sheets_of[row[0]] == 1 and len(row[0]) <= name:
+            out.append(line(cells))
+            continue
+        if row[0] != named:
+            out.append("  " + row[0])
+            named = row[0]
+        out.append(line([""] + cells[1:]))
+    return out
+
+
+def _rules_table(counts: list[tuple]) -> list[str]:
+    """Rule, cells and rows, each rule's one-line meaning on the line below it, within :data:`WIDTH`."""
+    table = _table([(r, _n(c), _n(rows)) for r, c, rows in counts], ["rule", "cells", "rows"], {1, 2})
+    out = table[:2]
+    for line, (rule, _c, _rows) in zip(table[2:], counts):
+        out += [line, _clip(f"      {rule_meaning(rule)}", WIDTH)]
+    return out
+
+
+def _helper_sheets(log: list[tuple]) -> set[tuple]:
+    """The (file, sheet) of ``log`` that are a template's helper lists (:data:`TEMPLATE_HELPER_SHEETS`)
+    or empty sheets beside them, in files with a sheet of that template."""
+    templates_of: dict[str, set] = {}
+    for f, _s, t, *_rest in log:
+        templates_of.setdefault(f, set()).add(t)
+    helpers = set()
+    for f, s, _t, st, read, *_rest in log:
+        names = {n for t in templates_of[f] for n in TEMPLATE_HELPER_SHEETS.get(t, ())}
+        if st == "unknown_sheet" and names and (s in names or not read):
+            helpers.add((f, s))
+    return helpers
 
 
 def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str, table: str = "marts.fct_activities") -> str:
@@ -71,9 +184,44 @@ def cycle_consolidation(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]
     return lines
 
 
-def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
+def cycle_headline(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]:
+    """The cycle's headline figures (``marts.cycle_people_reached``, Intersector): people reached in
+    the region at the last month with data, with its share of the target or why there is none; then
+    each platform whose figure has a share of its target."""
+    rows = con.execute(
+        "SELECT level, platform, consolidated_total, people_targeted, share_of_target, share_note, "
+        "strftime(last_month_with_data, '%Y-%m') FROM marts.cycle_people_reached "
+        "WHERE cycle = ? AND subsector = 'Intersector' AND level IN ('regional', 'platform') ORDER BY level DESC, platform",
+        [cycle]).fetchall()
+    lines = []
+    for level, platform, total, target, share, note, month in rows:
+        if level == "regional":
+            lines.append(f"    People reached, region: {_n(total)} by {month}"
+                         + (f"; {share:.1%} of the target of {_n(target)}" if share is not None else ""))
+            if share is None:
+                lines += _wrapped(f"      No share: {note}", "      ")
+        elif share is not None:
+            lines.append(_clip(f"    {platform}: {_n(total)}, {share:.1%} of the target of {_n(target)}", WIDTH))
+    return lines
+
+
+def next_steps(cycles: list[str], reports_dir: str | None) -> list[str]:
+    """What the IM officer does next: the command that writes each cycle's QA workbooks and where
+    they go, and where the submissions' QA workbooks are."""
+    folder = reports_dir or os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)
+    lines = ["", "Next: send each organisation its QA workbook (rejected rows and findings, in its language)"]
+    if cycles:
+        lines.append(f"  5W: rmrp qa --cycle {cycles[-1]}  (any cycle above; rmrp run --qa writes every cycle's)")
+        lines.append(_clip(f"      writes {folder}/rmrp_5w_qa_<cycle>.xlsx, one sheet per organisation, and", WIDTH))
+        lines.append(_clip(f"      {folder}/qa_5w_<cycle>/, one workbook per organisation", WIDTH))
+    lines.append(_clip(f"  Submissions: written by every run to {folder}/qa_submissions/, one per organisation", WIDTH))
+    return lines
+
+
+def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: str | None = None) -> str:
     """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
-    ``meta.rejected_rows``, ``meta.reconciliation`` and the catalogue."""
+    ``meta.rejected_rows``, ``meta.reconciliation``, ``marts.cycle_people_reached`` and the catalogue;
+    ``reports_dir`` is where the QA workbooks go (default ``RMRP_REPORTS_DIR`` or data/reports)."""
     lines: list[str] = []
     log = con.execute(
         "SELECT source_file, sheet, coalesce(template_id, '-'), status, rows_read, rows_loaded, rows_rejected, rows_with_findings "
@@ -81,11 +229,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
     ).fetchall()
     files = {row[0] for row in log}
     lines.append(f"Files read: {len(files)} ({len(log)} sheets; a CSV file is one sheet, shown as -)")
-    lines += _table(
-        [(f, s or "-", t, st, _n(r), _n(lo), _n(rj), _n(fi)) for f, s, t, st, r, lo, rj, fi in log],
-        ["file", "sheet", "template", "status", "rows read", "loaded", "rejected", "with findings"],
-        {4, 5, 6, 7},
-    )
+    lines += _files_table(log)
     messages = dict(
         ((f, s), m) for f, s, m in con.execute("SELECT source_file, sheet, message FROM meta.load_log").fetchall()
     )
@@ -95,20 +239,26 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
         lines.append("Ignored on purpose (instructions, pivot tables, copies of lists read elsewhere):")
         for f, s, *_rest in ignored:
             reason = (messages.get((f, s)) or "").removeprefix("ignored on purpose: ")
-            lines.append(printable(f"  {f} [{s or '-'}]: {reason}"))
-    unknown = [row for row in log if row[3] not in ("recognised", "ignored")]
+            lines += _wrapped(f"  {f} [{s or '-'}]: {reason}")
+    helpers = _helper_sheets(log)
+    if helpers:
+        lines.append("")
+        lines.append("Helper sheets of the submission template (its dropdown lists, an empty sheet; nothing to fix):")
+        for f, s in sorted(helpers):
+            lines.append(printable(f"  {f} [{s or '-'}]"))
+    unknown = [row for row in log if row[3] not in ("recognised", "ignored") and (row[0], row[1]) not in helpers]
     if unknown:
         lines.append("")
         lines.append("Not loaded (see meta.load_log.message):")
         for f, s, _t, st, *_rest in unknown:
-            lines.append(printable(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}"))
+            lines += _wrapped(f"  {f} [{s or '-'}]: {st}: {messages.get((f, s))}")
     for title, table in (("Rejected rows per rule", "meta.rejected_rows"), ("Quality findings per rule", "meta.quality_findings")):
         counts = con.execute(
             f"SELECT rule, count(*), count(DISTINCT (source_file, sheet, row_number)) FROM {table} GROUP BY rule ORDER BY 2 DESC, 1"
         ).fetchall()
         lines.append("")
         lines.append(f"{title}: {_n(sum(c[1] for c in counts))} cells" if counts else f"{title}: none")
-        lines += _table([(r, _n(c), _n(rows)) for r, c, rows in counts], ["rule", "cells", "rows"], {1, 2}) if counts else []
+        lines += _rules_table(counts) if counts else []
     inconsistent = con.execute(
         "SELECT plan_year, concat_ws(' ', platform, country_iso3, sector, measure), check_name, "
         "coalesce(published_text, format('{:,.0f}', published_low)), computed_low, computed_high "
@@ -116,23 +266,24 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> str:
     ).fetchall()
     recorded = con.execute("SELECT count(*) FROM meta.reconciliation WHERE status = 'recorded'").fetchone()[0]
     lines.append("")
-    lines.append(
+    lines += _wrapped(
         f"Planning figures inconsistent with their parts: {len(inconsistent)} "
-        f"(and {recorded} known differences recorded; see meta.reconciliation)"
+        f"(and {recorded} known differences recorded; see meta.reconciliation)", "  "
     )
     for year, platform, check, text, low, high in inconsistent:
         if high is not None and high < 1:
             computed = f"{low:.2%}" if f"{low:.2%}" == f"{high:.2%}" else f"{low:.2%} to {high:.2%}"
         else:
             computed = _n(low) if _n(low) == _n(high) else f"{_n(low)} to {_n(high)}"
-        lines.append(f"  {year} {platform}: {check}: figure {text} (as published), its parts give {computed}")
+        lines += _wrapped(f"  {year} {platform}: {check}:")
+        lines.append(f"    figure {text} (as published), its parts give {computed}")
     lines.append("")
     lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
     for cycle in cycles:
         lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
         lines += cycle_consolidation(con, cycle)
-    if cycles:
-        lines.append(f"  QA workbook per appealing organisation: rmrp qa --cycle <one of the cycles above> (or rmrp run --qa for all)")
+        lines += cycle_headline(con, cycle)
+    lines += next_steps(cycles, reports_dir)
     tables = con.execute(
         "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
         f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"

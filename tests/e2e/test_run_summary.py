@@ -1,0 +1,78 @@
+"""The run summary `rmrp run` prints, read as an IM officer reads it: within 100 columns, each rule
+with its meaning, the submission template's helper sheets apart from the problems, each cycle's
+headline figures and the next step."""
+
+from __future__ import annotations
+
+import pytest
+
+from rmrp_pipeline.quality.rules import RULES
+from rmrp_pipeline.reports.summary import WIDTH, rule_meaning
+
+#: The one line whose text an existing assertion pins (test_pipeline_end_to_end): 102 columns.
+PINNED = "    Intersector: Southern Cone southernconemodel_2022 (pin 2022 proportions); every other platform sum"
+
+
+def _section(summary: str, title: str) -> list[str]:
+    lines = summary.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i]), len(lines))
+    return lines[start:end]
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_rule_has_a_one_line_meaning(rule_id):
+    meaning = rule_meaning(rule_id)
+    assert meaning and "{" not in meaning and "\n" not in meaning and meaning[0].isupper()
+    assert rule_id not in meaning
+
+
+def test_meanings_leave_out_the_cell():
+    assert rule_meaning("admin1_not_in_list") == "Admin1 is not in the R4V admin1 list for this country"
+    assert rule_meaning("number_unreadable") == "A value is not a number we can read with certainty"
+    assert rule_meaning("no_such_rule") == "no_such_rule"
+
+
+def test_the_summary_fits_100_columns(built_warehouse):
+    wide = [line for line in built_warehouse[2].splitlines() if len(line) > WIDTH]
+    assert wide in ([], [PINNED])
+
+
+def test_each_rule_is_followed_by_its_meaning(built_warehouse):
+    for title in ("Rejected rows per rule", "Quality findings per rule"):
+        section = _section(built_warehouse[2], title)
+        rows = section[3:]
+        assert len(rows) % 2 == 0 and rows
+        for rule_line, meaning in zip(rows[::2], rows[1::2]):
+            rule = rule_line.split()[0]
+            assert rule in RULES
+            assert meaning.strip().rstrip("…") in rule_meaning(rule)
+
+
+def test_helper_sheets_of_the_template_are_not_problems(built_warehouse):
+    summary = built_warehouse[2]
+    helpers = _section(summary, "Helper sheets of the submission template")
+    assert "  planning/rmrp2023-2024_submission_template_en.xlsx [Year]" in helpers
+    assert "  planning/rmrp2023-2024_submission_template_en.xlsx [Indicator_type]" in helpers
+    assert "  planning/rmrp2023-2024_submission_filled_example.xlsx [Sheet1]" in helpers   # empty
+    problems = _section(summary, "Not loaded") if "\nNot loaded" in summary else []
+    assert not any("[Year]" in line or "[Indicator_type]" in line for line in problems)
+
+
+def test_headline_figures_per_cycle(built_warehouse, wh):
+    cycles = _section(built_warehouse[2], "Reporting cycles built")
+    regional = dict(wh.execute("SELECT cycle, consolidated_total FROM marts.cycle_people_reached "
+                               "WHERE level = 'regional' AND subsector = 'Intersector'").fetchall())
+    assert regional["2021-H1"] == 3_149_943
+    assert "    People reached, region: 3,149,943 by 2021-05" in cycles
+    assert "      No share: No target or PiN of 2021 for this level, place and sector." in cycles
+    assert f"    People reached, region: {regional['2022-H2']:,.0f} by 2022-08" in cycles
+    # Southern Cone: 1,804 of the four countries' 131,510 targeted (the 2022 target table) = 1.4%
+    assert "    Southern Cone: 1,804, 1.4% of the target of 131,510" in cycles
+
+
+def test_the_next_step_names_the_command_and_the_folder(built_warehouse):
+    steps = _section(built_warehouse[2], "Next:")
+    assert "  5W: rmrp qa --cycle 2023-H1  (any cycle above; rmrp run --qa writes every cycle's)" in steps
+    assert any("rmrp_5w_qa_<cycle>.xlsx" in line for line in steps)
+    assert any(line.startswith("  Submissions:") and "qa_submissions/" in line for line in steps)
