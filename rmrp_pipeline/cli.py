@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     qa.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
     qa.add_argument("--warehouse", default=os.environ.get("RMRP_WAREHOUSE", DEFAULT_WAREHOUSE),
                     help="DuckDB warehouse file built by `rmrp run`")
-    qa.add_argument("--output", help="workbook to write (default: data/reports/rmrp_5w_qa_<cycle>.xlsx)")
+    qa.add_argument("--output", help="workbook to write (default: data/reports/rmrp_5w_qa_<cycle>.xlsx); the "
+                    "per-organisation workbooks go beside it, in qa_5w_<cycle>/")
     _add_report_parser(sub)
     _add_export_parser(sub)
     _add_sql_parser(sub)
@@ -176,11 +177,12 @@ def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:
 
 
 def _qa(cycle: str, warehouse: str, output: str | None) -> int:
-    """``rmrp qa``: the QA workbook of one cycle from an existing warehouse."""
+    """``rmrp qa``: the QA workbook of one cycle from an existing warehouse, and beside it the folder
+    of one workbook per appealing organisation in its language (``qa_5w.write_organisation_workbooks``)."""
     from pathlib import Path
 
     from rmrp_pipeline.defs.report_assets import qa_workbook_path
-    from rmrp_pipeline.reports.qa_5w import write_qa_workbook
+    from rmrp_pipeline.reports.qa_5w import organisation_folder, write_organisation_workbooks, write_qa_workbook
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 
     problem = _cycle_and_warehouse_problem(cycle, warehouse)
@@ -193,7 +195,11 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
             _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months")
             return 1
         path, organisations = write_qa_workbook(con, cycle, target)
+        folder = organisation_folder(path, cycle)
+        written = write_organisation_workbooks(con, cycle, folder)
     print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
+    languages = ", ".join(f"{n} in {lang}" for lang, n in written["language"].value_counts().sort_index().items())
+    print(f"One workbook per organisation, to send: {folder}/ ({len(written):,}{': ' + languages if languages else ''})")
     return 0
 
 

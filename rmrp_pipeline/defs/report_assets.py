@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline.defs.assets import key_of
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import ReportsFolder
-from rmrp_pipeline.reports.qa_5w import write_qa_workbook
+from rmrp_pipeline.reports.qa_5w import organisation_folder, write_organisation_workbooks, write_qa_workbook
 from rmrp_pipeline.reports.qa_submissions import submission_qa_inputs, write_submission_qa_workbooks
 
 QA_WORKBOOK_5W = dg.AssetKey(["reports", "qa_workbook_5w"])
@@ -32,11 +32,16 @@ def qa_workbook_path(folder: Path, cycle: str) -> Path:
 )
 def qa_workbook_5w(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource, reports_folder: ReportsFolder):
     """Per-organisation QA workbook of the cycle's 5W rows (``reports.qa_5w.write_qa_workbook``): one
-    sheet per appealing organisation with its rejects and findings, for the platform to send."""
+    sheet per appealing organisation with its rejects and findings, and beside it one workbook per
+    organisation in its language (``qa_5w.write_organisation_workbooks``), for the platform to send."""
     target = qa_workbook_path(reports_folder.resolve(), context.partition_key)
     with warehouse_db.get_connection() as con:
         path, organisations = write_qa_workbook(con, context.partition_key, target)
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "organisations": organisations})
+        folder = organisation_folder(path, context.partition_key)
+        written = write_organisation_workbooks(con, context.partition_key, folder)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "organisations": organisations,
+                                          "organisation_workbooks": dg.MetadataValue.path(str(folder)),
+                                          "workbooks": len(written)})
 
 
 @dg.asset(

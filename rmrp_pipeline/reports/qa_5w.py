@@ -2,8 +2,9 @@
 
 One sheet per appealing organisation with every reject and finding of its 5W rows in the
 cycle: the file, sheet and Excel row to open, the column, the rule, the value read and what to
-fix (English and Spanish), plus the row's key fields so the partner recognises it. Free text
-(activity names and descriptions) is never copied into the workbook, nor quoted in a message: it
+fix (English and Spanish), plus the row's key fields so the partner recognises it. Beside it,
+:func:`write_organisation_workbooks` writes one workbook per organisation, in its language, to send. Free
+text (activity names and descriptions) is never copied into the workbooks, nor quoted in a message: it
 may hold personal data (docs/data-protection.md).
 """
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from rmrp_pipeline.cycles import cycle_window
 from rmrp_pipeline.quality import rules
-from rmrp_pipeline.reports.files import write_workbook
+from rmrp_pipeline.reports.files import sheet_name, write_workbook
 
 #: Columns whose values are partners' free text: shown as a pointer to the cell, not copied.
 FREE_TEXT_HEADERS_CANONICAL = {"activity_name", "activity_description"}
@@ -44,7 +45,8 @@ ORDER BY appealing_organisation, file, sheet, "row", rule
 
 
 def qa_frames(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[str, pd.DataFrame]:
-    """The QA workbook's sheets: ``Summary`` then one frame per appealing organisation.
+    """The QA workbook's sheets: ``Summary`` (with the ``sheet`` each organisation's rows are on:
+    a name cut to Excel's 31 characters is made unique) then one frame per appealing organisation.
 
     Rows: one per failing cell and rule of the organisation's 5W rows whose month is in the
     cycle (rows without a readable month are included when their file has rows in the cycle).
@@ -70,6 +72,10 @@ def qa_frames(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[str, pd.DataFr
         lambda f: len(f.drop_duplicates())
     )
     summary["rows concerned"] = summary["appealing_organisation"].map(rows_with)
+    taken: set[str] = set()
+    sheet_name("Summary", taken)
+    tabs = {o: sheet_name(o, taken) for o in sorted(summary["appealing_organisation"])}   # the order written
+    summary["sheet"] = summary["appealing_organisation"].map(tabs)
     sheets = {"Summary": summary.sort_values("rows concerned", ascending=False)}
     for organisation, frame in issues.groupby("appealing_organisation", sort=True):
         sheets[organisation] = frame.drop(columns=["appealing_organisation"])
@@ -108,3 +114,131 @@ def write_qa_workbook(con: duckdb.DuckDBPyConnection, cycle: str, path: Path) ->
     sheets = qa_frames(con, cycle)
     write_workbook(sheets, path)
     return path, len(sheets) - 1
+
+
+# ---- one workbook per appealing organisation ------------------------------------------------------
+
+#: Columns of the frame listing the organisation workbooks written.
+ORGANISATION_COLUMNS = ["appealing_organisation", "workbook", "language", "files", "rows_concerned",
+                        "rejected_cells", "findings"]
+#: Languages the partner messages exist in (``quality/rules.py``); a template in another language
+#: (Portuguese) gets English.
+LANGUAGES = ("en", "es")
+_MAX_STEM = 60
+_WORDS = {
+    "en": {"summary": "Summary", "issues": "Issues", "item": "item", "value": "value",
+           "organisation": "appealing organisation", "cycle": "reporting cycle", "files": "files",
+           "rows": "rows concerned", "rejects": "rejected cells (row not loaded)", "findings": "findings (row loaded)",
+           "file": "file", "sheet": "sheet", "row": "row", "column": "column", "rule": "rule", "severity": "severity",
+           "message": "what to fix", "message_en": "what to fix (English)", "month": "month", "country": "country",
+           "admin1": "admin1", "subsector": "subsector", "indicator": "indicator", "total_monthly": "total monthly",
+           "new_beneficiaries": "new beneficiaries", "reject": "reject (row not loaded)", "finding": "finding (row loaded)"},
+    "es": {"summary": "Resumen", "issues": "Problemas", "item": "dato", "value": "valor",
+           "organisation": "organización solicitante", "cycle": "ciclo de reporte", "files": "archivos",
+           "rows": "filas con problemas", "rejects": "celdas rechazadas (fila no cargada)",
+           "findings": "observaciones (fila cargada)", "file": "archivo", "sheet": "hoja", "row": "fila",
+           "column": "columna", "rule": "regla", "severity": "gravedad", "message": "qué corregir",
+           "message_en": "qué corregir (inglés)", "month": "mes", "country": "país", "admin1": "admin1",
+           "subsector": "subsector", "indicator": "indicador", "total_monthly": "total mensual",
+           "new_beneficiaries": "nuevos beneficiarios", "reject": "rechazo (fila no cargada)",
+           "finding": "observación (fila cargada)"},
+}
+_LANGUAGE_SQL = """
+SELECT coalesce(appealing_org, '(no appealing organisation)') AS appealing_organisation, template_id, count(*) AS n
+FROM staging.stg_5w__activities
+WHERE month >= ? AND month < ?
+GROUP BY ALL
+"""
+
+
+def organisation_folder(cycle_workbook: Path, cycle: str) -> Path:
+    """The folder of ``cycle``'s per-organisation workbooks: beside the cycle's QA workbook."""
+    return cycle_workbook.parent / f"qa_5w_{cycle}"
+
+
+def workbook_stem(organisation: str, taken: set[str]) -> str:
+    """A file name (without ``.xlsx``) for ``organisation``: its name in lower-case ASCII words
+    joined by ``-``; a name longer than 60 characters, or one another organisation already has
+    (case aside), ends with six characters of the full name's SHA-1, so two names that share
+    their beginning never get the same file. Adds the result to ``taken``."""
+    import hashlib
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", organisation)
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(ch for ch in text if not unicodedata.combining(ch)).lower()).strip("-")
+    slug = slug or "organisation"
+    stem = slug
+    digest = hashlib.sha1(organisation.encode("utf-8")).hexdigest()
+    number = 0
+    while len(stem) > _MAX_STEM or stem in taken:
+        suffix = "-" + digest[:6] + (f"-{number}" if number else "")
+        stem = slug[: _MAX_STEM - len(suffix)].rstrip("-") + suffix
+        number += 1
+    taken.add(stem)
+    return stem
+
+
+def organisation_languages(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[str, str]:
+    """Per appealing organisation of ``cycle``, the language of the template of most of its 5W
+    rows (``read/layouts/templates.csv``): ``es`` or ``en`` (:data:`LANGUAGES`)."""
+    from rmrp_pipeline.read.templates import load_templates
+
+    templates = load_templates()
+    start, end = cycle_window(cycle)
+    rows = con.execute(_LANGUAGE_SQL, [start, end]).df()
+    rows["language"] = [getattr(templates.get(t), "language", None) or "en" for t in rows["template_id"]]
+    rows["language"] = rows["language"].where(rows["language"].isin(LANGUAGES), "en")
+    by_language = rows.groupby(["appealing_organisation", "language"])["n"].sum().reset_index()
+    by_language = by_language.sort_values(["appealing_organisation", "n", "language"], ascending=[True, False, True])
+    return dict(by_language.drop_duplicates("appealing_organisation")[["appealing_organisation", "language"]].values)
+
+
+def write_organisation_workbooks(con: duckdb.DuckDBPyConnection, cycle: str, folder: Path) -> pd.DataFrame:
+    """Write one QA workbook per appealing organisation with rejects or findings in ``cycle`` into
+    ``folder`` (created; its old ``*.xlsx`` removed first), in the language of its files' template
+    (:func:`organisation_languages`): a summary sheet and the issues of :func:`qa_frames` (free text
+    never copied), the messages written again in that language from the values shown. Returns one
+    row per workbook, columns :data:`ORGANISATION_COLUMNS`."""
+    sheets = qa_frames(con, cycle)
+    languages = organisation_languages(con, cycle)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xlsx"):
+        old.unlink()
+    written, taken = [], set()
+    for organisation, issues in sheets.items():
+        if organisation == "Summary":
+            continue
+        language = languages.get(organisation, "en")
+        stem = workbook_stem(organisation, taken)
+        write_workbook(_organisation_sheets(organisation, cycle, issues, language), folder / f"{stem}.xlsx")
+        severity = issues["severity"]
+        written.append({
+            "appealing_organisation": organisation, "workbook": f"{stem}.xlsx", "language": language,
+            "files": issues["file"].nunique(), "rows_concerned": len(issues[["file", "sheet", "row"]].drop_duplicates()),
+            "rejected_cells": int((severity == "reject").sum()), "findings": int((severity == "finding").sum()),
+        })
+    return pd.DataFrame(written, columns=ORGANISATION_COLUMNS)
+
+
+def _organisation_sheets(organisation: str, cycle: str, issues: pd.DataFrame, language: str) -> dict[str, pd.DataFrame]:
+    """The summary and issue sheets of one organisation's workbook, headers in ``language``."""
+    words = _WORDS[language]
+    shown = pd.DataFrame({
+        words["file"]: issues["file"], words["sheet"]: issues["sheet"], words["row"]: issues["row"],
+        words["column"]: issues["column"], words["rule"]: issues["rule"],
+        words["severity"]: issues["severity"].map(lambda s: words.get(s, s)), words["value"]: issues["value"],
+        words["message"]: [rules.message(r, row=n, column=c, value=v, language=language)
+                           for r, n, c, v in zip(issues["rule"], issues["row"], issues["column"], issues["value"])],
+    })
+    if language != "en":
+        shown[words["message_en"]] = [rules.message(r, row=n, column=c, value=v)
+                                      for r, n, c, v in zip(issues["rule"], issues["row"], issues["column"], issues["value"])]
+    for column in ("month", "country", "admin1", "subsector", "indicator", "total_monthly", "new_beneficiaries"):
+        shown[words[column]] = issues[column].values
+    summary = pd.DataFrame({words["item"]: [words[k] for k in ("organisation", "cycle", "files", "rows", "rejects", "findings")],
+                            words["value"]: [organisation, cycle, " | ".join(sorted(issues["file"].unique())),
+                                             str(len(issues[["file", "sheet", "row"]].drop_duplicates())),
+                                             str(int((issues["severity"] == "reject").sum())),
+                                             str(int((issues["severity"] == "finding").sum()))]})
+    return {words["summary"]: summary, words["issues"]: shown.reset_index(drop=True)}
