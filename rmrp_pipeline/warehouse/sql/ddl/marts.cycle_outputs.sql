@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS marts.cycle_outputs (
     months_with_reports INTEGER NOT NULL,
     first_month DATE NOT NULL,
     last_month DATE NOT NULL,
-    pillar VARCHAR
+    pillar VARCHAR,
+    sector VARCHAR GENERATED ALWAYS AS (subsector) VIRTUAL
 );
 COMMENT ON TABLE marts.cycle_outputs IS 'Outputs of a reporting cycle (2021-H1 = January-June, 2021-H2 = January-December) per country, subsector and indicator, for the indicators that do not count as people reached (marts.fct_activities.counts_as_reached = false): persons trained or reached (sum of total monthly) and quantity of output (sum), summed over the cycle''s months as R4V reports outputs. These are not people reached: never add them to marts.cycle_people_reached.';
 COMMENT ON COLUMN marts.cycle_outputs.cycle IS 'Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December, cumulative).';
@@ -37,3 +38,4 @@ COMMENT ON COLUMN marts.cycle_outputs.months_with_reports IS 'Number of months o
 COMMENT ON COLUMN marts.cycle_outputs.first_month IS 'First month of the cycle with a report of this country, subsector and indicator.';
 COMMENT ON COLUMN marts.cycle_outputs.last_month IS 'Last month of the cycle with a report of this country, subsector and indicator.';
 COMMENT ON COLUMN marts.cycle_outputs.pillar IS 'Trafficking & Smuggling subsector only: prevention, protection, prosecution or partnership, from staging.ref_trafficking_pillars by (plan_year, indicator_code); unmapped for a trafficking indicator not in that list; NULL for other subsectors.';
+COMMENT ON COLUMN marts.cycle_outputs.sector IS 'Same as subsector, under the name marts.fct_activities and marts.sector_key_figures use for the canonical R4V sector or subsector (or Intersector); subsector stays for the queries that use it.';

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS marts.cycle_people_reached (
     share_of_pin DOUBLE,
     flagged_share DOUBLE,
     outlier_share DOUBLE,
-    share_note VARCHAR
+    share_note VARCHAR,
+    sector VARCHAR GENERATED ALWAYS AS (subsector) VIRTUAL
 );
 COMMENT ON TABLE marts.cycle_people_reached IS 'People reached in a reporting cycle (2021-H1 = January-June, mid-year report; 2021-H2 = January-December, end-year report) per level, place and subsector: the consolidated figure of marts.people_reached_monthly at the last month of the cycle with data, beside the plan year''s target and PiN from marts.fct_planning_figures where R4V published them for that level, place and sector. Never add up rows of different levels.';
 COMMENT ON COLUMN marts.cycle_people_reached.cycle IS 'Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December, cumulative).';
@@ -49,3 +50,4 @@ COMMENT ON COLUMN marts.cycle_people_reached.only_rmrp_activities IS 'TRUE when 
 COMMENT ON COLUMN marts.cycle_people_reached.flagged_share IS 'Share of the figure resting on 5W rows with a quality finding (meta.quality_findings, any rule but personal_data_in_free_text, which is about the free text, not the figure), a fraction: the New beneficiaries of the month of the counted rows with a finding over those of every row the figure is computed from (the same place, subsector and months; Intersector: every subsector''s rows, whatever the model). NULL when those rows carry no New beneficiaries. rmrp explain people-reached lists the rows.';
 COMMENT ON COLUMN marts.cycle_people_reached.outlier_share IS 'Share of the figure resting on 5W rows flagged as outliers (findings outlier_organisation_history, outlier_above_pin), a fraction, as flagged_share; never above flagged_share.';
 COMMENT ON COLUMN marts.cycle_people_reached.share_note IS 'Why share_of_target or share_of_pin is empty: no target or PiN for this level, place, sector and plan year; a target or PiN of 0; or, on platform and regional rows, the figure comes from the 5W data of fewer countries than the target and PiN cover (which ones have data is named). NULL when both shares are given.';
+COMMENT ON COLUMN marts.cycle_people_reached.sector IS 'Same as subsector, under the name marts.fct_activities and marts.sector_key_figures use for the canonical R4V sector or subsector (or Intersector); subsector stays for the queries that use it.';

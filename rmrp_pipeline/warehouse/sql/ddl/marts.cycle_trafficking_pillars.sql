@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS marts.cycle_trafficking_pillars (
     quantity_output DOUBLE,
     people_reached BIGINT,
     people_reached_indicator_codes VARCHAR,
-    people_reached_is_complete BOOLEAN
+    people_reached_is_complete BOOLEAN,
+    sector VARCHAR GENERATED ALWAYS AS (subsector) VIRTUAL
 );
 COMMENT ON TABLE marts.cycle_trafficking_pillars IS 'The Trafficking & Smuggling subsector by pillar (4P: prevention, protection, prosecution, partnership) per reporting cycle and country: the outputs of marts.cycle_outputs summed per pillar, and under protection the people reached of the subsector from marts.cycle_people_reached (country level). Persons trained, outputs and people reached are different measures: never add them up.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.cycle IS 'Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December, cumulative).';
@@ -27,3 +28,4 @@ COMMENT ON COLUMN marts.cycle_trafficking_pillars.quantity_output IS 'Sum of mar
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.people_reached IS 'protection row only: consolidated people reached of the subsector in the cycle (marts.cycle_people_reached, country level), persons without double counting; NULL on other pillars. It covers every people-reached indicator of the subsector (see people_reached_indicator_codes): in 2021 Peru''s national prevention indicator RE-PRHT2_PER is included.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.people_reached_indicator_codes IS 'protection row only: codes of the indicators counted as people reached behind people_reached, comma-separated.';
 COMMENT ON COLUMN marts.cycle_trafficking_pillars.people_reached_is_complete IS 'protection row only: marts.cycle_people_reached.is_complete (false when the cycle''s data stops before June or December).';
+COMMENT ON COLUMN marts.cycle_trafficking_pillars.sector IS 'Same as subsector, under the name marts.fct_activities and marts.sector_key_figures use for the canonical R4V sector or subsector (or Intersector); subsector stays for the queries that use it.';

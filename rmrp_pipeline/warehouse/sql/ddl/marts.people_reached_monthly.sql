@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS marts.people_reached_monthly (
     level VARCHAR NOT NULL,
     check_population_type_breakdown BOOLEAN NOT NULL,
     check_age_gender_breakdown BOOLEAN NOT NULL,
-    check_cva_not_above_total BOOLEAN NOT NULL
+    check_cva_not_above_total BOOLEAN NOT NULL,
+    sector VARCHAR GENERATED ALWAYS AS (subsector) VIRTUAL
 );
 COMMENT ON TABLE marts.people_reached_monthly IS 'People reached per month and subsector, plus Intersector, at every level R4V reports (docs/domain.md §3.4), as R4V consolidates them: only indicators that count as people reached in the cycle (2021: type Pin). level says which: admin1 (as reported), country (admin1 = Country level, the sum of its admin1 rows), platform (admin1 = Platform level, country NULL: the sum of its countries) and regional (platform = Regional, admin1 = Regional level, country NULL: the sum of all countries; in-transit people may be counted in several countries). Countries without admin1 in R4V''s script (Aruba, Curaçao, Costa Rica, Dominican Republic, Trinidad and Tobago, Guyana, Mexico, Panama) have only Country level rows. Never add up rows of different levels. A subsector with no report in a month keeps its consolidated figure (monthly total 0) up to the last reported month of the cycle.';
 COMMENT ON COLUMN marts.people_reached_monthly.platform IS 'R4V national or sub-regional platform; Regional on regional rows.';
@@ -59,3 +60,4 @@ COMMENT ON COLUMN marts.people_reached_monthly.check_population_type_breakdown I
 COMMENT ON COLUMN marts.people_reached_monthly.check_age_gender_breakdown IS 'R4V''s check Check AGD Breakdown: true when consolidated_total equals the sum of the six consolidated age/gender cells within half a person.';
 COMMENT ON COLUMN marts.people_reached_monthly.check_cva_not_above_total IS 'R4V''s check Check CVA higher Total: true when consolidated_cva is not above consolidated_total.';
 COMMENT ON COLUMN marts.people_reached_monthly.only_rmrp_activities IS 'TRUE when only 5W rows with RMRP Activity = Yes were counted (R4V''s per-organisation script, to match its public Activity Explorer; rmrp run --only-rmrp-activities); FALSE when every row of a people-reached indicator was, as R4V''s country scripts do (the default).';
+COMMENT ON COLUMN marts.people_reached_monthly.sector IS 'Same as subsector, under the name marts.fct_activities and marts.sector_key_figures use for the canonical R4V sector or subsector (or Intersector); subsector stays for the queries that use it.';

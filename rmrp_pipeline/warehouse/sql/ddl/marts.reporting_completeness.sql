@@ -12,7 +12,9 @@ CREATE TABLE IF NOT EXISTS marts.reporting_completeness (
     rows_reported BIGINT NOT NULL,
     organisation_reports_expected BIGINT NOT NULL,
     organisation_reports_received BIGINT NOT NULL,
-    organisation_report_share DOUBLE NOT NULL
+    organisation_report_share DOUBLE NOT NULL,
+    cycle VARCHAR GENERATED ALWAYS AS (reporting_cycle) VIRTUAL,
+    sector VARCHAR GENERATED ALWAYS AS (subsector) VIRTUAL
 );
 COMMENT ON TABLE marts.reporting_completeness IS 'Whether each appealing organisation reported, per reporting cycle, month, country and subsector, from the loaded 5W rows (marts.fct_activities, any indicator). A monthly report is expected for every (organisation, country, subsector) from the first month in which the organisation reported in it to the last month of the cycle with any loaded 5W data; one row per expected report.';
 COMMENT ON COLUMN marts.reporting_completeness.reporting_cycle IS 'Reporting cycle (YYYY-H1 = January-June, YYYY-H2 = January-December); the partition that wrote the row.';
@@ -29,3 +31,5 @@ COMMENT ON COLUMN marts.reporting_completeness.rows_reported IS 'Number of loade
 COMMENT ON COLUMN marts.reporting_completeness.organisation_reports_expected IS 'Monthly reports expected from the organisation in the cycle, over all its countries and subsectors (rows of this table for the organisation).';
 COMMENT ON COLUMN marts.reporting_completeness.organisation_reports_received IS 'Of those, the reports received (reported = true).';
 COMMENT ON COLUMN marts.reporting_completeness.organisation_report_share IS 'organisation_reports_received / organisation_reports_expected: the share of expected monthly reports received (a fraction, 0 to 1).';
+COMMENT ON COLUMN marts.reporting_completeness.cycle IS 'Same as reporting_cycle, under the name the other cycle marts use (marts.cycle_people_reached.cycle); reporting_cycle stays for the queries that use it.';
+COMMENT ON COLUMN marts.reporting_completeness.sector IS 'Same as subsector, under the name marts.fct_activities and marts.sector_key_figures use for the canonical R4V sector or subsector (or Intersector); subsector stays for the queries that use it.';

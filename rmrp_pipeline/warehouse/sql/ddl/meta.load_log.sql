@@ -13,7 +13,8 @@ CREATE OR REPLACE TABLE meta.load_log (
     rows_with_findings BIGINT,
     blank_rows BIGINT,
     message VARCHAR,
-    read_at TIMESTAMP
+    read_at TIMESTAMP,
+    source_sheet VARCHAR GENERATED ALWAYS AS (sheet) VIRTUAL
 );
 COMMENT ON TABLE meta.load_log IS 'One row per file and sheet of each run: template recognised, rows read, loaded and rejected (read = loaded + rejected for every recognised sheet), quality findings.';
 COMMENT ON COLUMN meta.load_log.source_file IS 'File (relative to the raw folder).';
@@ -31,3 +32,4 @@ COMMENT ON COLUMN meta.load_log.rows_with_findings IS 'Loaded rows with at least
 COMMENT ON COLUMN meta.load_log.blank_rows IS 'Rows inside the table with no value (not data).';
 COMMENT ON COLUMN meta.load_log.message IS 'Recognition outcome or reading error.';
 COMMENT ON COLUMN meta.load_log.read_at IS 'When the file was read (UTC).';
+COMMENT ON COLUMN meta.load_log.source_sheet IS 'Same as sheet, under the name the marts use for it (marts.fct_activities.source_sheet); sheet stays for the queries that use it.';
