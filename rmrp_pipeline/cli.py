@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
             reports = Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR))
             written = [p for p in (qa_workbook_path(reports, c) for c in cycles) if p.exists()]
-            print("\nQA workbooks written (one sheet per appealing organisation):")
+            print("\nQA workbooks written (one sheet per organisation; beside each, qa_5w_<cycle>/: a workbook each):")
             print("\n".join(f"  {p}" for p in written) or "  none")
         return 0 if ok else 1
     return 2
