@@ -197,8 +197,8 @@ def organisation_languages(con: duckdb.DuckDBPyConnection, cycle: str) -> dict[s
 def write_organisation_workbooks(con: duckdb.DuckDBPyConnection, cycle: str, folder: Path) -> pd.DataFrame:
     """Write one QA workbook per appealing organisation with rejects or findings in ``cycle`` into
     ``folder`` (created; its old ``*.xlsx`` removed first), in the language of its files' template
-    (:func:`organisation_languages`): a summary sheet and the issues of :func:`qa_frames` (free text
-    never copied), the messages written again in that language from the values shown. Returns one
+    (:func:`organisation_languages`): a summary sheet and the issues of :func:`qa_frames` with their
+    messages in that language (free text never copied nor quoted: :func:`pointed_values`). Returns one
     row per workbook, columns :data:`ORGANISATION_COLUMNS`."""
     sheets = qa_frames(con, cycle)
     languages = organisation_languages(con, cycle)
@@ -228,12 +228,10 @@ def _organisation_sheets(organisation: str, cycle: str, issues: pd.DataFrame, la
         words["file"]: issues["file"], words["sheet"]: issues["sheet"], words["row"]: issues["row"],
         words["column"]: issues["column"], words["rule"]: issues["rule"],
         words["severity"]: issues["severity"].map(lambda s: words.get(s, s)), words["value"]: issues["value"],
-        words["message"]: [rules.message(r, row=n, column=c, value=v, language=language)
-                           for r, n, c, v in zip(issues["rule"], issues["row"], issues["column"], issues["value"])],
+        words["message"]: issues[f"message_{language}"],
     })
     if language != "en":
-        shown[words["message_en"]] = [rules.message(r, row=n, column=c, value=v)
-                                      for r, n, c, v in zip(issues["rule"], issues["row"], issues["column"], issues["value"])]
+        shown[words["message_en"]] = issues["message_en"]
     for column in ("month", "country", "admin1", "subsector", "indicator", "total_monthly", "new_beneficiaries"):
         shown[words[column]] = issues[column].values
     summary = pd.DataFrame({words["item"]: [words[k] for k in ("organisation", "cycle", "files", "rows", "rejects", "findings")],
