@@ -94,6 +94,7 @@ def test_a_link_to_a_file_inside_the_folder_is_read_when_its_target_is_not(refer
     assert reference_only / "countries.csv" in files and not not_read
 
 
+@pytest.mark.e2e
 def test_the_run_summary_keeps_one_line_per_file_whatever_its_name(reference_only, tmp_path):
     from rmrp_pipeline.cli import run_pipeline
     from rmrp_pipeline.reports.summary import run_summary

@@ -143,6 +143,7 @@ def _limit_memory() -> None:  # in the child: a regression fails the test instea
     resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
 
 
+@pytest.mark.e2e
 def test_zip_bombs_in_the_raw_folder_leave_the_run_small_and_the_other_files_loaded(reference_only):
     """A run over the bombs above (each would take a reader to gigabytes) stays under 2 GB, in seconds."""
     zip_bomb(reference_only / "bombs" / "bomb.xlsx")

@@ -33,6 +33,7 @@ def every_layout(tmp_path_factory):
     return ingest_raw_folder(raw)
 
 
+@pytest.mark.e2e
 def test_each_layout_is_recognised_with_its_full_row_count(every_layout):
     files = every_layout.tables["raw.source_files"].set_index("source_file")
     staged = every_layout.tables["staging.stg_5w__activities"]

@@ -7,6 +7,8 @@ the real 2021 registry; 2023 and 2025 rows use the 2025 ActivityInfo form's head
 
 from __future__ import annotations
 
+import pytest
+
 import shutil
 from pathlib import Path
 
@@ -218,6 +220,7 @@ def test_a_subsector_that_is_no_r4v_sector_is_said_so(reference_only):
     assert got == {(2, "Sector...Subsector...WG", "subsector_not_r4v", "Sheltr")}
 
 
+@pytest.mark.e2e
 def test_outlier_in_the_2021_export_trafficking_and_smuggling(tmp_path):
     """IOM in Peru, Protection (Human Trafficking & Smuggling), people-reached (Pin) indicators:
     export rows 12190, 13793 and 2322 report 0 new beneficiaries, row 4128 reports 127,938 (the

@@ -3,6 +3,8 @@ pipeline (the cycle job), hand-worked values."""
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 import duckdb
@@ -13,6 +15,7 @@ UNHCR = "United Nations High Commissioner for Refugees (UNHCR)"
 OTHER_ORG = "Partner Not In The List"
 
 
+@pytest.mark.e2e
 def test_reporting_completeness_hand_worked(reference_only, tmp_path):
     from rmrp_pipeline.cli import run_pipeline
 
