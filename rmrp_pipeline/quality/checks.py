@@ -21,6 +21,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW
 from rmrp_pipeline.quality import rules
 
 Frame = pd.DataFrame
@@ -155,3 +156,22 @@ def failing(checks: Iterable[RowCheck], frame: Frame, *, rows: np.ndarray | None
             mask = mask & ~skip[item.column]
         if mask.any():
             yield item, mask
+
+
+# ---- the checks every input with counts of persons or amounts shares --------------------------
+
+def negative(df: Frame, column: str) -> pd.Series:
+    """Rows whose ``column`` is below 0 (``count_negative``, ``amount_negative``)."""
+    return df[column] < 0
+
+
+def not_whole(df: Frame, column: str) -> pd.Series:
+    """Rows whose ``column`` has a fraction (``count_not_whole``, ``breakdown_not_whole``); an empty
+    cell is whole."""
+    return (df[column] % 1).fillna(0) != 0
+
+
+def above_persons_bound(df: Frame, column: str) -> pd.Series:
+    """Rows whose ``column`` counts more persons than the whole population concerned
+    (``count_implausible``; ``domain.MAX_PERSONS_IN_A_ROW``)."""
+    return df[column] > MAX_PERSONS_IN_A_ROW

@@ -16,8 +16,7 @@ import ftfy
 import numpy as np
 import pandas as pd
 
-from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW
-from rmrp_pipeline.quality.checks import RowChecks, failing, register_checks
+from rmrp_pipeline.quality.checks import RowChecks, above_persons_bound, failing, negative, not_whole, register_checks
 from rmrp_pipeline.quality.rules import FINDING, FIVE_W, REJECT
 from rmrp_pipeline.read.workbook import scan_sheet_xml
 from rmrp_pipeline.sources.five_w.columns import (
@@ -90,21 +89,11 @@ def _month_empty(df: Frame) -> pd.Series:
     return df["month"].isna() & ~df["_month_unreadable"]
 
 
-@row_check("count_negative", each=COUNT_COLUMNS)
-@row_check("amount_negative", each=AMOUNT_COLUMNS)
-def _negative(df: Frame, column: str) -> pd.Series:
-    return df[column] < 0
-
-
-@row_check("count_implausible", each=COUNT_COLUMNS)
-def _implausible(df: Frame, column: str) -> pd.Series:
-    return df[column] > MAX_PERSONS_IN_A_ROW
-
-
-@row_check("count_not_whole", each=TOTAL_COUNTS)
-@row_check("breakdown_not_whole", each=BREAKDOWN_COUNTS)
-def _not_whole(df: Frame, column: str) -> pd.Series:
-    return (df[column] % 1).fillna(0) != 0
+row_check("amount_negative", each=AMOUNT_COLUMNS)(negative)
+row_check("count_negative", each=COUNT_COLUMNS)(negative)
+row_check("count_implausible", each=COUNT_COLUMNS)(above_persons_bound)
+row_check("breakdown_not_whole", each=BREAKDOWN_COUNTS)(not_whole)
+row_check("count_not_whole", each=TOTAL_COUNTS)(not_whole)
 
 
 # ---- findings --------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, PLATFORMS, resolve_sectors
+from rmrp_pipeline.domain import PLATFORMS, resolve_sectors
 from rmrp_pipeline.quality import rules
-from rmrp_pipeline.quality.checks import RowChecks, check
+from rmrp_pipeline.quality.checks import RowChecks, above_persons_bound, check, negative, not_whole
 from rmrp_pipeline.quality.issues import concat_issues, sheet_issues
 from rmrp_pipeline.quality.rules import FINDING, PIN_TARGET, REJECT
 from rmrp_pipeline.read.templates import Recognition
@@ -99,19 +99,9 @@ def _sector_unknown(df: pd.DataFrame) -> pd.Series:
     return df["sector"].isna()
 
 
-@table_check("count_negative", each=FIGURES)
-def _negative(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column] < 0
-
-
-@table_check("count_not_whole", each=FIGURES)
-def _not_whole(df: pd.DataFrame, column: str) -> pd.Series:
-    return (df[column] % 1).fillna(0) != 0
-
-
-@table_check("count_implausible", each=FIGURES)
-def _implausible(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column] > MAX_PERSONS_IN_A_ROW
+table_check("count_negative", each=FIGURES)(negative)
+table_check("count_not_whole", each=FIGURES)(not_whole)
+table_check("count_implausible", each=FIGURES)(above_persons_bound)
 
 
 def _breakdowns() -> list[tuple[str, list[str]]]:

@@ -20,8 +20,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from rmrp_pipeline.domain import MAX_PERSONS_IN_A_ROW, REGIONAL, resolve_sectors
-from rmrp_pipeline.quality.checks import RowChecks, check, register_checks
+from rmrp_pipeline.domain import REGIONAL, resolve_sectors
+from rmrp_pipeline.quality.checks import RowChecks, above_persons_bound, check, negative, not_whole, register_checks
 from rmrp_pipeline.quality.issues import concat_issues, empty_issues, issue_frame, sheet_issues
 from rmrp_pipeline.quality.rules import FINDING, REJECT, SUBMISSIONS
 from rmrp_pipeline.read.templates import Recognition, Template, load_templates
@@ -232,20 +232,10 @@ def _sector_unknown(df: pd.DataFrame) -> pd.Series:
     return df["sector"].isna()
 
 
-@row_check("count_negative", each=TARGETS)
-@row_check("amount_negative", each=[*BUDGETS, "output"])
-def _negative(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column] < 0
-
-
-@row_check("count_not_whole", each=TARGETS)
-def _not_whole(df: pd.DataFrame, column: str) -> pd.Series:
-    return (df[column] % 1).fillna(0) != 0
-
-
-@row_check("count_implausible", each=TARGETS)
-def _implausible(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column] > MAX_PERSONS_IN_A_ROW
+row_check("amount_negative", each=[*BUDGETS, "output"])(negative)
+row_check("count_negative", each=TARGETS)(negative)
+row_check("count_not_whole", each=TARGETS)(not_whole)
+row_check("count_implausible", each=TARGETS)(above_persons_bound)
 
 
 def _zero(df: pd.DataFrame, name: str) -> pd.Series:
