@@ -111,22 +111,30 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, persons: bool = 
             longest = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))]) if len(frame) else len(str(column))
             sheet.set_column(index, index, min(max(10, longest + 2), 60))
             sheet.write_string(0, index, printable_cell(str(column)), bold)
-        for number, record in enumerate(frame.itertuples(index=False, name=None), start=1):
-            for index, value in enumerate(record):
-                prepared = cell_value(value)
-                if prepared is None:
-                    continue
-                if isinstance(prepared, str):
-                    sheet.write_string(number, index, prepared, quoted if formula_like(prepared) else None)
-                elif isinstance(prepared, bool):
-                    sheet.write_boolean(number, index, prepared)
-                elif isinstance(prepared, (int, float)):
-                    sheet.write_number(number, index, prepared,
-                                       whole if float(prepared).is_integer() else fraction)
-                else:
-                    sheet.write_datetime(number, index, prepared, date)
+        _write_rows(sheet, frame, 1, text=None, quoted=quoted,
+                    number_format=lambda _i, v: whole if float(v).is_integer() else fraction,
+                    date_format=lambda _i: date)
     book.close()
     return path
+
+
+def _write_rows(sheet, frame: pd.DataFrame, start: int, *, text, quoted, number_format, date_format) -> None:
+    """Write the rows of ``frame`` from sheet row ``start`` (cells through ``cell_value``; blanks
+    left empty): text always as a text cell in format ``text`` (formula-like text in ``quoted``),
+    booleans, numbers in ``number_format(column index, value)``, dates in ``date_format(column index)``."""
+    for number, record in enumerate(frame.itertuples(index=False, name=None), start=start):
+        for index, value in enumerate(record):
+            prepared = cell_value(value)
+            if prepared is None:
+                continue
+            if isinstance(prepared, str):
+                sheet.write_string(number, index, prepared, quoted if formula_like(prepared) else text)
+            elif isinstance(prepared, bool):
+                sheet.write_boolean(number, index, prepared)
+            elif isinstance(prepared, (int, float)):
+                sheet.write_number(number, index, prepared, number_format(index, prepared))
+            else:
+                sheet.write_datetime(number, index, prepared, date_format(index))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -175,23 +183,13 @@ def write_table_workbook(frame: pd.DataFrame, path: Path, title: str, number_for
     text = book.add_format({"indent": 1})   # apart from a number right-aligned in the column before
     quoted = book.add_format({"indent": 1, "quote_prefix": True})
     column_formats = [formats.get(str(c)) for c in frame.columns]
-    for number, record in enumerate(frame.itertuples(index=False, name=None), start=head):
-        for index, value in enumerate(record):
-            prepared = cell_value(value)
-            if prepared is None:
-                continue
-            if isinstance(prepared, str):
-                sheet.write_string(number, index, prepared, quoted if formula_like(prepared) else text)
-            elif isinstance(prepared, bool):
-                sheet.write_boolean(number, index, prepared)
-            elif isinstance(prepared, (int, float)):
-                chosen = column_formats[index]
-                if chosen is not None and number_formats[str(frame.columns[index])] == "#,##0" \
-                        and not float(prepared).is_integer():
-                    chosen = fraction
-                sheet.write_number(number, index, prepared, chosen)
-            else:
-                sheet.write_datetime(number, index, prepared, column_formats[index] or date)
+    whole_columns = [(number_formats or {}).get(str(c)) == "#,##0" for c in frame.columns]
+
+    def number_format(index: int, value: float):
+        return fraction if whole_columns[index] and not float(value).is_integer() else column_formats[index]
+
+    _write_rows(sheet, frame, head, text=text, quoted=quoted, number_format=number_format,
+                date_format=lambda index: column_formats[index] or date)
     if readme:
         _readme_sheet(book, book.add_worksheet(sheet_name("README", taken)), readme)
     book.close()
