@@ -182,6 +182,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     from pathlib import Path
 
     from rmrp_pipeline.defs.report_assets import qa_workbook_path
+    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
     from rmrp_pipeline.reports.qa_5w import organisation_folder, write_organisation_workbooks, write_qa_workbook
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 
@@ -190,7 +191,12 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         _say(f"rmrp qa: {problem}")
         return 2
     target = Path(output) if output else qa_workbook_path(Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)), cycle)
-    with duckdb.connect(warehouse, read_only=True) as con:
+    try:
+        con = open_read_only(warehouse)
+    except WarehouseError as exc:
+        _say(f"rmrp qa: {exc}")
+        return 1
+    with con:
         if not _has_5w_rows(con, cycle):
             _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months")
             return 1
@@ -400,6 +406,7 @@ def _sector_page(sector: str, years_text: str, language: str, output: str, wareh
     """``rmrp report sector-page``: reports.sector_page.write_sector_page on an existing warehouse."""
     from pathlib import Path
 
+    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
     from rmrp_pipeline.reports.sector_page import write_sector_page
 
     try:
@@ -409,10 +416,12 @@ def _sector_page(sector: str, years_text: str, language: str, output: str, wareh
     if not years:
         _say(f"rmrp report: --years takes plan years separated by commas (e.g. 2023,2024), not {years_text!r}")
         return 2
-    if not os.path.exists(warehouse):
-        _say(f"rmrp report: no warehouse at {warehouse}: run `rmrp run` first")
+    try:
+        con = open_read_only(warehouse)
+    except WarehouseError as exc:
+        _say(f"rmrp report: {exc}")
         return 2
-    with duckdb.connect(warehouse, read_only=True) as con:
+    with con:
         try:
             path = write_sector_page(con, sector, years, language, Path(output))
         except ValueError as exc:
