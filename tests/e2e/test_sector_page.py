@@ -19,7 +19,7 @@ import pytest
 from rmrp_pipeline.cli import main
 from tests.conftest import ROOT
 
-SEED = ROOT.parent / "shared" / "data" / "seed" / "000_e121ab474548bc98.txt"
+SEED = ROOT / "tests" / "fixtures" / "r4v" / "seed_trafficking_smuggling_page_2023-2024_es.txt"
 SECTOR = "Protección (Trata y Tráfico de Personas)"
 #: The seed's platform labels and R4V's English names (docs/domain.md §1.1), by hand.
 ENGLISH = {"BRASIL": "BRAZIL", "CHILE": "CHILE", "COLOMBIA": "COLOMBIA", "ECUADOR": "ECUADOR", "PERÚ": "PERU",
@@ -36,7 +36,7 @@ def _poppler(tool: str) -> str:
 def _seed() -> tuple[list[str], dict[str, list[str]], str, str]:
     """(figures of the key-figures block, platform label -> its table row's cells, partners,
     sector leads), as printed on the seed page."""
-    assert SEED.is_file(), f"the seed page is missing: {SEED} (shared/ beside the repository)"
+    assert SEED.is_file(), f"the seed page is missing: {SEED}"
     text = SEED.read_text(encoding="utf-8").replace("\\$", "$")   # the text escapes $ as in Markdown
     block, _, rest = text.partition("CIFRAS CLAVE POR PLATAFORMA")
     table = rest.partition("PANORMA DEL SECTOR")[0]

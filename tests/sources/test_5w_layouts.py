@@ -13,7 +13,8 @@ from rmrp_pipeline.ingest import ingest_raw_folder
 from rmrp_pipeline.read.templates import load_hxl_tags, load_templates
 from tests.conftest import RAW_DIR, ROOT
 
-SHARED_5W = ROOT.parent / "shared" / "data" / "r4v" / "monitoring_5w"
+#: Where each layout's real file is: bundled in data/raw, or copied into the test fixtures.
+FIVE_W_FILES = {path.name: path for path in [*(RAW_DIR / "monitoring_5w").glob("*.xlsx"), *(ROOT / "tests" / "fixtures" / "r4v").glob("*.xlsx")]}
 LAYOUTS = {
     "rmrp2021_5w_activities_jan-may.xlsx": ("5w_2021", 22_496),
     "activities_5w_2022_southern_cone_aug.xlsx": ("5w_2022", 125),
@@ -21,7 +22,6 @@ LAYOUTS = {
     "activities_5w_2024_sample.xlsx": ("5w_2024", 50),
     "template_5w_2025_empty.xlsx": ("5w_2025", 0),
 }
-pytestmark = pytest.mark.skipif(not SHARED_5W.exists(), reason="shared/ data not next to the repository")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def every_layout(tmp_path_factory):
     raw = tmp_path_factory.mktemp("layouts") / "raw"
     shutil.copytree(RAW_DIR / "reference", raw / "reference")
     for name in LAYOUTS:
-        shutil.copy(SHARED_5W / name, raw / name)
+        shutil.copy(FIVE_W_FILES[name], raw / name)
     return ingest_raw_folder(raw)
 
 
@@ -58,7 +58,7 @@ def _rewrite(source: Path, target: Path, headers: list[str], hxl: list[str] | No
 
 @pytest.mark.parametrize("variant", ["5w_es", "5w_pt", "hxl"])
 def test_the_same_rows_with_spanish_portuguese_or_hxl_headers_load_identically(tmp_path, variant):
-    source = SHARED_5W / "activities_5w_2023_mexico_panama_jan.xlsx"
+    source = FIVE_W_FILES["activities_5w_2023_mexico_panama_jan.xlsx"]
     english = load_templates()["5w_2023"].columns
     original = list(next(openpyxl.load_workbook(source, read_only=True).worksheets[0].iter_rows(values_only=True)))
     canonical_of = {h: c for c, h in english.items()}

@@ -20,7 +20,7 @@ from rmrp_pipeline.warehouse import db as warehouse
 from tests.conftest import ROOT
 from tests.sql.test_people_reached import FEB, FIXTURE, JAN, _get, _row
 
-ARGENTINA_OUTPUT = ROOT.parent / "shared" / "data" / "r4v" / "monitoring_5w" / "r4v_consolidated_output_example_argentina_2022-01_02.csv"
+ARGENTINA_OUTPUT = ROOT / "tests" / "fixtures" / "r4v" / "r4v_consolidated_output_example_argentina_2022-01_02.csv"
 AGD4 = ("girls", "boys", "women", "men")
 
 
@@ -190,7 +190,6 @@ def _activities_from(output: list[dict]) -> list[dict]:
     return rows
 
 
-@pytest.mark.skipif(not ARGENTINA_OUTPUT.exists(), reason="needs ../shared beside the repository")
 def test_southern_cone_model_2022_reproduces_r4v_argentina_output(built_warehouse):
     """Every Intersector row (admin1 and Country level, January and February 2022) of R4V's own
     consolidated output for Argentina, in every column, from its sector rows and the real RMRP 2022
