@@ -239,6 +239,80 @@ def _under_18_missing(df: Frame) -> pd.Series:
             & df["indicator_type_key"].eq("direct assistance").fillna(False) & _zero(df, UNDER_18).eq(0))
 
 
+# What an indicator type must not carry, by the year of the R4V QA script that checks it
+# (docs/r4v-checks.md). ``People`` (2021-2022 registries: people outside the population in need,
+# such as teachers trained) is decided by the type alone, so it follows the registry of the row's
+# year; the others by the year R4V's code checks them.
+PEOPLE_TYPE = "people"
+#: Reporting year of R4V's 2021 checks of People indicators (r4v_app).
+PEOPLE_RULES_YEAR = 2021
+PEOPLE_CELLS = ["total_monthly", "new_beneficiaries", *POPULATION_TYPES, *AGE_GENDER]
+_OUTPUT_CELLS_2024 = ["total_monthly", *POPULATION_TYPES, *AGE_GENDER]
+#: (reporting year, indicator type key) -> the cells of people that type leaves empty: 2021 Other
+#: (r4v_app: nopplnopin, other_erase_extradata); 2024 (ActivtityInfoQuality fct_error_report.R:
+#: CampaignWithPopulationType, CampaignWithAgeAndGender, CapacityBuildingWithPopulationType,
+#: ActivityWithBeneficiariesRegistered).
+BENEFICIARIES_NOT_EXPECTED = {
+    (2021, "other"): PEOPLE_CELLS,
+    (2024, "campaign"): [*POPULATION_TYPES, *AGE_GENDER],
+    (2024, "capacity building"): POPULATION_TYPES,
+    (2024, "infrastructure"): _OUTPUT_CELLS_2024,
+    (2024, "mechanism/advocacy"): _OUTPUT_CELLS_2024,
+    (2024, "other"): _OUTPUT_CELLS_2024,
+}
+#: (reporting year, indicator type key) whose result is people, never a quantity of output: 2021
+#: Pin (r4v_app: quantity, pin_erase_quantity); 2024 Direct Assistance
+#: (DirectAssistanceWithQuantityOfOutput).
+QUANTITY_NOT_EXPECTED = ((2021, "pin"), (2024, "direct assistance"))
+
+
+def _year_type_in(df: Frame, pairs) -> pd.Series:
+    """Rows whose (reporting year, indicator type key) is one of ``pairs``."""
+    found = pd.Series(False, index=df.index)
+    for year, kind in pairs:
+        found |= df["reporting_year"].eq(year) & df["indicator_type_key"].eq(kind).fillna(False)
+    return found
+
+
+def _given(df: Frame, column: str) -> pd.Series:
+    """Cells holding a figure other than 0 (R4V reads an empty cell as 0)."""
+    return df[column].fillna(0).ne(0)
+
+
+@row_check("people_type_population_breakdown", each=POPULATION_TYPES, needs=("indicator_type_key", *POPULATION_TYPES))
+def _people_population_breakdown(df: Frame, column: str) -> pd.Series:
+    return df["indicator_type_key"].eq(PEOPLE_TYPE).fillna(False) & _given(df, column)
+
+
+def _people_2021(df: Frame) -> pd.Series:
+    return df["reporting_year"].eq(PEOPLE_RULES_YEAR) & df["indicator_type_key"].eq(PEOPLE_TYPE).fillna(False)
+
+
+@row_check("people_type_age_gender_sum_mismatch", "new_beneficiaries", shown=lambda df: _zero(df, AGE_GENDER).round(2),
+       needs=("reporting_year", "indicator_type_key", "new_beneficiaries", *AGE_GENDER))
+def _people_age_gender_off(df: Frame) -> pd.Series:
+    return _people_2021(df) & ((_zero(df, AGE_GENDER) - df["new_beneficiaries"].fillna(0)).abs() > 0.5)
+
+
+@row_check("people_type_no_beneficiaries", "new_beneficiaries",
+       needs=("reporting_year", "indicator_type_key", "new_beneficiaries", "total_monthly"))
+def _people_no_beneficiaries(df: Frame) -> pd.Series:
+    return _people_2021(df) & df["new_beneficiaries"].fillna(0).eq(0) & df["total_monthly"].fillna(0).eq(0)
+
+
+@row_check("beneficiaries_not_expected_for_type", each=PEOPLE_CELLS,
+       needs=("reporting_year", "indicator_type_key", *PEOPLE_CELLS))
+def _beneficiaries_not_expected(df: Frame, column: str) -> pd.Series:
+    pairs = [pair for pair, columns in BENEFICIARIES_NOT_EXPECTED.items() if column in columns]
+    return _year_type_in(df, pairs) & _given(df, column)
+
+
+@row_check("quantity_not_expected_for_type", "quantity_output",
+       needs=("reporting_year", "indicator_type_key", "quantity_output"))
+def _quantity_not_expected(df: Frame) -> pd.Series:
+    return _year_type_in(df, QUANTITY_NOT_EXPECTED) & _given(df, "quantity_output")
+
+
 #: Outliers as DHIS2 flags them, against the organisation's own history: its other rows of
 #: people-reached indicators in the same country and subsector (sheets of one template read in
 #: the same run). "Far above" = more than OUTLIER_RATIO times the median of those other rows'
