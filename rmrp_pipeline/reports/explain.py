@@ -150,7 +150,7 @@ def partner_rows(con: duckdb.DuckDBPyConnection, figure: dict) -> pd.DataFrame:
         WITH issues AS (
             SELECT source_file, sheet, row_number, string_agg(DISTINCT rule, ', ' ORDER BY rule) AS findings,
                    bool_or(rule LIKE 'outlier%') AS outlier
-            FROM meta.quality_findings WHERE rule <> 'personal_data_in_free_text' GROUP BY ALL
+            FROM meta.quality_findings WHERE rule NOT IN ('personal_data_in_free_text', 'quantity_not_expected_for_type') GROUP BY ALL
         )
         SELECT a.source_file AS file, a.source_sheet AS sheet, a.source_row AS row, a.month, a.admin1, a.subsector,
                f.appealing_org AS organisation, f.implementing_partner, f.indicator_code, f.indicator,

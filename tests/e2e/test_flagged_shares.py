@@ -18,7 +18,8 @@ def rows_2021_h1(built_warehouse) -> pd.DataFrame:
         staged = con.execute("SELECT source_file, source_sheet, source_row, country, sector, month, new_beneficiaries "
                              "FROM staging.stg_5w__activities WHERE counts_as_reached AND NOT is_rejected").df()
         findings = con.execute("SELECT source_file, sheet, row_number, rule FROM meta.quality_findings "
-                               "WHERE rule <> 'personal_data_in_free_text'").df()   # about the text, not the figure
+                               "WHERE rule NOT IN ('personal_data_in_free_text', 'quantity_not_expected_for_type')").df()
+        # about the text and the quantity of output, not the figure
     staged = staged[(pd.to_datetime(staged["month"]) >= "2021-01-01") & (pd.to_datetime(staged["month"]) < "2021-07-01")]
     keys = ["source_file", "source_sheet", "source_row"]
     findings = findings.rename(columns={"sheet": "source_sheet", "row_number": "source_row"})

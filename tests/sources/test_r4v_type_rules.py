@@ -195,6 +195,31 @@ def test_direct_assistance_of_2024_with_a_quantity_of_output(reference_only):
     assert found(reference_only) == {(2, "Quantity of output", "quantity_not_expected_for_type", "3")}
 
 
+
+@breaks("five_w", "direct_assistance_total_missing", "new_beneficiaries_missing")
+def test_direct_assistance_from_2025_needs_both_new_and_total(reference_only):
+    """monitoringQuality2025: Direct Assistance needs total monthly beneficiaries and new
+    beneficiaries (0 accepted). A row with neither is no_beneficiaries, not these."""
+    enrolled = "# of children enrolled"
+    write_form(reference_only, [
+        form_row(enrolled, "2025-03", **{"Total monthly beneficiaries": None}),          # row 2: total missing
+        form_row(enrolled, "2025-03", **{"New beneficiaries of the month": None,
+                                          "Refugees and Migrants IN DESTINATION": None,
+                                          "Women above 18": None, "Men above 18": None}),  # row 3: new missing
+        form_row(enrolled, "2025-03", **{"New beneficiaries of the month": 0,
+                                          "Refugees and Migrants IN DESTINATION": 0,
+                                          "Women above 18": 0, "Men above 18": 0}),        # row 4: 0 new of 12: fine
+        form_row(enrolled, "2025-03"),                                                   # row 5: fine
+        form_row(enrolled, "2024-03", **{"Total monthly beneficiaries": None}),          # row 6: 2024: not checked
+    ])
+    _result, rejects, findings, _log = ingest(reference_only)
+    assert rejects.empty
+    got = {(r.row_number, r.column, r.rule) for r in findings.itertuples()
+           if r.rule in ("direct_assistance_total_missing", "new_beneficiaries_missing", "no_beneficiaries")}
+    assert got == {(2, "Total monthly beneficiaries", "direct_assistance_total_missing"),
+                   (3, "New beneficiaries of the month", "new_beneficiaries_missing")}
+
+
 # ---- the real 2021 export -------------------------------------------------------------------------
 
 def _people_rows_with_population_types() -> tuple[int, int, int]:

@@ -313,6 +313,28 @@ def _quantity_not_expected(df: Frame) -> pd.Series:
     return _year_type_in(df, QUANTITY_NOT_EXPECTED) & _given(df, "quantity_output")
 
 
+# R4V's 2025 checks of the beneficiaries Direct Assistance needs (monitoringQuality2025 functions.R
+# is_valid_total_beneficiaries_of_month, is_valid_new_beneficiaries_of_month): a row with neither
+# new nor total beneficiaries is ``no_beneficiaries``; these two say which one of them is missing.
+# (R4V's 2025 check also asks Capacity Building for new beneficiaries, which
+# ``new_not_expected_for_type`` tells partners to leave empty: docs/r4v-checks.md.)
+
+def _direct_assistance_from_2025(df: Frame) -> pd.Series:
+    return df["reporting_year"].ge(RULES_2025_FROM) & df["indicator_type_key"].eq("direct assistance").fillna(False)
+
+
+@row_check("direct_assistance_total_missing", "total_monthly",
+       needs=("reporting_year", "indicator_type_key", "new_beneficiaries", "total_monthly"))
+def _direct_assistance_total_missing(df: Frame) -> pd.Series:
+    return _direct_assistance_from_2025(df) & ~(df["total_monthly"].fillna(0) > 0) & (df["new_beneficiaries"].fillna(0) > 0)
+
+
+@row_check("new_beneficiaries_missing", "new_beneficiaries",
+       needs=("reporting_year", "indicator_type_key", "new_beneficiaries", "total_monthly"))
+def _new_beneficiaries_missing(df: Frame) -> pd.Series:
+    return _direct_assistance_from_2025(df) & df["new_beneficiaries"].isna() & (df["total_monthly"].fillna(0) > 0)
+
+
 #: Outliers as DHIS2 flags them, against the organisation's own history: its other rows of
 #: people-reached indicators in the same country and subsector (sheets of one template read in
 #: the same run). "Far above" = more than OUTLIER_RATIO times the median of those other rows'

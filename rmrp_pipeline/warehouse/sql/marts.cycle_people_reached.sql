@@ -26,7 +26,8 @@ at_end AS (
 -- The 5W rows each figure rests on: those the people-reached views count (the admin1 and subsector
 -- as they name them), from the cycle's first month to its last month with data, each with its New
 -- beneficiaries of the month and whether a quality finding or an outlier finding is on it (any rule
--- but personal_data_in_free_text: masked free text says nothing about the figure).
+-- but personal_data_in_free_text and quantity_not_expected_for_type: masked free text and a quantity of
+-- output beside the people say nothing about the figure).
 flagged_rows AS (
     SELECT a.platform, a.country_iso3, a.admin1, a.subsector,
            CAST(coalesce(a.new_beneficiaries, 0) AS DECIMAL(38, 10)) AS people,
@@ -38,7 +39,8 @@ flagged_rows AS (
            ON counted.only_rmrp_activities AND f.source_file = a.source_file AND f.source_sheet = a.source_sheet
           AND f.source_row = a.source_row
     LEFT JOIN (SELECT source_file, sheet, row_number, bool_or(starts_with(rule, 'outlier')) AS outlier
-               FROM meta.quality_findings WHERE rule <> 'personal_data_in_free_text' GROUP BY ALL) q
+               FROM meta.quality_findings
+               WHERE rule NOT IN ('personal_data_in_free_text', 'quantity_not_expected_for_type') GROUP BY ALL) q
            ON q.source_file = a.source_file AND q.sheet = a.source_sheet AND q.row_number = a.source_row
     WHERE a.month >= $cycle_start AND a.month <= s.last_month
       AND (NOT counted.only_rmrp_activities OR coalesce(f.rmrp_activity, false))
