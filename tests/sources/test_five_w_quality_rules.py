@@ -130,8 +130,8 @@ SCHOOLS = {**TEACHERS, "Indicator Indicator": "# schools supported", "Total mont
 @breaks("five_w", "capacity_building_no_total")
 def test_capacity_building_needs_total_monthly(reference_only):
     write_2025(reference_only, [
-        row_2025(**TEACHERS, **{"Total monthly beneficiaries": 0}),    # row 2: breaks (registry writes 'Capacity building')
-        row_2025(**TEACHERS, **{"Total monthly beneficiaries": 25}),   # row 3: fine
+        row_2025(**TEACHERS, **{"Total monthly beneficiaries": 0, "Quantity of output": 2}),    # row 2: breaks (registry writes 'Capacity building')
+        row_2025(**TEACHERS, **{"Total monthly beneficiaries": 25, "Quantity of output": 2}),   # row 3: fine
     ])
     assert found(reference_only) == {(2, "Total monthly beneficiaries", "capacity_building_no_total")}
 

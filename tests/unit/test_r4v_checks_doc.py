@@ -40,6 +40,6 @@ def test_every_rule_citing_the_page_is_on_it():
     assert citing == {
         "people_type_population_breakdown", "people_type_age_gender_sum_mismatch", "people_type_no_beneficiaries",
         "beneficiaries_not_expected_for_type", "quantity_not_expected_for_type", "direct_assistance_total_missing",
-        "new_beneficiaries_missing",
+        "new_beneficiaries_missing", "output_quantity_missing", "new_not_expected_for_type",
     }
     assert citing <= _pipeline_column_ids()

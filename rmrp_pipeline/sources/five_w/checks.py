@@ -181,19 +181,37 @@ def _cva_mechanism_missing(df: Frame) -> pd.Series:
 MPC_SECTOR = "Multipurpose Cash Assistance (MPC)"
 UNDER_18_SECTORS = ("Education", "Protection (Child Protection)")
 UNDER_18 = ["girls", "boys", "other_under_18"]
-#: Indicator types (``normalise_key`` of the registry's type) measured by their output, not by
-#: people, per cycle (docs/domain.md §3.2-§3.3): 2021-2022 ``People``/``Other``; from 2023
-#: Infrastructure, Mechanism/Advocacy, Other and Campaign (Capacity Building has its own rule).
-OUTPUT_TYPES_2021 = ("people", "other")
-OUTPUT_TYPES_2023 = ("infrastructure", "mechanism/advocacy", "other", "campaign")
+#: Indicator types (``normalise_key`` of the registry's type) that report people, not a quantity
+#: of output, by the first reporting year of the R4V QA script that says so; every other registered
+#: type needs a quantity of output (docs/r4v-checks.md): 2021 Pin and People (r4v_app
+#: ``Other.quantity.equal.0``: Other only); 2022 PiN and Capacity Building (R4RMRP2022 ``NoOutput``);
+#: 2023-2024 Direct Assistance and Capacity Building (R4VRMRP2023 ``NoOutput``, ActivtityInfoQuality);
+#: from 2025 Direct Assistance only (monitoringQuality2025 ``QA_output``). Before 2021: the 2021 list.
+NO_OUTPUT_TYPES = {
+    2021: ("pin", "people"),
+    2022: ("pin", "capacity building"),
+    2023: ("direct assistance", "capacity building"),
+    2025: ("direct assistance",),
+}
 #: First reporting year of R4V's 2025 QA rules (monitoringQuality2025).
 RULES_2025_FROM = 2025
+#: Indicator types that report new beneficiaries from 2025 (monitoringQuality2025
+#: ``is_valid_new_beneficiaries_of_month``: required for these, left empty by every other type).
+NEW_BENEFICIARIES_TYPES_2025 = ("direct assistance", "capacity building")
+
+
+def _by_year(years: pd.Series, table: dict) -> pd.Series:
+    """The entry of ``table`` for each row's year: the latest key not after it, else the first key."""
+    first = min(table)
+    keys = years.map(lambda y: max((k for k in table if k <= y), default=first) if pd.notna(y) else first)
+    return keys.map(table)
 
 
 def _output_type(df: Frame) -> pd.Series:
+    """Rows of a registered indicator type that needs a quantity of output in the row's year."""
     kind = df["indicator_type_key"]
-    return (df["reporting_year"].lt(2023) & kind.isin(OUTPUT_TYPES_2021)) | (
-        df["reporting_year"].ge(2023) & kind.isin(OUTPUT_TYPES_2023))
+    exempt = _by_year(df["reporting_year"], NO_OUTPUT_TYPES)
+    return kind.notna() & pd.Series([k not in e for k, e in zip(kind, exempt)], index=df.index, dtype=bool)
 
 
 # CVA consistency and the rules that depend on the indicator type or the sector (docs/domain.md §3.3).
@@ -229,7 +247,7 @@ def _output_quantity_missing(df: Frame) -> pd.Series:
 @row_check("new_not_expected_for_type", "new_beneficiaries", needs=("reporting_year", "indicator_type_key", "new_beneficiaries"))
 def _new_not_expected(df: Frame) -> pd.Series:
     return (df["reporting_year"].ge(RULES_2025_FROM) & df["indicator_type_key"].notna()
-            & df["indicator_type_key"].ne("direct assistance") & df["new_beneficiaries"].notna())
+            & ~df["indicator_type_key"].isin(NEW_BENEFICIARIES_TYPES_2025) & df["new_beneficiaries"].notna())
 
 
 @row_check("under_18_missing", "girls", shown=lambda df: _zero(df, UNDER_18),
@@ -261,9 +279,9 @@ BENEFICIARIES_NOT_EXPECTED = {
     (2024, "other"): _OUTPUT_CELLS_2024,
 }
 #: (reporting year, indicator type key) whose result is people, never a quantity of output: 2021
-#: Pin (r4v_app: quantity, pin_erase_quantity); 2024 Direct Assistance
-#: (DirectAssistanceWithQuantityOfOutput).
-QUANTITY_NOT_EXPECTED = ((2021, "pin"), (2024, "direct assistance"))
+#: Pin and People (r4v_app: vignette chunk quantity, cleaning options pin_erase_quantity and
+#: people_erase_extradata); 2024 Direct Assistance (DirectAssistanceWithQuantityOfOutput).
+QUANTITY_NOT_EXPECTED = ((2021, "pin"), (2021, PEOPLE_TYPE), (2024, "direct assistance"))
 
 
 def _year_type_in(df: Frame, pairs) -> pd.Series:
@@ -313,11 +331,11 @@ def _quantity_not_expected(df: Frame) -> pd.Series:
     return _year_type_in(df, QUANTITY_NOT_EXPECTED) & _given(df, "quantity_output")
 
 
-# R4V's 2025 checks of the beneficiaries Direct Assistance needs (monitoringQuality2025 functions.R
-# is_valid_total_beneficiaries_of_month, is_valid_new_beneficiaries_of_month): a row with neither
-# new nor total beneficiaries is ``no_beneficiaries``; these two say which one of them is missing.
-# (R4V's 2025 check also asks Capacity Building for new beneficiaries, which
-# ``new_not_expected_for_type`` tells partners to leave empty: docs/r4v-checks.md.)
+# R4V's 2025 checks of the beneficiaries Direct Assistance and Capacity Building need
+# (monitoringQuality2025 functions.R is_valid_total_beneficiaries_of_month,
+# is_valid_new_beneficiaries_of_month): a Direct Assistance row with neither new nor total
+# beneficiaries is ``no_beneficiaries``, so these two say which one of them is missing; a Capacity
+# Building row needs new beneficiaries whatever its total (its total is ``capacity_building_no_total``).
 
 def _direct_assistance_from_2025(df: Frame) -> pd.Series:
     return df["reporting_year"].ge(RULES_2025_FROM) & df["indicator_type_key"].eq("direct assistance").fillna(False)
@@ -332,7 +350,9 @@ def _direct_assistance_total_missing(df: Frame) -> pd.Series:
 @row_check("new_beneficiaries_missing", "new_beneficiaries",
        needs=("reporting_year", "indicator_type_key", "new_beneficiaries", "total_monthly"))
 def _new_beneficiaries_missing(df: Frame) -> pd.Series:
-    return _direct_assistance_from_2025(df) & df["new_beneficiaries"].isna() & (df["total_monthly"].fillna(0) > 0)
+    capacity_building = df["reporting_year"].ge(RULES_2025_FROM) & df["indicator_type_key"].eq("capacity building").fillna(False)
+    return df["new_beneficiaries"].isna() & (
+        capacity_building | (_direct_assistance_from_2025(df) & (df["total_monthly"].fillna(0) > 0)))
 
 
 #: Outliers as DHIS2 flags them, against the organisation's own history: its other rows of
