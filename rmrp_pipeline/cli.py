@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 
 from rmrp_pipeline.defs.partitions import reporting_cycles
-from rmrp_pipeline.marts.builds import cycles_in_warehouse
+from rmrp_pipeline.marts.builds import cycles_to_build
 from rmrp_pipeline.reports.summary import run_summary
 from rmrp_pipeline.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 
@@ -52,7 +52,7 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
         _say("ingest failed: see the errors above")
         return False, []
     with duckdb.connect(warehouse) as con:
-        cycles = cycles_in_warehouse(con)
+        cycles = cycles_to_build(con)
     ok = True
     for number, cycle in enumerate(cycles, start=1):
         _say(f"[2/2] reporting cycle {cycle} ({number}/{len(cycles)}): people reached")
@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_export_parser(sub)
     _add_sql_parser(sub)
     _add_explain_parser(sub)
+    _add_freeze_parsers(sub)
     args = parser.parse_args(argv)
     if args.command == "report":
         return _sector_page(args.sector, args.years, args.lang, args.output, args.warehouse)
@@ -273,6 +274,44 @@ def _add_explain_parser(sub) -> None:
     reached.add_argument("--limit", type=int, default=20, help="partner rows shown (default 20; 0: all)")
     _warehouse_option(reached)
     reached.set_defaults(handler=_explain)
+
+
+def _add_freeze_parsers(sub) -> None:
+    for action, text in (("freeze", "keep a published reporting cycle's figures while the raw files change"),
+                         ("unfreeze", "let the next run rebuild a frozen reporting cycle from the current data")):
+        command = sub.add_parser(action, help=text, description=f"{text[0].upper()}{text[1:]} (docs/freeze.md).")
+        command.add_argument("cycle", metavar="CYCLE", help="reporting cycle, e.g. 2021-H1 (January-June) or 2021-H2")
+        command.add_argument("--reason", help="why (required), e.g. \"mid-year report published\"")
+        command.add_argument("--by", help="who (default: your login name)")
+        _warehouse_option(command)
+        command.set_defaults(handler=_freeze)
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    """``rmrp freeze`` / ``rmrp unfreeze``: record the event in the warehouse (``marts.freeze``)."""
+    from rmrp_pipeline.marts.freeze import FreezeError, freeze_cycle, unfreeze_cycle
+
+    if not args.reason or not args.reason.strip():
+        _say(f'rmrp {args.command}: give the reason with --reason, e.g. --reason "mid-year report published"')
+        return 2
+    if not os.path.isfile(args.warehouse):
+        _say(f"rmrp {args.command}: no warehouse at {args.warehouse}: run `rmrp run` first")
+        return 2
+    try:
+        with duckdb.connect(args.warehouse) as con:
+            done = (freeze_cycle if args.command == "freeze" else unfreeze_cycle)(con, args.cycle, args.reason, args.by)
+    except FreezeError as exc:
+        _say(f"rmrp {args.command}: {exc}")
+        return 2
+    except duckdb.Error as exc:
+        _say(f"rmrp {args.command}: cannot write the warehouse {args.warehouse}: {str(exc).splitlines()[0]}")
+        return 1
+    then = ("runs keep its figures and list what the data would change in meta.cycle_revisions"
+            if args.command == "freeze" else "the next `rmrp run` rebuilds it from the current data")
+    verb = "frozen" if args.command == "freeze" else "unfrozen"
+    print(f"{done.cycle} {verb} on {done.changed_at:%Y-%m-%d %H:%M} UTC "
+          f"by {done.changed_by} ({done.reason}): {then}")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 import rmrp_pipeline.defs
-from rmrp_pipeline.defs import jobs
+from rmrp_pipeline.defs import freeze, jobs
 from rmrp_pipeline.defs.resources import build_resources
 
 
@@ -21,7 +21,7 @@ def build_definitions(raw_dir: str | None = None, warehouse: str | None = None,
     return dg.Definitions(
         assets=dg.load_assets_from_package_module(rmrp_pipeline.defs),
         asset_checks=dg.load_asset_checks_from_package_module(rmrp_pipeline.defs),
-        jobs=[jobs.ingest_job, jobs.cycle_job, jobs.qa_job],
+        jobs=[jobs.ingest_job, jobs.cycle_job, jobs.qa_job, *freeze.jobs],
         schedules=[jobs.biannual_cycle_schedule],
         sensors=[jobs.raw_folder_sensor],
         resources=build_resources(raw_dir, warehouse, only_rmrp_activities),

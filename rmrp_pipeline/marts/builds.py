@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from rmrp_pipeline.cycles import cycle_window, cycles_in
-from rmrp_pipeline.marts import registry
+from rmrp_pipeline.marts import freeze, registry
 from rmrp_pipeline.warehouse import db as warehouse
 
 
@@ -33,7 +33,9 @@ def rewrite_cycle(con: duckdb.DuckDBPyConnection, name: str, cycle: str,
     (``warehouse.rewrite_rows``: its intermediate views recreated and the cycle's rows of its
     intermediate tables rewritten, in registry order, then the cycle's rows deleted and inserted);
     ``params`` default to ``cycle``, ``cycle_start`` and ``cycle_end`` (``cycles.cycle_window``).
-    Returns the ``WHERE`` clause of the cycle's rows.
+    A frozen cycle (``marts.freeze``) is not rewritten: its rows stay as frozen; the rows other
+    frozen cycles keep in the tables rewritten stay too (``freeze.kept_rows``). Returns the
+    ``WHERE`` clause of the cycle's rows.
 
     Raises:
         ValueError: ``cycle`` is not ``YYYY-H1`` or ``YYYY-H2``.
@@ -41,11 +43,14 @@ def rewrite_cycle(con: duckdb.DuckDBPyConnection, name: str, cycle: str,
     """
     table = registry.table(name)
     where = table.cycle_rows.where(cycle)
+    if table.cycle_rows.frozen and cycle in freeze.frozen_cycles(con):
+        return where
     if params is None:
         start, end = cycle_window(cycle)
         params = {"cycle": cycle, "cycle_start": start, "cycle_end": end}
-    warehouse.rewrite_rows(con, name, where, params, sources=registry.sources(name),
-                           steps=tuple(registry.built_with(name, "intermediate")))
+    steps = tuple(registry.built_with(name, "intermediate"))
+    with freeze.kept_rows(con, [s for s in steps if registry.table(s).cycle_rows] + [name], cycle):
+        warehouse.rewrite_rows(con, name, where, params, sources=registry.sources(name), steps=steps)
     return where
 
 
@@ -74,14 +79,27 @@ def cycles_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[str]:
     return cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
 
 
+def cycles_to_build(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The cycles a run builds: those of the staged 5W rows (:func:`cycles_in_warehouse`) and the
+    frozen ones (``marts.freeze``: their figures are kept and what the data would change in them is
+    listed, even when their 5W rows are gone), sorted."""
+    return sorted(set(cycles_in_warehouse(con)) | set(freeze.frozen_cycles(con)))
+
+
 def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> int:
     """Delete from every table filled cycle by cycle (``registry.by_cycle``) the rows of the
     reporting cycles that are no longer in the 5W data (``cycles``: those that are, e.g.
     :func:`cycles_in_warehouse`), so that no figure outlives its data; a table keyed by year keeps
-    the years of ``cycles``. Returns the number of rows deleted."""
+    the years of ``cycles``; the rows frozen cycles keep (``freeze.kept_condition``) stay.
+    Returns the number of rows deleted."""
     deleted = 0
     for table in registry.by_cycle():
         if warehouse.table_exists(con, table.name):
             key, kept = table.cycle_rows.kept(cycles)
-            deleted += int(con.execute(f"DELETE FROM {table.name} WHERE NOT list_contains(?, {key})", [kept]).fetchone()[0])
+            frozen = freeze.kept_condition(con, table)
+            if not table.cycle_rows.frozen:   # what a frozen cycle's data would change stays listed too
+                frozen = " OR ".join(f"({table.cycle_rows.where(c).removeprefix('WHERE ')})"
+                                     for c in freeze.frozen_cycles(con)) or "FALSE"
+            deleted += int(con.execute(f"DELETE FROM {table.name} WHERE NOT list_contains(?, {key}) AND NOT ({frozen})",
+                                       [kept]).fetchone()[0])
     return deleted

@@ -26,10 +26,16 @@ LAYERS = (*ASSET_LAYERS, "seed", "intermediate")
 class CycleRows:
     """How the rows of one reporting cycle are found in a table filled cycle by cycle: by a column
     holding the cycle (``2021-H1``), or, with ``by_year``, by a DATE column whose year is the
-    cycle's (both cycles of a year write the same rows: ``cycles.year_window``)."""
+    cycle's (both cycles of a year write the same rows: ``cycles.year_window``).
+
+    ``frozen``: a freeze of the cycle keeps these rows (``marts.freeze``); ``key``: the columns
+    that name one row of a cycle, by which ``meta.cycle_revisions`` compares the kept rows with
+    those the current data gives (required for the frozen asset tables)."""
 
     column: str
     by_year: bool = False
+    frozen: bool = True
+    key: tuple[str, ...] = ()
 
     def where(self, cycle: str) -> str:
         """The ``WHERE`` clause of the cycle's rows.
@@ -42,6 +48,15 @@ class CycleRows:
             return f"WHERE {self.column} >= DATE '{start}' AND {self.column} < DATE '{end}'"
         cycle_window(cycle)   # checks the key before it reaches SQL
         return f"WHERE {self.column} = '{cycle}'"
+
+    def published(self, cycle: str) -> str:
+        """The SQL condition (no ``WHERE``) of the rows a freeze of ``cycle`` keeps: those of its
+        cycle column, or, by year, those of its own months (``cycles.cycle_window``: a mid-year
+        freeze keeps January-June, not the whole year)."""
+        if self.by_year:
+            start, end = cycle_window(cycle)
+            return f"{self.column} >= DATE '{start}' AND {self.column} < DATE '{end}'"
+        return self.where(cycle).removeprefix("WHERE ")
 
     def kept(self, cycles: list[str]) -> tuple[str, list]:
         """(SQL expression of a row's key, the keys of ``cycles``): the rows whose key is not in
@@ -99,6 +114,7 @@ PLANNING = "marts.fct_planning_figures"
 MONTHLY = "marts.people_reached_monthly"
 CYCLE_REACHED = "marts.cycle_people_reached"
 OUTPUTS = "marts.cycle_outputs"
+FREEZES = "meta.cycle_freezes"
 
 
 def _ingested(name: str) -> Table:
@@ -112,6 +128,9 @@ def _int(name: str, *reads: str, part_of: str = MONTHLY) -> Table:
 _SECTOR_MONTH = "staging.int_people_reached__sector_month"
 _FILLED = "staging.int_people_reached__sector_month_filled"
 _CELLS = "staging.int_intersector__proportion_cells"
+_PLACE_SUBSECTOR = ("platform", "country_iso3", "admin1", "subsector")
+#: The asset tables a freeze keeps (the cycle tables analysts read), compared by meta.cycle_revisions.
+_FROZEN_ASSETS = (MONTHLY, CYCLE_REACHED, "marts.reporting_completeness", OUTPUTS, "marts.cycle_trafficking_pillars")
 _INTERSECTOR_PARTS = ("staging.int_intersector__sum_model", "staging.int_intersector__max_per_column",
                       "staging.int_intersector__largest_subsector", "staging.int_intersector__proportion_max",
                       "staging.int_intersector__southern_cone_added")
@@ -152,17 +171,27 @@ TABLES: tuple[Table, ...] = (
     _int("staging.int_people_reached__admin1_month", _FILLED, "staging.int_people_reached__intersector"),
     # drawn from the activities only: the proportions it also reads are not an edge of the graph operators know
     Table(MONTHLY, "marts", reads=("staging.int_people_reached__admin1_month",),
-          build="people_reached:build_people_reached", cycle_rows=CycleRows("month", by_year=True),
+          build="people_reached:build_people_reached",
+          cycle_rows=CycleRows("month", by_year=True, key=("month", "level", *_PLACE_SUBSECTOR)),
           drawn_deps=(ACTIVITIES,)),
     Table(CYCLE_REACHED, "marts", reads=(MONTHLY, PLANNING, ACTIVITIES, "staging.int_people_reached__activities",
                                          "meta.quality_findings", "marts.sector_key_figures", "staging.ref_countries"),
-          cycle_rows=CycleRows("cycle"), drawn_deps=(MONTHLY, PLANNING, "marts.sector_key_figures")),   # the activities through people_reached_monthly
-    Table("marts.reporting_completeness", "marts", reads=(ACTIVITIES,), cycle_rows=CycleRows("reporting_cycle")),
+          cycle_rows=CycleRows("cycle", key=("level", *_PLACE_SUBSECTOR)),
+          drawn_deps=(MONTHLY, PLANNING, "marts.sector_key_figures")),   # the activities through people_reached_monthly
+    Table("marts.reporting_completeness", "marts", reads=(ACTIVITIES,), cycle_rows=CycleRows(
+        "reporting_cycle", key=("month", "country_iso3", "subsector", "appealing_org_key"))),
     Table("staging.ref_trafficking_pillars", "seed", build="csv:trafficking_pillars.csv", part_of=OUTPUTS),
     Table(OUTPUTS, "marts", reads=(ACTIVITIES, "staging.ref_trafficking_pillars"),
-          build="cycle_outputs:build_cycle_outputs", cycle_rows=CycleRows("cycle")),
+          build="cycle_outputs:build_cycle_outputs", cycle_rows=CycleRows(
+              "cycle", key=("country_iso3", "subsector", "indicator_code", "indicator", "reported_unit"))),
     Table("marts.cycle_trafficking_pillars", "marts", reads=(OUTPUTS, CYCLE_REACHED, ACTIVITIES),
-          cycle_rows=CycleRows("cycle"), drawn_deps=(OUTPUTS, CYCLE_REACHED)),   # the activities through both
+          cycle_rows=CycleRows("cycle", key=("country_iso3", "subsector", "pillar")),
+          drawn_deps=(OUTPUTS, CYCLE_REACHED)),   # the activities through both
+    # Cycle freezes (docs/freeze.md): the events, and what the current data would change in frozen cycles.
+    Table(FREEZES, "meta", build="freeze:create_freezes_table", kinds=("duckdb",)),
+    Table("meta.cycle_revisions", "meta", reads=(*_FROZEN_ASSETS, FREEZES, STAGED_5W, "raw.source_files"),
+          build="revisions:build_revisions", cycle_rows=CycleRows("cycle", frozen=False),
+          drawn_deps=(*_FROZEN_ASSETS, FREEZES), kinds=("duckdb", "pandas")),
 )
 
 _BY_NAME = {t.name: t for t in TABLES}
@@ -190,6 +219,12 @@ def ingested() -> list[str]:
 def by_cycle() -> list[Table]:
     """The tables filled one reporting cycle at a time (intermediate ones included)."""
     return [t for t in TABLES if t.cycle_rows is not None]
+
+
+def frozen_by_cycle() -> list[Table]:
+    """The tables filled cycle by cycle whose rows a freeze of the cycle keeps (``CycleRows.frozen``),
+    in declaration order (build order)."""
+    return [t for t in by_cycle() if t.cycle_rows.frozen]
 
 
 def built_with(name: str, layer: str | None = None) -> list[str]:
@@ -229,9 +264,13 @@ def _check() -> None:
         unknown = [r for r in t.reads if r not in _BY_NAME]
         if unknown or (t.part_of and not table(t.part_of).is_asset):
             raise ValueError(f"{t.name}: unknown table read or built with: {unknown or t.part_of}")
+        if t.cycle_rows and t.cycle_rows.frozen and t.is_asset and not t.cycle_rows.key:
+            raise ValueError(f"{t.name}: a table a freeze keeps needs the key of its rows (CycleRows.key)")
         if not t.is_asset and any(not table(r).is_asset and r not in seen for r in t.reads):
             raise ValueError(f"{t.name} is declared before a view or seed it reads")
         seen.add(t.name)
+    if [t.name for t in frozen_by_cycle() if t.is_asset] != list(_FROZEN_ASSETS):
+        raise ValueError(f"_FROZEN_ASSETS must list the frozen asset tables in declaration order: {_FROZEN_ASSETS}")
 
 
 _check()

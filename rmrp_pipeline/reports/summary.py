@@ -205,6 +205,25 @@ def cycle_headline(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]:
     return lines
 
 
+def frozen_cycle_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per frozen reporting cycle (``meta.cycle_freezes``): when, by whom, why, and how many
+    of its figures the current data would change (``meta.cycle_revisions``); none without freezes."""
+    from rmrp_pipeline.marts.freeze import frozen_cycles
+    from rmrp_pipeline.warehouse.db import table_exists
+
+    frozen = frozen_cycles(con)
+    if not frozen:
+        return []
+    counts = dict(con.execute("SELECT cycle, count(*) FROM meta.cycle_revisions GROUP BY cycle").fetchall()) \
+        if table_exists(con, "meta.cycle_revisions") else {}
+    lines = ["", "Frozen cycles (their figures are kept; rmrp unfreeze CYCLE --reason ... and a run apply the changes):"]
+    for cycle, done in frozen.items():
+        n = counts.get(cycle, 0)
+        lines += _wrapped(f"  {cycle} frozen on {done.changed_at:%Y-%m-%d} by {done.changed_by} ({done.reason}): "
+                          f"{_n(n)} figure{'' if n == 1 else 's'} would change; see meta.cycle_revisions")
+    return lines
+
+
 def next_steps(cycles: list[str], reports_dir: str | None) -> list[str]:
     """What the IM officer does next: the command that writes each cycle's QA workbooks and where
     they go, and where the submissions' QA workbooks are."""
@@ -283,6 +302,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
         lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
         lines += cycle_consolidation(con, cycle)
         lines += cycle_headline(con, cycle)
+    lines += frozen_cycle_lines(con)
     lines += next_steps(cycles, reports_dir)
     tables = con.execute(
         "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
