@@ -130,7 +130,8 @@ def compare(name: str, frozen: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
         place = {"table_name": name, "figure_key": record["figure_key"],
                  "platform": _text(record[f"_platform{side}"]), "country_iso3": _text(record[f"_country_iso3{side}"])}
         if record["_merge"] != "both":
-            rows.append({**place, "column_name": None, "change": "removed" if side == "_f" else "added"})
+            rows.append({**place, "column_name": None, "change": "removed" if side == "_f" else "added",
+                         "frozen_value": None, "current_value": None, "difference": None})
             continue
         for column in columns:
             old, new = record[f"{column}_f"], record[f"{column}_c"]
