@@ -97,9 +97,6 @@ def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) 
         if warehouse.table_exists(con, table.name):
             key, kept = table.cycle_rows.kept(cycles)
             frozen = freeze.kept_condition(con, table)
-            if not table.cycle_rows.frozen:   # what a frozen cycle's data would change stays listed too
-                frozen = " OR ".join(f"({table.cycle_rows.where(c).removeprefix('WHERE ')})"
-                                     for c in freeze.frozen_cycles(con)) or "FALSE"
             deleted += int(con.execute(f"DELETE FROM {table.name} WHERE NOT list_contains(?, {key}) AND NOT ({frozen})",
                                        [kept]).fetchone()[0])
     return deleted

@@ -146,11 +146,12 @@ def frozen_inputs_sql(cycle: str) -> str:
 
 
 def kept_condition(con: duckdb.DuckDBPyConnection, table: registry.Table, except_cycle: str | None = None) -> str:
-    """SQL condition of the rows of ``table`` that the freezes in force keep (those of
-    ``except_cycle`` aside); ``FALSE`` when none."""
-    if table.cycle_rows is None or not table.cycle_rows.frozen:
-        return "FALSE"
-    parts = [f"({table.cycle_rows.published(c)})" for c in frozen_cycles(con) if c != except_cycle]
+    """SQL condition of the rows of the frozen cycles (``except_cycle`` aside) in ``table``, a table
+    filled cycle by cycle: those a freeze keeps (``CycleRows.published``), or for a table the freeze
+    does not keep (``meta.cycle_revisions``) the cycle's rows; ``FALSE`` when none."""
+    rows = table.cycle_rows
+    parts = [f"({rows.published(c) if rows.frozen else rows.where(c).removeprefix('WHERE ')})"
+             for c in frozen_cycles(con) if c != except_cycle]
     return " OR ".join(parts) or "FALSE"
 
 

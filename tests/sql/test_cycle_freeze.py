@@ -5,6 +5,8 @@ the CLI and the Dagster jobs. The whole-pipeline acceptance is tests/e2e/test_cy
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import dagster as dg
 import duckdb
@@ -15,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline.cli import main
 from rmrp_pipeline.definitions import build_definitions
 from rmrp_pipeline.marts import builds, registry
-from rmrp_pipeline.marts.freeze import FreezeError, freeze_cycle, frozen_cycles, unfreeze_cycle
+from rmrp_pipeline.marts.freeze import FreezeError, freeze_cycle, frozen_cycles, kept_rows, unfreeze_cycle
 from rmrp_pipeline.marts.revisions import compare
 from rmrp_pipeline.reports.summary import frozen_cycle_lines
 from rmrp_pipeline.warehouse import db as warehouse
@@ -93,9 +95,13 @@ def test_a_frozen_cycle_whose_5w_rows_are_gone_keeps_its_rows(small):
     _path, con = small
     _cycle_rows(con, "2023-H1", 715, "2023-01-01")
     freeze_cycle(con, "2021-H1", "published", by="alice", at=T0)
+    warehouse.create_table(con, "meta.cycle_revisions")
+    con.execute("INSERT INTO meta.cycle_revisions (cycle, table_name, figure_key, change, found_at) "
+                "SELECT c, 'marts.cycle_people_reached', 'k', 'removed', now() FROM (VALUES ('2021-H1'), ('2023-H1')) t(c)")
     builds.drop_cycles_without_data(con, [])   # no 5W row of any cycle left
     kept = con.execute("SELECT cycle, consolidated_total FROM marts.cycle_people_reached ORDER BY cycle").fetchall()
     assert kept == [("2021-H1", 3_149_943)]
+    assert con.execute("SELECT cycle FROM meta.cycle_revisions").fetchall() == [("2021-H1",)]
     assert builds.cycles_to_build(con) == ["2021-H1"]   # a run still builds it (its revisions)
 
 
@@ -166,3 +172,32 @@ def test_the_dagster_jobs_freeze_and_refuse_in_one_line(small):
         "reporting cycle must look like 2021-H1 or 2021-H2, not '2021-H3'"
     with DuckDBResource(database=str(path)).get_connection() as check:   # the configuration the jobs' connections have
         assert frozen_cycles(check)["2021-H1"].changed_by == "ui-user"
+
+
+def test_a_table_recreated_for_new_columns_gets_the_frozen_rows_back(small):
+    _path, con = small
+    con.execute("ALTER TABLE marts.cycle_outputs DROP COLUMN pillar")   # as an older version of the pipeline wrote it
+    con.execute("INSERT INTO marts.cycle_outputs (cycle, plan_year, reported_unit, report_rows, months_with_reports, "
+                "first_month, last_month, reported_value) VALUES ('2021-H1', 2021, 'persons', 3, 2, DATE '2021-01-01', "
+                "DATE '2021-02-01', 41), ('2022-H2', 2022, 'persons', 1, 1, DATE '2022-08-01', DATE '2022-08-01', 7)")
+    freeze_cycle(con, "2021-H1", "published", by="alice", at=T0)
+    with kept_rows(con, ["marts.cycle_outputs"], "2022-H2"):
+        con.execute("DROP TABLE marts.cycle_outputs")   # what a rewrite does to a table whose columns changed
+        warehouse.create_table(con, "marts.cycle_outputs")
+    assert con.execute("SELECT cycle, reported_value, report_rows, pillar FROM marts.cycle_outputs").fetchall() == [
+        ("2021-H1", 41.0, 3, None)]
+
+
+def test_a_warehouse_another_process_writes_is_refused_in_one_line(small, capsys):
+    path, con = small
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        code = main(["freeze", "2021-H1", "--reason", "published", "--warehouse", str(path)])
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and err.startswith(f"rmrp freeze: cannot write the warehouse {path}: ") and "\n" not in err
