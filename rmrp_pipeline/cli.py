@@ -1,5 +1,8 @@
 """``rmrp``: the command line. ``rmrp run`` materializes every asset (the same Dagster assets
-the UI shows) for every reporting cycle found in the raw data, then prints a summary."""
+the UI shows) for every reporting cycle found in the raw data, then prints a summary.
+
+Each command imports what it needs when it runs (Dagster, DuckDB, pandas take about a second to
+import): ``rmrp --help`` and a wrong argument answer without them."""
 
 from __future__ import annotations
 
@@ -8,14 +11,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
-import duckdb
-
-from rmrp_pipeline.defs.partitions import reporting_cycles
-from rmrp_pipeline.marts.builds import cycles_to_build
-from rmrp_pipeline.reports.summary import run_summary
 from rmrp_pipeline.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+
+if TYPE_CHECKING:
+    import dagster as dg
+    import duckdb
 
 
 def _say(message: str) -> None:
@@ -25,6 +27,8 @@ def _say(message: str) -> None:
 def _instance() -> dg.DagsterInstance:
     """The persistent instance when DAGSTER_HOME is set (runs then show in the UI), else an
     ephemeral one."""
+    import dagster as dg
+
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
@@ -38,7 +42,11 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
     Raises:
         FileNotFoundError: the raw folder does not exist.
     """
+    import duckdb
+
     from rmrp_pipeline.definitions import build_definitions
+    from rmrp_pipeline.defs.partitions import reporting_cycles
+    from rmrp_pipeline.marts.builds import cycles_to_build
 
     defs = build_definitions(raw_dir, warehouse, only_rmrp_activities)
     instance = _instance()
@@ -114,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"rmrp: {exc}")
             return 2
         if os.path.exists(args.warehouse):
+            import duckdb
+
+            from rmrp_pipeline.reports.summary import run_summary
+
             with duckdb.connect(args.warehouse) as con:
                 try:
                     print(run_summary(con, cycles))
@@ -137,6 +149,8 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     """Why ``rmrp run`` cannot start (None when it can), found in a second: a missing or empty raw
     folder (a run over nothing would empty the warehouse), a warehouse path that cannot be written
     or is locked by another process, a ``DAGSTER_HOME`` Dagster refuses."""
+    import duckdb
+
     from rmrp_pipeline.read.files import walk_raw_folder
 
     if not os.path.isdir(raw_dir):
@@ -289,6 +303,8 @@ def _add_freeze_parsers(sub) -> None:
 
 def _freeze(args: argparse.Namespace) -> int:
     """``rmrp freeze`` / ``rmrp unfreeze``: record the event in the warehouse (``marts.freeze``)."""
+    import duckdb
+
     from rmrp_pipeline.marts.freeze import FreezeError, freeze_cycle, unfreeze_cycle
 
     if not args.reason or not args.reason.strip():
@@ -365,6 +381,8 @@ def _sql(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     """``rmrp explain people-reached``: the figure, its method and its partner rows."""
+    import duckdb
+
     from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
     from rmrp_pipeline.reports.explain import ExplainError, explain_people_reached, render
 
