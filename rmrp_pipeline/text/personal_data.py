@@ -85,6 +85,9 @@ _NAME_BEFORE_CONTACT = re.compile(
 
 #: ISO 3166 alpha-2 regions whose phone numbers are looked for besides the row's country.
 DEFAULT_REGIONS = ("VE",)
+#: Digits a phone number has at least (a text with fewer is screened the same in every country).
+PHONE_DIGITS = 7
+_DIGIT = re.compile(r"\d")
 
 
 def screen_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[str, tuple[str, ...]]:
@@ -92,13 +95,17 @@ def screen_text(text: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> tuple[
     codes whose national phone formats are recognised (international ``+NN`` numbers always are).
     Idempotent: screening a masked text changes nothing."""
     found: set[str] = set()
-    text = _EMAIL.sub(_masker(EMAIL, found), text)
-    text = _CUED_ID.sub(_masker(ID_NUMBER, found, 1, keep=lambda m: _YEARS.fullmatch(m.group(1).strip()) is not None), text)
-    for shape in _SHAPED_IDS:
-        text = shape.sub(_masker(ID_NUMBER, found), text)
-    if _digits(text) >= 7:  # a phone has seven digits or more
+    # Each pattern runs only on a text that can hold it: an e-mail holds "@", an identity number
+    # a digit (most partner texts have neither: the screen costs the name cues alone there).
+    if "@" in text:
+        text = _EMAIL.sub(_masker(EMAIL, found), text)
+    if _DIGIT.search(text) is not None:
+        text = _CUED_ID.sub(_masker(ID_NUMBER, found, 1, keep=lambda m: _YEARS.fullmatch(m.group(1).strip()) is not None), text)
+        for shape in _SHAPED_IDS:
+            text = shape.sub(_masker(ID_NUMBER, found), text)
+    if _digits(text) >= PHONE_DIGITS:  # a phone has seven digits or more
         text = _mask_phones(text, regions, found)
-        text = _CUED_PHONE.sub(_masker(PHONE, found, 1, keep=lambda m: _digits(m.group(1)) < 7), text)
+        text = _CUED_PHONE.sub(_masker(PHONE, found, 1, keep=lambda m: _digits(m.group(1)) < PHONE_DIGITS), text)
     text = _CUED_NAME.sub(_masker(NAME, found, 1, keep=_is_place), text)
     if ID_NUMBER in found:
         text = _NAME_BEFORE_ID.sub(_masker(NAME, found, 1), text)
@@ -132,7 +139,7 @@ def _mask_phones(text: str, regions: tuple[str, ...], found: set[str]) -> str:
     spans: list[tuple[int, int]] = []
     for region in dict.fromkeys(regions):
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            if _digits(match.raw_string) >= 7:
+            if _digits(match.raw_string) >= PHONE_DIGITS:
                 spans.append((match.start, match.end))
     if not spans:
         return text
@@ -167,7 +174,8 @@ def regions_for(country_iso3: str | None) -> tuple[str, ...]:
 
 def screen_codes(text_codes: np.ndarray, texts: Sequence[str | None], country_codes: np.ndarray,
                  countries: Sequence[str | None]) -> tuple[np.ndarray, list[str | None], list[tuple[str, ...]]]:
-    """Screen a coded free-text column once per distinct (text, country) pair.
+    """Screen a coded free-text column once per distinct (text, country) pair (a text too short
+    of digits to hold a phone number once, whatever its countries).
 
     Args:
         text_codes, texts: the column as codes into its distinct texts (None: an empty cell).
@@ -184,13 +192,20 @@ def screen_codes(text_codes: np.ndarray, texts: Sequence[str | None], country_co
     distinct, pair_codes = np.unique(text_codes * width + country_codes, return_inverse=True)
     masked: list[str | None] = []
     kinds: list[tuple[str, ...]] = []
+    anywhere: dict[int, tuple[str, tuple[str, ...]]] = {}  # text code -> its screen in every country
     for key in distinct.tolist():
-        text = texts[key // width]
+        code = key // width
+        text = texts[code]
         if not isinstance(text, str):
             masked.append(text)
             kinds.append(())
             continue
-        screened, found = screen_text(text, regions_for(countries[key % width]))
+        if code in anywhere:
+            screened, found = anywhere[code]
+        else:
+            screened, found = screen_text(text, regions_for(countries[key % width]))
+            if _digits(text) < PHONE_DIGITS:  # the regions decide nothing: no phone number can be found
+                anywhere[code] = screened, found
         masked.append(screened)
         kinds.append(found)
     return pair_codes.reshape(-1), masked, kinds
