@@ -11,6 +11,9 @@ value of the wrong type fails loudly. Derived tables and the intermediate views 
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -46,20 +49,47 @@ def table_comment(name: str) -> str | None:
     return found.group(1).replace("''", "'") if found else None
 
 
+#: The connections inside a transaction begun by ``_one_transaction`` (``rewrite_rows`` uses it).
+_IN_TRANSACTION: weakref.WeakSet = weakref.WeakSet()
+
+
+@contextmanager
+def _one_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the statements inside in one transaction: the one this module has open on ``con``, else
+    one begun here, committed at the end and rolled back on an error (a DDL file is a statement per
+    column comment, and DuckDB writes every statement it commits on its own to disk)."""
+    if con in _IN_TRANSACTION:
+        yield
+        return
+    con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(con)
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+    finally:
+        _IN_TRANSACTION.discard(con)
+
+
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     """Create the layer schemas and the data-dictionary view if missing, and the macros that the
     derived tables' SQL uses (``sql/macros.sql``, stored in the warehouse file)."""
-    for schema in SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(sql_text("meta.data_dictionary"))
-    con.execute(sql_text("macros"))
+    with _one_transaction(con):
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute(sql_text("meta.data_dictionary"))
+        con.execute(sql_text("macros"))
 
 
 def create_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Run the table's DDL (``CREATE OR REPLACE`` for full-refresh tables, ``IF NOT EXISTS`` for
     tables filled piece by piece); the comments are re-applied every time."""
-    ensure_schemas(con)
-    con.execute(sql_text(f"ddl/{table}"))
+    with _one_transaction(con):
+        ensure_schemas(con)
+        con.execute(sql_text(f"ddl/{table}"))
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
@@ -195,8 +225,10 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> tuple[tuple[str,
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
-    """(column, type) of ``table`` as its DDL declares them (run on a scratch database)."""
+    """(column, type) of ``table`` as its DDL declares them (run on a scratch database, once per
+    table and process)."""
     scratch = duckdb.connect()
     try:
         create_table(scratch, table)
@@ -237,18 +269,13 @@ def rewrite_rows(con: duckdb.DuckDBPyConnection, table: str, where: str, params:
         duckdb.Error: the SQL failed (the transaction is rolled back).
     """
     require_current(con, sources)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _one_transaction(con):
         for step in steps:
             if _has_ddl(step):
                 _rewrite_piece(con, step, where, {})
             else:
                 run_sql(con, step)
         _rewrite_piece(con, table, where, params)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _has_ddl(name: str) -> bool:
