@@ -89,7 +89,8 @@ def issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> p
     the staging table the rows belong to), the issues' index kept, copied once."""
     chosen = (issues["severity"] == severity).to_numpy()
     columns = {c: issues[c].to_numpy()[chosen] for c in ISSUE_TABLE_COLUMNS if c != "produced_by"}
-    return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS)
+    return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS,
+                        copy=False)   # the columns are fresh arrays: no second copy into one block
 
 
 #: Stands for the row number while a message is formatted once per distinct (column, value).
