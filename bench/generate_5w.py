@@ -29,6 +29,9 @@ COUNTS = [
     "Colombian.Returnees", "Women.under.18", "Men.under.18", "Women.above.18", "Men.above.18",
 ]
 FREE_TEXT = ["Activity.name", "Activity.description"]
+#: Rows above which a workbook is written row by row (XlsxWriter's constant_memory: text as inline
+#: strings, as in R4V's own export), so that generating a million-row workbook fits in memory.
+LARGE = 100_000
 
 
 def generate(files: int, rows: int, out: Path, seed: int) -> float:
@@ -49,7 +52,7 @@ def generate(files: int, rows: int, out: Path, seed: int) -> float:
         for column in FREE_TEXT:
             sample[column] = [f"activity {i % 97}" for i in range(rows)]
         book = xlsxwriter.Workbook(str(out / "monitoring_5w" / f"5w_2021_partner_{number:03d}.xlsx"),
-                                   {"nan_inf_to_errors": True})
+                                   {"nan_inf_to_errors": True, "constant_memory": rows > LARGE})
         sheet = book.add_worksheet("Sheet1")
         sheet.write_row(0, 0, headers)
         for index, record in enumerate(sample.itertuples(index=False, name=None), start=1):
