@@ -18,13 +18,14 @@ process, wall and CPU (user + system of the process and its children):
 Also measured once: the imports (``import rmrp_pipeline.cli``, then the Dagster definitions). Targets:
 (p) within 1.5x of (r), wall and CPU; (o) at most half of (r).
 
-    .venv/bin/python -m bench.bench_real_job [--turns 5]
+    .venv/bin/python -m bench.bench_real_job [--turns 5] [--compare ../main/.venv/bin/python]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -128,12 +129,13 @@ def build_warehouse(raw_dir: Path, warehouse_path: str) -> list[str]:
     return cycles
 
 
-def _run(command: list[str], marker: str | None = None) -> tuple[float, float, dict | None]:
+def _run(command: list[str], marker: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None
+         ) -> tuple[float, float, dict | None]:
     """(wall seconds, CPU seconds of the process and its children, the JSON the process printed
     after ``marker``)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})})
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -157,6 +159,8 @@ def r_available() -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--compare", metavar="PYTHON",
+                        help="also (p0): rmrp run of another checkout, by its venv's python (e.g. ../main/.venv/bin/python)")
     args = parser.parse_args()
     no_r = r_available()
     if no_r:
@@ -174,6 +178,13 @@ def main() -> None:
                 samples.setdefault("(r) R4V's R script (readxl + dplyr)", []).append(_run(
                     ["Rscript", str(R_SCRIPT), str(EXPORT), str(REFERENCE / "rmrp_2021_ai_indicators.xlsx"),
                      str(Path(folder) / "r4v.csv")])[:2])
+            if args.compare:
+                before = Path(folder) / f"before_{turn}.duckdb"
+                samples.setdefault("(p0) rmrp run, --compare checkout", []).append(_run(
+                    [args.compare, "-m", "rmrp_pipeline.cli", "run", "--quiet", "--raw-dir", str(raw),
+                     "--warehouse", str(before)], cwd=Path(args.compare).parents[2],
+                    env={"PYTHONDONTWRITEBYTECODE": "1"})[:2])
+                before.unlink()
             warehouse = Path(folder) / f"run_{turn}.duckdb"
             samples.setdefault("(p) rmrp run, the command", []).append(_run(
                 [rmrp, "run", "--quiet", "--raw-dir", str(raw), "--warehouse", str(warehouse)])[:2])
