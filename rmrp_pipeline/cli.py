@@ -24,18 +24,19 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI), else an
-    ephemeral one."""
-    import dagster as dg
+def _instance(warehouse: str) -> dg.DagsterInstance:
+    """The instance the UI reads (``defs.instance.open_instance``): DAGSTER_HOME when set, else the
+    ``.dagster`` folder beside ``warehouse``."""
+    from rmrp_pipeline.defs.instance import open_instance
 
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return open_instance(warehouse)
 
 
 def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = False,
                  only_rmrp_activities: bool | None = None) -> tuple[bool, list[str]]:
-    """Materialize every asset: the ingest job, then the cycle job for every reporting cycle
-    found in the 5W data (``only_rmrp_activities``: people reached from RMRP Activity = Yes rows
+    """Materialize every asset: the ingest job, then one run of the cycle job over every reporting
+    cycle found in the 5W data (and with ``qa``, the QA job per cycle), recorded in the instance the
+    UI reads (:func:`_instance`) (``only_rmrp_activities``: people reached from RMRP Activity = Yes rows
     only; None: the environment's ``RMRP_ONLY_RMRP_ACTIVITIES``, else no). Returns (all runs
     succeeded, cycles built).
 
@@ -49,7 +50,7 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
     from rmrp_pipeline.marts.builds import cycles_to_build
 
     defs = build_definitions(raw_dir, warehouse, only_rmrp_activities)
-    instance = _instance()
+    instance = _instance(warehouse)
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
     started = time.monotonic()
     _say(f"[1/2] ingest: reading {raw_dir} into {warehouse}")
@@ -62,15 +63,16 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
     with duckdb.connect(warehouse) as con:
         cycles = cycles_to_build(con)
     ok = True
-    for number, cycle in enumerate(cycles, start=1):
-        _say(f"[2/2] reporting cycle {cycle} ({number}/{len(cycles)}): people reached")
-        if not instance.has_dynamic_partition(reporting_cycles.name, cycle):
-            instance.add_dynamic_partitions(reporting_cycles.name, [cycle])
-        for job in ("cycle_job", "qa_job") if qa else ("cycle_job",):
-            cycle_result = defs.resolve_job_def(job).execute_in_process(
-                instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False
-            )
-            ok = ok and cycle_result.success
+    if cycles:   # the ingest made the partitions the cycles of the 5W data: one run builds them all
+        _say(f"[2/2] reporting cycles {', '.join(cycles)}: people reached")
+        keys = instance.get_dynamic_partitions(reporting_cycles.name)
+        ok = defs.resolve_job_def("cycle_job").execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False,
+            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+        ).success
+    for cycle in cycles if qa else ():
+        ok = defs.resolve_job_def("qa_job").execute_in_process(
+            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False).success and ok
     _say(f"done in {time.monotonic() - started:.1f} s")
     return ok, cycles
 

@@ -23,8 +23,10 @@ def build_definitions(raw_dir: str | None = None, warehouse: str | None = None,
         asset_checks=dg.load_asset_checks_from_package_module(rmrp_pipeline.defs),
         jobs=[jobs.ingest_job, jobs.cycle_job, jobs.qa_job, *freeze.jobs],
         schedules=[jobs.biannual_cycle_schedule],
-        sensors=[jobs.raw_folder_sensor],
+        sensors=[jobs.raw_folder_sensor, jobs.cycle_refresh_sensor],
         resources=build_resources(raw_dir, warehouse, only_rmrp_activities),
+        # every step opens the one DuckDB file: one process runs them in turn (no process per step)
+        executor=dg.in_process_executor,
     )
 
 

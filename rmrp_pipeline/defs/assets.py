@@ -6,19 +6,24 @@ registry names). No data passes between assets through Dagster: each reads the w
 
 import importlib
 import inspect
+import warnings
 from collections.abc import Callable
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from rmrp_pipeline.defs.partitions import reporting_cycles
+from rmrp_pipeline.defs.partitions import refuse_malformed_cycle, reporting_cycles, sync_cycle_partitions
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
 from rmrp_pipeline.ingest import ingest_raw_folder
-from rmrp_pipeline.marts import builds, registry
+from rmrp_pipeline.marts import builds, cycle_inputs, registry
 from rmrp_pipeline.warehouse import db as warehouse
 
 POOL = "duckdb_warehouse"
+#: Metadata of the 5W staging table's materialization: ``{cycle: fingerprint}`` of every cycle's inputs.
+CYCLE_INPUTS = "cycle_inputs"
+#: Metadata of a cycle asset's materialization of one cycle: the fingerprint of the inputs it was built from.
+INPUTS_FINGERPRINT = "inputs_fingerprint"
 
 
 def key_of(table: str) -> dg.AssetKey:
@@ -72,11 +77,17 @@ def _ingest_asset() -> dg.AssetsDefinition:
                 for seed in registry.built_with(table.name, "seed"):
                     builds.load_seed(con, seed)
             # a reporting cycle whose 5W rows are gone loses its figures too (the others are rebuilt by cycle_job)
-            dropped = builds.drop_cycles_without_data(con, builds.cycles_in_warehouse(con))
+            cycles = builds.cycles_in_warehouse(con)
+            dropped = builds.drop_cycles_without_data(con, cycles)
             if dropped:
                 context.log.info(f"deleted {dropped:,} rows of reporting cycles no longer in the 5W data")
+            added, deleted = sync_cycle_partitions(context.instance, cycles)
+            if added or deleted:
+                context.log.info(f"reporting cycles added: {', '.join(added) or 'none'}; deleted: {', '.join(deleted) or 'none'}")
+            fingerprints = {registry.STAGED_5W: {CYCLE_INPUTS: dg.MetadataValue.json(cycle_inputs.input_fingerprints(con, cycles))}}
             for table in tables:
-                yield dg.MaterializeResult(asset_key=key_of(table.name), metadata=table_metadata(con, table.name))
+                yield dg.MaterializeResult(asset_key=key_of(table.name), metadata={
+                    **table_metadata(con, table.name), **fingerprints.get(table.name, {})})
 
     return ingest_raw_files
 
@@ -96,19 +107,28 @@ def _table_asset(table: registry.Table) -> dg.AssetsDefinition:
 def _cycle_asset(table: registry.Table) -> dg.AssetsDefinition:
     """An asset partitioned by reporting cycle: ``build(connection, cycle) -> WHERE clause of the
     rows written``, plus ``only_rmrp_activities=`` from the ``people_reached_options`` resource
-    when the builder takes it."""
+    when the builder takes it. One run builds any range of cycles (``BackfillPolicy.single_run``),
+    each recorded with its own metadata and the fingerprint of its inputs (``marts.cycle_inputs``)."""
     build = builder(table)
     takes_options = "only_rmrp_activities" in inspect.signature(build).parameters
 
-    @dg.asset(**_spec_args(table), pool=POOL, partitions_def=reporting_cycles)
     def _asset(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource,
                people_reached_options: PeopleReachedOptions) -> dg.MaterializeResult:
         kwargs = {"only_rmrp_activities": people_reached_options.only_rmrp_activities} if takes_options else {}
+        for cycle in context.partition_keys:
+            refuse_malformed_cycle(context.instance, cycle)
         with warehouse_db.get_connection() as con:
-            where = build(con, context.partition_key, **kwargs)
-            return dg.MaterializeResult(metadata=table_metadata(con, table.name, where))
+            for cycle in context.partition_keys:   # one run builds a range of cycles, one after the other
+                where = build(con, cycle, **kwargs)
+                fingerprint = cycle_inputs.input_fingerprints(con, [cycle])[cycle]
+                context.add_asset_metadata({**table_metadata(con, table.name, where), INPUTS_FINGERPRINT: fingerprint},
+                                           partition_key=cycle)
+        return dg.MaterializeResult()
 
-    return _asset
+    with warnings.catch_warnings():   # backfill_policy is a beta parameter of @asset: not news for operators
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return dg.asset(**_spec_args(table), pool=POOL, partitions_def=reporting_cycles,
+                        backfill_policy=dg.BackfillPolicy.single_run())(_asset)
 
 
 ingest_raw_files = _ingest_asset()

@@ -1,11 +1,13 @@
-"""Asset checks: nothing lost silently, published figures consistent, marts documented. The
-queries are in ``marts.audits``; the marts checked are the registry's (``marts.registry``)."""
+"""Asset checks: nothing lost silently, published figures consistent, marts documented, cycle
+tables built from the inputs the warehouse holds now. The queries are in ``marts.audits`` and
+``marts.cycle_inputs``; the marts checked are the registry's (``marts.registry``)."""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from rmrp_pipeline.defs.assets import key_of
-from rmrp_pipeline.marts import audits, registry
+from rmrp_pipeline.defs.assets import INPUTS_FINGERPRINT, key_of
+from rmrp_pipeline.marts import audits, cycle_inputs, registry
+from rmrp_pipeline.marts.builds import cycles_in_warehouse
 
 
 def _table_md(frame) -> dg.MetadataValue:
@@ -61,3 +63,54 @@ def _documented_check(table: str) -> dg.AssetChecksDefinition:
 
 #: One documentation check per mart.
 documented_checks = [_documented_check(t.name) for t in registry.assets() if t.layer == "marts"]
+
+
+#: The asset keys of the tables filled one reporting cycle at a time.
+CYCLE_KEYS = [key_of(t.name) for t in registry.by_cycle() if t.is_asset]
+BUILT_FROM_CURRENT_INPUTS = "built_from_current_inputs"
+
+
+def recorded_fingerprints(instance: dg.DagsterInstance, key: dg.AssetKey, cycles: list[str]) -> dict[str, str | None]:
+    """``{cycle: fingerprint}`` of the inputs the latest materialization of ``key`` for each of
+    ``cycles`` was built from (None: never built, or built without one)."""
+    found: dict[str, str | None] = {}
+    for cycle in cycles:
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[cycle]), limit=1).records
+        value = records[0].asset_materialization.metadata.get(INPUTS_FINGERPRINT) if records else None
+        found[cycle] = value.value if value is not None else None
+    return found
+
+
+def stale_cycles(instance: dg.DagsterInstance, current: dict[str, str]) -> dict[str, list[str]]:
+    """``{cycle: [cycle tables whose rows of it were built from other inputs, or never built]}``
+    for the cycles of ``current`` (``{cycle: fingerprint of its inputs now}``) that have any."""
+    stale: dict[str, list[str]] = {}
+    for key in CYCLE_KEYS:
+        for cycle, recorded in recorded_fingerprints(instance, key, list(current)).items():
+            if recorded != current[cycle]:
+                stale.setdefault(cycle, []).append(".".join(key.path))
+    return dict(sorted(stale.items()))
+
+
+@dg.multi_asset_check(
+    name="cycles_built_from_current_inputs",
+    specs=[dg.AssetCheckSpec(BUILT_FROM_CURRENT_INPUTS, asset=key, additional_deps=[key_of(registry.STAGED_5W)],
+                             description=(
+                                 "Warns while a reporting cycle's rows of this table were built from other inputs "
+                                 "than the warehouse holds now (the cycle's 5W rows, its year's planning figures: "
+                                 "marts.cycle_inputs), or never built: the cycle is stale until it is rebuilt "
+                                 "(cycle_refresh_sensor does it after an ingest; or cycle_job for that partition)."))
+           for key in CYCLE_KEYS],
+)
+def cycles_built_from_current_inputs(context: dg.AssetCheckExecutionContext, warehouse_db: DuckDBResource):
+    """One WARN result per cycle table, listing its stale cycles. Runs after the ingest (ingest_job)
+    and after every cycle build (cycle_job)."""
+    with warehouse_db.get_connection() as con:
+        current = cycle_inputs.input_fingerprints(con, cycles_in_warehouse(con))
+    stale_tables = stale_cycles(context.instance, current)
+    for key in CYCLE_KEYS:
+        stale = [cycle for cycle, tables in stale_tables.items() if ".".join(key.path) in tables]
+        yield dg.AssetCheckResult(
+            asset_key=key, check_name=BUILT_FROM_CURRENT_INPUTS, passed=not stale, severity=dg.AssetCheckSeverity.WARN,
+            metadata={"stale_cycles": ", ".join(stale) or "none", "cycles": ", ".join(current) or "none"})

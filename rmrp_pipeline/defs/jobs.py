@@ -1,4 +1,5 @@
-"""Jobs, the biannual schedule and the raw-folder sensor."""
+"""Jobs, the biannual schedule, the raw-folder sensor and the sensor that rebuilds the reporting
+cycles an ingest changed."""
 
 
 import datetime as dt
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from rmrp_pipeline.defs.assets import key_of
+from rmrp_pipeline.defs.assets import CYCLE_INPUTS, key_of
+from rmrp_pipeline.defs.checks import cycles_built_from_current_inputs, stale_cycles
 from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.report_assets import QA_WORKBOOK_5W
 from rmrp_pipeline.marts import registry
@@ -19,17 +21,20 @@ QA_ASSETS = dg.AssetSelection.assets(QA_WORKBOOK_5W)
 #: The tables the registry declares filled one reporting cycle at a time.
 CYCLE_ASSETS = dg.AssetSelection.assets(*(key_of(t.name) for t in registry.by_cycle() if t.is_asset))
 
-#: Every unpartitioned asset: ingest, marts, meta.
+#: Every unpartitioned asset: ingest, marts, meta; and the check that says which cycles the ingest made stale.
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.all() - CYCLE_ASSETS - QA_ASSETS,
-    description="Read the raw folder, validate, load the warehouse, write the load log and reconciliation.",
+    selection=(dg.AssetSelection.all() - CYCLE_ASSETS - QA_ASSETS)
+    | dg.AssetSelection.checks(cycles_built_from_current_inputs),
+    description="Read the raw folder, validate, load the warehouse, write the load log and reconciliation; "
+                "set the reporting-cycle partitions to the cycles of the 5W data and check which are stale.",
 )
-#: The cycle-dependent indicator tables, one run per reporting cycle.
+#: The cycle-dependent indicator tables: one run builds one cycle or a range of them.
 cycle_job = dg.define_asset_job(
     "cycle_job",
     selection=CYCLE_ASSETS,
-    description="People reached for one reporting cycle (YYYY-H1 mid-year, YYYY-H2 end-year).",
+    description="People reached and the other cycle tables of reporting cycles (YYYY-H1 mid-year, YYYY-H2 "
+                "end-year): one run builds one cycle, or every cycle of a range one after the other.",
 )
 #: The per-organisation QA workbook of a cycle (a report for people: large cycles take a while).
 qa_job = dg.define_asset_job(
@@ -46,7 +51,10 @@ def closed_cycle(today: dt.date) -> str:
 
 
 @dg.schedule(cron_schedule="0 6 15 1,7 *", job=cycle_job, execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.STOPPED)
+             default_status=dg.DefaultScheduleStatus.STOPPED,
+             description="On 15 January and 15 July at 06:00 UTC, builds the reporting cycle that just closed "
+                         "(on 15 July: this year's H1, January-June; on 15 January: last year's H2). Off until "
+                         "switched on.")
 def biannual_cycle_schedule(context: dg.ScheduleEvaluationContext):
     """On 15 January and 15 July (after partners' last monthly reports), build the cycle that
     just closed: the end-year report of last year, or the mid-year report of this year."""
@@ -56,7 +64,10 @@ def biannual_cycle_schedule(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(partition_key=cycle, run_key=cycle)
 
 
-@dg.sensor(job=ingest_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED)
+@dg.sensor(job=ingest_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
+           description="Every 5 minutes, runs ingest_job when a file of the raw folder (RMRP_RAW_DIR) was added "
+                       "or changed (by content hash); cycle_refresh_sensor then rebuilds the cycles it changed. "
+                       "Off until switched on.")
 def raw_folder_sensor(context: dg.SensorEvaluationContext):
     """Run the ingest when a file of the raw folder is added or changed (by content hash)."""
     raw_dir, _warehouse = default_paths()
@@ -69,3 +80,31 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("no new or changed file")
     run_key = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=run_key)], cursor=json.dumps(state))
+
+
+STAGED_5W = key_of(registry.STAGED_5W)
+
+
+@dg.sensor(job=cycle_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="After each finished ingest (from the UI, ingest_job, raw_folder_sensor or `rmrp run`), "
+                       "launches cycle_job for every reporting cycle whose inputs (its 5W rows, its year's "
+                       "planning figures) differ from those its tables were built from, or that was never "
+                       "built: one run per cycle, keyed by the cycle and its inputs' fingerprint.")
+def cycle_refresh_sensor(context: dg.SensorEvaluationContext):
+    """Cursor: the storage id of the last ingest looked at. Waits while that ingest's run goes on
+    (``rmrp run`` builds the cycles in it; what is left stale after it is requested)."""
+    records = context.instance.fetch_materializations(STAGED_5W, limit=1).records
+    if not records or context.cursor == str(records[0].storage_id):
+        return dg.SkipReason("no ingest since the last evaluation")
+    record = records[0]
+    run = context.instance.get_run_by_id(record.run_id)
+    if run is not None and not run.is_finished:
+        return dg.SkipReason(f"the ingest's run {record.run_id} has not finished")
+    current = record.asset_materialization.metadata.get(CYCLE_INPUTS)
+    stale = stale_cycles(context.instance, current.value if current is not None else {})
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=cycle, run_key=f"{cycle}:{current.value[cycle]}",
+                                    tags={"rmrp/stale_tables": ", ".join(tables)})
+                      for cycle, tables in stale.items()],
+        cursor=str(record.storage_id),
+    )

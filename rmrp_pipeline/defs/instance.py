@@ -1,0 +1,61 @@
+"""The Dagster instance of a warehouse: the folder ``.dagster/`` beside the warehouse file, where
+``rmrp run`` records its runs and the UI (``dagster dev`` with ``DAGSTER_HOME`` set to that folder,
+README "The Dagster UI") reads them. ``DAGSTER_HOME``, when set, is used instead."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+#: The instance settings written to ``<instance folder>/dagster.yaml`` when the folder has none.
+INSTANCE_YAML = """\
+# The Dagster instance of the warehouse beside this folder: `rmrp run` records its runs here and
+# `dagster dev` reads them (README, "The Dagster UI"). Written by rmrp when missing; edit freely.
+telemetry:
+  enabled: false
+python_logs:
+  # Log lines below INFO are not stored as run events (Dagster's own events always are).
+  python_log_level: INFO
+concurrency:
+  runs:
+    # Every run writes the one DuckDB file, which takes one writer at a time: runs launched from
+    # the UI, the schedule and the sensors wait in the queue for the one before them.
+    max_concurrent_runs: 1
+retention:
+  schedule:
+    purge_after_days: 90
+  sensor:
+    # A sensor ticks every few minutes; the ticks that requested nothing are kept a week.
+    purge_after_days:
+      skipped: 7
+      failure: 90
+      success: -1
+"""
+
+
+def instance_folder(warehouse: str | os.PathLike) -> Path:
+    """The instance folder of ``warehouse``: ``.dagster/`` in the warehouse's folder (for
+    ``data/warehouse/rmrp.duckdb``, ``data/warehouse/.dagster``), absolute."""
+    return Path(warehouse).expanduser().resolve().parent / ".dagster"
+
+
+def prepare_instance_folder(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` and its ``dagster.yaml`` (:data:`INSTANCE_YAML`) when missing; an existing
+    ``dagster.yaml`` is left as it is. Returns the folder, absolute."""
+    path = Path(folder).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    config = path / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_YAML, encoding="utf-8")
+    return path
+
+
+def open_instance(warehouse: str | os.PathLike) -> dg.DagsterInstance:
+    """The persistent instance runs on ``warehouse`` are recorded in: ``DAGSTER_HOME`` when set,
+    else :func:`instance_folder` (prepared by :func:`prepare_instance_folder`). Close it after use
+    (``with open_instance(...) as instance``)."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.from_config(str(prepare_instance_folder(instance_folder(warehouse))))
