@@ -1,0 +1,150 @@
+"""The Dagster instance people open in the UI: `rmrp run` records there, the ingest sets the
+cycle partitions, a changed raw file makes its cycle (and only it) stale until rebuilt, and a key
+that is no reporting cycle is refused. Real instances on disk, a small raw folder (the 2021
+reference lists and the two small 5W samples: August 2022 Southern Cone, January 2023 Mexico/Panama)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import openpyxl
+import pytest
+
+from rmrp_pipeline.cli import main
+from rmrp_pipeline.definitions import build_definitions
+from rmrp_pipeline.defs.checks import BUILT_FROM_CURRENT_INPUTS, CYCLE_KEYS
+from rmrp_pipeline.defs.instance import instance_folder
+from rmrp_pipeline.defs.jobs import cycle_refresh_sensor
+from tests.conftest import RAW_DIR
+
+SOUTHERN_CONE = "monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx"   # 125 rows of August 2022: 2022-H2
+MEXICO_PANAMA = "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx"   # 50 rows of January 2023: 2023-H1
+CYCLE_PEOPLE_REACHED = dg.AssetKey(["marts", "cycle_people_reached"])
+
+
+@pytest.fixture()
+def small_raw(tmp_path) -> Path:
+    target = tmp_path / "raw"
+    shutil.copytree(RAW_DIR / "reference", target / "reference")
+    for name in (SOUTHERN_CONE, MEXICO_PANAMA):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(RAW_DIR / name, target / name)
+    return target
+
+
+def _run(raw: Path, warehouse: Path) -> int:
+    with contextlib.redirect_stdout(io.StringIO()):
+        return main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet"])
+
+
+def _check_result(instance: dg.DagsterInstance, key: dg.AssetKey = CYCLE_PEOPLE_REACHED):
+    record = instance.event_log_storage.get_asset_check_execution_history(
+        dg.AssetCheckKey(key, BUILT_FROM_CURRENT_INPUTS), limit=1)[0]
+    evaluation = record.event.dagster_event.event_specific_data
+    return evaluation.passed, evaluation.metadata["stale_cycles"].value
+
+
+@pytest.fixture()
+def built(small_raw, tmp_path, monkeypatch):
+    """(raw folder, warehouse, instance) after one `rmrp run` with no DAGSTER_HOME."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    warehouse = tmp_path / "wh" / "rmrp.duckdb"
+    assert _run(small_raw, warehouse) == 0
+    with dg.DagsterInstance.from_config(str(instance_folder(warehouse))) as instance:
+        yield small_raw, warehouse, instance
+
+
+def test_rmrp_run_records_its_runs_in_the_instance_beside_the_warehouse(built):
+    _raw, warehouse, instance = built
+    folder = warehouse.parent / ".dagster"
+    assert "enabled: false" in (folder / "dagster.yaml").read_text(encoding="utf-8")   # telemetry off
+    runs = sorted(instance.get_runs(), key=lambda r: r.job_name)
+    # one run for the ingest, one for both cycles (a range of partitions), each a success
+    assert [(r.job_name, r.status) for r in runs] == [("cycle_job", dg.DagsterRunStatus.SUCCESS),
+                                                      ("ingest_job", dg.DagsterRunStatus.SUCCESS)]
+    assert (runs[0].tags["dagster/asset_partition_range_start"], runs[0].tags["dagster/asset_partition_range_end"]) \
+        == ("2022-H2", "2023-H1")
+    assert instance.get_dynamic_partitions("reporting_cycle") == ["2022-H2", "2023-H1"]
+    for key in CYCLE_KEYS:   # what the UI shows: every cycle of every cycle table materialized
+        assert instance.get_materialized_partitions(key) == {"2022-H2", "2023-H1"}, key
+    assert _check_result(instance) == (True, "none")
+    # the per-cycle metadata is the cycle's own: its rows in the table
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = dict(con.execute("SELECT cycle, count(*) FROM marts.cycle_people_reached GROUP BY cycle").fetchall())
+    for cycle in ("2022-H2", "2023-H1"):
+        record = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=CYCLE_PEOPLE_REACHED, asset_partitions=[cycle]), limit=1).records[0]
+        assert record.asset_materialization.metadata["dagster/row_count"].value == rows.get(cycle, 0)
+    assert rows["2022-H2"] > 0
+
+
+def test_dagster_home_is_used_when_set(small_raw, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    warehouse = tmp_path / "wh" / "rmrp.duckdb"
+    assert _run(small_raw, warehouse) == 0
+    assert not (warehouse.parent / ".dagster").exists()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert {r.job_name for r in instance.get_runs()} == {"ingest_job", "cycle_job"}
+
+
+def _add_one_to_a_total(workbook: Path) -> None:
+    """Row 2 of the Southern Cone sample: Total_monthly 235 -> 236 (still above its new beneficiaries, 33)."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.worksheets[0]
+    assert sheet.cell(1, 18).value == "Total_monthly" and sheet.cell(2, 18).value == 235
+    sheet.cell(2, 18).value = 236
+    book.save(workbook)
+
+
+def test_a_changed_raw_file_makes_its_cycle_stale_and_the_sensor_requests_that_cycle(built):
+    raw, warehouse, instance = built
+    defs = build_definitions(str(raw), str(warehouse))
+    assert isinstance(cycle_refresh_sensor(dg.build_sensor_context(instance=instance)).run_requests, list)
+    assert not cycle_refresh_sensor(dg.build_sensor_context(instance=instance)).run_requests   # all built
+
+    _add_one_to_a_total(raw / SOUTHERN_CONE)
+    assert defs.resolve_job_def("ingest_job").execute_in_process(instance=instance).success
+    for key in CYCLE_KEYS:   # stale until rebuilt, in the check of every cycle table
+        assert _check_result(instance, key) == (False, "2022-H2"), key
+    result = cycle_refresh_sensor(dg.build_sensor_context(instance=instance))
+    assert [r.partition_key for r in result.run_requests] == ["2022-H2"]
+    again = cycle_refresh_sensor(dg.build_sensor_context(instance=instance, cursor=result.cursor))
+    assert isinstance(again, dg.SkipReason)   # one request per ingest
+
+    assert defs.resolve_job_def("cycle_job").execute_in_process(instance=instance, partition_key="2022-H2").success
+    assert _check_result(instance) == (True, "none")
+    assert not cycle_refresh_sensor(dg.build_sensor_context(instance=instance)).run_requests
+    with duckdb.connect(str(warehouse), read_only=True) as con:   # the rebuilt cycle has the changed figure
+        assert con.execute("SELECT sum(monthly_total) FROM marts.people_reached_monthly WHERE level = 'admin1' "
+                           "AND admin1 = 'Buenos Aires' AND subsector = 'Protection (General)' "
+                           "AND month = DATE '2022-08-01'").fetchone()[0] >= 236
+
+
+def test_the_ingest_deletes_the_partition_of_a_cycle_whose_5w_rows_are_gone(built):
+    raw, warehouse, instance = built
+    (raw / MEXICO_PANAMA).unlink()
+    assert build_definitions(str(raw), str(warehouse)).resolve_job_def("ingest_job").execute_in_process(
+        instance=instance).success
+    assert instance.get_dynamic_partitions("reporting_cycle") == ["2022-H2"]
+    assert not cycle_refresh_sensor(dg.build_sensor_context(instance=instance)).run_requests
+
+
+def test_a_partition_that_is_no_reporting_cycle_is_refused_and_deleted(built):
+    raw, warehouse, instance = built
+    instance.add_dynamic_partitions("reporting_cycle", ["2021-H3"])   # as typed in the UI's "add partition"
+    result = build_definitions(str(raw), str(warehouse)).resolve_job_def("cycle_job").execute_in_process(
+        instance=instance, partition_key="2021-H3", raise_on_error=False)
+    assert not result.success
+    failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
+    # the first step says why in one line (the steps after it find the partition gone)
+    assert "reporting cycle must look like 2021-H1 or 2021-H2, not '2021-H3'" in failures[0]
+    assert "2021-H3" not in instance.get_dynamic_partitions("reporting_cycle")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.cycle_people_reached WHERE cycle = '2021-H3'").fetchone()[0] == 0
