@@ -15,6 +15,9 @@ INSTANCE_YAML = """\
 # `dagster dev` reads them (README, "The Dagster UI"). Written by rmrp when missing; edit freely.
 telemetry:
   enabled: false
+nux:
+  # no "join the community" dialog over the UI
+  enabled: false
 python_logs:
   # Log lines below INFO are not stored as run events (Dagster's own events always are).
   python_log_level: INFO

@@ -102,6 +102,9 @@ def cycle_refresh_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason(f"the ingest's run {record.run_id} has not finished")
     current = record.asset_materialization.metadata.get(CYCLE_INPUTS)
     stale = stale_cycles(context.instance, current.value if current is not None else {})
+    if not stale:
+        return dg.SensorResult(skip_reason="every reporting cycle is built from the inputs the warehouse holds",
+                               cursor=str(record.storage_id))
     return dg.SensorResult(
         run_requests=[dg.RunRequest(partition_key=cycle, run_key=f"{cycle}:{current.value[cycle]}",
                                     tags={"rmrp/stale_tables": ", ".join(tables)})

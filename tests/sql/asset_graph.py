@@ -1,5 +1,6 @@
 """The asset graph that analysts and operators rely on, as plain JSON: asset keys with their group,
-deps, partitions, kinds, pool and checks; jobs with the assets they select; schedules; sensors.
+deps, partitions, kinds, pool and checks; jobs with the assets they select and their executor;
+schedules and sensors with the description the UI shows.
 
 ``tests/sql/test_asset_graph.py`` compares it with the committed ``tests/sql/asset_graph.json``.
 After a deliberate change (a new asset, a renamed job), rewrite the file and commit it:
@@ -52,12 +53,15 @@ def describe(defs: dg.Definitions) -> dict:
             "assets": sorted(_key(k) for k in job.asset_layer.executable_asset_keys),
             "checks": sorted(f"{_key(c.asset_key)}:{c.name}" for c in job.asset_layer.asset_graph.asset_check_keys),
             "partitions": _partitions(job.partitions_def),
+            "executor": job.executor_def.name,
         }
     repository = defs.get_repository_def()
     schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "timezone": s.execution_timezone,
-                          "default_status": s.default_status.value} for s in repository.schedule_defs}
+                          "default_status": s.default_status.value, "description": s.description}
+                 for s in repository.schedule_defs}
     sensors = {s.name: {"jobs": sorted(j.name for j in s.jobs), "minimum_interval_seconds": s.minimum_interval_seconds,
-                        "default_status": s.default_status.value} for s in repository.sensor_defs}
+                        "default_status": s.default_status.value, "description": s.description}
+               for s in repository.sensor_defs}
     return {"assets": dict(sorted(assets.items())), "jobs": dict(sorted(jobs.items())),
             "schedules": dict(sorted(schedules.items())), "sensors": dict(sorted(sensors.items())),
             "resources": sorted(repository.get_top_level_resources())}

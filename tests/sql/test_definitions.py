@@ -30,6 +30,17 @@ def test_definitions_have_the_jobs_schedule_sensor_and_layers(tmp_path):
     assert groups == {"raw": "raw", "staging": "staging", "marts": "marts", "meta": "meta", "reports": "reports"}
 
 
+def test_jobs_run_in_one_process_and_the_ui_describes_schedules_and_sensors(tmp_path):
+    """Every step opens the one DuckDB file: no process per step. The UI shows each schedule's and
+    sensor's description on its page."""
+    defs = build_definitions("data/raw", str(tmp_path / "w.duckdb"))
+    assert {job.executor_def.name for job in defs.resolve_all_job_defs()} == {"in_process"}
+    repository = defs.get_repository_def()
+    described = {d.name: d.description for d in (*repository.schedule_defs, *repository.sensor_defs)}
+    assert set(described) == {"biannual_cycle_schedule", "raw_folder_sensor", "cycle_refresh_sensor"}
+    assert all(text and len(text) > 80 for text in described.values()), described
+
+
 def test_the_sensor_runs_once_per_new_state_of_the_raw_folder(raw_copy, monkeypatch):
     monkeypatch.setenv("RMRP_RAW_DIR", str(raw_copy))
     first = raw_folder_sensor(dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral()))
