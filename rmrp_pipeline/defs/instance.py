@@ -62,3 +62,11 @@ def open_instance(warehouse: str | os.PathLike) -> dg.DagsterInstance:
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.from_config(str(prepare_instance_folder(instance_folder(warehouse))))
+
+
+if __name__ == "__main__":
+    # `python -m rmrp_pipeline.defs.instance`: the instance folder of the warehouse the UI opens
+    # (RMRP_WAREHOUSE, else data/warehouse/rmrp.duckdb), prepared, for DAGSTER_HOME (README).
+    from rmrp_pipeline.settings import default_paths
+
+    print(prepare_instance_folder(instance_folder(default_paths()[1])))

@@ -21,7 +21,6 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from rmrp_pipeline.defs.instance import prepare_instance_folder
 from tests.conftest import RAW_DIR, ROOT
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -104,14 +103,17 @@ def ui_setup(tmp_path):
     for name in SMALL_5W:
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(RAW_DIR / name, raw / name)
-    home = prepare_instance_folder(tmp_path / "dagster_home")
     warehouse = tmp_path / "warehouse" / "rmrp.duckdb"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "RMRP_RAW_DIR": str(raw), "RMRP_WAREHOUSE": str(warehouse),
-           "RMRP_REPORTS_DIR": str(tmp_path / "reports")}
+    env = {name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"}
+    env.update(RMRP_RAW_DIR=str(raw), RMRP_WAREHOUSE=str(warehouse), RMRP_REPORTS_DIR=str(tmp_path / "reports"))
     done = subprocess.run([str(BIN / "rmrp"), "run", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    return env, home, warehouse
+    # the README's DAGSTER_HOME for `dagster dev`: the instance `rmrp run` recorded in, beside the warehouse
+    home = subprocess.run([sys.executable, "-m", "rmrp_pipeline.defs.instance"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(home) == warehouse.parent / ".dagster" and (Path(home) / "dagster.yaml").exists()
+    return {**env, "DAGSTER_HOME": home}, home, warehouse
 
 
 def test_the_ui_shows_the_runs_partitions_and_checks_in_a_browser(ui_setup, tmp_path):
