@@ -83,16 +83,19 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext):
 
 
 STAGED_5W = key_of(registry.STAGED_5W)
+_IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED]
 
 
 @dg.sensor(job=cycle_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
            description="After each finished ingest (from the UI, ingest_job, raw_folder_sensor or `rmrp run`), "
                        "launches cycle_job for every reporting cycle whose inputs (its 5W rows, its year's "
                        "planning figures) differ from those its tables were built from, or that was never "
-                       "built: one run per cycle, keyed by the cycle and its inputs' fingerprint.")
+                       "built: one run per cycle. Waits while a cycle_job run is in progress.")
 def cycle_refresh_sensor(context: dg.SensorEvaluationContext):
-    """Cursor: the storage id of the last ingest looked at. Waits while that ingest's run goes on
-    (``rmrp run`` builds the cycles in it; what is left stale after it is requested)."""
+    """Cursor: the storage id of the last ingest looked at. Waits while that ingest's run or a
+    cycle_job run goes on (``rmrp run`` builds every cycle after its ingest: what is left stale
+    after it is requested). Run keys: the cycle and the ingest's storage id."""
     records = context.instance.fetch_materializations(STAGED_5W, limit=1).records
     if not records or context.cursor == str(records[0].storage_id):
         return dg.SkipReason("no ingest since the last evaluation")
@@ -100,13 +103,17 @@ def cycle_refresh_sensor(context: dg.SensorEvaluationContext):
     run = context.instance.get_run_by_id(record.run_id)
     if run is not None and not run.is_finished:
         return dg.SkipReason(f"the ingest's run {record.run_id} has not finished")
+    building = context.instance.get_run_records(
+        dg.RunsFilter(job_name=cycle_job.name, statuses=_IN_PROGRESS), limit=1)
+    if building:   # e.g. `rmrp run` building every cycle: look again when it is done
+        return dg.SkipReason(f"cycle_job run {building[0].dagster_run.run_id} is in progress")
     current = record.asset_materialization.metadata.get(CYCLE_INPUTS)
     stale = stale_cycles(context.instance, current.value if current is not None else {})
     if not stale:
         return dg.SensorResult(skip_reason="every reporting cycle is built from the inputs the warehouse holds",
                                cursor=str(record.storage_id))
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=cycle, run_key=f"{cycle}:{current.value[cycle]}",
+        run_requests=[dg.RunRequest(partition_key=cycle, run_key=f"{cycle}:{record.storage_id}",
                                     tags={"rmrp/stale_tables": ", ".join(tables)})
                       for cycle, tables in stale.items()],
         cursor=str(record.storage_id),
