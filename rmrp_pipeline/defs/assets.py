@@ -81,10 +81,11 @@ def _ingest_asset() -> dg.AssetsDefinition:
             dropped = builds.drop_cycles_without_data(con, cycles)
             if dropped:
                 context.log.info(f"deleted {dropped:,} rows of reporting cycles no longer in the 5W data")
-            added, deleted = sync_cycle_partitions(context.instance, cycles)
+            to_build = builds.cycles_to_build(con)   # the partitions: the 5W data's cycles and the frozen ones
+            added, deleted = sync_cycle_partitions(context.instance, to_build)
             if added or deleted:
                 context.log.info(f"reporting cycles added: {', '.join(added) or 'none'}; deleted: {', '.join(deleted) or 'none'}")
-            fingerprints = {registry.STAGED_5W: {CYCLE_INPUTS: dg.MetadataValue.json(cycle_inputs.input_fingerprints(con, cycles))}}
+            fingerprints = {registry.STAGED_5W: {CYCLE_INPUTS: dg.MetadataValue.json(cycle_inputs.input_fingerprints(con, to_build))}}
             for table in tables:
                 yield dg.MaterializeResult(asset_key=key_of(table.name), metadata={
                     **table_metadata(con, table.name), **fingerprints.get(table.name, {})})

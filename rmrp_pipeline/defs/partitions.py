@@ -1,9 +1,10 @@
 """Reporting cycles: ``YYYY-H1`` (January-June, mid-year report) and ``YYYY-H2``
 (January-December, end-year report, cumulative), one dynamic partition each.
 
-The partitions are the cycles of the 5W data: the ingest asset sets them (:func:`sync_cycle_partitions`)
-after every load, adding the cycles it found and deleting those whose 5W rows are gone (their figures
-are deleted from the warehouse too). A key typed in the UI that is not a cycle (``2021-H3``) is
+The partitions are the cycles a run builds (``marts.builds.cycles_to_build``: those of the 5W data
+and the frozen ones): the ingest asset sets them (:func:`sync_cycle_partitions`) after every load,
+adding the cycles it found and deleting those whose 5W rows are gone (their figures are deleted from
+the warehouse too, unless frozen). A key typed in the UI that is not a cycle (``2021-H3``) is
 refused by the first cycle asset that runs it, which deletes it (:func:`refuse_malformed_cycle`)."""
 
 from __future__ import annotations
