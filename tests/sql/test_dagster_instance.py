@@ -113,6 +113,11 @@ def test_a_changed_raw_file_makes_its_cycle_stale_and_the_sensor_requests_that_c
     assert defs.resolve_job_def("ingest_job").execute_in_process(instance=instance).success
     for key in CYCLE_KEYS:   # stale until rebuilt, in the check of every cycle table
         assert _check_result(instance, key) == (False, "2022-H2"), key
+    # while a cycle_job run is in progress (rmrp run building every cycle after its ingest), it waits
+    building = instance.add_run(dg.DagsterRun(job_name="cycle_job", status=dg.DagsterRunStatus.STARTED))
+    waiting = cycle_refresh_sensor(dg.build_sensor_context(instance=instance))
+    assert isinstance(waiting, dg.SkipReason) and "in progress" in waiting.skip_message
+    instance.delete_run(building.run_id)
     result = cycle_refresh_sensor(dg.build_sensor_context(instance=instance))
     assert [r.partition_key for r in result.run_requests] == ["2022-H2"]
     again = cycle_refresh_sensor(dg.build_sensor_context(instance=instance, cursor=result.cursor))
