@@ -184,6 +184,21 @@ def cycle_consolidation(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]
     return lines
 
 
+def cycle_registry(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]:
+    """A line when the cycle's year has no indicator registry of its own (``staging.ref_indicators``):
+    which older registry its rows were resolved against (``sources.reference.registry_year_for``)."""
+    from rmrp_pipeline.cycles import cycle_window
+    from rmrp_pipeline.sources.reference import registry_year_for
+
+    year = cycle_window(cycle)[0].year
+    chosen, own = registry_year_for([y for (y,) in con.execute(
+        "SELECT DISTINCT cycle_year FROM staging.ref_indicators WHERE cycle_year IS NOT NULL").fetchall()], year)
+    if own or chosen is None:
+        return []
+    return _wrapped(f"    Indicator registry: none of R4V's for {year}; its rows were resolved against the "
+                    f"{chosen} registry (which indicators count as people reached may differ)", "      ")
+
+
 def cycle_headline(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]:
     """The cycle's headline figures (``marts.cycle_people_reached``, Intersector): people reached in
     the region at the last month with data, with its share of the target or why there is none; then
@@ -300,6 +315,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
     lines.append("Reporting cycles built:" if cycles else "Reporting cycles built: none found in the 5W data")
     for cycle in cycles:
         lines.append(f"  {cycle}: {cycle_months(con, cycle)}")
+        lines += cycle_registry(con, cycle)
         lines += cycle_consolidation(con, cycle)
         lines += cycle_headline(con, cycle)
     lines += frozen_cycle_lines(con)

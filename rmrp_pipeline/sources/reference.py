@@ -12,6 +12,7 @@ Spanish and Portuguese in ``reference_data/country_aliases.csv``; ISO 3166 names
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -21,15 +22,43 @@ import pycountry
 from rmrp_pipeline.domain import resolve_sectors
 from rmrp_pipeline.text.cells import clean_text, normalise_key
 
-#: Indicator types whose beneficiaries count as people reached, per cycle year range
-#: (docs/domain.md §3.2: 2021-2022 ``Pin``; from 2023 ``Direct Assistance``).
+#: Indicator types whose beneficiaries count as people reached, per cycle year range, as R4V's
+#: registries and scripts define them (docs/domain.md §3.2): 2021 ``Pin`` (rmrp_2021_ai_indicators,
+#: ``Indicator_Type``), 2022 ``PiN`` (sheet Indicators of R4V's 2022 5W template, ``Indicator type``),
+#: from 2023 ``Direct Assistance`` (the 2023-2024 registry). Keys are normalised (``normalise_key``).
 REACHED_INDICATOR_TYPES = {2021: "pin", 2022: "pin", 2023: "direct assistance"}
+
+#: Registries R4V made for a plan of more than one year: the registry's cycle year -> the last
+#: year of its plan (the RMRP 2023-2024 registry is R4V's own for 2024 too).
+REGISTRY_PLAN_END = {2023: 2024}
 
 
 def reached_indicator_type(year: int) -> str:
     """Normalised indicator type that counts toward people reached in ``year``."""
     known = [y for y in REACHED_INDICATOR_TYPES if y <= year]
     return REACHED_INDICATOR_TYPES[max(known) if known else min(REACHED_INDICATOR_TYPES)]
+
+
+def registry_year_for(registry_years: Iterable[int], year: int) -> tuple[int | None, bool]:
+    """Which indicator registry resolves the 5W rows of reporting year ``year``.
+
+    Args:
+        registry_years: cycle years of the registries loaded.
+        year: the rows' reporting year.
+
+    Returns:
+        (the registry's cycle year, True when it is R4V's own registry for ``year``: that year's, or
+        the registry of a plan covering it, ``REGISTRY_PLAN_END``); else the newest older registry,
+        else the oldest, with False; (None, False) when no registry is loaded.
+    """
+    years = sorted({int(y) for y in registry_years})
+    own = [y for y in years if y <= year <= REGISTRY_PLAN_END.get(y, y)]
+    if own:
+        return max(own), True
+    older = [y for y in years if y <= year]
+    if older:
+        return max(older), False
+    return (years[0], False) if years else (None, False)
 
 
 @dataclass
@@ -112,11 +141,11 @@ class ReferenceData:
 
     # ----- indicators ------------------------------------------------------------------
     def resolve_indicator(self, subsector: pd.Series, indicator: pd.Series, year: int) -> pd.DataFrame:
-        """Registry entry of each (sector, indicator) pair for ``year``'s cycle: ``match_indicators``
-        against the registry of that cycle, else of the latest older one (else the oldest)."""
-        table = self.indicators[self.indicators["cycle_year"] == year]
-        if table.empty:
-            table = _latest(self.indicators, year)
+        """Registry entry of each (sector, indicator) pair of reporting year ``year``:
+        ``match_indicators`` against the registry ``registry_year_for`` chooses (the year's own:
+        2021 file, 2022 template, 2023-2024 registry; else the newest older one)."""
+        chosen, _own = registry_year_for(self.indicators["cycle_year"].dropna(), year)
+        table = self.indicators[self.indicators["cycle_year"] == chosen]
         return match_indicators(table, subsector, indicator, reached_indicator_type(year))
 
 

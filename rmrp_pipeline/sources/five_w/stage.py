@@ -547,8 +547,9 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
                        template_year: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Add the reference-list columns to the staged rows (``out``: column -> array), each row
     against the lists of its own reporting year (its month's year; the template's year when the
-    month is unreadable). ``texts`` gives each text column as (codes, text of each code): every
-    lookup runs once per distinct text, or pair of texts, and year. Returns the columns added
+    month is unreadable; the indicator registry of the template's year when it has one).
+    ``texts`` gives each text column as (codes, text of each code): every lookup runs once per
+    distinct text, or pair of texts, and year. Returns the columns added
     that are one value per code of a text column, as (codes, value of each code)."""
     coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -583,7 +584,8 @@ def _resolve_reference(out: dict, texts: dict[str, tuple[np.ndarray, np.ndarray]
             name = "appealing_org" if role == "appealing" else "implementing_partner"
             codes, distinct = texts[name]
             out[column][rows] = reference.resolve_organisation(pd.Series(distinct, dtype=object), role, year).to_numpy()[codes[rows]]
-        found = reference.resolve_indicator(subsectors, indicators, year)
+        # a template of one cycle (5w_2021) offers that cycle's indicators, whatever month is written
+        found = reference.resolve_indicator(subsectors, indicators, template_year or year)
         found["indicator_type_key"] = map_distinct(found["indicator_type"], normalise_key)
         for column in ("indicator_code", "indicator_type", "counts_as_reached", "indicator_type_key"):
             out[column][rows] = found[column].to_numpy()[indicator_pairs[rows]]
