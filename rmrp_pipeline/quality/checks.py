@@ -179,3 +179,12 @@ def above_persons_bound(df: Frame, column: str) -> pd.Series:
     """Rows whose ``column`` counts more persons than the whole population concerned
     (``count_implausible``; ``domain.MAX_PERSONS_IN_A_ROW``)."""
     return df[column] > MAX_PERSONS_IN_A_ROW
+
+
+def spelled_otherwise(df: Frame, column: str, listed: str) -> pd.Series:
+    """Rows whose ``column`` (the text as written) found its entry of a reference list (``listed``:
+    the list's own spelling, empty where none was found) only after normalisation: it differs from
+    the list character by character (``admin1_spelling_differs_from_reference``: R4V's scripts
+    join and group such names as written)."""
+    written, spelling = df[column], df[listed]
+    return spelling.notna() & written.notna() & (written.astype(object) != spelling.astype(object))

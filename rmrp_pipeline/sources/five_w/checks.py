@@ -16,7 +16,15 @@ import ftfy
 import numpy as np
 import pandas as pd
 
-from rmrp_pipeline.quality.checks import RowChecks, above_persons_bound, failing, negative, not_whole, register_checks
+from rmrp_pipeline.quality.checks import (
+    RowChecks,
+    above_persons_bound,
+    failing,
+    negative,
+    not_whole,
+    register_checks,
+    spelled_otherwise,
+)
 from rmrp_pipeline.quality.rules import FINDING, FIVE_W, REJECT
 from rmrp_pipeline.read.workbook import scan_sheet_xml
 from rmrp_pipeline.sources.five_w.columns import (
@@ -112,6 +120,14 @@ def _month_outside_year(df: Frame) -> pd.Series:
 @row_check("admin1_not_in_list", "admin1", needs=("admin1", "admin1_known"))
 def _admin1_unknown(df: Frame) -> pd.Series:
     return df["admin1"].notna() & _is(df, "admin1_known", False)
+
+
+@row_check("admin1_spelling_differs_from_reference", "admin1", shown=lambda df: df["admin1_listed"],
+           needs=("admin1_raw", "admin1_listed"))
+def admin1_spelling_differs_from_reference(df: Frame) -> pd.Series:
+    """The admin1 as written (``admin1_raw``, before any mojibake repair) is in the year's admin1
+    list only after normalisation (docs/r4v-differences.md)."""
+    return spelled_otherwise(df, "admin1_raw", "admin1_listed")
 
 
 @row_check("organisation_not_in_list", "appealing_org", needs=("has_appealing_list", "appealing_org", "appealing_org_id"))

@@ -366,6 +366,8 @@ def _parse_cells(group: Group, out: dict, starts: np.ndarray
             shown = [None] * int(rows.sum()) if name in FREE_TEXT_COLUMNS else cells_at(codes, cells)(np.flatnonzero(rows))
             findings_from_parsing.append(_Failure("mojibake_repaired", name, rows, shown))
     out["country_raw"] = out["country"]
+    codes, cells = _column_cells(group, "admin1")   # admin1 as written, before the mojibake repair
+    out["admin1_raw"] = np.array([cell_text(cell) for cell in cells], dtype=object)[codes]
     for name in YES_NO_COLUMNS:
         codes, cells = _column_cells(group, name)
         values, unreadable = yes_no_of_cells(cells)
