@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import shutil
 
+import duckdb
 import openpyxl
 import pandas as pd
 import pytest
 
 from rmrp_pipeline.ingest import ingest_raw_folder
+from rmrp_pipeline.reports.summary import cycle_registry
 from rmrp_pipeline.sources.reference import ReferenceData, registry_year_for
+from rmrp_pipeline.warehouse import db as warehouse
 from tests.conftest import RAW_DIR
 from tests.sources.catalogue import breaks
 from tests.sources.test_five_w_rules import good_row, issues_of, write_5w
@@ -162,3 +165,15 @@ def test_the_same_text_resolves_to_each_year_own_code():
     for year, code in ((2021, "RE-ED1"), (2022, "RE-E01"), (2023, "RE-E03"), (2024, "RE-E03"), (2025, "RE-E03")):
         found = reference.resolve_indicator(*pairs, year)
         assert (found["indicator_code"].item(), bool(found["counts_as_reached"].item())) == (code, True), year
+
+
+def test_the_run_summary_says_when_a_cycle_year_has_no_registry_of_its_own():
+    con = duckdb.connect()
+    warehouse.create_table(con, "staging.ref_indicators")
+    for year in (2021, 2023):
+        con.execute("INSERT INTO staging.ref_indicators (cycle_year, code, subsector, indicator, indicator_type) "
+                    "VALUES (?, 'RE-X', 'Shelter', 'x', 'PiN')", [year])
+    assert cycle_registry(con, "2021-H2") == [] and cycle_registry(con, "2024-H1") == []
+    assert " ".join(cycle_registry(con, "2022-H1")).split() == (
+        "Indicator registry: none of R4V's for 2022; its rows were resolved against the 2021 registry "
+        "(which indicators count as people reached may differ)").split()
