@@ -132,7 +132,9 @@ SELECT $cycle AS cycle, e.level, e.platform, e.country_iso3, e.country, e.admin1
             WHEN e.people_in_need IS NULL THEN format('No PiN of {} for this level, place and sector.', year($cycle_start))
             WHEN e.people_targeted = 0 OR e.people_in_need = 0 THEN 'A target or PiN of 0: no share.'
        END AS share_note,
-       fl.flagged_share, fl.outlier_share
+       -- a figure of 0 rests on no one (an Intersector whose model leaves its subsectors out): no share
+       CASE WHEN e.consolidated_total <> 0 THEN fl.flagged_share END AS flagged_share,
+       CASE WHEN e.consolidated_total <> 0 THEN fl.outlier_share END AS outlier_share
 FROM joined e
 LEFT JOIN flagged fl
   ON fl.level = e.level
