@@ -34,47 +34,88 @@ def _instance(warehouse: str) -> dg.DagsterInstance:
 
 def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = False,
                  only_rmrp_activities: bool | None = None) -> tuple[bool, list[str]]:
-    """Materialize every asset: the ingest job, then one run of the cycle job over every reporting
+    """Materialize every asset into a build of ``warehouse`` and publish it
+    (``warehouse.publish``): the ingest job, then one run of the cycle job over every reporting
     cycle found in the 5W data (and with ``qa``, the QA job per cycle), recorded in the instance the
-    UI reads (:func:`_instance`) (``only_rmrp_activities``: people reached from RMRP Activity = Yes rows
-    only; None: the environment's ``RMRP_ONLY_RMRP_ACTIVITIES``, else no). Returns (all runs
-    succeeded, cycles built).
+    UI reads (:func:`_instance`), all into one build file beside the warehouse, which replaces the
+    published file only when every run succeeded (a failed blocking check fails its run); otherwise
+    the build is removed and the published file stays as it was. ``only_rmrp_activities``: people
+    reached from RMRP Activity = Yes rows only; None: the environment's ``RMRP_ONLY_RMRP_ACTIVITIES``,
+    else no. Returns (all runs succeeded and the build was published, cycles built).
 
     Raises:
         FileNotFoundError: the raw folder does not exist.
+        publish.PublishError: the warehouse cannot be built or published (another run holds it, the
+            folder is not writable, the disk is full): one line.
     """
+    from rmrp_pipeline.warehouse import publish
+
+    started = time.monotonic()
+    with publish.build(warehouse, wait_seconds=publish.lock_wait_from_environment(), say=_say) as build:
+        _say(f"building {warehouse} as run {build.run_id} (in {build.path.name}; published when every step succeeds)")
+        ok, cycles, results = _run_jobs(raw_dir, warehouse, str(build.path), quiet, qa, only_rmrp_activities)
+        if not ok:
+            _say(f"not published: {warehouse} is left as it was; {_first_failure(results)}")
+            return False, cycles
+        checks = [c for r in results for c in r.get_asset_check_evaluations()]
+        number = build.publish(publish.Publication(
+            run_id=build.run_id, raw_folder=os.path.abspath(raw_dir), cycles=tuple(cycles),
+            checks_passed=sum(c.passed for c in checks), checks_failed=sum(not c.passed for c in checks),
+            dagster_runs=tuple(r.run_id for r in results)))
+    _say(f"published {warehouse} as publication {number} in {time.monotonic() - started:.1f} s")
+    return True, cycles
+
+
+def _first_failure(results: list) -> str:
+    """The first failed step of the runs and the root cause of its error, on one line."""
+    for result in results:
+        for event in result.get_step_failure_events():
+            error = event.step_failure_data.error if event.step_failure_data else None
+            while error is not None and error.cause is not None:
+                error = error.cause
+            message = " ".join(error.message.split())[:300] if error and error.message.strip() else "see the errors above"
+            return f"step {event.step_key} of {result.job_def.name} failed: {message}"
+    return "see the errors above"
+
+
+def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
+              only_rmrp_activities: bool | None) -> tuple[bool, list[str], list]:
+    """Run the ingest job, then one cycle job run over every cycle (and the QA job of each), into
+    the file ``build``, recorded in the instance of ``warehouse``; returns (every run succeeded,
+    cycles, the runs' results)."""
     import duckdb
 
     from rmrp_pipeline.definitions import build_definitions
     from rmrp_pipeline.defs.partitions import reporting_cycles
     from rmrp_pipeline.marts.builds import cycles_to_build
+    from rmrp_pipeline.warehouse.publish import pause_point
 
-    defs = build_definitions(raw_dir, warehouse, only_rmrp_activities)
+    defs = build_definitions(raw_dir, build, only_rmrp_activities)
     instance = _instance(warehouse)
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
-    started = time.monotonic()
-    _say(f"[1/2] ingest: reading {raw_dir} into {warehouse}")
+    _say(f"[1/2] ingest: reading {raw_dir}")
     result = defs.resolve_job_def("ingest_job").execute_in_process(
         instance=instance, run_config=run_config, raise_on_error=False
     )
     if not result.success:
         _say("ingest failed: see the errors above")
-        return False, []
-    with duckdb.connect(warehouse) as con:
+        return False, [], [result]
+    pause_point("ingested")
+    with duckdb.connect(build) as con:
         cycles = cycles_to_build(con)
-    ok = True
+    results = [result]
     if cycles:   # the ingest made the partitions the cycles of the 5W data: one run builds them all
         _say(f"[2/2] reporting cycles {', '.join(cycles)}: people reached")
         keys = instance.get_dynamic_partitions(reporting_cycles.name)
-        ok = defs.resolve_job_def("cycle_job").execute_in_process(
+        results.append(defs.resolve_job_def("cycle_job").execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False,
             tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-        ).success
+        ))
+        pause_point("cycle")
     for cycle in cycles if qa else ():
-        ok = defs.resolve_job_def("qa_job").execute_in_process(
-            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False).success and ok
-    _say(f"done in {time.monotonic() - started:.1f} s")
-    return ok, cycles
+        results.append(defs.resolve_job_def("qa_job").execute_in_process(
+            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False))
+    return all(r.success for r in results), cycles, results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,22 +158,19 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             _say(f"rmrp run: {problem}")
             return 2
+        from rmrp_pipeline.warehouse.publish import PublishError
+
         try:
             ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet, qa=args.qa,
                                       only_rmrp_activities=args.only_rmrp_activities)
+        except PublishError as exc:   # the warehouse location: locked, not writable, disk full
+            _say(f"rmrp run: {exc}")
+            return 2
         except ValueError as exc:   # a configuration the run cannot trust (environment, intersector models)
             _say(f"rmrp: {exc}")
             return 2
-        if os.path.exists(args.warehouse):
-            import duckdb
-
-            from rmrp_pipeline.reports.summary import run_summary
-
-            with duckdb.connect(args.warehouse) as con:
-                try:
-                    print(run_summary(con, cycles))
-                except duckdb.Error as exc:
-                    _say(f"no summary: {exc}")
+        if ok:
+            _print_summary(args.warehouse, cycles)
         if args.qa and cycles:
             from pathlib import Path
 
@@ -149,10 +187,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     """Why ``rmrp run`` cannot start (None when it can), found in a second: a missing or empty raw
-    folder (a run over nothing would empty the warehouse), a warehouse path that cannot be written
-    or is locked by another process, a ``DAGSTER_HOME`` Dagster refuses."""
-    import duckdb
-
+    folder (a run over nothing would empty the warehouse), a ``DAGSTER_HOME`` Dagster refuses, a
+    warehouse location where no build can be made (``publish.location_problem``; the published
+    file itself is never opened for writing, so analysts' connections do not matter)."""
     from rmrp_pipeline.read.files import walk_raw_folder
 
     if not os.path.isdir(raw_dir):
@@ -163,21 +200,29 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     home = os.environ.get("DAGSTER_HOME")
     if home and not (os.path.isabs(home) and os.path.isdir(home)):
         return f"DAGSTER_HOME={home!r} must be an existing folder given by its absolute path (e.g. $PWD/.dagster_home)"
-    target = Path(warehouse).expanduser()
-    if target.is_dir():
-        return f"the warehouse path {warehouse} is a folder; give a file, e.g. {target / 'rmrp.duckdb'}"
+    from rmrp_pipeline.warehouse.publish import location_problem
+
+    return location_problem(warehouse)
+
+
+def _print_summary(warehouse: str, cycles: list[str]) -> None:
+    """The run summary of the published ``warehouse`` and which publication it now is."""
+    import duckdb
+
+    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.summary import run_summary
+    from rmrp_pipeline.warehouse.publish import latest
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        duckdb.connect(str(target)).close()
-    except OSError as exc:
-        return f"cannot create the warehouse folder {target.parent}: {exc.strerror or exc}"
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        if "lock" in first.lower():
-            return (f"the warehouse {warehouse} is open for writing in another process ({first}); "
-                    "close it, or give another --warehouse")
-        return f"cannot open the warehouse {warehouse} for writing: {first}"
-    return None
+        with open_read_only(warehouse) as con:
+            print(run_summary(con, cycles))
+            number, published_at, run_id = latest(con) or (None, None, None)
+    except (WarehouseError, duckdb.Error) as exc:
+        _say(f"no summary: {str(exc).splitlines()[0]}")
+        return
+    if number:
+        print(f"\nPublication {number} of the warehouse: run {run_id}, {published_at:%Y-%m-%d %H:%M:%S} UTC\n"
+              "  (every publication: meta.publications)")
 
 
 def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:

@@ -9,25 +9,27 @@ from __future__ import annotations
 import dagster as dg
 
 import rmrp_pipeline.defs
-from rmrp_pipeline.defs import freeze, jobs
+from rmrp_pipeline.defs import freeze, jobs, publishing
 from rmrp_pipeline.defs.resources import build_resources
 
 
 def build_definitions(raw_dir: str | None = None, warehouse: str | None = None,
-                      only_rmrp_activities: bool | None = None) -> dg.Definitions:
+                      only_rmrp_activities: bool | None = None, publish_each_run: bool = False) -> dg.Definitions:
     """Definitions with resources for ``raw_dir`` and ``warehouse`` (defaults: environment
     ``RMRP_RAW_DIR`` / ``RMRP_WAREHOUSE``, else ``data/raw`` and ``data/warehouse/rmrp.duckdb``) and
-    the people-reached options (``resources.PeopleReachedOptions``)."""
+    the people-reached options (``resources.PeopleReachedOptions``). ``publish_each_run``: each
+    run builds its own copy and publishes it when it succeeds (``defs/publishing.py``), as the
+    code location does; off, the runs write ``warehouse`` itself (``rmrp run`` gives its build file)."""
     return dg.Definitions(
         assets=dg.load_assets_from_package_module(rmrp_pipeline.defs),
         asset_checks=dg.load_asset_checks_from_package_module(rmrp_pipeline.defs),
         jobs=[jobs.ingest_job, jobs.cycle_job, jobs.qa_job, *freeze.jobs],
         schedules=[jobs.biannual_cycle_schedule],
-        sensors=[jobs.raw_folder_sensor, jobs.cycle_refresh_sensor],
-        resources=build_resources(raw_dir, warehouse, only_rmrp_activities),
+        sensors=[jobs.raw_folder_sensor, jobs.cycle_refresh_sensor, *publishing.sensors],
+        resources=build_resources(raw_dir, warehouse, only_rmrp_activities, publish_each_run),
         # every step opens the one DuckDB file: one process runs them in turn (no process per step)
         executor=dg.in_process_executor,
     )
 
 
-defs = build_definitions()
+defs = build_definitions(publish_each_run=True)

@@ -8,16 +8,20 @@ directory.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from rmrp_pipeline.settings import (
     DEFAULT_REPORTS_DIR,
     default_paths,
     only_rmrp_activities_from_environment,
 )
+from rmrp_pipeline.warehouse import publish
 
 
 class RawFolder(dg.ConfigurableResource):
@@ -51,6 +55,34 @@ class ReportsFolder(dg.ConfigurableResource):
 
 
 
+class Warehouse(DuckDBResource):
+    """The DuckDB warehouse. ``database`` is the file the assets write when
+    ``publish_each_run`` is off (``rmrp run`` points it at its build file); with it on (the code
+    location the UI, the schedule and the sensors run), each run writes its own build file beside
+    the published ``database`` (``publish.run_build``) and the ``publish_successful_runs`` sensor
+    publishes it when the run succeeded (``defs/publishing.py``, docs/operations.md)."""
+
+    publish_each_run: bool = False
+    _run_id: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._run_id = context.run_id
+
+    def target(self) -> str:
+        """The file this run's connections open."""
+        if self.publish_each_run and self._run_id:
+            return str(publish.run_build(self.database, self._run_id))
+        return self.database
+
+    @contextmanager
+    def get_connection(self):
+        con = duckdb.connect(self.target(), config={"custom_user_agent": "dagster", **self.connection_config})
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 class PeopleReachedOptions(dg.ConfigurableResource):
     """Options of the people-reached consolidation (``people_reached.build_people_reached``).
 
@@ -63,21 +95,18 @@ class PeopleReachedOptions(dg.ConfigurableResource):
     only_rmrp_activities: bool = False
 
 
-
-
-
-
 def build_resources(raw_dir: str | None = None, warehouse: str | None = None,
-                    only_rmrp_activities: bool | None = None) -> dict:
-    """The resources of every asset: ``raw_folder``, ``warehouse_db``, ``reports_folder`` and
-    ``people_reached_options`` (``only_rmrp_activities`` None: from the environment)."""
+                    only_rmrp_activities: bool | None = None, publish_each_run: bool = False) -> dict:
+    """The resources of every asset: ``raw_folder``, ``warehouse_db`` (see :class:`Warehouse`
+    for ``publish_each_run``), ``reports_folder`` and ``people_reached_options``
+    (``only_rmrp_activities`` None: from the environment)."""
     default_raw, default_warehouse = default_paths()
     warehouse_path = Path(warehouse or default_warehouse).expanduser()
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "reports_folder": ReportsFolder(path=os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)),
         "raw_folder": RawFolder(path=str(raw_dir or default_raw)),
-        "warehouse_db": DuckDBResource(database=str(warehouse_path)),
+        "warehouse_db": Warehouse(database=str(warehouse_path), publish_each_run=publish_each_run),
         "people_reached_options": PeopleReachedOptions(
             only_rmrp_activities=only_rmrp_activities_from_environment() if only_rmrp_activities is None else only_rmrp_activities),
     }

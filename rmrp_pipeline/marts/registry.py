@@ -18,6 +18,8 @@ from rmrp_pipeline.cycles import cycle_window, year_window
 
 SQL = "sql"
 INGEST = "ingest"
+#: Written by the publication of a build (``warehouse.publish``), not by an asset.
+PUBLISH = "publish"
 ASSET_LAYERS = ("raw", "staging", "marts", "meta")
 LAYERS = (*ASSET_LAYERS, "seed", "intermediate")
 
@@ -76,7 +78,8 @@ class Table:
     several steps read it) live in the staging schema and are built by the asset of the table they
     are ``part_of``, so the asset graph shows what analysts and operators run. ``build``:
     :data:`SQL` (``warehouse/sql/<name>.sql``: the whole table, or the rows of one cycle),
-    :data:`INGEST` (``ingest.ingest_raw_folder``, one run for all its tables), a reference CSV
+    :data:`INGEST` (``ingest.ingest_raw_folder``, one run for all its tables), :data:`PUBLISH` (appended
+    when a run publishes its build: no asset), a reference CSV
     (``csv:<file>``), or a function ``<module>:<function>`` of ``rmrp_pipeline.marts`` (named, not
     imported: the builders read this registry).
     ``reads``: the tables and views its SQL or function reads (its asset tables, :func:`sources`,
@@ -151,6 +154,7 @@ TABLES: tuple[Table, ...] = (
          part_of="meta.load_log"),
     Table("meta.load_log", "meta", reads=("raw.source_files", "staging.loaded_rows", "meta.rejected_rows",
                                           "meta.quality_findings")),
+    Table("meta.publications", "meta", build=PUBLISH, kinds=("duckdb",)),
     Table("meta.reconciliation", "meta", reads=(PUBLISHED, PLANNING), build="reconciliation:build_reconciliation",
           kinds=("duckdb", "pandas")),
     # People reached (docs/domain.md §3.4): the mart and the views it is built from, in build order.
@@ -208,7 +212,7 @@ def table(name: str) -> Table:
 
 def assets() -> list[Table]:
     """The tables that are Dagster assets, in declaration order."""
-    return [t for t in TABLES if t.is_asset]
+    return [t for t in TABLES if t.is_asset and t.build != PUBLISH]
 
 
 def ingested() -> list[str]:
