@@ -111,7 +111,7 @@ def location_problem(target: str | os.PathLike, needed_bytes: int | None = None)
             return problem
     size = published.stat().st_size if published.is_file() else 0
     needed = 2 * size if needed_bytes is None else needed_bytes
-    free = shutil.disk_usage(published.parent).f_bavail if needed else 0
+    free = shutil.disk_usage(published.parent).free if needed else 0
     if needed and free < needed:
         return (f"not enough free space in {published.parent} to build the warehouse: {free / 1e6:,.0f} MB free, "
                 f"{needed / 1e6:,.0f} MB needed (a copy of the published file and room to grow)")

@@ -1,0 +1,266 @@
+"""Publishing the warehouse beside analysts, with real processes: ``rmrp run`` in a subprocess,
+readers in other processes, SIGKILL at known moments (``RMRP_PAUSE_AT``, ``warehouse.publish``).
+
+The runs read a small raw folder copied from data/raw (two small 5W exports, the 2021 reference
+lists, two published key-figure workbooks) so that each takes seconds."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import RAW_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
+compare_warehouses = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(compare_warehouses)
+
+SMALL_RAW = ("monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx",
+             "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx",
+             "planning/rmrp2022_regional_key_figures.xlsx",
+             "planning/rmrp2023-2024_trafficking_smuggling_key_figures.xlsx",
+             "reference/r4v_platform_country.csv", "reference/rmrp_2021_ai_gis.xlsx",
+             "reference/rmrp_2021_ai_indicators.xlsx", "reference/rmrp_2021_ai_ip.xlsx",
+             "reference/rmrp_2021_ai_partners.xlsx")
+
+#: A reader in its own process: polls the published file (a new read-only connection each
+#: time, every 0.2 s) until the file named by argv[2] exists; prints one line per poll:
+#: publication id, whether the row counts of every table equal those recorded for it, or the error.
+POLLER = """
+import os, sys, time, duckdb
+path, stop = sys.argv[1], sys.argv[2]
+while not os.path.exists(stop):
+    try:
+        with duckdb.connect(path, read_only=True) as con:
+            number, recorded = con.execute(
+                "SELECT publication_id, table_rows FROM meta.publications ORDER BY publication_id DESC LIMIT 1").fetchone()
+            actual = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in recorded}
+        print(number, actual == dict(recorded), flush=True)
+    except Exception as exc:
+        print("error", type(exc).__name__, str(exc).splitlines()[0], flush=True)
+    time.sleep(0.2)
+"""
+
+#: A reader holding one read-only connection: prints the publication id and the 5W row count,
+#: then again each time it reads a line on standard input.
+HOLDER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+query = ("SELECT (SELECT max(publication_id) FROM meta.publications), "
+         "(SELECT count(*) FROM staging.stg_5w__activities), (SELECT count(*) FROM marts.cycle_people_reached)")
+print(*con.execute(query).fetchone(), flush=True)
+for _line in sys.stdin:
+    print(*con.execute(query).fetchone(), flush=True)
+"""
+
+
+def _env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "RMRP_PAUSE_AT", "RMRP_LOCK_WAIT")}
+    return {**env, **extra}
+
+
+def _rmrp_run(raw: Path, warehouse: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "rmrp_pipeline.cli", "run", "--quiet", "--raw-dir", str(raw),
+                             "--warehouse", str(warehouse)], cwd=ROOT, env=_env(**env), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=600)
+    return process.returncode, out, err
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _wait_for(predicate, what: str, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + 300
+    while not predicate():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the run ended before {what}: {process.stderr.read()}")
+        assert time.monotonic() < deadline, f"never reached: {what}"
+        time.sleep(0.1)
+
+
+def _publication(warehouse: Path) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT max(publication_id) FROM meta.publications").fetchone()[0]
+
+
+def _same_figures(before: Path, after: Path) -> list[str]:
+    """The differences between two warehouses, meta.publications aside (its run ids differ)."""
+    differences, _additions = compare_warehouses.compare(before, after)
+    return [d for d in differences if "meta.publications" not in d and not d.startswith(("    ", "type:"))]
+
+
+@pytest.fixture(scope="module")
+def small_raw(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("raw")
+    for name in SMALL_RAW:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(RAW_DIR / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def clean_build(small_raw, tmp_path_factory) -> Path:
+    """A warehouse built once from the small raw folder (publication 1), kept read-only as the reference."""
+    warehouse = tmp_path_factory.mktemp("clean") / "rmrp.duckdb"
+    code, out, err = _finish(_rmrp_run(small_raw, warehouse))
+    assert code == 0, err
+    assert "is publication 1 (run rmrp-" in out
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.stg_5w__activities").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] > 0
+    return warehouse
+
+
+@pytest.fixture
+def published(clean_build, tmp_path) -> Path:
+    """A private copy of the clean build, as the published warehouse of a test."""
+    target = tmp_path / "wh" / "rmrp.duckdb"
+    target.parent.mkdir()
+    shutil.copy2(clean_build, target)
+    return target
+
+
+def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_and_a_new_one_sees_the_new_publication(
+        small_raw, published):
+    reader = subprocess.Popen([sys.executable, "-c", HOLDER, str(published)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        before = reader.stdout.readline().split()
+        assert before[0] == "1" and int(before[1]) > 0
+        code, out, err = _finish(_rmrp_run(small_raw, published))
+        assert code == 0 and "Traceback" not in err, err
+        assert "is publication 2 (run rmrp-" in out
+        reader.stdin.write("again\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().split() == before   # the open connection reads its publication, whole
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert reader.returncode == 0, reader.stderr.read()
+    assert _publication(published) == 2
+    assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
+
+
+def test_a_reader_polling_during_a_run_never_fails_and_always_sees_a_whole_publication(small_raw, published, tmp_path):
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", POLLER, str(published), str(stop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        code, _out, err = _finish(_rmrp_run(small_raw, published))
+        time.sleep(1.0)   # a few polls of the new publication
+    finally:
+        stop.write_text("")
+        polls, reader_err = reader.communicate(timeout=60)
+    assert code == 0, err
+    lines = polls.splitlines()
+    assert reader.returncode == 0 and reader_err == ""
+    assert [line for line in lines if not line.endswith(" True")] == []   # no error, no mixed warehouse
+    seen = [int(line.split()[0]) for line in lines]
+    assert seen[0] == 1 and seen[-1] == 2 and seen == sorted(seen)
+
+
+@pytest.mark.parametrize("moment", ["ingest", "ingested", "cycle", "before_rename"])
+def test_a_run_killed_at_any_moment_leaves_the_published_file_and_the_next_run_equals_a_clean_build(
+        small_raw, published, clean_build, tmp_path, moment):
+    before = _sha(published)
+    marker = tmp_path / "paused"
+    pause = {} if moment == "ingest" else {"RMRP_PAUSE_AT": moment, "RMRP_PAUSE_FILE": str(marker)}
+    run = _rmrp_run(small_raw, published, **pause)
+    if moment == "ingest":   # as soon as the build file holds the ingest's first tables
+        builds = lambda: [p for p in published.parent.glob(".rmrp.duckdb.build-*") if p.suffix == ".wal"]  # noqa: E731
+        _wait_for(builds, "the ingest writing its build", run)
+    else:
+        _wait_for(marker.exists, f"the pause point {moment}", run)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait(timeout=30)
+    assert _sha(published) == before
+    assert [p for p in published.parent.iterdir() if ".build-rmrp-" in p.name]   # the killed run's leftovers
+
+    code, out, err = _finish(_rmrp_run(small_raw, published))
+    assert code == 0, err
+    assert "is publication 2 (run rmrp-" in out
+    assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
+    assert _same_figures(clean_build, published) == []
+
+
+def test_a_second_run_refuses_at_once_naming_the_first_or_waits_for_it_with_a_message(small_raw, published, tmp_path):
+    marker = tmp_path / "paused"
+    first = _rmrp_run(small_raw, published, RMRP_PAUSE_AT="ingested", RMRP_PAUSE_FILE=str(marker))
+    try:
+        _wait_for(marker.exists, "the first run's ingest", first)
+        code, _out, err = _finish(_rmrp_run(small_raw, published))
+        assert code == 2
+        assert err.startswith(f"rmrp run: the warehouse {published} is being built by run rmrp-")
+        assert f"(pid {first.pid}, since " in err and err.count("\n") == 1 and "Traceback" not in err
+
+        waiting = _rmrp_run(small_raw, published, RMRP_LOCK_WAIT="300")
+        told = waiting.stderr.readline()   # its first line: what it waits for
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    assert told.startswith("waiting up to 300 s for run rmrp-") and f"(pid {first.pid}, since " in told
+    code, out, err = _finish(waiting)
+    assert code == 0 and "Traceback" not in err, err
+    assert "is publication 2 (run rmrp-" in out
+    assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
+
+
+def test_a_failed_blocking_check_publishes_nothing(small_raw, published, monkeypatch, capsys):
+    import pandas as pd
+
+    from rmrp_pipeline.cli import main
+    from rmrp_pipeline.marts import audits
+
+    before = _sha(published)
+    lost = pd.DataFrame({"source_file": ["x.xlsx"], "sheet": ["5W"], "rows_read": [10], "rows_loaded": [9]})
+    monkeypatch.setattr(audits, "sheets_with_lost_rows", lambda con: lost)
+    code = main(["run", "--quiet", "--raw-dir", str(small_raw), "--warehouse", str(published)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"not published: {published} is left as it was" in captured.err
+    assert "is publication" not in captured.out
+    assert _sha(published) == before
+    assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
+
+
+def test_a_dagster_run_of_the_ui_builds_its_own_copy_and_the_sensor_publishes_it(small_raw, published):
+    import dagster as dg
+
+    from rmrp_pipeline.definitions import build_definitions
+    from rmrp_pipeline.defs.publishing import publish_successful_runs
+
+    before = _sha(published)
+    defs = build_definitions(str(small_raw), str(published), publish_each_run=True)
+    instance = dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("ingest_job").execute_in_process(instance=instance)
+    assert result.success
+    build = published.with_name(f".rmrp.duckdb.build-{result.run_id}")
+    assert build.exists() and _sha(published) == before   # the run wrote its build, not the published file
+
+    resources = {k: defs.resources[k] for k in ("warehouse_db", "raw_folder")}
+    context = dg.build_run_status_sensor_context(
+        sensor_name="publish_successful_runs",
+        dagster_event=next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_SUCCESS),
+        dagster_instance=instance, dagster_run=result.dagster_run, resources=resources)
+    publish_successful_runs(context)
+    assert not build.exists()
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("SELECT publication_id, run_id, dagster_run_ids, checks_failed >= 0, checks_passed > 0 "
+                           "FROM meta.publications ORDER BY publication_id DESC LIMIT 1").fetchone() == (
+            2, result.run_id, [result.run_id], True, True)
