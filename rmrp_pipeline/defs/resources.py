@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster._utils.backoff import backoff
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
@@ -76,7 +77,11 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        con = duckdb.connect(self.target(), config={"custom_user_agent": "dagster", **self.connection_config})
+        """A read-write connection to :meth:`target`, retried while another step of the run holds
+        DuckDB's write lock (steps run in parallel processes; DuckDBResource retries the same way)."""
+        con = backoff(fn=duckdb.connect, retry_on=(RuntimeError, duckdb.IOException), max_retries=10,
+                      kwargs={"database": self.target(), "read_only": False,
+                              "config": {"custom_user_agent": "dagster", **self.connection_config}})
         try:
             yield con
         finally:

@@ -59,7 +59,8 @@ def describe(defs: dg.Definitions) -> dict:
     schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "timezone": s.execution_timezone,
                           "default_status": s.default_status.value, "description": s.description}
                  for s in repository.schedule_defs}
-    sensors = {s.name: {"jobs": sorted(j.name for j in s.jobs), "minimum_interval_seconds": s.minimum_interval_seconds,
+    sensors = {s.name: {"jobs": sorted(j.name for j in s.jobs) if s.has_jobs else [],
+                        "minimum_interval_seconds": s.minimum_interval_seconds,
                         "default_status": s.default_status.value, "description": s.description}
                for s in repository.sensor_defs}
     return {"assets": dict(sorted(assets.items())), "jobs": dict(sorted(jobs.items())),
