@@ -1,8 +1,9 @@
 """Opening the warehouse for a report, read-only, with one-line errors for people.
 
 A report never writes the warehouse: the file is opened read-only, so a report can run while the
-Dagster UI or another report reads it. A warehouse that another process is writing (``rmrp run``)
-is locked by DuckDB; that, a missing file and a file that is not a DuckDB database each become a
+Dagster UI, another report or ``rmrp run`` works (a run publishes a new file beside it and renames it
+into place, docs/operations.md). A warehouse that another process holds open for writing is locked
+by DuckDB; that, a missing file and a file that is not a DuckDB database each become a
 :class:`WarehouseError` whose message is one line saying what to do.
 """
 
@@ -40,8 +41,8 @@ def open_problem(path: str, exc: Exception) -> str:
     if "lock" in text.lower():
         pid = re.search(r"PID (\d+)", text)
         holder = f"process {pid.group(1)}" if pid else "another process"
-        return (f"the warehouse {path} is locked: {holder} is writing it (rmrp run?); "
-                "try again when it has finished")
+        return (f"the warehouse {path} is locked: {holder} holds it open for writing (`rmrp run` never does: it "
+                "publishes a new file, docs/operations.md); try again when it has closed it")
     return f"cannot open the warehouse {path}: {first_line(text)}"
 
 

@@ -233,8 +233,29 @@ def test_a_failed_blocking_check_publishes_nothing(small_raw, published, monkeyp
     code = main(["run", "--quiet", "--raw-dir", str(small_raw), "--warehouse", str(published)])
     captured = capsys.readouterr()
     assert code == 1
-    assert f"not published: {published} is left as it was" in captured.err
+    assert captured.err.strip().splitlines()[-1] == (
+        f"not published: {published} is left as it was; step meta__load_log_rows_read_equal_loaded_plus_rejected of "
+        "ingest_job failed: dagster._core.errors.DagsterAssetCheckFailedError: 1 blocking asset check failed with "
+        "ERROR severity: meta/load_log: rows_read_equal_loaded_plus_rejected")
     assert "is publication" not in captured.out
+    assert _sha(published) == before
+    assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
+
+
+def test_a_disk_that_fills_during_the_build_publishes_nothing_and_says_so_last(small_raw, published, monkeypatch, capsys):
+    from rmrp_pipeline.cli import main
+    from rmrp_pipeline.warehouse import db
+
+    def full(con, table, frame):
+        raise duckdb.IOException(f"IO Error: Could not write file \"{published}.build\": No space left on device")
+
+    before = _sha(published)
+    monkeypatch.setattr(db, "insert_frame", full)
+    code = main(["run", "--quiet", "--raw-dir", str(small_raw), "--warehouse", str(published)])
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 1
+    assert last.startswith(f"not published: {published} is left as it was; step ingest_raw_files of ingest_job failed: ")
+    assert last.endswith("No space left on device")
     assert _sha(published) == before
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
 
