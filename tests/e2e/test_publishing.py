@@ -120,7 +120,7 @@ def clean_build(small_raw, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("clean") / "rmrp.duckdb"
     code, out, err = _finish(_rmrp_run(small_raw, warehouse))
     assert code == 0, err
-    assert "is publication 1 (run rmrp-" in out
+    assert "Publication 1 of the warehouse: run rmrp-" in out
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM staging.stg_5w__activities").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] > 0
@@ -145,7 +145,7 @@ def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_and_a_new_
         assert before[0] == "1" and int(before[1]) > 0
         code, out, err = _finish(_rmrp_run(small_raw, published))
         assert code == 0 and "Traceback" not in err, err
-        assert "is publication 2 (run rmrp-" in out
+        assert "Publication 2 of the warehouse: run rmrp-" in out
         reader.stdin.write("again\n")
         reader.stdin.flush()
         assert reader.stdout.readline().split() == before   # the open connection reads its publication, whole
@@ -194,7 +194,7 @@ def test_a_run_killed_at_any_moment_leaves_the_published_file_and_the_next_run_e
 
     code, out, err = _finish(_rmrp_run(small_raw, published))
     assert code == 0, err
-    assert "is publication 2 (run rmrp-" in out
+    assert "Publication 2 of the warehouse: run rmrp-" in out
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
     assert _same_figures(clean_build, published) == []
 
@@ -217,7 +217,7 @@ def test_a_second_run_refuses_at_once_naming_the_first_or_waits_for_it_with_a_me
     assert told.startswith("waiting up to 300 s for run rmrp-") and f"(pid {first.pid}, since " in told
     code, out, err = _finish(waiting)
     assert code == 0 and "Traceback" not in err, err
-    assert "is publication 2 (run rmrp-" in out
+    assert "Publication 2 of the warehouse: run rmrp-" in out
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
 
 
@@ -237,7 +237,7 @@ def test_a_failed_blocking_check_publishes_nothing(small_raw, published, monkeyp
         f"not published: {published} is left as it was; step meta__load_log_rows_read_equal_loaded_plus_rejected of "
         "ingest_job failed: dagster._core.errors.DagsterAssetCheckFailedError: 1 blocking asset check failed with "
         "ERROR severity: meta/load_log: rows_read_equal_loaded_plus_rejected")
-    assert "is publication" not in captured.out
+    assert "Publication " not in captured.out
     assert _sha(published) == before
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
 
