@@ -45,7 +45,8 @@ def publish_successful_runs(context: dg.RunStatusSensorContext, warehouse_db: Wa
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.FAILURE, default_status=dg.DefaultSensorStatus.RUNNING,
                       minimum_interval_seconds=5, name="discard_failed_runs",
-                      description="Remove the build file of a failed run: the published warehouse stays as it was.")
+                      description=("Remove the build file of a failed run (a failed blocking check included): the published "
+                                   "warehouse stays as it was."))
 def discard_failed_runs(context: dg.RunStatusSensorContext, warehouse_db: Warehouse):
     """Remove the failed run's build."""
     if publish.discard_run(warehouse_db.database, context.dagster_run.run_id):
@@ -54,7 +55,8 @@ def discard_failed_runs(context: dg.RunStatusSensorContext, warehouse_db: Wareho
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.CANCELED, default_status=dg.DefaultSensorStatus.RUNNING,
                       minimum_interval_seconds=5, name="discard_cancelled_runs",
-                      description="Remove the build file of a cancelled run: the published warehouse stays as it was.")
+                      description=("Remove the build file of a cancelled run: the published warehouse stays as it was, and "
+                                   "analysts keep reading it."))
 def discard_cancelled_runs(context: dg.RunStatusSensorContext, warehouse_db: Warehouse):
     """Remove the cancelled run's build."""
     publish.discard_run(warehouse_db.database, context.dagster_run.run_id)

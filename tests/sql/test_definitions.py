@@ -37,7 +37,8 @@ def test_jobs_run_in_one_process_and_the_ui_describes_schedules_and_sensors(tmp_
     assert {job.executor_def.name for job in defs.resolve_all_job_defs()} == {"in_process"}
     repository = defs.get_repository_def()
     described = {d.name: d.description for d in (*repository.schedule_defs, *repository.sensor_defs)}
-    assert set(described) == {"biannual_cycle_schedule", "raw_folder_sensor", "cycle_refresh_sensor"}
+    assert set(described) == {"biannual_cycle_schedule", "raw_folder_sensor", "cycle_refresh_sensor",
+                              "publish_successful_runs", "discard_failed_runs", "discard_cancelled_runs"}
     assert all(text and len(text) > 80 for text in described.values()), described
 
 
