@@ -90,12 +90,18 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
     from rmrp_pipeline.marts.builds import cycles_to_build
     from rmrp_pipeline.warehouse.publish import pause_point
 
+    from rmrp_pipeline.defs.instance import fail_abandoned_runs, process_tags
+
     defs = build_definitions(raw_dir, build, only_rmrp_activities)
     instance = _instance(warehouse)
+    abandoned = fail_abandoned_runs(instance)
+    if abandoned:
+        _say(f"marked failed {len(abandoned)} run(s) of an rmrp process that was killed: {', '.join(abandoned)}")
+    tags = process_tags()
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
     _say(f"[1/2] ingest: reading {raw_dir}")
     result = defs.resolve_job_def("ingest_job").execute_in_process(
-        instance=instance, run_config=run_config, raise_on_error=False
+        instance=instance, run_config=run_config, raise_on_error=False, tags=tags
     )
     if not result.success:
         _say("ingest failed: see the errors above")
@@ -109,12 +115,12 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
         keys = instance.get_dynamic_partitions(reporting_cycles.name)
         results.append(defs.resolve_job_def("cycle_job").execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False,
-            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+            tags={**tags, "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
         ))
         pause_point("cycle")
     for cycle in cycles if qa else ():
         results.append(defs.resolve_job_def("qa_job").execute_in_process(
-            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False))
+            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False, tags=tags))
     return all(r.success for r in results), cycles, results
 
 

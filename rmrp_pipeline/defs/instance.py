@@ -5,6 +5,7 @@ README "The Dagster UI") reads them. ``DAGSTER_HOME``, when set, is used instead
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import dagster as dg
@@ -21,6 +22,10 @@ nux:
 python_logs:
   # Log lines below INFO are not stored as run events (Dagster's own events always are).
   python_log_level: INFO
+run_monitoring:
+  # With dagster-daemon running: a UI run whose process died is marked failed instead of holding
+  # the one-run queue (runs of `rmrp run` are checked by rmrp itself, see rmrp_pipeline/defs/instance.py).
+  enabled: true
 concurrency:
   runs:
     # Every run writes the one DuckDB file, which takes one writer at a time: runs launched from
@@ -62,6 +67,41 @@ def open_instance(warehouse: str | os.PathLike) -> dg.DagsterInstance:
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.from_config(str(prepare_instance_folder(instance_folder(warehouse))))
+
+
+#: Tags of the runs ``rmrp run`` executes in its own process: which process, on which machine.
+PID_TAG, HOST_TAG = "rmrp/pid", "rmrp/host"
+
+
+def process_tags() -> dict[str, str]:
+    """The tags that tie a run to this process (:func:`fail_abandoned_runs` reads them)."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # another user's process: alive
+        return True
+    return True
+
+
+def fail_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed the runs of ``rmrp run`` on this machine that are still recorded as started
+    while their process is gone (killed, e.g. SIGKILL or a power cut), so that they no longer
+    count against the instance's one-run queue or look in progress in the UI. Returns their run
+    ids. Runs of live processes and runs launched by the UI are left alone."""
+    statuses = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+    failed = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=statuses, tags={HOST_TAG: socket.gethostname()})):
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            instance.report_run_failed(run, message=f"the rmrp process {pid} that ran it is gone (killed); "
+                                                    "nothing it built was published")
+            failed.append(run.run_id)
+    return failed
 
 
 if __name__ == "__main__":

@@ -197,6 +197,14 @@ def test_a_run_killed_at_any_moment_leaves_the_published_file_and_the_next_run_e
     assert "Publication 2 of the warehouse: run rmrp-" in out
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
     assert _same_figures(clean_build, published) == []
+    # a run killed mid-way no longer looks in progress in the UI (nor holds the instance's one-run queue)
+    import dagster as dg
+    with dg.DagsterInstance.from_config(str(published.parent / ".dagster")) as instance:
+        statuses = [run.status for run in instance.get_runs()]
+    if moment == "ingest":
+        assert "marked failed 1 run(s) of an rmrp process that was killed" in err
+        assert statuses.count(dg.DagsterRunStatus.FAILURE) == 1
+    assert not {dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING} & set(statuses)
 
 
 def test_a_second_run_refuses_at_once_naming_the_first_or_waits_for_it_with_a_message(small_raw, published, tmp_path):
