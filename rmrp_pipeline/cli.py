@@ -355,10 +355,13 @@ def _add_freeze_parsers(sub) -> None:
 
 
 def _freeze(args: argparse.Namespace) -> int:
-    """``rmrp freeze`` / ``rmrp unfreeze``: record the event in the warehouse (``marts.freeze``)."""
+    """``rmrp freeze`` / ``rmrp unfreeze``: record the event (``marts.freeze``) in a build of the
+    warehouse and publish it (``warehouse.publish``), as a run does: analysts' open connections
+    neither block it nor see it half-written."""
     import duckdb
 
     from rmrp_pipeline.marts.freeze import FreezeError, freeze_cycle, unfreeze_cycle
+    from rmrp_pipeline.warehouse import publish
 
     if not args.reason or not args.reason.strip():
         _say(f'rmrp {args.command}: give the reason with --reason, e.g. --reason "mid-year report published"')
@@ -367,9 +370,14 @@ def _freeze(args: argparse.Namespace) -> int:
         _say(f"rmrp {args.command}: no warehouse at {args.warehouse}: run `rmrp run` first")
         return 2
     try:
-        with duckdb.connect(args.warehouse) as con:
-            done = (freeze_cycle if args.command == "freeze" else unfreeze_cycle)(con, args.cycle, args.reason, args.by)
+        with publish.build(args.warehouse, wait_seconds=publish.lock_wait_from_environment(), say=_say) as build:
+            with duckdb.connect(str(build.path)) as con:
+                done = (freeze_cycle if args.command == "freeze" else unfreeze_cycle)(con, args.cycle, args.reason, args.by)
+            build.publish(publish.Publication(run_id=build.run_id, cycles=(done.cycle,)))
     except FreezeError as exc:
+        _say(f"rmrp {args.command}: {exc}")
+        return 2
+    except publish.PublishError as exc:
         _say(f"rmrp {args.command}: {exc}")
         return 2
     except duckdb.Error as exc:

@@ -200,4 +200,26 @@ def test_a_warehouse_another_process_writes_is_refused_in_one_line(small, capsys
         holder.kill()
         holder.wait()
     err = capsys.readouterr().err.strip()
-    assert code == 1 and err.startswith(f"rmrp freeze: cannot write the warehouse {path}: ") and "\n" not in err
+    assert code == 2 and err.startswith("rmrp freeze: ") and str(path) in err and "\n" not in err
+
+
+def test_a_freeze_is_published_beside_an_analyst_holding_the_warehouse_open(small, capsys):
+    """An analyst's read-only connection neither blocks the freeze nor sees it half-written: it keeps
+    the publication it opened, and a new connection sees the freeze."""
+    path, con = small
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "q = \"SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cycle_freezes'\"; print(c.execute(q).fetchone()[0], flush=True); "
+                               "sys.stdin.readline(); print(c.execute(q).fetchone()[0], flush=True)", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        before = holder.stdout.readline().strip()
+        assert main(["freeze", "2021-H1", "--reason", "published", "--by", "alice", "--warehouse", str(path)]) == 0
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    with duckdb.connect(str(path), read_only=True) as check:
+        assert set(frozen_cycles(check)) == {"2021-H1"}
