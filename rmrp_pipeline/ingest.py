@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS
-from rmrp_pipeline.read.files import ReadError, sha256_file, walk_raw_folder
+from rmrp_pipeline.read.files import ReadError, original_first, sha256_file, walk_raw_folder
 from rmrp_pipeline.read.limits import check_file_size
 from rmrp_pipeline.read.recognise import read_and_recognise
 from rmrp_pipeline.read.templates import Recognition
@@ -115,17 +115,15 @@ def _hash(path: Path, limits: ReadLimits) -> str | ReadError:
 
 def _read_files(raw_dir: Path, files: list[Path], prepare: Prepare
                 ) -> Iterator[tuple[Path, str, str | None, str, ReadError | list | None]]:
-    """(path, name relative to ``raw_dir``, SHA-256, name of the first file with the same bytes,
-    ``_read_sheets`` of the file or None for a later copy) per file, in the order of ``files``.
-    Files are hashed and read in READER_THREADS threads, a few files ahead of the caller; a
-    later copy of a file is not read. A file that cannot be hashed has no SHA-256 and its
+    """(path, name relative to ``raw_dir``, SHA-256, name of the original of the files with the same
+    bytes (``_originals``), ``_read_sheets`` of the file or None for a copy) per file, in the order
+    of ``files``. Files are hashed and read in READER_THREADS threads, a few files ahead of the
+    caller; a copy of a file is not read. A file that cannot be hashed has no SHA-256 and its
     ReadError as its reading."""
     names = [path.relative_to(raw_dir).as_posix() for path in files]
     with ThreadPoolExecutor(READER_THREADS) as pool:
         hashes = list(pool.map(partial(_hash, limits=ReadLimits.from_environment()), files))
-        first_copy: dict[str | ReadError, str] = {}
-        for name, sha256 in zip(names, hashes):
-            first_copy.setdefault(sha256, name)
+        first_copy = _originals(names, hashes)
         read = [(path, name) for path, name, sha256 in zip(files, names, hashes)
                 if first_copy[sha256] == name and isinstance(sha256, str)]
         readings = pool.map(partial(_read_sheets, prepare=prepare), [p for p, _n in read], [n for _p, n in read])
@@ -135,6 +133,16 @@ def _read_files(raw_dir: Path, files: list[Path], prepare: Prepare
                 continue
             first = first_copy[sha256]
             yield path, name, sha256, first, next(readings) if first == name else None
+
+
+def _originals(names: list[str], hashes: list[str | ReadError]) -> dict[str | ReadError, str]:
+    """SHA-256 (or the ReadError of a file that could not be hashed: its own name) -> the name of
+    the original among the files with those bytes (``read.files.original_first``: the name
+    without a copy mark, else the shorter, else the first in sorted order)."""
+    same: dict[str | ReadError, list[str]] = {}
+    for name, sha256 in zip(names, hashes):
+        same.setdefault(sha256, []).append(name)
+    return {sha256: original_first(group)[0] for sha256, group in same.items()}
 
 
 def ingest_raw_folder(
@@ -167,8 +175,8 @@ def ingest_raw_folder(
             staging.progress(f"reading {number}/{len(files)}: {name}")
         base = {"source_file": name, "sha256": sha256, "read_at": read_at}
         if first_copy != name:
-            # The same bytes twice (a copy in another folder): loading it again would double
-            # every figure it holds.
+            # The same bytes twice (a copy in another folder or under another name): loading it
+            # again would double every figure it holds.
             staging.log({**base, "sheet": "", "status": "duplicate_file",
                          "message": f"same content as {first_copy}: not loaded twice"})
         elif isinstance(sheets, ReadError):

@@ -10,11 +10,13 @@ from rmrp_pipeline.warehouse import db as warehouse
 
 
 def sheets_with_lost_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Recognised sheets of ``meta.load_log`` where rows read <> loaded + rejected, or where the
-    rows read do not match the rows with values counted in the file (file, sheet and counts)."""
+    """Recognised (or superseded) sheets of ``meta.load_log`` where rows read <> loaded + rejected
+    + superseded, or where the rows read do not match the rows with values counted in the file
+    (file, sheet and counts)."""
     return con.execute(
         "SELECT source_file, sheet, rows_read, rows_loaded, rows_rejected FROM meta.load_log "
-        "WHERE status = 'recognised' AND (rows_read <> rows_loaded + rows_rejected "
+        "WHERE status IN ('recognised', 'superseded') "
+        "AND (rows_read <> rows_loaded + rows_rejected + coalesce(rows_superseded, 0) "
         "OR rows_in_file < rows_read OR rows_in_file > rows_read + blank_rows)"
     ).df()
 

@@ -128,3 +128,60 @@ def _link_refused(path: Path, root: Path) -> str | None:
 def list_input_files(raw_dir: Path) -> list[Path]:
     """The files of ``raw_dir`` that are read, sorted by path (``walk_raw_folder``)."""
     return walk_raw_folder(raw_dir)[0]
+
+
+#: Marks a person's copy of a file leaves in its name (``Copy of x``, ``x - Copy``, ``Copia de x``,
+#: ``x (1)``, ``x_copy``): the file without one is the original (docs/input-rules.md §9).
+COPY_MARKERS = re.compile(
+    r"^(copy[ _]of|copia[ _]de|c[oó]pia[ _]de)[ _-]*|[ _]*-[ _]*(copy|copia|c[oó]pia)(?=[ _]*(\(\d+\))?$)"
+    r"|[ _-]*\(\d+\)$|[ _-](copy|copia)$", re.I)
+
+
+def _stem(name: str) -> str:
+    """The file name of ``name`` (a path relative to the raw folder) without its folder and extension."""
+    base = name.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+
+
+def has_copy_marker(name: str) -> bool:
+    """Whether the file name of ``name`` carries a copy mark (``COPY_MARKERS``)."""
+    return COPY_MARKERS.search(_stem(name)) is not None
+
+
+def original_first(names: list[str]) -> list[str]:
+    """``names`` (files with the same bytes, paths relative to the raw folder) ordered so that the
+    original comes first: a name without a copy mark (``COPY_MARKERS``) before one with it, then the
+    shorter file name, then the path in sorted order."""
+    return sorted(names, key=lambda name: (has_copy_marker(name), len(name.rsplit("/", 1)[-1]), name))
+
+
+#: A version mark at the end of a file's name: ``v2``, ``version 3``, ``rev2``, ``final``, a browser's
+#: ``(1)`` (the second download of the same name), separated from the rest by a space, ``_`` or ``-``.
+VERSION_MARK = re.compile(r"[ _-]*(?:\(\s*(\d+)\s*\)|(?:v|ver|version|rev|revision)[ _.-]?(\d+)|(final|definitiv[oa]))$",
+                          re.I)
+
+
+def report_version(name: str) -> tuple[str, tuple[int, int]]:
+    """(family, rank) of a file name: the family is the folder and the file name without its
+    extension, copy marks and version marks (lower case); the rank orders the versions of a
+    family: ``(final, number)`` where ``number`` is 1 for no number, ``n`` for ``vN``/``version N``/
+    ``revN``, and ``n + 1`` for a browser's ``(n)``; ``final`` ranks above every numbered version
+    without it. ``x.xlsx`` < ``x_v2.xlsx`` < ``x (2).xlsx`` < ``x_v4.xlsx`` < ``x_final.xlsx``
+    < ``x_final_v2.xlsx``."""
+    folder = name.rsplit("/", 1)[0] if "/" in name else ""
+    stem = _stem(name)
+    final, number = 0, 1
+    while True:
+        match = VERSION_MARK.search(stem)
+        if match is None or match.start() == 0:
+            break
+        browser, counted, word = match.groups()
+        if word:
+            final = 1
+        elif browser is not None:
+            number = max(number, int(browser) + 1)
+        else:
+            number = max(number, int(counted))
+        stem = stem[: match.start()]
+    stem = COPY_MARKERS.sub("", stem)
+    return f"{folder}/{stem.strip(' _-').lower()}", (final, number)

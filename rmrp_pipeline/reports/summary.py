@@ -144,6 +144,20 @@ def _helper_sheets(log: list[tuple]) -> set[tuple]:
     return helpers
 
 
+def superseded_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The sheets whose rows a newer version of the same report replaced (``meta.load_log``:
+    ``rows_superseded``, ``superseded_by``), one line each naming both files; none when none."""
+    rows = con.execute(
+        "SELECT source_file, sheet, rows_superseded, superseded_by FROM meta.load_log "
+        "WHERE rows_superseded > 0 ORDER BY source_file, sheet").fetchall()
+    if not rows:
+        return []
+    lines = ["", "Superseded by a newer version of the same report (same organisation, country and month; not loaded):"]
+    for f, s, n, by in rows:
+        lines += _wrapped(f"  {f} [{s or '-'}]: {_n(n)} row(s) superseded by {by}")
+    return lines
+
+
 def cycle_months(con: duckdb.DuckDBPyConnection, cycle: str, table: str = "marts.fct_activities") -> str:
     """Which months of the cycle have rows in ``table`` (default: loaded 5W data), e.g.
     ``2021-01 to 2021-05 (5 of 6 months with data)``."""
@@ -280,7 +294,9 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
         lines.append("Helper sheets of the submission template (its dropdown lists, an empty sheet; nothing to fix):")
         for f, s in sorted(helpers):
             lines.append(printable(f"  {f} [{s or '-'}]"))
-    unknown = [row for row in log if row[3] not in ("recognised", "ignored") and (row[0], row[1]) not in helpers]
+    lines += superseded_lines(con)
+    unknown = [row for row in log if row[3] not in ("recognised", "ignored", "superseded")
+               and (row[0], row[1]) not in helpers]
     if unknown:
         lines.append("")
         lines.append("Not loaded (see meta.load_log.message):")

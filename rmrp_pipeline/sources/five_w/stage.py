@@ -33,6 +33,7 @@ from rmrp_pipeline.sources.five_w.columns import (
     YES_NO_COLUMNS,
 )
 from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
+from rmrp_pipeline.sources.five_w.resubmissions import drop_superseded
 from rmrp_pipeline.sources.reference import ReferenceData
 from rmrp_pipeline.sources.staging import Stager, Staging, Step
 from rmrp_pipeline.text.cells import (
@@ -220,7 +221,8 @@ TABLE = "staging.stg_5w__activities"
 
 class FiveWStager(Stager):
     """The ingest's stager of the 5W sheets. Step ``five_w`` stages them all together (after the
-    reference lists); step ``five_w_above_pin`` runs the rule that needs the PiN tables
+    reference lists); step ``five_w_resubmissions`` drops the rows newer versions of their report
+    replace (``resubmissions``); step ``five_w_above_pin`` runs the rule that needs the PiN tables
     (``outliers.outlier_above_pin``), after the planning sheets are staged. A sheet whose staging
     fails is marked not staged and the others load."""
 
@@ -237,7 +239,8 @@ class FiveWStager(Stager):
 
     def steps(self) -> list[Step]:
         return [Step("five_w", self.stage, after=("reference",)),
-                Step("five_w_above_pin", self.above_pin, after=("five_w", "planning"))]
+                Step("five_w_resubmissions", lambda staging: drop_superseded(staging, TABLE), after=("five_w",)),
+                Step("five_w_above_pin", self.above_pin, after=("five_w_resubmissions", "planning"))]
 
     def stage(self, staging: Staging) -> None:
         """Stage every 5W sheet into ``staging.stg_5w__activities``, its issues into

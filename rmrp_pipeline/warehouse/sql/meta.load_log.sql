@@ -1,5 +1,5 @@
 -- meta.load_log: per file and sheet, rows read (counted by the reader), loaded and rejected
--- (counted in the tables the rows went to), and findings.
+-- (counted in the tables the rows went to), superseded by a newer version of the report, and findings.
 INSERT INTO meta.load_log BY NAME
 WITH loaded AS (
     SELECT source_file, source_sheet AS sheet, count(*) AS rows_loaded
@@ -19,7 +19,7 @@ SELECT
     coalesce(r.rows_rejected, 0) AS rows_rejected,
     coalesce(q.findings, 0) AS findings,
     coalesce(q.rows_with_findings, 0) AS rows_with_findings,
-    f.blank_rows, f.message, f.read_at
+    f.blank_rows, f.message, f.read_at, f.rows_superseded, f.superseded_by
 FROM raw.source_files f
 LEFT JOIN loaded l USING (source_file, sheet)
 LEFT JOIN rejected r USING (source_file, sheet)
