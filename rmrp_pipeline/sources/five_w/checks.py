@@ -435,14 +435,18 @@ def _outlier_of_history(df: Frame) -> pd.Series:
     return (count >= OUTLIER_MIN_HISTORY) & (new > OUTLIER_RATIO * median) & (new - median >= OUTLIER_MIN_GAP)
 
 
+#: Finding checks that compare rows of several files: run once every file is staged (and the
+#: superseded rows are out), over the loaded rows of all of them (``history.history_findings``).
+CROSS_FILE_CHECKS = [c for c in FIVE_W_CHECKS if c.rule_id == "outlier_organisation_history"]
 REJECT_CHECKS = FIVE_W_CHECKS.of(REJECT)
-FINDING_CHECKS = FIVE_W_CHECKS.of(FINDING)
+FINDING_CHECKS = [c for c in FIVE_W_CHECKS.of(FINDING) if c not in CROSS_FILE_CHECKS]
 
 
 def validate_five_w(
     staged: Frame, parsed_failures: list[tuple[str, str, np.ndarray]]
 ) -> Iterator[tuple[str, str, np.ndarray, pd.Series]]:
-    """Run the reject then the finding checks over a staged 5W frame.
+    """Run the reject then the finding checks over a staged 5W frame (the checks of one row at a
+    time: ``CROSS_FILE_CHECKS`` run later, over the rows of every file).
 
     Args:
         staged: frame with the staged 5W columns plus the helper columns ``admin1_known``,

@@ -32,6 +32,8 @@ from rmrp_pipeline.sources.five_w.columns import (
     TEXT_COLUMNS,
     YES_NO_COLUMNS,
 )
+from rmrp_pipeline.sources.five_w.cached import CachedFiveW, merge_cached, split_by_file
+from rmrp_pipeline.sources.five_w.history import cross_file_findings
 from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
 from rmrp_pipeline.sources.five_w.resubmissions import drop_superseded
 from rmrp_pipeline.sources.reference import ReferenceData
@@ -222,7 +224,8 @@ TABLE = "staging.stg_5w__activities"
 class FiveWStager(Stager):
     """The ingest's stager of the 5W sheets. Step ``five_w`` stages them all together (after the
     reference lists); step ``five_w_resubmissions`` drops the rows newer versions of their report
-    replace (``resubmissions``); step ``five_w_above_pin`` runs the rule that needs the PiN tables
+    replace (``resubmissions``); step ``five_w_cross_file`` runs the checks that compare files
+    (``history``); step ``five_w_above_pin`` runs the rule that needs the PiN tables
     (``outliers.outlier_above_pin``), after the planning sheets are staged. A sheet whose staging
     fails is marked not staged and the others load."""
 
@@ -230,6 +233,12 @@ class FiveWStager(Stager):
 
     def __init__(self) -> None:
         self.sheets: Group = []
+        #: files whose staged result the ingest takes from its cache (``cached``), merged by ``stage``
+        self.cached: list[CachedFiveW] = []
+        #: the staged result of the files read in this run, per file, before any cross-file step
+        #: (kept only when ``keep_per_file``: the ingest caches it)
+        self.fresh: dict[str, CachedFiveW] = {}
+        self.keep_per_file = False
 
     def prepare(self, sheet: SheetData, recognition: Recognition) -> None:
         prepare_sheet(sheet, recognition)
@@ -240,13 +249,31 @@ class FiveWStager(Stager):
     def steps(self) -> list[Step]:
         return [Step("five_w", self.stage, after=("reference",)),
                 Step("five_w_resubmissions", lambda staging: drop_superseded(staging, TABLE), after=("five_w",)),
+                Step("five_w_cross_file", self.cross_file, after=("five_w_resubmissions",)),
                 Step("five_w_above_pin", self.above_pin, after=("five_w_resubmissions", "planning"))]
 
+    def headers(self) -> dict[tuple[str, str], dict[str, str]]:
+        """(file, sheet) -> canonical column -> the file's own header, of every 5W sheet."""
+        found = {(sheet.source_file, sheet.sheet): dict(recognition.mapping) for sheet, recognition in self.sheets}
+        for part in self.cached:
+            found.update(part.headers)
+        return found
+
     def stage(self, staging: Staging) -> None:
-        """Stage every 5W sheet into ``staging.stg_5w__activities``, its issues into
-        ``meta.rejected_rows`` and ``meta.quality_findings``."""
-        if not self.sheets:
-            return
+        """Stage every 5W sheet read into ``staging.stg_5w__activities``, its issues into
+        ``meta.rejected_rows`` and ``meta.quality_findings``; keep each file's result in ``fresh``
+        (when ``keep_per_file``); then add the files of ``cached`` (``cached.merge_cached``)."""
+        if self.sheets:
+            self._stage_read(staging)
+        if self.sheets and self.keep_per_file:
+            names = sorted({sheet.source_file for sheet, _r in self.sheets})
+            self.fresh = split_by_file(staging, TABLE, names)
+            headers = self.headers()
+            for name, part in self.fresh.items():
+                part.headers = {key: value for key, value in headers.items() if key[0] == name}
+        merge_cached(staging, TABLE, self.cached)
+
+    def _stage_read(self, staging: Staging) -> None:
         rows = sum(sheet.rows_read for sheet, _r in self.sheets)
         staging.progress(f"validating {len(self.sheets)} 5W sheet(s): {rows:,} rows")
         try:
@@ -265,10 +292,14 @@ class FiveWStager(Stager):
             staging.add("meta.quality_findings", issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
             del staged
 
+    def cross_file(self, staging: Staging) -> None:
+        """The findings of the checks that compare files (``history.cross_file_findings``)."""
+        found = cross_file_findings(staging.tables.get(TABLE), self.headers())
+        staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
+
     def above_pin(self, staging: Staging) -> None:
         """``outlier_above_pin`` findings of the staged 5W rows against the staged PiN tables."""
-        headers = {(sheet.source_file, sheet.sheet): recognition.mapping.get("new_beneficiaries", "new_beneficiaries")
-                   for sheet, recognition in self.sheets}
+        headers = {key: mapping.get("new_beneficiaries", "new_beneficiaries") for key, mapping in self.headers().items()}
         found = outlier_above_pin(staging.tables.get(TABLE), staging.tables.get("staging.stg_planning__pin_target"),
                                   headers)
         staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))

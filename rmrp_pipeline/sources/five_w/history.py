@@ -1,0 +1,54 @@
+"""The 5W checks that compare rows of several files (``checks.CROSS_FILE_CHECKS``: a row far above
+the organisation's own history), run once every file is staged and the superseded rows are out.
+
+They run over the loaded rows of each template together (as the other checks do,
+``stage.stage_five_w_sheets``), whichever run staged each file (a file read again or one whose
+staged rows come from the ingest's cache): a row's finding depends on the other files' rows, so
+it is never cached with its file. Plain pandas over the staged rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rmrp_pipeline.quality.checks import as_mask
+from rmrp_pipeline.quality.issues import concat_issues, empty_issues, issue_frame
+from rmrp_pipeline.sources.five_w.checks import CROSS_FILE_CHECKS
+
+
+def cross_file_findings(rows: pd.DataFrame | None, headers: dict[tuple[str, str], dict[str, str]]) -> pd.DataFrame:
+    """Issue rows (``quality.issues.ISSUE_COLUMNS``) of ``CROSS_FILE_CHECKS`` over the staged 5W
+    ``rows`` (``staging.stg_5w__activities`` columns) that are not rejected, template by template.
+
+    Args:
+        rows: the staged rows of every file (None or empty: no findings).
+        headers: (source_file, sheet) -> canonical column -> the file's own header (the column an
+            issue names; the canonical name when the sheet is not listed).
+    """
+    if rows is None or rows.empty or not CROSS_FILE_CHECKS:
+        return empty_issues()
+    loaded = rows[~rows["is_rejected"].astype(bool).to_numpy()]
+    parts = []
+    for _template, group in loaded.groupby("template_id", sort=True):
+        frame = pd.DataFrame({name: _plain(group[name]) for name in group.columns}, index=group.index)
+        for check in CROSS_FILE_CHECKS:
+            mask = as_mask(check.fails(frame))
+            if not mask.any():
+                continue
+            hit = group[mask]
+            files, sheets = hit["source_file"].astype(object).to_numpy(), hit["source_sheet"].astype(object).to_numpy()
+            columns = [headers.get((f, s), {}).get(check.column, check.column) for f, s in zip(files, sheets)]
+            parts.append(issue_frame(files, sheets, hit["source_row"].astype(np.int64).to_numpy(), columns,
+                                     check.rule_id, check.shown(frame)[mask].tolist()))
+    return concat_issues(parts)
+
+
+def _plain(column: pd.Series) -> pd.Series:
+    """A staged column as the checks see it while staging: counts as floats (NaN empty), text as
+    objects (a categorical column from the cache as its values)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.astype(object)
+    if column.dtype.kind in "iu" or isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and column.dtype.kind in "iuf":
+        return column.astype("float64")
+    return column
