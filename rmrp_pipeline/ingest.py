@@ -31,7 +31,8 @@ from rmrp_pipeline.read.limits import check_file_size
 from rmrp_pipeline.read.recognise import read_and_recognise
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData, list_sheets
-from rmrp_pipeline.sources.five_w.stage import FiveWStager
+from rmrp_pipeline.ingest_cache import IngestCache
+from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, FiveWStager
 from rmrp_pipeline.sources.planning.stage import PlanningStager, PublishedFiguresStager
 from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.sources.staging import IgnoredSheets, ReferenceLists, Stager, Staging, Step
@@ -113,26 +114,20 @@ def _hash(path: Path, limits: ReadLimits) -> str | ReadError:
         return ReadError(f"{path.name} cannot be read ({exc.strerror})")
 
 
-def _read_files(raw_dir: Path, files: list[Path], prepare: Prepare
-                ) -> Iterator[tuple[Path, str, str | None, str, ReadError | list | None]]:
-    """(path, name relative to ``raw_dir``, SHA-256, name of the original of the files with the same
-    bytes (``_originals``), ``_read_sheets`` of the file or None for a copy) per file, in the order
-    of ``files``. Files are hashed and read in READER_THREADS threads, a few files ahead of the
-    caller; a copy of a file is not read. A file that cannot be hashed has no SHA-256 and its
-    ReadError as its reading."""
+def _hash_files(raw_dir: Path, files: list[Path]) -> list[tuple[Path, str, str | ReadError]]:
+    """(path, name relative to ``raw_dir``, SHA-256 or the ReadError saying why the file cannot be
+    read) per file, in the order of ``files``, hashed in READER_THREADS threads."""
     names = [path.relative_to(raw_dir).as_posix() for path in files]
     with ThreadPoolExecutor(READER_THREADS) as pool:
         hashes = list(pool.map(partial(_hash, limits=ReadLimits.from_environment()), files))
-        first_copy = _originals(names, hashes)
-        read = [(path, name) for path, name, sha256 in zip(files, names, hashes)
-                if first_copy[sha256] == name and isinstance(sha256, str)]
-        readings = pool.map(partial(_read_sheets, prepare=prepare), [p for p, _n in read], [n for _p, n in read])
-        for path, name, sha256 in zip(files, names, hashes):
-            if isinstance(sha256, ReadError):
-                yield path, name, None, name, sha256
-                continue
-            first = first_copy[sha256]
-            yield path, name, sha256, first, next(readings) if first == name else None
+    return list(zip(files, names, hashes))
+
+
+def _read_files(files: list[tuple[Path, str]], prepare: Prepare) -> Iterator[ReadError | list]:
+    """``_read_sheets`` of each (path, name) of ``files``, in order, read in READER_THREADS threads
+    a few files ahead of the caller."""
+    with ThreadPoolExecutor(READER_THREADS) as pool:
+        yield from pool.map(partial(_read_sheets, prepare=prepare), [p for p, _n in files], [n for _p, n in files])
 
 
 def _originals(names: list[str], hashes: list[str | ReadError]) -> dict[str | ReadError, str]:
@@ -146,15 +141,23 @@ def _originals(names: list[str], hashes: list[str | ReadError]) -> dict[str | Re
 
 
 def ingest_raw_folder(
-    raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None
+    raw_dir: Path, progress: Callable[[str], None] = lambda _msg: None, cache_dir: Path | None = None
 ) -> IngestResult:
     """Read, recognise, stage and validate every file below ``raw_dir``.
+
+    ``cache_dir``: where the staged result of each 5W file is kept, by content (``ingest_cache``,
+    ``ingest_cache.cache_dir_for`` gives the folder beside a warehouse):
+    a file whose bytes, name, the code, the settings and the reference lists are those of a
+    cached entry is not read again; None: no cache. The steps that compare files (copies,
+    resubmissions, the outlier checks) run over every file either way, and give the same tables.
 
     Returns:
         ``IngestResult`` with frames for ``raw.source_files`` (one row per file and sheet,
         recognised or not, with rows read) and for every table the stagers feed: the reference
         tables, ``staging.stg_5w__activities``, the planning tables, the published figures and
-        their sources, ``meta.rejected_rows`` and ``meta.quality_findings``.
+        their sources, ``meta.rejected_rows`` and ``meta.quality_findings``. When 5W rows come
+        from the cache, the frame of ``staging.stg_5w__activities`` holds only the columns the
+        steps read (``sources.five_w.cached.STEP_COLUMNS``); its Arrow table has every column.
 
     Raises nothing for a bad file: it is recorded as ``unreadable`` with the reason; an entry of
     the folder that is never opened (a link out of it, a FIFO, a device: ``read.files.walk_raw_folder``)
@@ -169,29 +172,55 @@ def ingest_raw_folder(
     for entry in not_read:  # links out of the folder, FIFOs, devices...: listed, never opened
         staging.log({"source_file": entry.path.relative_to(raw_dir).as_posix(), "sheet": "", "sha256": None,
                      "read_at": read_at, "status": "not_read", "message": entry.reason})
-    readings = _read_files(raw_dir, files, partial(_prepare, by_kind))
-    for number, (_path, name, sha256, first_copy, sheets) in enumerate(readings, start=1):
+    hashed = _hash_files(raw_dir, files)
+    originals = _originals([name for _p, name, _h in hashed], [sha256 for _p, _n, sha256 in hashed])
+    cache = IngestCache.open(cache_dir)
+    five_w = by_kind[FIVE_W_KIND]
+    assert isinstance(five_w, FiveWStager)
+    prepare = partial(_prepare, by_kind)
+    cached = {name for _p, name, sha256 in hashed
+              if isinstance(sha256, str) and originals[sha256] == name and cache is not None and cache.has(sha256)}
+    readings = _read_files([(path, name) for path, name, sha256 in hashed
+                            if isinstance(sha256, str) and originals[sha256] == name and name not in cached], prepare)
+    for number, (_path, name, sha256) in enumerate(hashed, start=1):
         if number % max(1, len(files) // PROGRESS_STEPS) == 0 or number in (1, len(files)):
             staging.progress(f"reading {number}/{len(files)}: {name}")
-        base = {"source_file": name, "sha256": sha256, "read_at": read_at}
-        if first_copy != name:
+        base = {"source_file": name, "sha256": sha256 if isinstance(sha256, str) else None, "read_at": read_at}
+        if isinstance(sha256, ReadError):
+            staging.log({**base, "sheet": "", "status": "unreadable", "message": str(sha256)})
+        elif originals[sha256] != name:
             # The same bytes twice (a copy in another folder or under another name): loading it
             # again would double every figure it holds.
             staging.log({**base, "sheet": "", "status": "duplicate_file",
-                         "message": f"same content as {first_copy}: not loaded twice"})
-        elif isinstance(sheets, ReadError):
-            staging.log({**base, "sheet": "", "status": "unreadable", "message": str(sheets)})
-        else:
-            entries = [_route(staging, by_kind, base, *sheet) for sheet in sheets]
-            if entries and all(e["status"] == "unknown_sheet" for e in entries):
-                for e in entries:
-                    e["status"] = "unknown_file"
+                         "message": f"same content as {originals[sha256]}: not loaded twice"})
+        elif name not in cached:
+            _log_file(staging, by_kind, base, next(readings))
+    if cache is not None:
+        missed = cache.take(staging, five_w, [(p, n, h) for p, n, h in hashed if n in cached], read_at)
+        for (path, name, sha256), sheets in zip(missed, _read_files([(p, n) for p, n, _h in missed], prepare)):
+            _log_file(staging, by_kind, {"source_file": name, "sha256": sha256, "read_at": read_at}, sheets)
+        five_w.keep_per_file = True
+        before = [dict(entry) for entry in staging.load_log]
     for step in steps:
         step.run(staging)
+    if cache is not None:
+        cache.keep(staging, five_w, before)
     staging.add("raw.source_files", pd.DataFrame(staging.load_log))
     for table in ("meta.rejected_rows", "meta.quality_findings"):
         staging.tables.setdefault(table, pd.DataFrame(columns=ISSUE_TABLE_COLUMNS))
     return IngestResult(staging.tables, staging.arrow)
+
+
+def _log_file(staging: Staging, by_kind: dict[str, Stager], base: dict, sheets: ReadError | list) -> None:
+    """Log (and route) the sheets of one file read (``_read_sheets``): ``unreadable`` when the file
+    could not be opened; ``unknown_file`` for each sheet when no sheet was recognised."""
+    if isinstance(sheets, ReadError):
+        staging.log({**base, "sheet": "", "status": "unreadable", "message": str(sheets)})
+        return
+    entries = [_route(staging, by_kind, base, *sheet) for sheet in sheets]
+    if entries and all(e["status"] == "unknown_sheet" for e in entries):
+        for e in entries:
+            e["status"] = "unknown_file"
 
 
 def _sheet_entry(base: dict, sheet_name: str, visible: str, outcome: SheetOutcome) -> dict:

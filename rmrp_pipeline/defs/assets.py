@@ -16,6 +16,7 @@ from dagster_duckdb import DuckDBResource
 from rmrp_pipeline.defs.partitions import refuse_malformed_cycle, reporting_cycles, sync_cycle_partitions
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
 from rmrp_pipeline.ingest import ingest_raw_folder
+from rmrp_pipeline.ingest_cache import cache_dir_for
 from rmrp_pipeline.marts import builds, cycle_inputs, registry
 from rmrp_pipeline.warehouse import db as warehouse
 
@@ -70,7 +71,8 @@ def _ingest_asset() -> dg.AssetsDefinition:
         """Read every file of the raw folder once, recognise it by its columns, stage and validate
         it (``ingest.ingest_raw_folder``), replace the raw, staging and meta tables it feeds, and
         load the seeds they are built with (``staging.ref_sectors``)."""
-        result = ingest_raw_folder(raw_folder.resolve(), progress=context.log.info)
+        result = ingest_raw_folder(raw_folder.resolve(), progress=context.log.info,
+                                   cache_dir=cache_dir_for(warehouse_db.database))
         with warehouse_db.get_connection() as con:
             for table in tables:
                 warehouse.replace_table(con, table.name, result.for_warehouse(table.name))

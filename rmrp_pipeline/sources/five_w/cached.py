@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from rmrp_pipeline.sources.staging import Staging
+from rmrp_pipeline.warehouse import db as warehouse
 
 #: The issue tables the 5W staging feeds.
 ISSUE_TABLES = ("meta.rejected_rows", "meta.quality_findings")
@@ -42,15 +43,18 @@ class CachedFiveW:
 
 def split_by_file(staging: Staging, table: str, names: list[str]) -> dict[str, CachedFiveW]:
     """The staged rows and issues of each file of ``names`` (the files staged in this run), as
-    they are in ``staging`` now (call it before any cross-file step). A file whose rows are not
-    held as an Arrow table (a column of mixed types) is left out: it is staged again next time."""
+    they are in ``staging`` now (call it before any cross-file step); the rows as the Arrow table
+    the warehouse gets (``warehouse.db.arrow_table`` when the staging made none). None is kept
+    when a column mixes types (no Arrow table): those files are staged again next time."""
     frame = staging.tables.get(table)
     made = staging.arrow.get(table)
     out: dict[str, CachedFiveW] = {}
-    if frame is None or made is None or made[0] is not frame:
+    if frame is None:
+        return out
+    arrow = made[1] if made is not None and made[0] is frame else warehouse.arrow_table(frame)
+    if arrow is None:
         return out
     positions = _positions(frame["source_file"], names)
-    arrow = made[1]
     issues = {name: _positions(staging.tables[name]["source_file"], names) if name in staging.tables else {}
               for name in ISSUE_TABLES}
     for name in names:
