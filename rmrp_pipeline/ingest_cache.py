@@ -12,8 +12,9 @@ registry or admin1 list makes every entry stale). Only files whose every sheet i
 unknown or left out on purpose are kept; reference, planning and published files are read every
 run. What compares files (copies, resubmissions, the outlier checks) is never cached.
 
-The cache folder is ``ingest_cache/`` beside the warehouse file (``cache_dir_for``); it may be
-deleted at any time (the next run reads everything). ``RMRP_INGEST_CACHE=off`` turns it off.
+The cache folder is ``ingest_cache/`` beside the warehouse file (``cache_dir_for``); each run
+removes the entries of files no longer in the raw folder and of other code. It may be deleted at
+any time (the next run reads everything). ``RMRP_INGEST_CACHE=off`` turns it off.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rmrp_pipeline.read.cache import Entry, FileCache, fingerprint, source_fingerprint
 from rmrp_pipeline.settings import ReadLimits
@@ -119,11 +120,9 @@ class IngestCache:
                     "entries": [{k: _plain(v) for k, v in e.items() if k not in ("source_file", "sha256", "read_at")}
                                 for e in entries],
                     "headers": [[sheet, mapping] for (_f, sheet), mapping in sorted(part.headers.items())]}
-            try:
-                tables = {"rows": part.rows} | {t: _issue_arrow(part.issues.get(t)) for t in ISSUE_TABLES}
-            except (pa.ArrowException, TypeError, ValueError):  # a value Arrow cannot hold as text: read next time
-                continue
+            tables = {"rows": part.rows} | {t: part.issues[t] for t in ISSUE_TABLES}
             self.files.put(entries[0]["sha256"], Entry(meta, tables))
+        self.files.prune({e["sha256"] for e in staging.load_log if e.get("sha256")})
 
 
 def reference_fingerprint(load_log: list[dict]) -> str:
@@ -148,11 +147,8 @@ def _usable(entry: Entry | None, name: str, reference: str) -> CachedFiveW | Non
         return None
     if not isinstance(entry.meta.get("entries"), list) or not entry.meta["entries"]:
         return None
-    files = set(rows.column("source_file").to_pylist()) if rows.num_rows else {name}
-    if files != {name}:
-        return None
-    issues = {t: _issue_frame(entry.tables[t]) for t in ISSUE_TABLES}
-    if any(len(frame) and set(frame["source_file"]) != {name} for frame in issues.values()):
+    issues = {t: entry.tables[t] for t in ISSUE_TABLES}
+    if any(table.num_rows and _files_of(table) != [name] for table in (rows, *issues.values())):
         return None
     headers = {(name, sheet): dict(mapping) for sheet, mapping in entry.meta.get("headers", [])}
     return CachedFiveW(rows, issues, headers)
@@ -167,21 +163,9 @@ def _plain(value: object) -> object:
     return value
 
 
-def _issue_arrow(frame: pd.DataFrame | None) -> pa.Table:
-    """An issue table's rows as Arrow (every column as text but ``row_number``)."""
-    frame = frame if frame is not None else pd.DataFrame()
-    columns = {name: pa.array(frame[name].astype(object).where(frame[name].notna(), None).tolist(), type=pa.string())
-               for name in frame.columns if name != "row_number"}
-    if "row_number" in frame.columns:
-        columns["row_number"] = pa.array(frame["row_number"].to_numpy(dtype=np.int64))
-    table = pa.table(columns)
-    return table.select([name for name in frame.columns]) if len(frame.columns) else table
-
-
-def _issue_frame(table: pa.Table) -> pd.DataFrame:
-    """The issue rows of an entry as the staging holds them (text as objects, None for empty)."""
-    frame = table.to_pandas()
-    for name in frame.columns:
-        if name != "row_number":
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-    return frame
+def _files_of(table: pa.Table) -> list[str]:
+    """The distinct values of the ``source_file`` column of a table (dictionary-encoded or not)."""
+    column = table.column("source_file")
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return pc.unique(column).to_pylist()

@@ -17,6 +17,7 @@ import json
 import os
 import struct
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,16 +90,36 @@ class FileCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".rmrpc")
             try:
-                with os.fdopen(handle, "wb") as out:
+                with os.fdopen(handle, "wb") as out:   # not synced: an entry cut short by a crash fails its digest
                     out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
                 os.replace(temporary, self.path(sha256))
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
         except OSError:
             return
+
+
+    def prune(self, keep: set[str], grace_seconds: float = 3600) -> int:
+        """Remove the entries not of ``keep`` (SHA-256s) under this fingerprint (files gone from the
+        raw folder, entries of other code) and temporary files older than ``grace_seconds`` (a run
+        that stopped while writing); returns how many files were removed."""
+        wanted = {self.path(sha256).name for sha256 in keep}
+        removed = 0
+        try:
+            found = list(self.folder.iterdir())
+        except OSError:
+            return 0
+        now = time.time()
+        for path in found:
+            stale = (path.suffix == ".rmrpc" and not path.name.startswith(".tmp-") and path.name not in wanted)
+            try:
+                if stale or (path.name.startswith(".tmp-") and now - path.stat().st_mtime > grace_seconds):
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
 
 def _encode(entry: Entry) -> bytes:

@@ -153,3 +153,18 @@ def test_a_cached_rerun_builds_the_warehouse_of_a_clean_run(raw, tmp_path, monke
     assert run_pipeline(str(raw), str(clean), quiet=True)[0]
     assert not (clean.parent / "ingest_cache").exists()
     assert compare_warehouses.compare(clean, warehouse) == ([], [])
+
+
+def test_files_of_two_templates_read_again_beside_a_cached_one(raw, reads, tmp_path):
+    """The 2023 and 2022 reports (two templates, staged together) changed, a third 5W file cached."""
+    third = raw / "monitoring_5w" / "another_partner.xlsx"
+    shutil.copy(raw / "monitoring_5w" / FIVE_W[0], third)
+    _edit(third)
+    cache = tmp_path / "cache"
+    ingest.ingest_raw_folder(raw, cache_dir=cache)
+    for name in FIVE_W:
+        _edit(raw / "monitoring_5w" / name)
+    reads.clear()
+    result = ingest.ingest_raw_folder(raw, cache_dir=cache)
+    assert sorted(n for n in reads if n.startswith("monitoring_5w/")) == sorted(f"monitoring_5w/{n}" for n in FIVE_W)
+    _same(result, ingest.ingest_raw_folder(raw))

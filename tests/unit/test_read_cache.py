@@ -75,3 +75,15 @@ def test_fingerprints_change_with_any_part(tmp_path):
     first = source_fingerprint(tmp_path)
     (tmp_path / "m.py").write_text("x = 2\n")
     assert source_fingerprint(tmp_path) != first
+
+
+def test_prune_keeps_the_entries_asked_for(tmp_path):
+    cache = FileCache(tmp_path, "f1")
+    cache.put(SHA, _entry())
+    cache.put("cd" * 32, _entry())
+    FileCache(tmp_path, "old").put(SHA, _entry())
+    (tmp_path / ".tmp-1.rmrpc").write_bytes(b"half")
+    assert cache.prune({SHA}, grace_seconds=3600) == 2   # the other file's entry, the old code's entry
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-1.rmrpc", f"{SHA}-f1.rmrpc"]
+    assert cache.prune({SHA}, grace_seconds=0) == 1      # a temporary file left by a stopped run
+    assert cache.get(SHA) is not None

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS
 from rmrp_pipeline.sources.staging import Staging
 from rmrp_pipeline.warehouse import db as warehouse
 
@@ -33,11 +34,12 @@ STEP_COLUMNS = ("source_file", "source_sheet", "source_row", "template_id", "mon
 @dataclass
 class CachedFiveW:
     """The staged result of one 5W file: ``rows`` (Arrow, the warehouse's columns), its
-    ``issues`` (issue table -> rows of ``quality.issues.ISSUE_TABLE_COLUMNS``) and ``headers``
-    ((file, sheet) -> canonical column -> the file's own header)."""
+    ``issues`` (issue table -> its rows of ``quality.issues.ISSUE_TABLE_COLUMNS`` as Arrow,
+    ``issue_arrow``) and ``headers`` ((file, sheet) -> canonical
+    column -> the file's own header)."""
 
     rows: pa.Table
-    issues: dict[str, pd.DataFrame] = field(default_factory=dict)
+    issues: dict[str, pa.Table] = field(default_factory=dict)
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
 
@@ -45,7 +47,8 @@ def split_by_file(staging: Staging, table: str, names: list[str]) -> dict[str, C
     """The staged rows and issues of each file of ``names`` (the files staged in this run), as
     they are in ``staging`` now (call it before any cross-file step); the rows as the Arrow table
     the warehouse gets (``warehouse.db.arrow_table`` when the staging made none). None is kept
-    when a column mixes types (no Arrow table): those files are staged again next time."""
+    when a column mixes types (no Arrow table) or an issue value is not text: those files are
+    staged again next time."""
     frame = staging.tables.get(table)
     made = staging.arrow.get(table)
     out: dict[str, CachedFiveW] = {}
@@ -55,15 +58,31 @@ def split_by_file(staging: Staging, table: str, names: list[str]) -> dict[str, C
     if arrow is None:
         return out
     positions = _positions(frame["source_file"], names)
-    issues = {name: _positions(staging.tables[name]["source_file"], names) if name in staging.tables else {}
-              for name in ISSUE_TABLES}
+    try:
+        issues = {t: issue_arrow(staging.tables.get(t)) for t in ISSUE_TABLES}
+    except (pa.ArrowException, TypeError, ValueError):   # a value Arrow cannot hold as text: read next time
+        return out
+    issue_positions = {t: _positions(staging.tables[t]["source_file"], names) if t in staging.tables else {}
+                       for t in ISSUE_TABLES}
+    none = pa.array(np.zeros(0, dtype=np.int64))
     for name in names:
-        rows = arrow.take(pa.array(positions.get(name, np.zeros(0, dtype=np.int64))))
-        out[name] = CachedFiveW(rows, {
-            t: staging.tables[t].iloc[issues[t][name]].reset_index(drop=True) if name in issues[t]
-            else staging.tables.get(t, pd.DataFrame()).iloc[0:0]
-            for t in ISSUE_TABLES})
+        rows = arrow.take(pa.array(positions[name]) if name in positions else none)
+        out[name] = CachedFiveW(rows, {t: issues[t].take(pa.array(issue_positions[t][name]) if name in issue_positions[t]
+                                                          else none) for t in ISSUE_TABLES})
     return out
+
+
+def issue_arrow(frame: pd.DataFrame | None) -> pa.Table:
+    """An issue table's rows (``quality.issues.ISSUE_TABLE_COLUMNS``) as Arrow: ``row_number``
+    int64, every other column text (None empty).
+
+    Raises:
+        pyarrow.ArrowException: a value that is not text where text is expected.
+    """
+    frame = frame if frame is not None else pd.DataFrame(columns=ISSUE_TABLE_COLUMNS)
+    return pa.table({name: pa.array(frame[name].to_numpy(dtype=np.int64)) if name == "row_number"
+                     else pa.array(frame[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+                     for name in frame.columns})
 
 
 def _positions(files: pd.Series, names: list[str]) -> dict[str, np.ndarray]:
@@ -78,8 +97,8 @@ def _positions(files: pd.Series, names: list[str]) -> dict[str, np.ndarray]:
 def merge_cached(staging: Staging, table: str, cached: list[CachedFiveW]) -> None:
     """Add the ``cached`` files' rows and issues to ``staging`` beside the rows staged in this run.
     The table's Arrow table holds every row; its frame the :data:`STEP_COLUMNS` of every row
-    (text as objects, counts as floats with NaN empty). When the run's rows have no Arrow table
-    (a column of mixed types), the frame holds every column and the warehouse gets the frame."""
+    (``step_frame``). When the run's rows cannot be made an Arrow table (a column of mixed types),
+    the frame holds every column of every row and the warehouse gets the frame."""
     if not cached:
         return
     frame = staging.tables.get(table)
@@ -87,28 +106,59 @@ def merge_cached(staging: Staging, table: str, cached: list[CachedFiveW]) -> Non
     fresh = frame is not None and len(frame) > 0
     for name in ISSUE_TABLES:
         parts = [staging.tables[name]] if name in staging.tables else []
-        parts += [c.issues[name] for c in cached if name in c.issues and len(c.issues[name])]
+        tables = [c.issues[name] for c in cached if name in c.issues and c.issues[name].num_rows]
+        if tables:   # one conversion for all the cached files (text as objects, None empty)
+            parts.append(_concat(tables).to_pandas())
         if parts:
             staging.tables[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    if fresh and (made is None or made[0] is not frame):
-        staging.tables[table] = pd.concat([frame, *[_objects(c.rows.to_pandas()) for c in cached]], ignore_index=True)
-        staging.arrow.pop(table, None)
-        return
-    tables = ([made[1]] if fresh else []) + [c.rows for c in cached if c.rows.num_rows]
+    arrow = None
+    if fresh:
+        arrow = made[1] if made is not None and made[0] is frame else warehouse.arrow_table(frame)
+        if arrow is None:
+            full = [step_frame(c.rows, c.rows.column_names) for c in cached]
+            staging.tables[table] = pd.concat([frame, *full], ignore_index=True)
+            staging.arrow.pop(table, None)
+            return
+    tables = ([arrow] if fresh else []) + [c.rows for c in cached if c.rows.num_rows]
     if not tables:
         return
-    combined = pa.concat_tables(tables, promote_options="permissive")
-    merged = _objects(combined.select(list(STEP_COLUMNS)).to_pandas())
+    combined = _concat(tables)
+    merged = step_frame(combined)
     staging.tables[table] = merged
     staging.arrow[table] = merged, combined
 
 
-def _objects(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categorical columns (Arrow dictionaries) as object columns."""
-    for name in frame.columns:
-        if isinstance(frame[name].dtype, pd.CategoricalDtype):
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-    return frame
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    """The rows of ``tables`` as one table (columns of the first; types unified, a text column
+    dictionary-encoded in one and plain in another decoded)."""
+    names = tables[0].column_names
+    tables = [t.select(names) for t in tables]
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        plain = []
+        for t in tables:
+            for position, field_ in enumerate(t.schema):
+                if pa.types.is_dictionary(field_.type):
+                    t = t.set_column(position, field_.name, t.column(position).cast(field_.type.value_type))
+            plain.append(t)
+        return pa.concat_tables(plain, promote_options="permissive")
+
+
+def step_frame(table: pa.Table, columns: tuple[str, ...] | list[str] = STEP_COLUMNS) -> pd.DataFrame:
+    """The ``columns`` of ``table`` as a frame: text (dictionary columns, whose
+    dictionaries may repeat a value) as objects with None empty, the others as Arrow gives them to
+    pandas (a count with empty cells as float with NaN, a date as ``datetime.date``)."""
+    table = table.select(list(columns))
+    coded = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+    frame = table.drop_columns(coded).to_pandas()
+    for name in coded:
+        parts = []
+        for chunk in table.column(name).chunks:
+            values = np.array(chunk.dictionary.to_pylist() + [None], dtype=object)
+            parts.append(values[chunk.indices.fill_null(len(values) - 1).to_numpy()])
+        frame[name] = np.concatenate(parts) if parts else np.array([], dtype=object)
+    return frame[list(columns)]
 
 
 def rows_schema_ok(rows: pa.Table) -> bool:

@@ -28,9 +28,13 @@ def cross_file_findings(rows: pd.DataFrame | None, headers: dict[tuple[str, str]
     """
     if rows is None or rows.empty or not CROSS_FILE_CHECKS:
         return empty_issues()
-    loaded = rows[~rows["is_rejected"].astype(bool).to_numpy()]
+    needs = {name for check in CROSS_FILE_CHECKS for name in check.needs} | {"source_file", "source_sheet", "source_row"}
+    columns = list(rows.columns) if any(not check.needs for check in CROSS_FILE_CHECKS) else ["template_id", *sorted(needs)]
+    loaded = rows.loc[~rows["is_rejected"].astype(bool).to_numpy(), columns]
     parts = []
-    for _template, group in loaded.groupby("template_id", sort=True):
+    templates = pd.unique(loaded["template_id"])
+    groups = [(templates[0], loaded)] if len(templates) == 1 else loaded.groupby("template_id", sort=True)
+    for _template, group in groups:
         frame = pd.DataFrame({name: _plain(group[name]) for name in group.columns}, index=group.index)
         for check in CROSS_FILE_CHECKS:
             mask = as_mask(check.fails(frame))
