@@ -23,13 +23,22 @@ WITH counted AS (
       AND month >= coalesce(getvariable('cycle_start'), DATE '0001-01-01')
       AND month < coalesce(getvariable('cycle_end'), DATE '9999-12-31')
       AND (NOT coalesce(getvariable('only_rmrp_activities'), false) OR coalesce(rmrp_activity, false))
-)
+),
 -- names not in the list: one series per name whatever its case, accents and spaces, as the list is
--- matched; it is named by the list's spelling if any row of the year has it, else the first in order
-SELECT * EXCLUDE (admin1_listed) REPLACE (first_value(admin1) OVER (
-           PARTITION BY year(month), country_iso3, name_key(admin1)
-           ORDER BY admin1_listed IS NULL, admin1) AS admin1)
-FROM counted;
+-- matched; it is named by the list's spelling if any row of the year has it, else the first in order.
+-- Worked out on the distinct spellings of a country and year (a few thousand), not on every row.
+spellings AS (
+    SELECT DISTINCT year(month) AS year, country_iso3, admin1, admin1_listed IS NULL AS unlisted
+    FROM counted
+),
+named AS (
+    SELECT DISTINCT year, country_iso3, admin1, first_value(admin1) OVER (
+               PARTITION BY year, country_iso3, name_key(admin1) ORDER BY unlisted, admin1) AS named_admin1
+    FROM spellings
+)
+SELECT c.* EXCLUDE (admin1_listed) REPLACE (n.named_admin1 AS admin1)
+FROM counted c
+JOIN named n ON n.year = year(c.month) AND n.country_iso3 IS NOT DISTINCT FROM c.country_iso3 AND n.admin1 = c.admin1;
 COMMENT ON VIEW staging.int_people_reached__activities IS 'The 5W rows of marts.fct_activities that count as people reached (counts_as_reached), one row each, with the subsector by its canonical R4V name and one admin1 name per place and year: the first step of marts.people_reached_monthly. Scope: the variables cycle_start, cycle_end, only_rmrp_activities when set (SET VARIABLE), else every month and row.';
 COMMENT ON COLUMN staging.int_people_reached__activities.source_file IS 'Lineage: file the 5W row comes from (relative to the raw folder).';
 COMMENT ON COLUMN staging.int_people_reached__activities.source_sheet IS 'Lineage: sheet the row comes from.';
