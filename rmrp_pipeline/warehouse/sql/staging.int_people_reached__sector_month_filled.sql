@@ -6,14 +6,18 @@
 -- the year's months first), so that every Intersector model reads it without recomputing it.
 -- Scope: as staging.int_people_reached__activities.
 INSERT INTO staging.int_people_reached__sector_month_filled BY NAME
-WITH series AS (
+-- the view's sums worked out once and read three times below
+WITH sm AS MATERIALIZED (
+    SELECT * FROM staging.int_people_reached__sector_month
+),
+series AS (
     SELECT platform, country_iso3, country, admin1, subsector, year(month) AS year, min(month) AS first_month
-    FROM staging.int_people_reached__sector_month GROUP BY ALL
+    FROM sm GROUP BY ALL
 ),
 months AS (
     SELECT bounds.year, CAST(m AS DATE) AS month
     FROM (SELECT year(month) AS year, min(month) AS lo, max(month) AS hi
-          FROM staging.int_people_reached__sector_month GROUP BY ALL) bounds,
+          FROM sm GROUP BY ALL) bounds,
          range(bounds.lo, bounds.hi + INTERVAL 1 MONTH, INTERVAL 1 MONTH) AS r(m)
 ),
 grid AS (
@@ -37,5 +41,5 @@ SELECT g.platform, g.country_iso3, g.country, g.admin1, g.month, g.subsector,
        g.subsector IN ('Humanitarian Transportation', 'WASH', 'Food Security') AND pym.model = 'southernconemodel_2022'
            AS southern_cone_2022_added_again
 FROM grid g
-LEFT JOIN staging.int_people_reached__sector_month sm USING (platform, country_iso3, country, admin1, month, subsector)
+LEFT JOIN sm USING (platform, country_iso3, country, admin1, month, subsector)
 JOIN staging.int_intersector__platform_year_model pym ON pym.platform = g.platform AND pym.year = year(g.month);
