@@ -106,12 +106,12 @@ def _checked(cycle: str, reason: str | None) -> str:
 
 
 def _has_figures(con: duckdb.DuckDBPyConnection, cycle: str) -> bool:
-    """Whether a frozen asset table holds rows of ``cycle``."""
-    for table in registry.frozen_by_cycle():
-        if table.is_asset and warehouse.table_exists(con, table.name) and warehouse.row_count(
-                con, table.name, f"WHERE {table.cycle_rows.published(cycle)}"):
-            return True
-    return False
+    """Whether ``cycle`` was built: ``marts.cycle_people_reached`` holds its rows. (The monthly
+    tables hold months, which a year's mid-year and end-year cycles share: their rows of January to
+    June do not make the end-year cycle built.)"""
+    table = "marts.cycle_people_reached"
+    return warehouse.table_exists(con, table) and bool(
+        con.execute(f"SELECT count(*) FROM {table} WHERE cycle = ?", [cycle]).fetchone()[0])
 
 
 def _record(con: duckdb.DuckDBPyConnection, cycle: str, action: str, reason: str, by: str | None,

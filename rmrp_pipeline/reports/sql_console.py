@@ -2,7 +2,7 @@
 
 The warehouse file is opened read-only, so no statement can change it; statements that would
 write anything (INSERT, CREATE, COPY ... TO a file, ATTACH, EXPORT, INSTALL, ...) are refused
-before they run, with ``rmrp sql is read-only``. Allowed: SELECT (with WITH, FROM-first,
+before they run, with ``rmrp sql: the warehouse is read-only here``. Allowed: SELECT (with WITH, FROM-first,
 DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and PRAGMA. Several statements separated by ``;`` run in
 order and the last one's result is shown. The macros of ``warehouse/sql/macros.sql`` are stored in
 the file, so queries can use them (``name_key``, ...).
@@ -61,7 +61,7 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
     for statement in statements:
         kind = statement.type.name
         if kind not in READING_STATEMENTS:
-            raise QueryError(f"rmrp sql is read-only: {kind} statements are not run "
+            raise QueryError(f"the warehouse is read-only here: {kind} statements are not run "
                              "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN and PRAGMA are)")
     return statements
 
@@ -108,7 +108,7 @@ def run_query(warehouse: str, sql: str, variables: dict[str, str] | None = None)
         except duckdb.Error as exc:
             message = first_line(str(exc))
             if "read-only mode" in message:
-                message = f"rmrp sql is read-only: {message}"
+                message = f"the warehouse is read-only here: {message}"
             raise QueryError(message) from exc
         return QueryResult(columns, types, rows)
     finally:

@@ -76,7 +76,8 @@ def test_hxl_row_under_the_header(built_warehouse, tmp_path):
     header, tags = _csv(target)[:2]
     tag = dict(zip(header, tags))
     assert tag["admin1"] == "#adm1+name" and tag["country_iso3"] == "#country+code"
-    assert tag["subsector"] == "#sector+name" and tag["consolidated_total"] == "#reached+total"
+    assert tag["subsector"] == "#subsector+name" and tag["consolidated_total"] == "#reached+total"
+    assert len({t for t in tags if t}) == len([t for t in tags if t])   # no two columns share a tag
     assert tag["people_targeted"] == "#targeted" and tag["people_in_need"] == "#inneed"
     assert all(t == "" or t.startswith("#") for t in tags)
     activities = tmp_path / "activities.csv"
@@ -84,6 +85,8 @@ def test_hxl_row_under_the_header(built_warehouse, tmp_path):
     header, tags = _csv(activities)[:2]
     tag = dict(zip(header, tags))   # the 5W tags of read/layouts/hxl.csv
     assert tag["girls"] == "#reached+f+children" and tag["month"] == "#date+month" and tag["value_usd"] == "#value+cva+usd"
+    assert tag["subsector"] == "#subsector+name" and tag["sector"] == "#sector+name"
+    assert len({t for t in tags if t}) == len([t for t in tags if t])   # no two columns share a tag
     monthly = tmp_path / "monthly.xlsx"
     assert _export(built_warehouse, "marts.people_reached_monthly", "--cycle", "2021-H1", "--hxl",
                    "--output", str(monthly)) == 0

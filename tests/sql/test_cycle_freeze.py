@@ -84,6 +84,19 @@ def test_what_cannot_be_frozen_or_unfrozen_is_refused_in_one_line(small, act, cy
     assert not warehouse.table_exists(con, "meta.cycle_freezes") or warehouse.row_count(con, "meta.cycle_freezes") == 0
 
 
+def test_an_end_year_cycle_never_built_is_refused_though_its_year_has_monthly_figures(small):
+    """2021-H1 was built, so marts.people_reached_monthly holds January to June 2021; 2021-H2 was not."""
+    _path, con = small
+    columns = [c for c, in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = 'people_reached_monthly' "
+        "AND NOT is_nullable AND column_name NOT IN ('platform', 'admin1', 'month', 'subsector')").fetchall()]
+    con.execute(f"INSERT INTO marts.people_reached_monthly (platform, admin1, month, subsector, {', '.join(columns)}) "
+                f"VALUES ('Regional', 'Regional level', DATE '2021-03-01', 'Intersector', {', '.join('0' for _ in columns)})")
+    with pytest.raises(FreezeError, match=r"^2021-H2 has no figures in this warehouse"):
+        freeze_cycle(con, "2021-H2", "x")
+    assert freeze_cycle(con, "2021-H1", "x").cycle == "2021-H1"
+
+
 def test_a_frozen_cycle_cannot_be_frozen_twice(small):
     _path, con = small
     freeze_cycle(con, "2021-H1", "published", by="alice", at=T0)

@@ -77,7 +77,7 @@ def test_a_saved_question_with_a_variable(small, tmp_path, capsys):
 def test_a_write_is_refused(small, capsys, statement):
     assert _sql(small, statement) == 1
     error = capsys.readouterr().err
-    assert error.startswith("rmrp sql: rmrp sql is read-only") and error.count("\n") == 1
+    assert error.startswith("rmrp sql: the warehouse is read-only here") and error.count("\n") == 1
     with duckdb.connect(str(small), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM meta.load_log").fetchone()[0] == 2
 
