@@ -370,7 +370,12 @@ def _freeze(args: argparse.Namespace) -> int:
         _say(f"rmrp {args.command}: no warehouse at {args.warehouse}: run `rmrp run` first")
         return 2
     try:
-        with publish.build(args.warehouse, wait_seconds=publish.lock_wait_from_environment(), say=_say) as build:
+        wait = publish.lock_wait_from_environment()
+    except ValueError as exc:
+        _say(f"rmrp {args.command}: {exc}")
+        return 2
+    try:
+        with publish.build(args.warehouse, wait_seconds=wait, say=_say) as build:
             with duckdb.connect(str(build.path)) as con:
                 done = (freeze_cycle if args.command == "freeze" else unfreeze_cycle)(con, args.cycle, args.reason, args.by)
             build.publish(publish.Publication(run_id=build.run_id, cycles=(done.cycle,)))
