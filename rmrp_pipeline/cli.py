@@ -53,7 +53,10 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
     started = time.monotonic()
     with publish.build(warehouse, wait_seconds=publish.lock_wait_from_environment(), say=_say) as build:
         _say(f"building {warehouse} as run {build.run_id} (in {build.path.name}; published when every step succeeds)")
-        ok, cycles, results = _run_jobs(raw_dir, warehouse, str(build.path), quiet, qa, only_rmrp_activities)
+        try:
+            ok, cycles, results = _run_jobs(raw_dir, warehouse, str(build.path), quiet, qa, only_rmrp_activities)
+        except _storage_errors() as exc:
+            raise publish.PublishError(_storage_failure(warehouse, exc)) from exc
         if not ok:
             _say(f"not published: {warehouse} is left as it was; {_first_failure(results)}")
             return False, cycles
@@ -64,6 +67,31 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
             dagster_runs=tuple(r.run_id for r in results)))
     _say(f"published {warehouse} as publication {number} in {time.monotonic() - started:.1f} s")
     return True, cycles
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """The errors of writing a run's files (the build, the Dagster instance's SQLite storage) that
+    stop a run outside its steps: a full disk, a folder gone or made read-only."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return OSError, sqlite3.Error, SQLAlchemyError
+
+
+def _storage_failure(warehouse: str, exc: BaseException) -> str:
+    """One line for a run stopped by :func:`_storage_errors`: what is left, the cause, the free space."""
+    import shutil
+
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).splitlines() or [type(cause).__name__])[0]
+    folder = os.path.dirname(os.path.abspath(warehouse))
+    try:
+        free = f"; {shutil.disk_usage(folder).free / 1e6:,.0f} MB free in {folder}"
+    except OSError:
+        free = ""
+    return (f"not published: {warehouse} is left as it was; the run stopped writing its files "
+            f"(the build, the Dagster instance .dagster/): {first}{free}")
 
 
 def _first_failure(results: list) -> str:

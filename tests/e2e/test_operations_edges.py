@@ -5,11 +5,15 @@ command that writes the warehouse (docs/operations.md, Configuration)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
+
+from tests.conftest import RAW_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,3 +35,40 @@ def test_a_wrong_lock_wait_is_one_line_for_freeze_and_unfreeze(tmp_path):
         assert lines == [f"rmrp {command}: RMRP_LOCK_WAIT='ten': give the seconds to wait for another run, 0 or more"]
     assert warehouse.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rmrp.duckdb"]
+
+
+SMALL_RAW = ("monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx",
+             "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx",
+             "reference/r4v_platform_country.csv", "reference/rmrp_2021_ai_gis.xlsx",
+             "reference/rmrp_2021_ai_indicators.xlsx", "reference/rmrp_2021_ai_ip.xlsx",
+             "reference/rmrp_2021_ai_partners.xlsx")
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Path:
+    """A 5 MB tmpfs: room for the start of a run (the checks before it pass: nothing is published
+    yet), not for its end (the build of these files is about 7 MB, the Dagster instance beside it)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_disk_that_fills_during_the_run_ends_in_one_line_and_leaves_no_build(tmp_path, small_disk):
+    raw = tmp_path / "raw"
+    for name in SMALL_RAW:
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(RAW_DIR / name, raw / name)
+    warehouse = small_disk / "rmrp.duckdb"
+    done = _rmrp("run", "--quiet", "--raw-dir", raw, "--warehouse", warehouse)
+    last = done.stderr.strip().splitlines()[-1]
+    assert done.returncode in (1, 2), done.stderr[-2000:]
+    assert last.startswith(("rmrp run: not published: ", "not published: ")), done.stderr[-2000:]
+    assert f"{warehouse} is left as it was" in last
+    assert not warehouse.exists()
+    assert not [p.name for p in small_disk.iterdir() if ".build-" in p.name]
