@@ -157,7 +157,8 @@ def original_first(names: list[str]) -> list[str]:
 
 #: A version mark at the end of a file's name: ``v2``, ``version 3``, ``rev2``, ``final``, a browser's
 #: ``(1)`` (the second download of the same name), separated from the rest by a space, ``_`` or ``-``.
-VERSION_MARK = re.compile(r"[ _-]*(?:\(\s*(\d+)\s*\)|(?:v|ver|version|rev|revision)[ _.-]?(\d+)|(final|definitiv[oa]))$",
+VERSION_MARK = re.compile(r"(?:[ _-]*\(\s*(\d+)\s*\)|[ _-]+(?:v|ver|version|rev|revision)[ _.-]?(\d+)"
+                          r"|[ _-]+(final|definitiv[oa]))$",
                           re.I)
 
 
