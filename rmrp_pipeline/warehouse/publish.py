@@ -358,7 +358,8 @@ def finish(build: Path, published: Path, base: Base, publication: Publication) -
 
     Raises:
         PublishError: the published file changed since the build started (another run published:
-            nothing is replaced), or the build cannot be written or renamed.
+            nothing is replaced), another process holds it open for writing (its writes would be
+            lost), or the build cannot be written or renamed.
     """
     try:
         with duckdb.connect(str(build)) as con:
@@ -371,6 +372,10 @@ def finish(build: Path, published: Path, base: Base, publication: Publication) -
     if Base.current(published) != base:
         raise StaleBuild(f"the warehouse {published} was published by another run while this one was building; "
                            "nothing was replaced: run again")
+    if published.is_file() and _open_problem(published, published):
+        raise PublishError(f"the warehouse {published} was opened for writing in another process while this run "
+                           "built it; nothing was replaced (its writes would be lost): close that connection "
+                           "(readers open it read-only) and run again")
     pause_point("before_rename")
     try:
         os.replace(build, published)

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -72,3 +73,48 @@ def test_a_disk_that_fills_during_the_run_ends_in_one_line_and_leaves_no_build(t
     assert f"{warehouse} is left as it was" in last
     assert not warehouse.exists()
     assert not [p.name for p in small_disk.iterdir() if ".build-" in p.name]
+
+
+#: A writer in its own process: opens the warehouse read-write, says so, and holds it until killed.
+WRITER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("open", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_connection_opened_for_writing_during_a_run_stops_the_publication(tmp_path):
+    """The run checks at its start that nobody writes the warehouse; someone who opens it for
+    writing while the run builds would lose every later write when the build replaces the file:
+    nothing is replaced, one line says why, the build is removed."""
+    raw = tmp_path / "raw"
+    for name in SMALL_RAW:
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(RAW_DIR / name, raw / name)
+    warehouse = tmp_path / "w" / "rmrp.duckdb"
+    assert _rmrp("run", "--quiet", "--raw-dir", raw, "--warehouse", warehouse).returncode == 0
+    before = warehouse.read_bytes()
+    run = subprocess.Popen([sys.executable, "-m", "rmrp_pipeline.cli", "run", "--quiet", "--raw-dir", str(raw),
+                            "--warehouse", str(warehouse)], cwd=ROOT, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = None
+    try:
+        deadline = time.monotonic() + 300
+        while not list(warehouse.parent.glob(".rmrp.duckdb.build-*")) and run.poll() is None:
+            assert time.monotonic() < deadline, "no build file appeared"
+            time.sleep(0.1)
+        assert run.poll() is None, run.stderr.read()
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(warehouse)], text=True, stdout=subprocess.PIPE)
+        assert writer.stdout.readline().strip() == "open"
+        out, err = run.communicate(timeout=600)
+    finally:
+        if writer is not None:
+            writer.kill()
+            writer.wait()
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 2, out + err
+    assert err.strip().splitlines()[-1].startswith(f"rmrp run: the warehouse {warehouse} was opened for writing")
+    assert warehouse.read_bytes() == before
+    assert not [p.name for p in warehouse.parent.iterdir() if ".build-" in p.name]
