@@ -4,10 +4,7 @@ Thin wrappers: the work is in SQL files and plain functions (``marts.builds`` an
 registry names). No data passes between assets through Dagster: each reads the warehouse.
 """
 
-import importlib
-import inspect
 import warnings
-from collections.abc import Callable
 
 import dagster as dg
 import duckdb
@@ -52,15 +49,8 @@ def _spec_args(table: registry.Table) -> dict:
             "description": warehouse.table_comment(table.name)}
 
 
-def builder(table: registry.Table) -> Callable:
-    """The plain function the registry names for ``table`` (``module:function`` of
-    ``rmrp_pipeline.marts``); for a table built from its SQL file alone, ``builds.rebuild_table``
-    or, filled cycle by cycle, ``builds.rewrite_cycle``, bound to the table."""
-    if table.build == registry.SQL:
-        build = builds.rewrite_cycle if table.cycle_rows else builds.rebuild_table
-        return lambda con, *args, **kwargs: build(con, table.name, *args, **kwargs)
-    module, _, function = table.build.partition(":")
-    return getattr(importlib.import_module(f"rmrp_pipeline.marts.{module}"), function)
+#: The plain function that builds a declared table (``marts.builds.builder``).
+builder = builds.builder
 
 
 def _ingest_asset() -> dg.AssetsDefinition:
@@ -112,17 +102,15 @@ def _cycle_asset(table: registry.Table) -> dg.AssetsDefinition:
     rows written``, plus ``only_rmrp_activities=`` from the ``people_reached_options`` resource
     when the builder takes it. One run builds any range of cycles (``BackfillPolicy.single_run``),
     each recorded with its own metadata and the fingerprint of its inputs (``marts.cycle_inputs``)."""
-    build = builder(table)
-    takes_options = "only_rmrp_activities" in inspect.signature(build).parameters
 
     def _asset(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource,
                people_reached_options: PeopleReachedOptions) -> dg.MaterializeResult:
-        kwargs = {"only_rmrp_activities": people_reached_options.only_rmrp_activities} if takes_options else {}
+        build = builds.cycle_build(table, people_reached_options.only_rmrp_activities)
         for cycle in context.partition_keys:
             refuse_malformed_cycle(context.instance, cycle)
         with warehouse_db.get_connection() as con:
             for cycle in context.partition_keys:   # one run builds a range of cycles, one after the other
-                where = build(con, cycle, **kwargs)
+                where = build(con, cycle)
                 fingerprint = cycle_inputs.input_fingerprints(con, [cycle])[cycle]
                 context.add_asset_metadata({**table_metadata(con, table.name, where), INPUTS_FINGERPRINT: fingerprint},
                                            partition_key=cycle)

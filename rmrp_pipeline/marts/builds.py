@@ -5,6 +5,9 @@ cycles no longer in the 5W data. Plain functions of a DuckDB connection, testabl
 
 from __future__ import annotations
 
+import importlib
+import inspect
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -100,3 +103,23 @@ def drop_cycles_without_data(con: duckdb.DuckDBPyConnection, cycles: list[str]) 
             deleted += int(con.execute(f"DELETE FROM {table.name} WHERE NOT list_contains(?, {key}) AND NOT ({frozen})",
                                        [kept]).fetchone()[0])
     return deleted
+
+
+def builder(table: registry.Table) -> Callable:
+    """The plain function the registry names for ``table`` (``module:function`` of
+    ``rmrp_pipeline.marts``); for a table built from its SQL file alone, :func:`rebuild_table`
+    or, filled cycle by cycle, :func:`rewrite_cycle`, bound to the table."""
+    if table.build == registry.SQL:
+        build = rewrite_cycle if table.cycle_rows else rebuild_table
+        return lambda con, *args, **kwargs: build(con, table.name, *args, **kwargs)
+    module, _, function = table.build.partition(":")
+    return getattr(importlib.import_module(f"rmrp_pipeline.marts.{module}"), function)
+
+
+def cycle_build(table: registry.Table, only_rmrp_activities: bool = False) -> Callable[[duckdb.DuckDBPyConnection, str], str]:
+    """``build(connection, cycle) -> WHERE clause of the rows written`` for a table filled cycle by
+    cycle: its :func:`builder`, given ``only_rmrp_activities`` when it takes that option."""
+    build = builder(table)
+    if "only_rmrp_activities" in inspect.signature(build).parameters:
+        return lambda con, cycle: build(con, cycle, only_rmrp_activities=only_rmrp_activities)
+    return build

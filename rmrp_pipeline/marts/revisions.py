@@ -13,12 +13,9 @@ unfreeze applied by the run).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 import math
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -61,15 +58,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-def cycle_builder(table: registry.Table) -> Callable:
-    """The function that writes a cycle of ``table``: the one the registry names, or for a table
-    built from its SQL file alone ``builds.rewrite_cycle`` bound to it."""
-    if table.build == registry.SQL:
-        return lambda con, cycle, **kwargs: builds.rewrite_cycle(con, table.name, cycle)
-    module, _, function = table.build.partition(":")
-    return getattr(importlib.import_module(f"rmrp_pipeline.marts.{module}"), function)
-
-
 def current_rows(con: duckdb.DuckDBPyConnection, cycle: str, only_rmrp_activities: bool = False) -> dict[str, pd.DataFrame]:
     """The rows of ``cycle`` the current data gives in each frozen asset table (by name, as
     :func:`_figures` selects them), built in a scratch copy of the warehouse file where ``cycle`` is
@@ -87,9 +75,7 @@ def current_rows(con: duckdb.DuckDBPyConnection, cycle: str, only_rmrp_activitie
             scratch.execute(f"DELETE FROM {freeze.FREEZES} WHERE cycle = ?", [cycle])
             for table in registry.frozen_by_cycle():
                 if table.is_asset:
-                    build = cycle_builder(table)
-                    takes = "only_rmrp_activities" in inspect.signature(build).parameters
-                    build(scratch, cycle, **({"only_rmrp_activities": only_rmrp_activities} if takes else {}))
+                    builds.cycle_build(table, only_rmrp_activities)(scratch, cycle)
             return {t.name: _figures(scratch, t, cycle) for t in registry.frozen_by_cycle() if t.is_asset}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
