@@ -105,11 +105,12 @@ def row_2025(**changes) -> dict:
     return values
 
 
-def write_2025(raw_dir: Path, rows: list[dict]) -> None:
+def write_2025(raw_dir: Path, rows: list[dict], indicators: list[tuple] = REGISTRY_2023) -> None:
+    """``rows`` in the 2025 form as the partner file, beside a 2023-2024 registry of ``indicators``."""
     registry = openpyxl.Workbook()
     registry.active.title = "Indicators2324"
     registry.active.append(REGISTRY_HEADERS)
-    for entry in REGISTRY_2023:
+    for entry in indicators:
         registry.active.append(list(entry))
     registry.save(raw_dir / "reference" / "indicators_2324.xlsx")
     path = partner(raw_dir)

@@ -17,9 +17,10 @@ import openpyxl
 import pytest
 
 from rmrp_pipeline.quality.rules import message
-from tests.conftest import FIVE_W_2021, INDICATORS_2021, RAW_DIR
+from tests.conftest import FIVE_W_2021, INDICATORS_2021
 from tests.messy.helpers import HEADERS, PARTNER_FILE, ingest, write_rows
 from tests.sources.catalogue import breaks
+from tests.sources.test_five_w_quality_rules import write_2025
 
 NEW_RULES = {
     "people_type_population_breakdown", "people_type_age_gender_sum_mismatch", "people_type_no_beneficiaries",
@@ -117,8 +118,6 @@ def test_pin_indicator_of_2021_with_a_quantity_of_output(reference_only):
     assert found(reference_only) == {(2, "Quantity.of.unit.measured", "quantity_not_expected_for_type", "2")}
 
 
-FORM_2025 = RAW_DIR / "monitoring_5w" / "template_5w_2025_empty.xlsx"
-REGISTRY_HEADERS = ["CODE", "Sector/Subsector/WG", "Indicator", "Indicator Type", "Sector (SP)", "Indicador (SP)", "Tipo de indicador"]
 #: A small 2023-2024 registry (the columns of the submission template's Indicators2324): one
 #: indicator of each type.
 REGISTRY_2023 = [
@@ -148,19 +147,7 @@ def form_row(indicator: str, month: str, **changes) -> dict:
 
 
 def write_form(raw_dir: Path, rows: list[dict]) -> None:
-    headers = [h for h in next(openpyxl.load_workbook(FORM_2025, read_only=True).worksheets[0].iter_rows(values_only=True)) if h]
-    registry = openpyxl.Workbook()
-    registry.active.title = "Indicators2324"
-    registry.active.append(REGISTRY_HEADERS)
-    for entry in REGISTRY_2023:
-        registry.active.append(list(entry))
-    registry.save(raw_dir / "reference" / "indicators_2324.xlsx")
-    book = openpyxl.Workbook()
-    book.active.append(headers)
-    for values in rows:
-        book.active.append([values.get(h) for h in headers])
-    (raw_dir / PARTNER_FILE).parent.mkdir(parents=True, exist_ok=True)
-    book.save(raw_dir / PARTNER_FILE)
+    write_2025(raw_dir, rows, REGISTRY_2023)
 
 
 def test_types_of_2024_that_leave_beneficiaries_cells_empty(reference_only):
