@@ -109,10 +109,16 @@ def _first_failure(results: list) -> str:
 def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
               only_rmrp_activities: bool | None) -> tuple[bool, list[str], list]:
     """Run the ingest job, then one cycle job run over every cycle (and the QA job of each), into
-    the file ``build``, recorded in the instance of ``warehouse``; returns (every run succeeded,
-    cycles, the runs' results)."""
-    import duckdb
+    the file ``build`` (held open meanwhile: ``resources.held_open``), recorded in the instance of
+    ``warehouse``; returns (every run succeeded, cycles, the runs' results)."""
+    from rmrp_pipeline.defs.resources import held_open
 
+    with held_open(build) as held:
+        return _run_jobs_held(raw_dir, warehouse, build, held, quiet, qa, only_rmrp_activities)
+
+
+def _run_jobs_held(raw_dir: str, warehouse: str, build: str, held, quiet: bool, qa: bool,
+                   only_rmrp_activities: bool | None) -> tuple[bool, list[str], list]:
     from rmrp_pipeline.definitions import build_definitions
     from rmrp_pipeline.defs.partitions import reporting_cycles
     from rmrp_pipeline.marts.builds import cycles_to_build
@@ -135,7 +141,7 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
         _say("ingest failed: see the errors above")
         return False, [], [result]
     pause_point("ingested")
-    with duckdb.connect(build) as con:
+    with held.cursor() as con:
         cycles = cycles_to_build(con)
     results = [result]
     if cycles:   # the ingest made the partitions the cycles of the 5W data: one run builds them all

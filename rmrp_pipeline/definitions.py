@@ -10,6 +10,7 @@ import dagster as dg
 
 import rmrp_pipeline.defs
 from rmrp_pipeline.defs import freeze, jobs, publishing
+from rmrp_pipeline.defs.instance import tune_instance_storage
 from rmrp_pipeline.defs.resources import build_resources
 
 
@@ -32,4 +33,7 @@ def build_definitions(raw_dir: str | None = None, warehouse: str | None = None,
     )
 
 
+# the code location's processes (its server, and each run the UI, the schedule or a sensor launches)
+# record runs as rmrp run does
+tune_instance_storage()
 defs = build_definitions(publish_each_run=True)

@@ -56,6 +56,24 @@ class ReportsFolder(dg.ConfigurableResource):
 
 
 
+#: The DuckDB settings of every connection :class:`Warehouse` opens (DuckDB shares one open database
+#: between the connections of a process only when their settings are the same).
+CONNECTION_CONFIG = {"custom_user_agent": "dagster"}
+
+
+@contextmanager
+def held_open(database: str):
+    """Keep ``database`` open in this process while the block runs (yields a connection to it):
+    the runs' steps then share the open database instead of each loading the file and
+    checkpointing it when it closes (docs/operations.md, "Dagster's cost"). Closed, and so
+    checkpointed, when the block ends."""
+    con = duckdb.connect(database, config=dict(CONNECTION_CONFIG))
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 class Warehouse(DuckDBResource):
     """The DuckDB warehouse. ``database`` is the file the assets write when
     ``publish_each_run`` is off (``rmrp run`` points it at its build file); with it on (the code
@@ -81,7 +99,7 @@ class Warehouse(DuckDBResource):
         DuckDB's write lock (steps run in parallel processes; DuckDBResource retries the same way)."""
         con = backoff(fn=duckdb.connect, retry_on=(RuntimeError, duckdb.IOException), max_retries=10,
                       kwargs={"database": self.target(), "read_only": False,
-                              "config": {"custom_user_agent": "dagster", **self.connection_config}})
+                              "config": {**CONNECTION_CONFIG, **self.connection_config}})
         try:
             yield con
         finally:

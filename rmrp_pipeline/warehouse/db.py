@@ -11,6 +11,7 @@ value of the wrong type fails loudly. Derived tables and the intermediate views 
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,8 @@ def table_comment(name: str) -> str | None:
 
 #: The connections inside a transaction begun by ``_one_transaction`` (``rewrite_rows`` uses it).
 _IN_TRANSACTION: weakref.WeakSet = weakref.WeakSet()
+#: The connections ``ensure_schemas`` has prepared (forgotten when a transaction of theirs rolls back).
+_SCHEMAS_READY: weakref.WeakSet = weakref.WeakSet()
 
 
 @contextmanager
@@ -67,6 +70,7 @@ def _one_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
     except BaseException:
         con.execute("ROLLBACK")
+        _SCHEMAS_READY.discard(con)
         raise
     else:
         con.execute("COMMIT")
@@ -82,13 +86,16 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         con.execute(sql_text("meta.data_dictionary"))
         con.execute(sql_text("macros"))
+    _SCHEMAS_READY.add(con)
 
 
 def create_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Run the table's DDL (``CREATE OR REPLACE`` for full-refresh tables, ``IF NOT EXISTS`` for
-    tables filled piece by piece); the comments are re-applied every time."""
+    tables filled piece by piece); the comments are re-applied every time, the schemas and macros
+    once per connection (``ensure_schemas``)."""
     with _one_transaction(con):
-        ensure_schemas(con)
+        if con not in _SCHEMAS_READY:
+            ensure_schemas(con)
         con.execute(sql_text(f"ddl/{table}"))
 
 
@@ -224,17 +231,19 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> tuple[tuple[str,
     return tuple((c, t) for c, t, _ in table_columns(con, table))
 
 
-@lru_cache(maxsize=None)
+_SCRATCH: list[duckdb.DuckDBPyConnection] = []
+_SCRATCH_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=None)
 def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
-    """(column, type) of ``table`` as its DDL declares them (run on a scratch database, once per
-    table and process)."""
-    scratch = duckdb.connect()
-    try:
-        create_table(scratch, table)
-        return column_types(scratch, table)
-    finally:
-        scratch.close()
+    """(column, type) of ``table`` as its DDL declares them (run once per table and process, on one
+    in-memory scratch database the process keeps: opening a database costs more than a DDL)."""
+    with _SCRATCH_LOCK:
+        if not _SCRATCH:
+            _SCRATCH.append(duckdb.connect())
+        create_table(_SCRATCH[0], table)
+        return column_types(_SCRATCH[0], table)
 
 
 def require_current(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:

@@ -124,3 +124,27 @@ def test_no_sql_in_the_dagster_layer():
     folder = Path(inspect.getfile(rmrp_pipeline.defs)).parent
     for path in folder.glob("*.py"):
         assert not re.search(r"\b(SELECT|INSERT|DELETE)\s", path.read_text(encoding="utf-8")), path.name
+
+
+def test_a_table_created_in_a_rolled_back_transaction_gets_its_schemas_again():
+    # create_table prepares the schemas once per connection; a rollback takes them back
+    con = duckdb.connect()
+    with pytest.raises(RuntimeError):
+        with warehouse._one_transaction(con):
+            warehouse.create_table(con, "meta.load_log")
+            raise RuntimeError("a step failed")
+    assert con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'meta'").fetchone() == (0,)
+    warehouse.create_table(con, "meta.load_log")
+    assert warehouse.column_types(con, "meta.load_log") == warehouse.declared_columns("meta.load_log")
+    con.close()
+
+
+def test_declared_columns_are_the_ddl_columns():
+    # worked out on the process's scratch database, not on the warehouse
+    text = warehouse.sql_text("ddl/meta.load_log")
+    declared = [name for name, _type in warehouse.declared_columns("meta.load_log")]
+    assert declared and all(re.search(rf"\b{name}\b", text) for name in declared)
+    with duckdb.connect() as con:
+        con.execute("CREATE SCHEMA meta")
+        con.execute(text)
+        assert warehouse.column_types(con, "meta.load_log") == warehouse.declared_columns("meta.load_log")

@@ -1,0 +1,87 @@
+"""The Dagster instance's SQLite storage as rmrp tunes it (defs/instance.py, ``tune_instance_storage``):
+commits that do not wait for the disk, the write-ahead log kept between Dagster's one-commit
+connections, at most ``HELD_DATABASES`` databases held open, and nothing lost for another process."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from rmrp_pipeline.defs import instance
+
+
+def _engine(path):
+    # as Dagster's SQLite storages open theirs: no pool, a connection per unit of work
+    return create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+
+def _wal_database(path):
+    engine = _engine(path)
+    with engine.connect() as con:
+        con.execute(text("CREATE TABLE event_logs (id INTEGER PRIMARY KEY, event TEXT)"))
+        con.execute(text("PRAGMA journal_mode=WAL"))
+        con.commit()
+    return engine
+
+
+def test_connections_commit_without_waiting_for_the_disk_and_keep_the_log(tmp_path):
+    instance.tune_instance_storage()
+    path = tmp_path / "run.db"
+    engine = _wal_database(path)
+    for number in range(20):
+        with engine.connect() as con:   # one event, one connection, as SqliteEventLogStorage.store_event
+            con.execute(text("INSERT INTO event_logs (event) VALUES (:e)"), {"e": f"event {number}"})
+            con.commit()
+            assert con.execute(text("PRAGMA synchronous")).scalar() == 1   # NORMAL (SQLite's default: 2, FULL)
+    # the closes did not checkpoint and remove the log: a connection to the database is still open
+    assert (tmp_path / "run.db-wal").exists()
+    assert str(path) in instance._held
+    # another process (the UI's) reads every event
+    read = subprocess.run([sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
+                           ".execute('SELECT count(*) FROM event_logs').fetchone()[0])", str(path)],
+                          capture_output=True, text=True, check=True)
+    assert read.stdout.strip() == "20"
+
+
+def test_without_the_tuning_each_close_checkpoints_and_removes_the_log(tmp_path):
+    # what the tuning changes, in a process that never installed it
+    script = f"""
+import sys
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+engine = create_engine("sqlite:///{tmp_path / 'plain.db'}", poolclass=NullPool)
+with engine.connect() as con:
+    con.execute(text("CREATE TABLE t (x)")); con.execute(text("PRAGMA journal_mode=WAL")); con.commit()
+with engine.connect() as con:
+    con.execute(text("INSERT INTO t VALUES (1)")); con.commit()
+    print(con.execute(text("PRAGMA synchronous")).scalar())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2"
+    assert not (tmp_path / "plain.db-wal").exists()
+
+
+def test_at_most_held_databases_are_held_open(tmp_path):
+    instance.tune_instance_storage()
+    paths = [tmp_path / f"run_{n}.db" for n in range(instance.HELD_DATABASES + 3)]
+    for path in paths:
+        engine = _wal_database(path)
+        with engine.connect() as con:   # held once the database is in WAL mode
+            con.execute(text("SELECT 1"))
+    held = [p for p in instance._held if p.startswith(str(tmp_path))]
+    assert len(instance._held) <= instance.HELD_DATABASES
+    assert held == [str(p) for p in paths[-len(held):]]   # the newest are kept
+    assert str(paths[0]) not in instance._held
+
+
+def test_a_database_not_in_wal_mode_is_not_held(tmp_path):
+    instance.tune_instance_storage()
+    path = tmp_path / "journal.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    with _engine(path).connect() as con:
+        con.execute(text("SELECT count(*) FROM t"))
+    assert str(path) not in instance._held
