@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def prepare_instance_folder(folder: str | os.PathLike) -> Path:
 #: instance's index, runs and schedules databases); the oldest is closed beyond it.
 HELD_DATABASES = 8
 _held: OrderedDict[str, sqlite3.Connection] = OrderedDict()
+_held_lock = threading.Lock()   # the code location's server opens connections from several threads
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -88,11 +90,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
         return
     if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         return   # a database being created: held once Dagster has switched it to WAL
-    held = sqlite3.connect(path, check_same_thread=False)
-    held.execute("PRAGMA schema_version").fetchall()   # a read: joins the log's shared index
-    _held[path] = held
-    while len(_held) > HELD_DATABASES:
-        _held.popitem(last=False)[1].close()
+    with _held_lock:
+        if path in _held:
+            return
+        held = sqlite3.connect(path, check_same_thread=False)
+        held.execute("PRAGMA schema_version").fetchall()   # a read: joins the log's shared index
+        _held[path] = held
+        while len(_held) > HELD_DATABASES:
+            _held.popitem(last=False)[1].close()
 
 
 def tune_instance_storage() -> None:
