@@ -8,6 +8,7 @@ the Dagster jobs or reads the whole of a bundled export: ``pytest -m "not e2e"``
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import shutil
@@ -25,24 +26,49 @@ FIVE_W_2021 = RAW_DIR / "monitoring_5w" / "rmrp2021_5w_activities_jan-may.xlsx"
 INDICATORS_2021 = RAW_DIR / "reference" / "rmrp_2021_ai_indicators.xlsx"
 
 
-@pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory) -> tuple[Path, list[str], str]:
-    """(warehouse path, cycles built, printed summary) of one `rmrp run` over data/raw (the console
-    command's own entry point, in-process, through the same Dagster jobs the UI runs) into a
-    temporary warehouse."""
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The folder ``name``, filled by ``build(folder)`` once for the whole test session: by the
+    first pytest-xdist worker that asks (under a file lock); the others wait for it and use it.
+    Tests read it, or copy it before writing (a .duckdb file or a folder is cheap to copy)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent   # shared by the workers of one session
+    folder = root / name
+    done = root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, or the process dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
+def _rmrp_run_into(folder: Path) -> None:
+    warehouse = folder / "rmrp.duckdb"
     from rmrp_pipeline.cli import main
 
-    warehouse = tmp_path_factory.mktemp("wh") / "rmrp.duckdb"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         code = main(["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse), "--quiet"])
     assert code == 0, "rmrp run failed"
+    (folder / "summary.txt").write_text(printed.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> tuple[Path, list[str], str]:
+    """(warehouse path, cycles built, printed summary) of one `rmrp run` over data/raw (the console
+    command's own entry point, in-process, through the same Dagster jobs the UI runs) into a
+    temporary warehouse, run once for the session (:func:`built_once`). Read it; copy it to write."""
+    folder = built_once(tmp_path_factory, "built_warehouse", _rmrp_run_into)
+    warehouse = folder / "rmrp.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cycles = [k for (k,) in con.execute(
             "SELECT DISTINCT CAST(year(month) AS VARCHAR) || CASE WHEN month(month) <= 6 THEN '-H1' ELSE '-H2' END "
             "FROM marts.people_reached_monthly ORDER BY 1"
         ).fetchall()]
-    return warehouse, cycles, printed.getvalue()
+    return warehouse, cycles, (folder / "summary.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture()
@@ -73,9 +99,28 @@ def reference_only(tmp_path) -> Path:
 E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy"}
 
 
+#: Test files whose single tests take longest (a run, a browser, a process killed), longest first:
+#: they start first, so that no worker is left with a long test at the end while the other idles
+#: (pytest-xdist's worksteal hands the short tests after them to whichever worker is free). An order
+#: only: a file not listed runs after these, in pytest's order. Measured with --durations.
+LONGEST_FIRST = [
+    "e2e/test_ui_browser.py", "e2e/test_cycle_freeze.py", "e2e/test_ingest_cache.py", "e2e/test_operations_edges.py",
+    "e2e/test_personal_data_acceptance.py", "e2e/test_pipeline_end_to_end.py", "e2e/test_qa_organisation_workbooks.py",
+    "e2e/test_publishing.py", "e2e/test_resubmissions.py", "sources/test_five_w_rules.py", "sql/test_dagster_instance.py",
+    "e2e/test_exports_and_qa.py", "e2e/test_table_exports.py", "sql/test_reporting_completeness.py",
+    "sources/test_r4v_type_rules_by_year.py", "sql/test_cycle_outputs.py", "sources/test_r4v_type_rules.py",
+    "unit/test_fuzz.py", "e2e/test_explain.py", "messy/test_raw_folder_entries.py", "e2e/test_example_queries.py",
+    "sources/test_five_w_quality_rules.py",
+]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark ``e2e`` the tests of tests/e2e and those that use a fixture of E2E_FIXTURES."""
+    """Mark ``e2e`` the tests of tests/e2e and those that use a fixture of E2E_FIXTURES; put the
+    files of LONGEST_FIRST first (each file's tests in their order)."""
     e2e_folder = ROOT / "tests" / "e2e"
     for item in items:
         if e2e_folder in Path(item.fspath).parents or E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    tests = ROOT / "tests"
+    items.sort(key=lambda item: rank.get(Path(item.fspath).relative_to(tests).as_posix(), len(rank)))

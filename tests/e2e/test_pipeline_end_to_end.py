@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -125,12 +126,18 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
 
 def test_people_reached_from_rmrp_activities_only(tmp_path):
     """``rmrp run --only-rmrp-activities``: the 2021 export's 7,842 rows with RMRP.Activity = Yes
-    (14,654 say No; every Ecuador row) give the independent computation restricted to them."""
+    (14,654 say No; every Ecuador row) give the independent computation restricted to them. The
+    run reads the reference lists and the 2021 export (the only 2021 5W file; planning figures
+    and the other cycles' files change no people reached of 2021)."""
     from rmrp_pipeline.cli import main
 
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR / "reference", raw / "reference")
+    (raw / "monitoring_5w").mkdir()
+    shutil.copy(FIVE_W_2021, raw / "monitoring_5w" / FIVE_W_2021.name)
     warehouse = tmp_path / "rmrp.duckdb"
     with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
+        assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
     monthly, consolidated = _independent_people_reached(only_rmrp_activities=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         table = {(c, s, m.strftime("%Y-%m")): (mt, ct) for c, s, m, mt, ct in con.execute(
@@ -255,7 +262,6 @@ def _snapshot(warehouse) -> dict:
 def test_running_twice_gives_the_same_tables(built_warehouse, tmp_path):
     """A second run over the same raw folder, into a copy of the session's warehouse (the first
     run), rebuilds it in place with the same rows."""
-    import shutil
 
     from rmrp_pipeline.cli import run_pipeline
     from tests.conftest import RAW_DIR

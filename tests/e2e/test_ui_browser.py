@@ -59,7 +59,7 @@ def _wait_until(condition, timeout: float, what: str):
         value = condition()
         if value:
             return value
-        time.sleep(1)
+        time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 

@@ -20,21 +20,24 @@ from rmrp_pipeline.definitions import build_definitions
 from rmrp_pipeline.defs.checks import BUILT_FROM_CURRENT_INPUTS, CYCLE_KEYS
 from rmrp_pipeline.defs.instance import instance_folder
 from rmrp_pipeline.defs.jobs import cycle_refresh_sensor
-from tests.conftest import RAW_DIR
+from tests.conftest import RAW_DIR, built_once
 
 SOUTHERN_CONE = "monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx"   # 125 rows of August 2022: 2022-H2
 MEXICO_PANAMA = "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx"   # 50 rows of January 2023: 2023-H1
 CYCLE_PEOPLE_REACHED = dg.AssetKey(["marts", "cycle_people_reached"])
 
 
-@pytest.fixture()
-def small_raw(tmp_path) -> Path:
-    target = tmp_path / "raw"
+def _copy_small_raw(target: Path) -> Path:
     shutil.copytree(RAW_DIR / "reference", target / "reference")
     for name in (SOUTHERN_CONE, MEXICO_PANAMA):
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(RAW_DIR / name, target / name)
     return target
+
+
+@pytest.fixture()
+def small_raw(tmp_path) -> Path:
+    return _copy_small_raw(tmp_path / "raw")
 
 
 def _run(raw: Path, warehouse: Path) -> int:
@@ -49,14 +52,23 @@ def _check_result(instance: dg.DagsterInstance, key: dg.AssetKey = CYCLE_PEOPLE_
     return evaluation.passed, evaluation.metadata["stale_cycles"].value
 
 
+def _build_without_dagster_home(folder: Path) -> None:
+    """raw/ (the small raw folder) and wh/ (its warehouse, ingest cache and instance) after one
+    `rmrp run` with no DAGSTER_HOME."""
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("DAGSTER_HOME", raising=False)
+        assert _run(_copy_small_raw(folder / "raw"), folder / "wh" / "rmrp.duckdb") == 0
+
+
 @pytest.fixture()
-def built(small_raw, tmp_path, monkeypatch):
-    """(raw folder, warehouse, instance) after one `rmrp run` with no DAGSTER_HOME."""
+def built(tmp_path_factory, tmp_path, monkeypatch):
+    """(raw folder, warehouse, instance) after one `rmrp run` with no DAGSTER_HOME: a copy of the
+    folder that run wrote (run once for the session), so that each test changes its own."""
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    warehouse = tmp_path / "wh" / "rmrp.duckdb"
-    assert _run(small_raw, warehouse) == 0
+    shutil.copytree(built_once(tmp_path_factory, "dagster_instance", _build_without_dagster_home), tmp_path / "run")
+    raw, warehouse = tmp_path / "run" / "raw", tmp_path / "run" / "wh" / "rmrp.duckdb"
     with dg.DagsterInstance.from_config(str(instance_folder(warehouse))) as instance:
-        yield small_raw, warehouse, instance
+        yield raw, warehouse, instance
 
 
 def test_rmrp_run_records_its_runs_in_the_instance_beside_the_warehouse(built):
