@@ -71,6 +71,25 @@ def built_warehouse(tmp_path_factory) -> tuple[Path, list[str], str]:
     return warehouse, cycles, (folder / "summary.txt").read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def qa_2021_h1(built_warehouse, tmp_path_factory) -> tuple[Path, str]:
+    """(workbook, printed) of one `rmrp qa --cycle 2021-H1 --output <folder>/rmrp_5w_qa_2021-H1.xlsx`
+    on the session warehouse, run once for the session: the cycle workbook, and beside it
+    qa_5w_2021-H1/ (one workbook per organisation)."""
+    from rmrp_pipeline.cli import main
+
+    def write(folder: Path) -> None:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = main(["qa", "--cycle", "2021-H1", "--warehouse", str(built_warehouse[0]),
+                         "--output", str(folder / "rmrp_5w_qa_2021-H1.xlsx")])
+        assert code == 0, "rmrp qa failed"
+        (folder / "printed.txt").write_text(printed.getvalue(), encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "qa_2021_h1", write)
+    return folder / "rmrp_5w_qa_2021-H1.xlsx", (folder / "printed.txt").read_text(encoding="utf-8")
+
+
 @pytest.fixture()
 def wh(built_warehouse):
     """A read-only connection to the built warehouse."""
@@ -96,7 +115,7 @@ def reference_only(tmp_path) -> Path:
 
 
 #: Fixtures that mean a whole pipeline run over the bundled data.
-E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy"}
+E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy", "qa_2021_h1"}
 
 
 #: Test files whose single tests take longest (a run, a browser, a process killed), longest first:

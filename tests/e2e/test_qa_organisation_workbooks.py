@@ -8,13 +8,9 @@ import openpyxl
 from rmrp_pipeline.reports.qa_5w import qa_frames
 
 
-def test_rmrp_qa_writes_one_workbook_per_organisation_beside_the_cycle_workbook(built_warehouse, wh, tmp_path, capsys):
-    from rmrp_pipeline.cli import main
-
-    target = tmp_path / "rmrp_5w_qa_2021-H1.xlsx"
-    assert main(["qa", "--cycle", "2021-H1", "--warehouse", str(built_warehouse[0]), "--output", str(target)]) == 0
-    out = capsys.readouterr().out
-    folder = tmp_path / "qa_5w_2021-H1"
+def test_rmrp_qa_writes_one_workbook_per_organisation_beside_the_cycle_workbook(qa_2021_h1, wh):
+    target, out = qa_2021_h1   # `rmrp qa --cycle 2021-H1 --output <folder>/rmrp_5w_qa_2021-H1.xlsx`
+    folder = target.parent / "qa_5w_2021-H1"
     sheets = qa_frames(wh, "2021-H1")
     organisations = [name for name in sheets if name != "Summary"]
     books = sorted(folder.glob("*.xlsx"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import duckdb
 import openpyxl
@@ -163,22 +164,27 @@ def test_text_late_in_a_number_column_is_a_reject_not_a_lost_row(reference_only,
     assert log.loc[log["source_file"] == "partner/5w.xlsx", "rows_read"].item() == 1501
 
 
-def test_unknown_broken_empty_and_copied_files_are_reported_and_neither_stop_nor_double_the_others(raw_copy, tmp_path):
-    """One run over the bundled data plus an unrelated workbook, a broken one, an empty one and a
-    byte-identical copy of the 2021 export: each is reported, the real rows load once."""
+@pytest.mark.e2e
+def test_unknown_broken_empty_and_copied_files_are_reported_and_neither_stop_nor_double_the_others(reference_only, tmp_path):
+    """One run over the bundled reference lists and 2021 export plus an unrelated workbook, a
+    broken one, an empty one and a byte-identical copy of the 2021 export: each is reported, the
+    real rows load once."""
     from rmrp_pipeline.cli import run_pipeline
 
+    raw = reference_only
+    (raw / "monitoring_5w").mkdir()
+    shutil.copy(FIVE_W_2021, raw / "monitoring_5w" / FIVE_W_2021.name)
     book = openpyxl.Workbook()
     book.active.append(["Nombre", "Edad"])
     book.active.append(["x", 3])
-    book.save(raw_copy / "unrelated.xlsx")
-    (raw_copy / "broken.xlsx").write_bytes(b"this is not a workbook")
-    copy = raw_copy / "messy" / "copy_of_export.xlsx"
+    book.save(raw / "unrelated.xlsx")
+    (raw / "broken.xlsx").write_bytes(b"this is not a workbook")
+    copy = raw / "messy" / "copy_of_export.xlsx"
     copy.parent.mkdir()
     copy.write_bytes(FIVE_W_2021.read_bytes())
-    (raw_copy / "empty.xlsx").write_bytes(b"")
+    (raw / "empty.xlsx").write_bytes(b"")
     warehouse = tmp_path / "w.duckdb"
-    ok, _cycles = run_pipeline(str(raw_copy), str(warehouse), quiet=True)
+    ok, _cycles = run_pipeline(str(raw), str(warehouse), quiet=True)
     assert ok
     with duckdb.connect(str(warehouse), read_only=True) as con:
         log = {f: (st, m) for f, st, m in con.execute("SELECT source_file, status, message FROM meta.load_log").fetchall()}
