@@ -1,7 +1,8 @@
 """The Dagster instance people open in the UI: `rmrp run` records there, the ingest sets the
 cycle partitions, a changed raw file makes its cycle (and only it) stale until rebuilt, and a key
 that is no reporting cycle is refused. Real instances on disk, a small raw folder (the 2021
-reference lists and the two small 5W samples: August 2022 Southern Cone, January 2023 Mexico/Panama)."""
+reference lists and the two small 5W samples: August 2022 Southern Cone, January 2023 Mexico/Panama).
+The tests that run `rmrp run` or the jobs are marked e2e; where the instance is, is not."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from rmrp_pipeline.cli import main
 from rmrp_pipeline.definitions import build_definitions
 from rmrp_pipeline.defs.checks import BUILT_FROM_CURRENT_INPUTS, CYCLE_KEYS
-from rmrp_pipeline.defs.instance import instance_folder
+from rmrp_pipeline.defs.instance import instance_folder, open_instance, prepare_instance_folder
 from rmrp_pipeline.defs.jobs import cycle_refresh_sensor
 from tests.conftest import RAW_DIR, built_once
 
@@ -52,6 +53,22 @@ def _check_result(instance: dg.DagsterInstance, key: dg.AssetKey = CYCLE_PEOPLE_
     return evaluation.passed, evaluation.metadata["stale_cycles"].value
 
 
+def test_the_instance_is_beside_the_warehouse_and_its_settings_are_written_once(tmp_path, monkeypatch):
+    """Without DAGSTER_HOME: ``.dagster/`` in the warehouse's folder, its dagster.yaml written when
+    missing (telemetry off) and left as it is once there (people may edit it)."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    warehouse = tmp_path / "wh" / "rmrp.duckdb"
+    folder = tmp_path / "wh" / ".dagster"
+    assert instance_folder(warehouse) == folder
+    with open_instance(warehouse) as instance:
+        assert Path(instance.root_directory) == folder
+    config = folder / "dagster.yaml"
+    assert "telemetry:\n  enabled: false" in config.read_text(encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
+    assert prepare_instance_folder(folder) == folder
+    assert config.read_text(encoding="utf-8").endswith("# edited by hand\n")
+
+
 def _build_without_dagster_home(folder: Path) -> None:
     """raw/ (the small raw folder) and wh/ (its warehouse, ingest cache and instance) after one
     `rmrp run` with no DAGSTER_HOME."""
@@ -71,6 +88,7 @@ def built(tmp_path_factory, tmp_path, monkeypatch):
         yield raw, warehouse, instance
 
 
+@pytest.mark.e2e
 def test_rmrp_run_records_its_runs_in_the_instance_beside_the_warehouse(built):
     _raw, warehouse, instance = built
     folder = warehouse.parent / ".dagster"
@@ -95,6 +113,7 @@ def test_rmrp_run_records_its_runs_in_the_instance_beside_the_warehouse(built):
     assert rows["2022-H2"] > 0
 
 
+@pytest.mark.e2e
 def test_dagster_home_is_used_when_set(small_raw, tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
@@ -115,6 +134,7 @@ def _add_one_to_a_total(workbook: Path) -> None:
     book.save(workbook)
 
 
+@pytest.mark.e2e
 def test_a_changed_raw_file_makes_its_cycle_stale_and_the_sensor_requests_that_cycle(built):
     raw, warehouse, instance = built
     defs = build_definitions(str(raw), str(warehouse))
@@ -144,6 +164,7 @@ def test_a_changed_raw_file_makes_its_cycle_stale_and_the_sensor_requests_that_c
                            "AND month = DATE '2022-08-01'").fetchone()[0] >= 236
 
 
+@pytest.mark.e2e
 def test_the_ingest_deletes_the_partition_of_a_cycle_whose_5w_rows_are_gone(built):
     raw, warehouse, instance = built
     (raw / MEXICO_PANAMA).unlink()
@@ -153,6 +174,7 @@ def test_the_ingest_deletes_the_partition_of_a_cycle_whose_5w_rows_are_gone(buil
     assert not cycle_refresh_sensor(dg.build_sensor_context(instance=instance)).run_requests
 
 
+@pytest.mark.e2e
 def test_a_partition_that_is_no_reporting_cycle_is_refused_and_deleted(built):
     raw, warehouse, instance = built
     instance.add_dynamic_partitions("reporting_cycle", ["2021-H3"])   # as typed in the UI's "add partition"
