@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import RAW_DIR
+from tests.conftest import RAW_DIR, built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
@@ -105,26 +105,37 @@ def _same_figures(before: Path, after: Path) -> list[str]:
     return [d for d in differences if "meta.publications" not in d and not d.startswith(("    ", "type:"))]
 
 
-@pytest.fixture(scope="module")
-def small_raw(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("raw")
+def _small_raw_and_clean_build(folder: Path) -> None:
+    """raw/: the small raw folder; clean/rmrp.duckdb: a warehouse built from it (publication 1)."""
     for name in SMALL_RAW:
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(RAW_DIR / name, target / name)
-    return target
-
-
-@pytest.fixture(scope="module")
-def clean_build(small_raw, tmp_path_factory) -> Path:
-    """A warehouse built once from the small raw folder (publication 1), kept read-only as the reference."""
-    warehouse = tmp_path_factory.mktemp("clean") / "rmrp.duckdb"
-    code, out, err = _finish(_rmrp_run(small_raw, warehouse))
+        (folder / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(RAW_DIR / name, folder / "raw" / name)
+    warehouse = folder / "clean" / "rmrp.duckdb"
+    warehouse.parent.mkdir()
+    code, out, err = _finish(_rmrp_run(folder / "raw", warehouse))
     assert code == 0, err
     assert "Publication 1 of the warehouse: run rmrp-" in out
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM staging.stg_5w__activities").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] > 0
-    return warehouse
+
+
+@pytest.fixture(scope="module")
+def _small_folder(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "publishing", _small_raw_and_clean_build)
+
+
+@pytest.fixture(scope="module")
+def small_raw(_small_folder) -> Path:
+    """The small raw folder (read by the runs, never written)."""
+    return _small_folder / "raw"
+
+
+@pytest.fixture(scope="module")
+def clean_build(_small_folder) -> Path:
+    """A warehouse built once from the small raw folder (publication 1), kept read-only as the
+    reference: built once for the session (tests/conftest.py ``built_once``)."""
+    return _small_folder / "clean" / "rmrp.duckdb"
 
 
 @pytest.fixture
