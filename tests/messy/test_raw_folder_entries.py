@@ -35,8 +35,12 @@ class FifoWatch:
 
     def close(self) -> None:
         self.done = True
-        os.close(os.open(self.path, os.O_RDONLY | os.O_NONBLOCK))  # releases the writer
-        self.thread.join(5)
+        reader = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)  # releases the writer
+        try:   # held open until the writer has seen it (closed at once, the writer could miss it)
+            self.thread.join(5)
+        finally:
+            os.close(reader)
+        assert not self.thread.is_alive(), "the FIFO's writer was not released"
 
 
 @pytest.fixture()
