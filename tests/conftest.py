@@ -2,7 +2,7 @@
 
 Tests are grouped by layer (tests/unit, tests/sources, tests/sql, tests/e2e; see docs/architecture.md).
 A test is marked ``e2e`` when it lives in tests/e2e or needs a whole pipeline run over the bundled
-data (the session warehouse, or a copy of the raw folder), or by hand when it runs ``rmrp run`` /
+data (the session warehouse, its QA workbook, or a copy of the raw folder), or by hand when it runs ``rmrp run`` /
 the Dagster jobs or reads the whole of a bundled export: ``pytest -m "not e2e"`` is the fast loop."""
 
 from __future__ import annotations
