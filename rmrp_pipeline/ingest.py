@@ -12,6 +12,7 @@ opened and recorded as ``not_read``.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import json
 import logging
@@ -32,7 +33,7 @@ from rmrp_pipeline.read.recognise import read_and_recognise
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData, list_sheets
 from rmrp_pipeline.ingest_cache import IngestCache
-from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, FiveWStager
+from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, TABLE as FIVE_W_TABLE, FiveWStager
 from rmrp_pipeline.sources.planning.stage import PlanningStager, PublishedFiguresStager
 from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.sources.staging import IgnoredSheets, ReferenceLists, Stager, Staging, Step
@@ -60,26 +61,74 @@ STAGERS: tuple[Callable[[], Stager], ...] = (
 )
 
 
+class Frames(dict):
+    """Warehouse table -> its rows as a frame; rows held as an Arrow table (the 5W staging's issue
+    tables) become a frame when first read (``pyarrow.Table.to_pandas``: text as objects, None
+    empty). ``IngestResult.for_warehouse`` takes the Arrow table itself."""
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        rows = super().__getitem__(table)
+        if isinstance(rows, pa.Table):
+            rows = rows.to_pandas()
+            for name in rows.columns:   # dictionaries: as their values
+                if isinstance(rows[name].dtype, pd.CategoricalDtype):
+                    rows[name] = rows[name].astype(object).where(rows[name].notna(), None)
+            super().__setitem__(table, rows)
+        return rows
+
+    def get(self, table: str, default: pd.DataFrame | None = None) -> pd.DataFrame | None:
+        return self[table] if table in self else default
+
+    def items(self):
+        return [(table, self[table]) for table in self]
+
+    def values(self):
+        return [self[table] for table in self]
+
+
 @dataclass
 class IngestResult:
     """Frames for the warehouse tables fed by one ingest, keyed by table name
-    (``raw.source_files``, ``staging.*``, ``meta.rejected_rows``, ``meta.quality_findings``).
-    ``arrow``: table -> (frame, the same rows as Arrow, made with them): what ``for_warehouse``
-    hands the warehouse while that frame is still the table's."""
+    (``raw.source_files``, ``staging.*``, ``meta.rejected_rows``, ``meta.quality_findings``;
+    ``Frames``). ``arrow``: table -> (frame, the same rows as Arrow, made with them): what
+    ``for_warehouse`` hands the warehouse while that frame is still the table's."""
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=Frames)
     arrow: dict[str, tuple[pd.DataFrame, pa.Table]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.tables, Frames):
+            self.tables = Frames(self.tables)
+
     def for_warehouse(self, table: str) -> pd.DataFrame | pa.Table:
-        """The rows of ``table`` to write: its Arrow table when it was made with the frame now
-        held for the table (a frame replaced or concatenated since goes as itself), else the
-        frame (empty when the ingest found none)."""
-        frame = self.tables.get(table, pd.DataFrame())
+        """The rows of ``table`` to write: the Arrow table the ingest holds them in, or the one
+        made with the frame now held for the table (a frame replaced or concatenated since goes as
+        itself), else the frame (empty when the ingest found none)."""
+        frame = dict.get(self.tables, table, pd.DataFrame())
+        if isinstance(frame, pa.Table):
+            return frame
         made = self.arrow.get(table)
         return made[1] if made is not None and made[0] is frame else frame
 
 
 Prepare = Callable[[SheetData, Recognition], None]
+
+#: glibc's ``mallopt`` parameters, and the size from which a block gets its own mapping.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _MMAP_FROM = -1, -3, 128 * 1024
+
+
+def return_freed_memory() -> None:
+    """Have glibc serve every block of 128 KiB or more from a mapping of its own, unmapped when it
+    is freed, and give back the top of the heap beyond 128 KiB. By default glibc raises that
+    threshold (up to 32 MiB) after the first large block is freed, so the column arrays of each
+    staged batch, freed batch by batch, stay in the process (about 500 MiB of the 1M-row ingest).
+    Process-wide; nothing where the C library is not glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM)
+        libc.mallopt(_M_TRIM_THRESHOLD, _MMAP_FROM)
+    except (OSError, AttributeError):   # not glibc
+        pass
 
 
 def _read_sheets(path: Path, name: str, prepare: Prepare) -> ReadError | list[tuple[str, str, SheetOutcome]]:
@@ -155,14 +204,16 @@ def ingest_raw_folder(
         ``IngestResult`` with frames for ``raw.source_files`` (one row per file and sheet,
         recognised or not, with rows read) and for every table the stagers feed: the reference
         tables, ``staging.stg_5w__activities``, the planning tables, the published figures and
-        their sources, ``meta.rejected_rows`` and ``meta.quality_findings``. When 5W rows come
-        from the cache, the frame of ``staging.stg_5w__activities`` holds only the columns the
-        steps read (``sources.five_w.cached.STEP_COLUMNS``); its Arrow table has every column.
+        their sources, ``meta.rejected_rows`` and ``meta.quality_findings``. The issue tables,
+        and with a cache ``staging.stg_5w__activities``, are held as Arrow tables and read as
+        frames (``Frames``: text as objects, a count with empty cells as float with NaN, a date
+        as ``datetime.date``).
 
     Raises nothing for a bad file: it is recorded as ``unreadable`` with the reason; an entry of
     the folder that is never opened (a link out of it, a FIFO, a device: ``read.files.walk_raw_folder``)
     as ``not_read`` with the reason.
     """
+    return_freed_memory()
     stagers = [make() for make in STAGERS]
     by_kind = stagers_by_kind(stagers)
     steps = ordered_steps(stagers)
@@ -199,12 +250,14 @@ def ingest_raw_folder(
         missed = cache.take(staging, five_w, [(p, n, h) for p, n, h in hashed if n in cached], read_at)
         for (path, name, sha256), sheets in zip(missed, _read_files([(p, n) for p, n, _h in missed], prepare)):
             _log_file(staging, by_kind, {"source_file": name, "sha256": sha256, "read_at": read_at}, sheets)
-        five_w.keep_per_file = True
-        before = [dict(entry) for entry in staging.load_log]
+        five_w.keep = cache.keep(staging, [dict(entry) for entry in staging.load_log])
     for step in steps:
         step.run(staging)
     if cache is not None:
-        cache.keep(staging, five_w, before)
+        cache.prune(staging)
+        made = staging.arrow.pop(FIVE_W_TABLE, None)
+        if made is not None and made[0] is staging.tables.get(FIVE_W_TABLE):   # the steps' columns no longer needed
+            staging.tables[FIVE_W_TABLE] = made[1]
     staging.add("raw.source_files", pd.DataFrame(staging.load_log))
     for table in ("meta.rejected_rows", "meta.quality_findings"):
         staging.tables.setdefault(table, pd.DataFrame(columns=ISSUE_TABLE_COLUMNS))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -103,25 +104,32 @@ class IngestCache:
             staging.progress(f"{len(candidates) - len(missed)} 5W file(s) unchanged: staged rows taken from the cache")
         return missed
 
-    def keep(self, staging: Staging, five_w: FiveWStager, before: list[dict]) -> None:
-        """Write an entry for each 5W file staged in this run (``five_w.fresh``) whose sheets may be
-        kept (``KEPT_STATUSES``, 5W or ignored) and were all staged; ``before``: the load log as it
-        was before the steps (its rows as the file alone gives them)."""
-        self.reference = self.reference or reference_fingerprint(staging.load_log)
+    def keep(self, staging: Staging, before: list[dict]) -> Callable[[str, CachedFiveW], None]:
+        """What the 5W stager hands each file it stages in this run (``FiveWStager.keep``): writes
+        the file's entry when its sheets may be kept (``KEPT_STATUSES``, 5W or ignored) and none
+        is unreadable. ``before``: the load log as it was before the steps (its rows as the file
+        alone gives them)."""
         of_file: dict[str, list[dict]] = {}
         for entry in before:
             of_file.setdefault(entry["source_file"], []).append(entry)
-        failed = {e["source_file"] for e in staging.load_log if e["status"] == "unreadable"}
-        for name, part in five_w.fresh.items():
+
+        def put(name: str, part: CachedFiveW) -> None:
+            self.reference = self.reference or reference_fingerprint(staging.load_log)
             entries = of_file.get(name, [])
-            if name in failed or not entries or not all(_may_keep(e) for e in entries):
-                continue
+            failed = any(e["source_file"] == name and e["status"] == "unreadable" for e in staging.load_log)
+            if failed or not entries or not all(_may_keep(e) for e in entries):
+                return
             meta = {"name": name, "reference": self.reference,
                     "entries": [{k: _plain(v) for k, v in e.items() if k not in ("source_file", "sha256", "read_at")}
                                 for e in entries],
                     "headers": [[sheet, mapping] for (_f, sheet), mapping in sorted(part.headers.items())]}
             tables = {"rows": part.rows} | {t: part.issues[t] for t in ISSUE_TABLES}
             self.files.put(entries[0]["sha256"], Entry(meta, tables))
+
+        return put
+
+    def prune(self, staging: Staging) -> None:
+        """Remove the entries of files no longer in the raw folder (and of other code)."""
         self.files.prune({e["sha256"] for e in staging.load_log if e.get("sha256")})
 
 

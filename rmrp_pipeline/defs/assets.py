@@ -64,10 +64,11 @@ def _ingest_asset() -> dg.AssetsDefinition:
         result = ingest_raw_folder(raw_folder.resolve(), progress=context.log.info,
                                    cache_dir=cache_dir_for(warehouse_db.database))
         with warehouse_db.get_connection() as con:
-            for table in tables:
-                warehouse.replace_table(con, table.name, result.for_warehouse(table.name))
-                for seed in registry.built_with(table.name, "seed"):
-                    builds.load_seed(con, seed)
+            with warehouse.write_memory(con):
+                for table in tables:
+                    warehouse.replace_table(con, table.name, result.for_warehouse(table.name))
+                    for seed in registry.built_with(table.name, "seed"):
+                        builds.load_seed(con, seed)
             # a reporting cycle whose 5W rows are gone loses its figures too (the others are rebuilt by cycle_job)
             cycles = builds.cycles_in_warehouse(con)
             dropped = builds.drop_cycles_without_data(con, cycles)

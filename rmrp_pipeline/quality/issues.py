@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from rmrp_pipeline.quality import rules
 from rmrp_pipeline.read.workbook import SheetData
@@ -91,6 +92,37 @@ def issues_for_table(issues: pd.DataFrame, severity: str, produced_by: str) -> p
     columns = {c: issues[c].to_numpy()[chosen] for c in ISSUE_TABLE_COLUMNS if c != "produced_by"}
     return pd.DataFrame({**columns, "produced_by": produced_by}, index=issues.index[chosen], columns=ISSUE_TABLE_COLUMNS,
                         copy=False)   # the columns are fresh arrays: no second copy into one block
+
+
+#: Columns of an issue table whose values repeat (all but the row number and the message): held as
+#: Arrow dictionaries.
+_REPEATED = ("source_file", "sheet", "column", "rule", "value", "produced_by")
+
+
+def issue_arrow(frame: pd.DataFrame | None) -> pa.Table:
+    """Rows of an issue table (:data:`ISSUE_TABLE_COLUMNS`) as Arrow: ``row_number`` int64, the
+    message text, every other column text as a dictionary (None empty).
+
+    Raises:
+        pyarrow.ArrowException: a value that is not text where text is expected.
+    """
+    frame = frame if frame is not None else pd.DataFrame(columns=ISSUE_TABLE_COLUMNS)
+    columns = {}
+    for name in ISSUE_TABLE_COLUMNS:
+        if name == "row_number":
+            columns[name] = pa.array(frame[name].to_numpy(dtype=np.int64))
+            continue
+        text = pa.array(frame[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        columns[name] = text.dictionary_encode() if name in _REPEATED else text
+    return pa.table(columns)
+
+
+def text_column(table: pa.Table, name: str) -> np.ndarray:
+    """A text column of an Arrow table (plain or dictionary, any chunks) as objects, None empty."""
+    column = table.column(name)
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column.to_numpy(zero_copy_only=False)
 
 
 #: Stands for the row number while a message is formatted once per distinct (column, value).

@@ -67,13 +67,19 @@ class Staging:
     reference_sheets: list[tuple[Template, pd.DataFrame]] = field(default_factory=list)
     _entries: dict[tuple[str, str], dict] = field(default_factory=dict, repr=False)
 
-    def add(self, table: str, frame: pd.DataFrame, arrow: pa.Table | None = None) -> None:
+    def add(self, table: str, frame: pd.DataFrame | pa.Table, arrow: pa.Table | None = None) -> None:
         """Append ``frame`` to the rows of ``table``; ``arrow``: the same rows as ``frame``, as an
-        Arrow table (used while ``frame`` alone is the table's)."""
+        Arrow table (used while ``frame`` alone is the table's). ``frame`` may itself be an Arrow
+        table (the 5W staging's issue tables): a table that holds Arrow rows stays Arrow
+        (``concat_rows``)."""
         if arrow is not None:
             self.arrow[table] = frame, arrow
-        if table in self.tables and not self.tables[table].empty:
-            frame = pd.concat([self.tables[table], frame], ignore_index=True)
+        held = self.tables.get(table)
+        if isinstance(frame, pa.Table) or isinstance(held, pa.Table):
+            self.tables[table] = concat_rows(held, frame)
+            return
+        if held is not None and not held.empty:
+            frame = pd.concat([held, frame], ignore_index=True)
         self.tables[table] = frame
 
     def log(self, entry: dict) -> dict:
@@ -95,6 +101,22 @@ class Staging:
         pipeline, not of the partner: the message asks for the file)."""
         self.unreadable(sheet, f"could not be staged ({type(exc).__name__}: {exc}); please report this file "
                                f"to the pipeline team")
+
+
+def concat_rows(held: pd.DataFrame | pa.Table | None, added: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
+    """The rows of ``held`` then those of ``added``, one of them an Arrow table: an Arrow table of
+    its schema (a frame's columns converted to it), or a frame when a frame's values do not fit
+    that schema (the Arrow rows then converted to a frame)."""
+    parts = [part for part in (held, added) if part is not None and len(part)]
+    if len(parts) < 2:
+        return parts[0] if parts else added
+    schema = next(part for part in parts if isinstance(part, pa.Table)).schema
+    try:
+        return pa.concat_tables([part if isinstance(part, pa.Table) else
+                                 pa.Table.from_pandas(part[schema.names], schema=schema, preserve_index=False)
+                                 for part in parts], promote_options="permissive")
+    except (pa.ArrowException, TypeError, ValueError, KeyError):
+        return pd.concat([part.to_pandas() if isinstance(part, pa.Table) else part for part in parts], ignore_index=True)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,22 @@ def _one_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         _IN_TRANSACTION.discard(con)
 
 
+#: DuckDB's memory while the ingest writes its tables: the pages of a table written stay in its
+#: buffer pool up to the limit (by default 80% of the machine's memory; 500 MiB more for the 1M-row
+#: 5W table), and written pages can always be evicted to the file.
+WRITE_MEMORY_LIMIT = "256MB"
+
+
+@contextmanager
+def write_memory(con: duckdb.DuckDBPyConnection, limit: str = WRITE_MEMORY_LIMIT) -> Iterator[None]:
+    """DuckDB's ``memory_limit`` set to ``limit`` for the statements inside, then reset."""
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
+
+
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     """Create the layer schemas and the data-dictionary view if missing, and the macros that the
     derived tables' SQL uses (``sql/macros.sql``, stored in the warehouse file)."""

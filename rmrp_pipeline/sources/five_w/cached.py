@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS
+from rmrp_pipeline.quality.issues import text_column
 from rmrp_pipeline.sources.staging import Staging
-from rmrp_pipeline.warehouse import db as warehouse
 
 #: The issue tables the 5W staging feeds.
 ISSUE_TABLES = ("meta.rejected_rows", "meta.quality_findings")
@@ -43,46 +42,24 @@ class CachedFiveW:
     headers: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
 
-def split_by_file(staging: Staging, table: str, names: list[str]) -> dict[str, CachedFiveW]:
-    """The staged rows and issues of each file of ``names`` (the files staged in this run), as
-    they are in ``staging`` now (call it before any cross-file step); the rows as the Arrow table
-    the warehouse gets (``warehouse.db.arrow_table`` when the staging made none). None is kept
-    when a column mixes types (no Arrow table) or an issue value is not text: those files are
-    staged again next time."""
-    frame = staging.tables.get(table)
-    made = staging.arrow.get(table)
+def split_by_file(files: pd.Series, arrow: pa.Table | None, issues: dict[str, pa.Table],
+                  names: list[str]) -> dict[str, CachedFiveW]:
+    """The staged rows and issues of each file of ``names``, from staged rows (``files``: their
+    ``source_file``; ``arrow``: the same rows as the Arrow table the warehouse gets) and their
+    issue tables as Arrow (``quality.issues.issue_arrow``; call it before any cross-file step).
+    Nothing when the rows have no Arrow table (a column mixes types): those files are staged again
+    next time."""
     out: dict[str, CachedFiveW] = {}
-    if frame is None:
-        return out
-    arrow = made[1] if made is not None and made[0] is frame else warehouse.arrow_table(frame)
     if arrow is None:
         return out
-    positions = _positions(frame["source_file"], names)
-    try:
-        issues = {t: issue_arrow(staging.tables.get(t)) for t in ISSUE_TABLES}
-    except (pa.ArrowException, TypeError, ValueError):   # a value Arrow cannot hold as text: read next time
-        return out
-    issue_positions = {t: _positions(staging.tables[t]["source_file"], names) if t in staging.tables else {}
-                       for t in ISSUE_TABLES}
+    positions = _positions(files, names)
+    issue_positions = {t: _positions(pd.Series(text_column(issues[t], "source_file")), names) for t in ISSUE_TABLES}
     none = pa.array(np.zeros(0, dtype=np.int64))
     for name in names:
         rows = arrow.take(pa.array(positions[name]) if name in positions else none)
         out[name] = CachedFiveW(rows, {t: issues[t].take(pa.array(issue_positions[t][name]) if name in issue_positions[t]
-                                                          else none) for t in ISSUE_TABLES})
+                                                         else none) for t in ISSUE_TABLES})
     return out
-
-
-def issue_arrow(frame: pd.DataFrame | None) -> pa.Table:
-    """An issue table's rows (``quality.issues.ISSUE_TABLE_COLUMNS``) as Arrow: ``row_number``
-    int64, every other column text (None empty).
-
-    Raises:
-        pyarrow.ArrowException: a value that is not text where text is expected.
-    """
-    frame = frame if frame is not None else pd.DataFrame(columns=ISSUE_TABLE_COLUMNS)
-    return pa.table({name: pa.array(frame[name].to_numpy(dtype=np.int64)) if name == "row_number"
-                     else pa.array(frame[name].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-                     for name in frame.columns})
 
 
 def _positions(files: pd.Series, names: list[str]) -> dict[str, np.ndarray]:
@@ -94,38 +71,37 @@ def _positions(files: pd.Series, names: list[str]) -> dict[str, np.ndarray]:
     return {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(uniques) if name in wanted}
 
 
-def merge_cached(staging: Staging, table: str, cached: list[CachedFiveW]) -> None:
-    """Add the ``cached`` files' rows and issues to ``staging`` beside the rows staged in this run.
-    The table's Arrow table holds every row; its frame the :data:`STEP_COLUMNS` of every row
-    (``step_frame``). When the run's rows cannot be made an Arrow table (a column of mixed types),
-    the frame holds every column of every row and the warehouse gets the frame."""
-    if not cached:
-        return
-    frame = staging.tables.get(table)
-    made = staging.arrow.get(table)
-    fresh = frame is not None and len(frame) > 0
+def add_staged(staging: Staging, table: str, parts: list[tuple[pd.DataFrame | None, pa.Table | None]],
+               cached: list[CachedFiveW], steps_only: bool) -> None:
+    """Add to ``staging`` the rows staged in this run and the ``cached`` files' rows and issues.
+
+    ``parts``: per staged batch, its frame (None when only its Arrow table is kept) and its rows
+    as an Arrow table (None when a column mixes types). The table's Arrow table holds every row;
+    its frame every column of every row, or only the :data:`STEP_COLUMNS` (``step_frame``) when
+    ``steps_only`` or files come from the cache. When a batch has no Arrow table, the frame holds
+    every column of every row and the warehouse gets the frame. Nothing is added without rows."""
     for name in ISSUE_TABLES:
-        parts = [staging.tables[name]] if name in staging.tables else []
         tables = [c.issues[name] for c in cached if name in c.issues and c.issues[name].num_rows]
-        if tables:   # one conversion for all the cached files (text as objects, None empty)
-            parts.append(_concat(tables).to_pandas())
-        if parts:
-            staging.tables[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    arrow = None
-    if fresh:
-        arrow = made[1] if made is not None and made[0] is frame else warehouse.arrow_table(frame)
-        if arrow is None:
-            full = [step_frame(c.rows, c.rows.column_names) for c in cached]
-            staging.tables[table] = pd.concat([frame, *full], ignore_index=True)
-            staging.arrow.pop(table, None)
-            return
-    tables = ([arrow] if fresh else []) + [c.rows for c in cached if c.rows.num_rows]
+        if tables:
+            staging.add(name, _concat(tables))
+    cached_rows = [c.rows for c in cached if c.rows.num_rows]
+    if any(arrow is None for _f, arrow in parts):
+        frames = [frame if frame is not None else step_frame(arrow, arrow.column_names) for frame, arrow in parts]
+        frames += [step_frame(rows, rows.column_names) for rows in cached_rows]
+        staging.tables[table] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        staging.arrow.pop(table, None)
+        return
+    tables = [arrow for _f, arrow in parts] + cached_rows
     if not tables:
         return
-    combined = _concat(tables)
-    merged = step_frame(combined)
-    staging.tables[table] = merged
-    staging.arrow[table] = merged, combined
+    combined = _concat(tables) if len(tables) > 1 else tables[0]
+    if steps_only or cached_rows:
+        frame = step_frame(combined)
+    else:
+        frames = [f for f, _a in parts]
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    staging.tables[table] = frame
+    staging.arrow[table] = frame, combined
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

@@ -394,11 +394,15 @@ def leave_one_out_median(values: pd.Series, groups: pd.Series) -> tuple[pd.Serie
     usable = values.notna() & groups.notna()
     if not usable.any():
         return median, count
-    frame = pd.DataFrame({"g": groups[usable], "v": values[usable].astype(float)}).sort_values(["g", "v"], kind="stable")
-    size = frame.groupby("g", sort=False)["v"].transform("size").to_numpy()
-    rank = frame.groupby("g", sort=False).cumcount().to_numpy()
-    start = np.arange(len(frame)) - rank
-    sorted_values = frame["v"].to_numpy()
+    group = pd.factorize(groups[usable])[0]
+    order = np.lexsort((values[usable].to_numpy(dtype=float), group))   # by group, then value
+    group = group[order]
+    sorted_values = values[usable].to_numpy(dtype=float)[order]
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])   # where each group starts
+    sizes = np.diff(np.r_[first, len(group)])
+    start = np.repeat(first, sizes)
+    size = np.repeat(sizes, sizes)
+    rank = np.arange(len(group)) - start
     others = size - 1
 
     def other_at(j: np.ndarray) -> np.ndarray:
@@ -408,9 +412,9 @@ def leave_one_out_median(values: pd.Series, groups: pd.Series) -> tuple[pd.Serie
 
     low = other_at(np.maximum((others - 1) // 2, 0))
     high = other_at(np.maximum(others // 2, 0))
-    result = np.where(others > 0, (low + high) / 2, np.nan)
-    median.loc[frame.index] = result
-    count.loc[frame.index] = others
+    rows = np.flatnonzero(usable.to_numpy())[order]
+    median.iloc[rows] = np.where(others > 0, (low + high) / 2, np.nan)
+    count.iloc[rows] = others
     return median, count
 
 

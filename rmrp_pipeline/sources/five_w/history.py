@@ -30,20 +30,21 @@ def cross_file_findings(rows: pd.DataFrame | None, headers: dict[tuple[str, str]
         return empty_issues()
     needs = {name for check in CROSS_FILE_CHECKS for name in check.needs} | {"source_file", "source_sheet", "source_row"}
     columns = list(rows.columns) if any(not check.needs for check in CROSS_FILE_CHECKS) else ["template_id", *sorted(needs)]
-    loaded = rows.loc[~rows["is_rejected"].astype(bool).to_numpy(), columns]
+    loaded = ~rows["is_rejected"].astype(bool).to_numpy()
+    template_ids = rows["template_id"].to_numpy(dtype=object)
     parts = []
-    templates = pd.unique(loaded["template_id"])
-    groups = [(templates[0], loaded)] if len(templates) == 1 else loaded.groupby("template_id", sort=True)
-    for _template, group in groups:
-        frame = pd.DataFrame({name: _plain(group[name]) for name in group.columns}, index=group.index)
+    for template in sorted(pd.unique(template_ids[loaded])):
+        chosen = loaded & (template_ids == template)
+        # each column copied once, as the checks see it (the rows of other templates left out)
+        frame = pd.DataFrame({name: _plain(rows[name][chosen]) for name in columns}, copy=False)
         for check in CROSS_FILE_CHECKS:
             mask = as_mask(check.fails(frame))
             if not mask.any():
                 continue
-            hit = group[mask]
-            files, sheets = hit["source_file"].astype(object).to_numpy(), hit["source_sheet"].astype(object).to_numpy()
-            columns = [headers.get((f, s), {}).get(check.column, check.column) for f, s in zip(files, sheets)]
-            parts.append(issue_frame(files, sheets, hit["source_row"].astype(np.int64).to_numpy(), columns,
+            files = frame["source_file"].to_numpy(dtype=object)[mask]
+            sheets = frame["source_sheet"].to_numpy(dtype=object)[mask]
+            columns_hit = [headers.get((f, s), {}).get(check.column, check.column) for f, s in zip(files, sheets)]
+            parts.append(issue_frame(files, sheets, frame["source_row"].to_numpy()[mask].astype(np.int64), columns_hit,
                                      check.rule_id, check.shown(frame)[mask].tolist()))
     return concat_issues(parts)
 

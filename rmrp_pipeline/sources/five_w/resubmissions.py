@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from rmrp_pipeline.quality.issues import text_column
 from rmrp_pipeline.read.files import report_version
 from rmrp_pipeline.sources.staging import Staging
 from rmrp_pipeline.text.cells import map_distinct, normalise_key
@@ -134,11 +136,30 @@ def drop_superseded(staging: Staging, table: str) -> None:
                          "by": found.by[found.rows]})
     for name in ISSUE_TABLES:
         issues = staging.tables.get(name)
-        if issues is not None and not issues.empty:
+        if isinstance(issues, pa.Table):
+            if issues.num_rows:
+                staging.tables[name] = issues.filter(_not_gone(issues, gone))
+        elif issues is not None and not issues.empty:
             marked = issues[["source_file", "sheet", "row_number"]].astype({"row_number": np.int64}).merge(
                 gone[["source_file", "sheet", "row_number"]].assign(_gone=True), how="left")
             staging.tables[name] = issues[marked["_gone"].isna().to_numpy()].reset_index(drop=True)
     _log(staging, gone)
+
+
+def _not_gone(issues: pa.Table, gone: pd.DataFrame) -> np.ndarray:
+    """Mask of the rows of an issue table (Arrow) whose (source_file, sheet, row_number) is not a
+    row of ``gone``."""
+    keys = pa.table({"source_file": pa.array(text_column(issues, "source_file"), type=pa.string()),
+                     "sheet": pa.array(text_column(issues, "sheet"), type=pa.string()),
+                     "row_number": issues.column("row_number"),
+                     "_position": pa.array(np.arange(issues.num_rows, dtype=np.int64))})
+    gone_keys = pa.table({"source_file": pa.array(gone["source_file"].to_numpy(dtype=object), type=pa.string()),
+                          "sheet": pa.array(gone["sheet"].to_numpy(dtype=object), type=pa.string()),
+                          "row_number": pa.array(gone["row_number"].to_numpy(dtype=np.int64))})
+    hit = keys.join(gone_keys, keys=["source_file", "sheet", "row_number"], join_type="left semi")
+    keep = np.ones(issues.num_rows, dtype=bool)
+    keep[hit.column("_position").to_numpy()] = False
+    return keep
 
 
 def _log(staging: Staging, gone: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ row checks over the staged rows (``checks``). ``FiveWStager`` is the ingest's st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ftfy
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from rmrp_pipeline.domain import resolve_sectors
 from rmrp_pipeline.quality import rules
-from rmrp_pipeline.quality.issues import ISSUE_COLUMNS, issue_frame, issues_for_table
+from rmrp_pipeline.quality.issues import ISSUE_COLUMNS, issue_arrow, issue_frame, issues_for_table
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData
 from rmrp_pipeline.sources.five_w.checks import validate_five_w
@@ -32,7 +33,7 @@ from rmrp_pipeline.sources.five_w.columns import (
     TEXT_COLUMNS,
     YES_NO_COLUMNS,
 )
-from rmrp_pipeline.sources.five_w.cached import CachedFiveW, merge_cached, split_by_file
+from rmrp_pipeline.sources.five_w.cached import ISSUE_TABLES, CachedFiveW, add_staged, split_by_file
 from rmrp_pipeline.sources.five_w.history import cross_file_findings
 from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
 from rmrp_pipeline.sources.five_w.resubmissions import drop_superseded
@@ -222,12 +223,13 @@ TABLE = "staging.stg_5w__activities"
 
 
 class FiveWStager(Stager):
-    """The ingest's stager of the 5W sheets. Step ``five_w`` stages them all together (after the
-    reference lists); step ``five_w_resubmissions`` drops the rows newer versions of their report
-    replace (``resubmissions``); step ``five_w_cross_file`` runs the checks that compare files
-    (``history``); step ``five_w_above_pin`` runs the rule that needs the PiN tables
-    (``outliers.outlier_above_pin``), after the planning sheets are staged. A sheet whose staging
-    fails is marked not staged and the others load."""
+    """The ingest's stager of the 5W sheets. Step ``five_w`` stages them (after the reference
+    lists) a batch of whole files at a time (``BATCH_ROWS``): each batch's rows become Arrow and
+    its sheets are freed before the next is staged; step ``five_w_resubmissions`` drops the rows
+    newer versions of their report replace (``resubmissions``); step ``five_w_cross_file`` runs
+    the checks that compare files (``history``); step ``five_w_above_pin`` runs the rule that
+    needs the PiN tables (``outliers.outlier_above_pin``), after the planning sheets are staged.
+    A sheet whose staging fails is marked not staged and the others load."""
 
     kinds = frozenset({FIVE_W_KIND})
 
@@ -235,16 +237,18 @@ class FiveWStager(Stager):
         self.sheets: Group = []
         #: files whose staged result the ingest takes from its cache (``cached``), merged by ``stage``
         self.cached: list[CachedFiveW] = []
-        #: the staged result of the files read in this run, per file, before any cross-file step
-        #: (kept only when ``keep_per_file``: the ingest caches it)
-        self.fresh: dict[str, CachedFiveW] = {}
-        self.keep_per_file = False
+        #: where the staged result of each file read in this run goes, before any cross-file step
+        #: (the ingest's cache: ``keep(name, part)``); None: not kept. When set, the table's frame
+        #: holds the ``cached.STEP_COLUMNS`` of the rows and its Arrow table every column.
+        self.keep: Callable[[str, CachedFiveW], None] | None = None
+        self._headers: dict[tuple[str, str], dict[str, str]] = {}
 
     def prepare(self, sheet: SheetData, recognition: Recognition) -> None:
         prepare_sheet(sheet, recognition)
 
     def add(self, sheet: SheetData, recognition: Recognition, staging: Staging) -> None:
         self.sheets.append((sheet, recognition))
+        self._headers[(sheet.source_file, sheet.sheet)] = dict(recognition.mapping)
 
     def steps(self) -> list[Step]:
         return [Step("five_w", self.stage, after=("reference",)),
@@ -254,43 +258,53 @@ class FiveWStager(Stager):
 
     def headers(self) -> dict[tuple[str, str], dict[str, str]]:
         """(file, sheet) -> canonical column -> the file's own header, of every 5W sheet."""
-        found = {(sheet.source_file, sheet.sheet): dict(recognition.mapping) for sheet, recognition in self.sheets}
+        found = dict(self._headers)
         for part in self.cached:
             found.update(part.headers)
         return found
 
     def stage(self, staging: Staging) -> None:
         """Stage every 5W sheet read into ``staging.stg_5w__activities``, its issues into
-        ``meta.rejected_rows`` and ``meta.quality_findings``; keep each file's result in ``fresh``
-        (when ``keep_per_file``); then add the files of ``cached`` (``cached.merge_cached``)."""
-        if self.sheets:
-            self._stage_read(staging)
-        if self.sheets and self.keep_per_file:
-            names = sorted({sheet.source_file for sheet, _r in self.sheets})
-            self.fresh = split_by_file(staging, TABLE, names)
-            headers = self.headers()
-            for name, part in self.fresh.items():
-                part.headers = {key: value for key, value in headers.items() if key[0] == name}
-        merge_cached(staging, TABLE, self.cached)
-
-    def _stage_read(self, staging: Staging) -> None:
+        ``meta.rejected_rows`` and ``meta.quality_findings``, batch by batch (``batches``; each
+        file's result handed to ``keep`` when set); then add the files of ``cached``
+        (``cached.merge_cached``). The rows keep the order of the sheets within each template
+        of a batch; the issue tables are concatenated once."""
         rows = sum(sheet.rows_read for sheet, _r in self.sheets)
-        staging.progress(f"validating {len(self.sheets)} 5W sheet(s): {rows:,} rows")
-        try:
-            parts = [stage_five_w_sheets(self.sheets, staging.reference)]
-        except Exception:  # noqa: BLE001 - find the sheet at fault; the others still load
-            parts = []
-            for sheet, recognition in self.sheets:
-                try:
-                    parts.append(stage_five_w_sheets([(sheet, recognition)], staging.reference))
-                except Exception as exc:  # noqa: BLE001
-                    staging.not_staged(sheet, exc)
-        while parts:  # each part's issues freed once split into rejects and findings
-            staged = parts.pop(0)
-            staging.add(TABLE, staged.rows, staged.arrow)
-            staging.add("meta.rejected_rows", issues_for_table(staged.issues, rules.REJECT, "stg_5w__activities"))
-            staging.add("meta.quality_findings", issues_for_table(staged.issues, rules.FINDING, "stg_5w__activities"))
-            del staged
+        if self.sheets:
+            staging.progress(f"validating {len(self.sheets)} 5W sheet(s): {rows:,} rows")
+        parts: list[tuple[pd.DataFrame | None, pa.Table | None]] = []
+        issues: dict[str, list[pa.Table | pd.DataFrame]] = {name: [] for name in ISSUE_TABLES}
+        pending, self.sheets = batches(self.sheets), []
+        while pending:   # each batch's sheets freed once it is staged
+            batch = pending.pop(0)
+            names = sorted({sheet.source_file for sheet, _r in batch})
+            staged_parts, whole = _stage_batch(batch, staging)
+            del batch
+            while staged_parts:
+                staged = staged_parts.pop(0)
+                arrow = staged.arrow if staged.arrow is not None else warehouse.arrow_table(staged.rows)
+                found = _issue_tables(staged.issues)
+                if self.keep is not None and whole and all(isinstance(t, pa.Table) for t in found.values()):
+                    self._keep_files(names, staged.rows, arrow, found)   # a batch staged sheet by sheet is not kept
+                parts.append((staged.rows if self.keep is None or arrow is None else None, arrow))
+                for name in ISSUE_TABLES:
+                    issues[name].append(found[name])
+                del staged, found
+        for name, found in issues.items():
+            for kind in (pa.Table, pd.DataFrame):   # Arrow tables concatenated once, frames once
+                same = [part for part in found if isinstance(part, kind)]
+                if same:
+                    staging.add(name, pa.concat_tables(same) if kind is pa.Table else pd.concat(same, ignore_index=True))
+        add_staged(staging, TABLE, parts, self.cached, steps_only=self.keep is not None)
+
+    def _keep_files(self, names: list[str], rows: pd.DataFrame, arrow: pa.Table | None,
+                    issues: dict[str, pa.Table]) -> None:
+        """Hand ``keep`` the staged result of each file of ``names`` (one batch staged whole: its
+        rows, their Arrow table and its issue tables), with its headers."""
+        headers = self.headers()
+        for name, part in split_by_file(rows["source_file"], arrow, issues, names).items():
+            part.headers = {key: value for key, value in headers.items() if key[0] == name}
+            self.keep(name, part)
 
     def cross_file(self, staging: Staging) -> None:
         """The findings of the checks that compare files (``history.cross_file_findings``)."""
@@ -303,6 +317,57 @@ class FiveWStager(Stager):
         found = outlier_above_pin(staging.tables.get(TABLE), staging.tables.get("staging.stg_planning__pin_target"),
                                   headers)
         staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
+
+
+#: Rows of 5W sheets staged together (whole files; a larger file is a batch of its own): the
+#: checks run once per template of a batch, and the batch's sheets are freed once it is staged.
+BATCH_ROWS = 100_000
+
+
+def batches(sheets: Group, rows: int = BATCH_ROWS) -> list[Group]:
+    """``sheets`` (each file's sheets together, in reading order) cut into runs of whole files of
+    at most ``rows`` rows (a file with more is a run of its own)."""
+    files: dict[str, Group] = {}
+    for sheet, recognition in sheets:
+        files.setdefault(sheet.source_file, []).append((sheet, recognition))
+    out: list[Group] = []
+    size = 0
+    for group in files.values():
+        count = sum(sheet.rows_read for sheet, _r in group)
+        if not out or size + count > rows:
+            out.append([])
+            size = 0
+        out[-1].extend(group)
+        size += count
+    return out
+
+
+def _issue_tables(issues: pd.DataFrame) -> dict[str, pa.Table | pd.DataFrame]:
+    """Staged issues (ISSUE_COLUMNS) as the rows of each issue table, as Arrow
+    (``quality.issues.issue_arrow``), or as a frame when a value is not text."""
+    out: dict[str, pa.Table | pd.DataFrame] = {}
+    for name, severity in zip(ISSUE_TABLES, (rules.REJECT, rules.FINDING)):
+        frame = issues_for_table(issues, severity, "stg_5w__activities")
+        try:
+            out[name] = issue_arrow(frame)
+        except (pa.ArrowException, TypeError, ValueError):
+            out[name] = frame
+    return out
+
+
+def _stage_batch(batch: Group, staging: Staging) -> tuple[list[StagedFiveW], bool]:
+    """``stage_five_w_sheets`` of one batch, and True; when it fails, of each sheet alone (a sheet
+    that fails alone marked not staged, ``Staging.not_staged``), and False."""
+    try:
+        return [stage_five_w_sheets(batch, staging.reference)], True
+    except Exception:  # noqa: BLE001 - find the sheet at fault; the others still load
+        parts = []
+        for sheet, recognition in batch:
+            try:
+                parts.append(stage_five_w_sheets([(sheet, recognition)], staging.reference))
+            except Exception as exc:  # noqa: BLE001
+                staging.not_staged(sheet, exc)
+        return parts, False
 
 
 @dataclass
