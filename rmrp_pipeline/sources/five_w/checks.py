@@ -394,26 +394,30 @@ def leave_one_out_median(values: pd.Series, groups: pd.Series) -> tuple[pd.Serie
     usable = values.notna() & groups.notna()
     if not usable.any():
         return median, count
+    value = values[usable].to_numpy(dtype=float)
     group = pd.factorize(groups[usable])[0]
-    order = np.lexsort((values[usable].to_numpy(dtype=float), group))   # by group, then value
-    group = group[order]
-    sorted_values = values[usable].to_numpy(dtype=float)[order]
+    order = np.lexsort((value, group))   # by group, then value
+    group, sorted_values = group[order], value[order]
+    del value
     first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])   # where each group starts
-    sizes = np.diff(np.r_[first, len(group)])
+    del group
+    sizes = np.diff(np.r_[first, len(sorted_values)])
     start = np.repeat(first, sizes)
-    size = np.repeat(sizes, sizes)
-    rank = np.arange(len(group)) - start
-    others = size - 1
+    others = np.repeat(sizes - 1, sizes)
+    rank = np.arange(len(sorted_values))
+    rank -= start
 
     def other_at(j: np.ndarray) -> np.ndarray:
         # j-th smallest of the group's other rows: skip the row itself.
         position = start + j + (j >= rank)
-        return sorted_values[np.clip(position, 0, len(sorted_values) - 1)]
+        return sorted_values[np.clip(position, 0, len(sorted_values) - 1, out=position)]
 
-    low = other_at(np.maximum((others - 1) // 2, 0))
-    high = other_at(np.maximum(others // 2, 0))
+    result = other_at(np.maximum((others - 1) // 2, 0))
+    result += other_at(np.maximum(others // 2, 0))
+    result /= 2
+    result[others == 0] = np.nan
     rows = np.flatnonzero(usable.to_numpy())[order]
-    median.iloc[rows] = np.where(others > 0, (low + high) / 2, np.nan)
+    median.iloc[rows] = result
     count.iloc[rows] = others
     return median, count
 

@@ -35,8 +35,9 @@ def cross_file_findings(rows: pd.DataFrame | None, headers: dict[tuple[str, str]
     parts = []
     for template in sorted(pd.unique(template_ids[loaded])):
         chosen = loaded & (template_ids == template)
-        # each column copied once, as the checks see it (the rows of other templates left out)
-        frame = pd.DataFrame({name: _plain(rows[name][chosen]) for name in columns}, copy=False)
+        # the columns as the checks see them, each copied at most once (not at all when every row is chosen)
+        every = bool(chosen.all())
+        frame = pd.DataFrame({name: _plain(rows[name] if every else rows[name][chosen]) for name in columns}, copy=False)
         for check in CROSS_FILE_CHECKS:
             mask = as_mask(check.fails(frame))
             if not mask.any():
