@@ -219,8 +219,11 @@ NEW_BENEFICIARIES_TYPES_2025 = ("direct assistance", "capacity building")
 def _by_year(years: pd.Series, table: dict) -> pd.Series:
     """The entry of ``table`` for each row's year: the latest key not after it, else the first key."""
     first = min(table)
-    keys = years.map(lambda y: max((k for k in table if k <= y), default=first) if pd.notna(y) else first)
-    return keys.map(table)
+    codes, years_found = pd.factorize(years)   # once per distinct year; an empty year is -1
+    entries = np.empty(len(years_found) + 1, dtype=object)
+    for position, year in enumerate([*years_found, None]):
+        entries[position] = table[max((k for k in table if k <= year), default=first) if pd.notna(year) else first]
+    return pd.Series(entries[codes], index=years.index)
 
 
 def _output_type(df: Frame) -> pd.Series:
@@ -470,6 +473,8 @@ def validate_five_w(
     month_bad = [m for rule, col, m in parsed_failures if col == "month"]
     frame = pd.DataFrame(
         {**{name: staged[name] for name in staged.columns},
+         # compared with a type name by many checks: as categories, each comparison reads codes
+         "indicator_type_key": staged["indicator_type_key"].astype("category"),
          "_month_unreadable": month_bad[0] if month_bad else np.zeros(len(staged), dtype=bool)},
         index=staged.index, copy=False,
     )
