@@ -274,7 +274,7 @@ class FiveWStager(Stager):
             staging.progress(f"validating {len(self.sheets)} 5W sheet(s): {rows:,} rows")
         parts: list[tuple[pd.DataFrame | None, pa.Table | None]] = []
         issues: dict[str, list[pa.Table | pd.DataFrame]] = {name: [] for name in ISSUE_TABLES}
-        pending, self.sheets = batches(self.sheets), []
+        pending, self.sheets = batches(self.sheets, BATCH_ROWS), []
         while pending:   # each batch's sheets freed once it is staged
             batch = pending.pop(0)
             names = sorted({sheet.source_file for sheet, _r in batch})
