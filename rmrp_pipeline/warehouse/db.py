@@ -144,8 +144,9 @@ def arrow_table(frame: pd.DataFrame, coded: dict[str, tuple[np.ndarray, list | n
     """``frame`` as an Arrow table that DuckDB reads without visiting a Python object per cell
     (what its pandas scan does): text columns dictionary-encoded (one Python string read per
     distinct value), columns of ``datetime.date`` as date32, object columns of Python numbers or
-    booleans as Arrow infers them, other dtypes as pandas gives them to Arrow (NaN, NaT and NA are
-    NULL, as DuckDB reads them from pandas). A column of ``coded`` (name -> (codes, value of each
+    booleans as Arrow infers them, an object column without a value as Arrow's null type (so that
+    tables of the same rows concatenate whatever their values), other dtypes as pandas gives them
+    to Arrow (NaN, NaT and NA are NULL, as DuckDB reads them from pandas). A column of ``coded`` (name -> (codes, value of each
     code): the frame's column is ``values[codes]``) is encoded from its codes, without reading the
     frame's cells. None when an object column mixes types: DuckDB then reads the frame itself."""
     arrays = []
@@ -177,7 +178,9 @@ def _arrow_column(column: pd.Series) -> pa.Array | None:
         kind = pd.api.types.infer_dtype(column, skipna=True)
         if kind in ("integer", "floating", "mixed-integer-float", "boolean"):  # Python numbers
             return pa.array(column.to_numpy(), from_pandas=True)
-        if kind not in ("string", "empty", "date"):
+        if kind == "empty":   # no value: NULL of Arrow's null type, which takes the type of the
+            return pa.nulls(len(column))   # column it is concatenated with or inserted into
+        if kind not in ("string", "date"):
             return None
         head = column.iloc[:2000]
         if kind == "string" and head.nunique() * 2 > len(head):

@@ -99,3 +99,22 @@ def test_files_staged_one_batch_each_give_the_rows_and_issues_of_one_batch(raw, 
         assert _all(apart, table) == _all(together, table), table
     assert len(_all(together, "staging.stg_5w__activities")) == 175   # both reports
     assert len(_all(together, "meta.quality_findings")) > 0
+
+
+def test_a_batch_whose_column_is_all_empty_merges_with_the_batches_that_have_it(tmp_path, monkeypatch):
+    # The bundled 2025 template has no rows: alone in its batch, its month (and every other
+    # column) is all empty, while the 2022 report's months are dates.
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW_DIR / "reference", folder / "reference")
+    (folder / "monitoring_5w").mkdir()
+    for name in ("activities_5w_2022_southern_cone_aug.xlsx", "template_5w_2025_empty.xlsx"):
+        shutil.copy(RAW_DIR / "monitoring_5w" / name, folder / "monitoring_5w" / name)
+    together = ingest.ingest_raw_folder(folder, cache_dir=tmp_path / "cache_together")
+    monkeypatch.setattr(stage, "BATCH_ROWS", 1)
+    apart = ingest.ingest_raw_folder(folder, cache_dir=tmp_path / "cache_apart")
+    for table in ("staging.stg_5w__activities", "meta.rejected_rows", "meta.quality_findings"):
+        assert _all(apart, table) == _all(together, table), table
+    rows = apart.for_warehouse("staging.stg_5w__activities")
+    months = rows.column("month").to_pylist() if isinstance(rows, pa.Table) else rows["month"].tolist()
+    assert len(months) == 125   # the 2022 report's rows (the template has none)
+    assert {str(m) for m in months} == {"2022-08-01"}
