@@ -111,51 +111,44 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
     """Run the ingest job, then one cycle job run over every cycle (and the QA job of each), into
     the file ``build`` (held open meanwhile: ``resources.held_open``), recorded in the instance of
     ``warehouse``; returns (every run succeeded, cycles, the runs' results)."""
-    from rmrp_pipeline.defs.resources import held_open
-
-    with held_open(build) as held:
-        return _run_jobs_held(raw_dir, warehouse, build, held, quiet, qa, only_rmrp_activities)
-
-
-def _run_jobs_held(raw_dir: str, warehouse: str, build: str, held, quiet: bool, qa: bool,
-                   only_rmrp_activities: bool | None) -> tuple[bool, list[str], list]:
     from rmrp_pipeline.definitions import build_definitions
+    from rmrp_pipeline.defs.instance import fail_abandoned_runs, process_tags
     from rmrp_pipeline.defs.partitions import reporting_cycles
+    from rmrp_pipeline.defs.resources import held_open
     from rmrp_pipeline.marts.builds import cycles_to_build
     from rmrp_pipeline.warehouse.publish import pause_point
 
-    from rmrp_pipeline.defs.instance import fail_abandoned_runs, process_tags
-
-    defs = build_definitions(raw_dir, build, only_rmrp_activities)
-    instance = _instance(warehouse)
-    abandoned = fail_abandoned_runs(instance)
-    if abandoned:
-        _say(f"marked failed {len(abandoned)} run(s) of an rmrp process that was killed: {', '.join(abandoned)}")
-    tags = process_tags()
-    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
-    _say(f"[1/2] ingest: reading {raw_dir}")
-    result = defs.resolve_job_def("ingest_job").execute_in_process(
-        instance=instance, run_config=run_config, raise_on_error=False, tags=tags
-    )
-    if not result.success:
-        _say("ingest failed: see the errors above")
-        return False, [], [result]
-    pause_point("ingested")
-    with held.cursor() as con:
-        cycles = cycles_to_build(con)
-    results = [result]
-    if cycles:   # the ingest made the partitions the cycles of the 5W data: one run builds them all
-        _say(f"[2/2] reporting cycles {', '.join(cycles)}: people reached")
-        keys = instance.get_dynamic_partitions(reporting_cycles.name)
-        results.append(defs.resolve_job_def("cycle_job").execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False,
-            tags={**tags, "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-        ))
-        pause_point("cycle")
-    for cycle in cycles if qa else ():
-        results.append(defs.resolve_job_def("qa_job").execute_in_process(
-            instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False, tags=tags))
-    return all(r.success for r in results), cycles, results
+    with held_open(build) as held:
+        defs = build_definitions(raw_dir, build, only_rmrp_activities)
+        instance = _instance(warehouse)
+        abandoned = fail_abandoned_runs(instance)
+        if abandoned:
+            _say(f"marked failed {len(abandoned)} run(s) of an rmrp process that was killed: {', '.join(abandoned)}")
+        tags = process_tags()
+        run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
+        _say(f"[1/2] ingest: reading {raw_dir}")
+        result = defs.resolve_job_def("ingest_job").execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False, tags=tags
+        )
+        if not result.success:
+            _say("ingest failed: see the errors above")
+            return False, [], [result]
+        pause_point("ingested")
+        with held.cursor() as con:
+            cycles = cycles_to_build(con)
+        results = [result]
+        if cycles:   # the ingest made the partitions the cycles of the 5W data: one run builds them all
+            _say(f"[2/2] reporting cycles {', '.join(cycles)}: people reached")
+            keys = instance.get_dynamic_partitions(reporting_cycles.name)
+            results.append(defs.resolve_job_def("cycle_job").execute_in_process(
+                instance=instance, run_config=run_config, raise_on_error=False,
+                tags={**tags, "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+            ))
+            pause_point("cycle")
+        for cycle in cycles if qa else ():
+            results.append(defs.resolve_job_def("qa_job").execute_in_process(
+                instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False, tags=tags))
+        return all(r.success for r in results), cycles, results
 
 
 def main(argv: list[str] | None = None) -> int:
