@@ -250,8 +250,12 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> tuple[tuple[str,
     return tuple((c, t) for c, t, _ in table_columns(con, table))
 
 
-_SCRATCH: list[duckdb.DuckDBPyConnection] = []
-_SCRATCH_LOCK = threading.Lock()
+_SCRATCH_LOCK = threading.Lock()   # one connection, used by one thread at a time
+
+
+@lru_cache(maxsize=1)
+def _scratch() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
 
 
 @lru_cache(maxsize=None)
@@ -259,10 +263,8 @@ def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
     """(column, type) of ``table`` as its DDL declares them (run once per table and process, on one
     in-memory scratch database the process keeps: opening a database costs more than a DDL)."""
     with _SCRATCH_LOCK:
-        if not _SCRATCH:
-            _SCRATCH.append(duckdb.connect())
-        create_table(_SCRATCH[0], table)
-        return column_types(_SCRATCH[0], table)
+        create_table(_scratch(), table)
+        return column_types(_scratch(), table)
 
 
 def require_current(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
