@@ -68,21 +68,7 @@ def import_pipeline() -> None:
 
     for table in registry.assets():
         if table.build not in (registry.INGEST, registry.SQL):
-            _builder(table)
-    del builds
-
-
-def _builder(table):
-    """The plain function that builds ``table`` (as ``defs.assets.builder``, without Dagster)."""
-    import importlib
-
-    from rmrp_pipeline.marts import builds, registry
-
-    if table.build == registry.SQL:
-        build = builds.rewrite_cycle if table.cycle_rows else builds.rebuild_table
-        return lambda con, *args: build(con, table.name, *args)
-    module, _, function = table.build.partition(":")
-    return getattr(importlib.import_module(f"rmrp_pipeline.marts.{module}"), function)
+            builds.builder(table)   # imports the builder's module
 
 
 def _in_dependency_order(tables: list) -> list:
@@ -121,11 +107,11 @@ def build_warehouse(raw_dir: Path, warehouse_path: str) -> list[str]:
         builds.drop_cycles_without_data(con, cycles)
         for table in tables:
             if table.cycle_rows is None:
-                _builder(table)(con)
+                builds.builder(table)(con)
         for cycle in cycles:
             for table in tables:
                 if table.cycle_rows is not None:
-                    _builder(table)(con, cycle)
+                    builds.cycle_build(table)(con, cycle)
     return cycles
 
 
