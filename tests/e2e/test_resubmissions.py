@@ -154,6 +154,18 @@ def test_a_report_split_over_files_of_different_names_loses_no_row(tmp_path):
     assert set(log.loc[log["source_file"].str.startswith("monitoring_5w/"), "status"]) == {"recognised"}
 
 
+def _only_one_loaded(raw: Path, names: list[str], loaded: str) -> dict:
+    """Ingest ``raw`` (two 5W files ``names`` of 50 rows each), check that the 50 staged rows all
+    come from ``loaded``, and return the load-log entry of the other file."""
+    result = ingest_raw_folder(raw)
+    rows = result.tables["staging.stg_5w__activities"]
+    assert set(rows["source_file"]) == {f"monitoring_5w/{loaded}"}
+    assert len(rows) == 50
+    log = {e["source_file"]: e for e in result.tables["raw.source_files"].to_dict("records")}
+    (other,) = [n for n in names if n != loaded]
+    return log[f"monitoring_5w/{other}"]
+
+
 @pytest.mark.parametrize(("names", "newest"), [
     (["r.xlsx", "r_v2.xlsx"], "r_v2.xlsx"),
     (["r_v2.xlsx", "r_v10.xlsx"], "r_v10.xlsx"),          # numbers, not text order
@@ -166,14 +178,9 @@ def test_the_newest_version_is_decided_by_the_name(tmp_path, names, newest):
     raw = _raw_folder(tmp_path)
     for number, name in enumerate(names):
         _corrected(raw / "monitoring_5w" / name, number)
-    result = ingest_raw_folder(raw)
-    rows = result.tables["staging.stg_5w__activities"]
-    assert set(rows["source_file"]) == {f"monitoring_5w/{newest}"}
-    assert len(rows) == 50
-    log = {e["source_file"]: e for e in result.tables["raw.source_files"].to_dict("records")}
-    (older,) = [n for n in names if n != newest]
-    assert log[f"monitoring_5w/{older}"]["status"] == "superseded"
-    assert log[f"monitoring_5w/{older}"]["superseded_by"] == f"monitoring_5w/{newest}"
+    other = _only_one_loaded(raw, names, newest)
+    assert other["status"] == "superseded"
+    assert other["superseded_by"] == f"monitoring_5w/{newest}"
 
 
 @pytest.mark.parametrize(("names", "original"), [
@@ -189,11 +196,6 @@ def test_a_byte_identical_copy_keeps_the_original(tmp_path, names, original):
     for name in names:
         (raw / "monitoring_5w" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(MEXICO_FILE, raw / "monitoring_5w" / name)
-    result = ingest_raw_folder(raw)
-    rows = result.tables["staging.stg_5w__activities"]
-    assert set(rows["source_file"]) == {f"monitoring_5w/{original}"}
-    assert len(rows) == 50
-    log = {e["source_file"]: e for e in result.tables["raw.source_files"].to_dict("records")}
-    (copy,) = [n for n in names if n != original]
-    assert log[f"monitoring_5w/{copy}"]["status"] == "duplicate_file"
-    assert f"monitoring_5w/{original}" in log[f"monitoring_5w/{copy}"]["message"]
+    other = _only_one_loaded(raw, names, original)
+    assert other["status"] == "duplicate_file"
+    assert f"monitoring_5w/{original}" in other["message"]
