@@ -88,24 +88,24 @@ def superseded_rows(rows: pd.DataFrame) -> Superseded | None:
     by_position[position] = names
     by = np.full(len(rows), None, dtype=object)
     by[superseded] = by_position[newest[superseded]]
-    replaced_file = _files_wholly_replaced(file_codes, complete, superseded, row_family, row_position)
+    newest_of_family = pd.Series(row_position).groupby(row_family).transform("max").to_numpy()
+    replaced_file = _files_wholly_replaced(file_codes, complete, superseded, row_position < newest_of_family)
     incomplete = ~complete & replaced_file[file_codes]
     if incomplete.any():
-        newest_of_family = pd.Series(row_position).groupby(row_family).transform("max").to_numpy()
         superseded |= incomplete
         by[incomplete] = by_position[newest_of_family[incomplete]]
     return Superseded(superseded, by) if superseded.any() else None
 
 
 def _files_wholly_replaced(file_codes: np.ndarray, complete: np.ndarray, superseded: np.ndarray,
-                           row_family: np.ndarray, row_position: np.ndarray) -> np.ndarray:
-    """Per file code: whether a newer version of its family exists and none of its complete keys is
-    still its own (it has no complete key left, or none at all)."""
+                           older: np.ndarray) -> np.ndarray:
+    """Per file code: whether a newer version of its family exists (``older``: per row, whether its
+    file is not the newest of its family) and none of its complete keys is still its own (it has
+    no complete key left, or none at all)."""
     n = int(file_codes.max()) + 1 if len(file_codes) else 0
     kept_complete = np.bincount(file_codes[complete & ~superseded], minlength=n)
-    family_newest = pd.Series(row_position).groupby(row_family).transform("max").to_numpy()
     has_newer = np.zeros(n, dtype=bool)
-    has_newer[file_codes[row_position < family_newest]] = True
+    has_newer[file_codes[older]] = True
     return has_newer & (kept_complete == 0)
 
 
