@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from rmrp_pipeline.quality.issues import text_column
 from rmrp_pipeline.read.files import report_version
+from rmrp_pipeline.sources.five_w.cached import ISSUE_TABLES
 from rmrp_pipeline.sources.staging import Staging
 from rmrp_pipeline.text.cells import map_distinct, normalise_key
 
@@ -107,10 +108,6 @@ def _files_wholly_replaced(file_codes: np.ndarray, complete: np.ndarray, superse
     has_newer = np.zeros(n, dtype=bool)
     has_newer[file_codes[older]] = True
     return has_newer & (kept_complete == 0)
-
-
-#: The issue tables whose rows of a superseded row go with it.
-ISSUE_TABLES = ("meta.rejected_rows", "meta.quality_findings")
 
 
 def drop_superseded(staging: Staging, table: str) -> None:
