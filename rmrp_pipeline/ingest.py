@@ -238,10 +238,10 @@ def ingest_raw_folder(
     five_w = by_kind[FIVE_W_KIND]
     assert isinstance(five_w, FiveWStager)
     prepare = partial(_prepare, by_kind)
-    cached = {name for _p, name, sha256 in hashed
-              if isinstance(sha256, str) and originals[sha256] == name and cache is not None and cache.has(sha256)}
-    readings = _read_files([(path, name) for path, name, sha256 in hashed
-                            if isinstance(sha256, str) and originals[sha256] == name and name not in cached], prepare)
+    originals_only = [(path, name, sha256) for path, name, sha256 in hashed
+                      if isinstance(sha256, str) and originals[sha256] == name]   # a later copy is never read
+    cached = {name for _p, name, sha256 in originals_only if cache is not None and cache.has(sha256)}
+    readings = _read_files([(path, name) for path, name, _h in originals_only if name not in cached], prepare)
     for number, (_path, name, sha256) in enumerate(hashed, start=1):
         if number % max(1, len(files) // PROGRESS_STEPS) == 0 or number in (1, len(files)):
             staging.progress(f"reading {number}/{len(files)}: {name}")
