@@ -33,6 +33,7 @@ from rmrp_pipeline.read.recognise import read_and_recognise
 from rmrp_pipeline.read.templates import Recognition
 from rmrp_pipeline.read.workbook import SheetData, list_sheets
 from rmrp_pipeline.ingest_cache import IngestCache
+from rmrp_pipeline.sources.five_w.cached import step_frame
 from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, TABLE as FIVE_W_TABLE, FiveWStager
 from rmrp_pipeline.sources.planning.stage import PlanningStager, PublishedFiguresStager
 from rmrp_pipeline.settings import ReadLimits
@@ -63,16 +64,13 @@ STAGERS: tuple[Callable[[], Stager], ...] = (
 
 class Frames(dict):
     """Warehouse table -> its rows as a frame; rows held as an Arrow table (the 5W staging's issue
-    tables) become a frame when first read (``pyarrow.Table.to_pandas``: text as objects, None
-    empty). ``IngestResult.for_warehouse`` takes the Arrow table itself."""
+    tables) become a frame when first read (``sources.five_w.cached.step_frame``: text as objects,
+    None empty). ``IngestResult.for_warehouse`` takes the Arrow table itself."""
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         rows = super().__getitem__(table)
         if isinstance(rows, pa.Table):
-            rows = rows.to_pandas()
-            for name in rows.columns:   # dictionaries: as their values
-                if isinstance(rows[name].dtype, pd.CategoricalDtype):
-                    rows[name] = rows[name].astype(object).where(rows[name].notna(), None)
+            rows = step_frame(rows, rows.column_names)
             super().__setitem__(table, rows)
         return rows
 
