@@ -406,10 +406,7 @@ def _freeze(args: argparse.Namespace) -> int:
             with duckdb.connect(str(build.path)) as con:
                 done = (freeze_cycle if args.command == "freeze" else unfreeze_cycle)(con, args.cycle, args.reason, args.by)
             build.publish(publish.Publication(run_id=build.run_id, cycles=(done.cycle,)))
-    except FreezeError as exc:
-        _say(f"rmrp {args.command}: {exc}")
-        return 2
-    except publish.PublishError as exc:
+    except (FreezeError, publish.PublishError) as exc:
         _say(f"rmrp {args.command}: {exc}")
         return 2
     except duckdb.Error as exc:
