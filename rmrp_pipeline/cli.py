@@ -242,7 +242,7 @@ def _print_summary(warehouse: str, cycles: list[str]) -> None:
     """The run summary of the published ``warehouse`` and which publication it now is."""
     import duckdb
 
-    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.connect import WarehouseError, first_line, open_read_only
     from rmrp_pipeline.reports.summary import run_summary
     from rmrp_pipeline.warehouse.publish import latest
 
@@ -251,7 +251,7 @@ def _print_summary(warehouse: str, cycles: list[str]) -> None:
             print(run_summary(con, cycles))
             number, published_at, run_id = latest(con) or (None, None, None)
     except (WarehouseError, duckdb.Error) as exc:
-        _say(f"no summary: {str(exc).splitlines()[0]}")
+        _say(f"no summary: {first_line(str(exc))}")
         return
     if number:
         print(f"\nPublication {number} of the warehouse: run {run_id}, {published_at:%Y-%m-%d %H:%M:%S} UTC\n"
@@ -388,6 +388,7 @@ def _freeze(args: argparse.Namespace) -> int:
     import duckdb
 
     from rmrp_pipeline.marts.freeze import FreezeError, freeze_cycle, unfreeze_cycle
+    from rmrp_pipeline.reports.connect import first_line
     from rmrp_pipeline.warehouse import publish
 
     if not args.reason or not args.reason.strip():
@@ -410,7 +411,7 @@ def _freeze(args: argparse.Namespace) -> int:
         _say(f"rmrp {args.command}: {exc}")
         return 2
     except duckdb.Error as exc:
-        _say(f"rmrp {args.command}: cannot write the warehouse {args.warehouse}: {str(exc).splitlines()[0]}")
+        _say(f"rmrp {args.command}: cannot write the warehouse {args.warehouse}: {first_line(str(exc))}")
         return 1
     then = ("runs keep its figures and list what the data would change in meta.cycle_revisions"
             if args.command == "freeze" else "the next `rmrp run` rebuilds it from the current data")
@@ -473,7 +474,7 @@ def _explain(args: argparse.Namespace) -> int:
     """``rmrp explain people-reached``: the figure, its method and its partner rows."""
     import duckdb
 
-    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.connect import WarehouseError, first_line, open_read_only
     from rmrp_pipeline.reports.explain import ExplainError, explain_people_reached, render
 
     try:
@@ -483,7 +484,7 @@ def _explain(args: argparse.Namespace) -> int:
         _say(f"rmrp explain: {exc}")
         return 1
     except duckdb.CatalogException as exc:
-        _say(f"rmrp explain: the warehouse lacks a table the explanation reads ({str(exc).splitlines()[0]}): "
+        _say(f"rmrp explain: the warehouse lacks a table the explanation reads ({first_line(str(exc))}): "
              "run `rmrp run`")
         return 1
     _print(render(explanation, args.limit))
