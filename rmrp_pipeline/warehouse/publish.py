@@ -243,9 +243,9 @@ def start_build(published: Path, run_id: str) -> tuple[Path, Base]:
             os.link(partial, target)
         except FileExistsError:   # another step of the run created it first
             return target, read_base(target)
-    except (OSError, duckdb.Error) as exc:
-        if isinstance(exc, duckdb.Error):
-            raise PublishError(f"cannot create the build file {target}: {str(exc).splitlines()[0]}") from exc
+    except duckdb.Error as exc:
+        raise PublishError(f"cannot create the build file {target}: {str(exc).splitlines()[0]}") from exc
+    except OSError as exc:
         raise _os_problem(exc, f"cannot copy the warehouse {published} to its build file {target.name}") from exc
     finally:
         with contextlib.suppress(OSError):
