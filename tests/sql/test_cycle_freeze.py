@@ -227,6 +227,7 @@ def test_a_freeze_is_published_beside_an_analyst_holding_the_warehouse_open(smal
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         before = holder.stdout.readline().strip()
+        assert before == "0"   # no freeze table yet: the analyst's connection must keep seeing none
         assert main(["freeze", "2021-H1", "--reason", "published", "--by", "alice", "--warehouse", str(path)]) == 0
         holder.stdin.write("\n")
         holder.stdin.flush()
