@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from rmrp_pipeline.defs.partitions import refuse_malformed_cycle, reporting_cycles, sync_cycle_partitions
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
-from rmrp_pipeline.ingest import ingest_raw_folder
+from rmrp_pipeline.ingest import ingest_raw_folder, trim_freed_memory
 from rmrp_pipeline.ingest_cache import cache_dir_for
 from rmrp_pipeline.marts import builds, cycle_inputs, registry
 from rmrp_pipeline.warehouse import db as warehouse
@@ -69,6 +69,8 @@ def _ingest_asset() -> dg.AssetsDefinition:
                     warehouse.replace_table(con, table.name, result.for_warehouse(table.name))
                     for seed in registry.built_with(table.name, "seed"):
                         builds.load_seed(con, seed)
+            del result   # the staged rows are in the warehouse now: their memory goes back before the marts
+            trim_freed_memory()
             # a reporting cycle whose 5W rows are gone loses its figures too (the others are rebuilt by cycle_job)
             cycles = builds.cycles_in_warehouse(con)
             dropped = builds.drop_cycles_without_data(con, cycles)
