@@ -4,6 +4,7 @@ README "The Dagster UI") reads them. ``DAGSTER_HOME``, when set, is used instead
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import sqlite3
@@ -12,6 +13,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -100,10 +102,48 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
             _held.popitem(last=False)[1].close()
 
 
+#: Dagster's SQLite storages (runs, event log, schedules), each of which makes a new SQLAlchemy
+#: engine for every connection it opens (``create_engine(url, poolclass=NullPool)``).
+_SQLITE_STORAGE_MODULES = (
+    "dagster._core.storage.event_log.sqlite.sqlite_event_log",
+    "dagster._core.storage.runs.sqlite.sqlite_run_storage",
+    "dagster._core.storage.schedules.sqlite.sqlite_schedule_storage",
+)
+#: How many engines :func:`_engine_for` keeps (one per database: runs, index, schedules, each run).
+KEPT_ENGINES = 32
+_engines: OrderedDict[tuple, Engine] = OrderedDict()
+
+
+def _engine_for(url, **options) -> Engine:
+    """``sqlalchemy.create_engine(url, **options)``, made once per database and options and kept
+    (:data:`KEPT_ENGINES`, the least recently used dropped): creating an engine (dialect, pool,
+    events) costs more than the connection it serves. Dagster's ``NullPool`` is kept, so every
+    connection is still opened and closed as Dagster asks; an engine is safe to share between
+    threads, and ``dispose()`` leaves it usable."""
+    key = (str(url), repr(sorted(options.items(), key=lambda item: item[0])))
+    with _held_lock:
+        engine = _engines.get(key)
+        if engine is not None:
+            _engines.move_to_end(key)
+            return engine
+    engine = sqlalchemy.create_engine(url, **options)
+    with _held_lock:
+        engine = _engines.setdefault(key, engine)
+        while len(_engines) > KEPT_ENGINES:
+            _engines.popitem(last=False)
+    return engine
+
+
 def tune_instance_storage() -> None:
-    """Install :func:`_tune_sqlite` in this process (once; idempotent)."""
+    """Install in this process (once; idempotent) :func:`_tune_sqlite` and, in Dagster's SQLite
+    storages, :func:`_engine_for` in place of ``create_engine`` (a storage module without that
+    name is left as it is)."""
     if not event.contains(Engine, "connect", _tune_sqlite):
         event.listen(Engine, "connect", _tune_sqlite)
+    for name in _SQLITE_STORAGE_MODULES:
+        module = importlib.import_module(name)
+        if getattr(module, "create_engine", None) is not None:
+            module.create_engine = _engine_for
 
 
 def open_instance(warehouse: str | os.PathLike) -> dg.DagsterInstance:

@@ -85,3 +85,31 @@ def test_a_database_not_in_wal_mode_is_not_held(tmp_path):
     with _engine(path).connect() as con:
         con.execute(text("SELECT count(*) FROM t"))
     assert str(path) not in instance._held
+
+
+def test_dagster_storages_make_one_engine_per_database_and_record_every_event(tmp_path):
+    import dagster as dg
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    instance.tune_instance_storage()
+    with dg.DagsterInstance.from_config(str(instance.prepare_instance_folder(tmp_path / ".dagster"))) as dagster:
+        storage = dagster.event_log_storage
+        engines = []   # held, so that no engine's id is reused
+        for _ in range(3):   # Dagster opens a connection (and, left alone, a new engine) per unit of work
+            with storage.index_connection() as con:
+                engines.append(con.engine)
+        assert all(engine is engines[0] for engine in engines)
+        assert sqlite_event_log.create_engine is instance._engine_for
+
+        @dg.asset
+        def counted() -> int:
+            return 1
+
+        result = dg.materialize([counted], instance=dagster)
+        assert result.success
+        run_id = result.run_id
+    # another process (the UI's) reads the run and its materialization from the files
+    script = (f"import dagster as dg\nwith dg.DagsterInstance.from_config({str(tmp_path / '.dagster')!r}) as i:\n"
+              f"    print(i.get_run_by_id({run_id!r}).status.value, len(i.fetch_materializations(dg.AssetKey('counted'), limit=5).records))")
+    read = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert read.stdout.split() == ["SUCCESS", "1"]
