@@ -78,8 +78,8 @@ def load_seed(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame | N
 
 
 def cycles_in_warehouse(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The reporting cycles of the staged 5W rows (``cycles.cycles_in``)."""
-    return cycles_in(con.execute("SELECT month, is_rejected FROM staging.stg_5w__activities").df())
+    """The reporting cycles of the staged 5W rows (``cycles.cycles_in`` of their distinct months)."""
+    return cycles_in(con.execute("SELECT DISTINCT month, is_rejected FROM staging.stg_5w__activities").df())
 
 
 def cycles_to_build(con: duckdb.DuckDBPyConnection) -> list[str]:
