@@ -77,9 +77,9 @@ def _page_text(chromium: str, url: str, profile: Path, screenshot: Path | None =
     common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
               "--hide-scrollbars", "--window-size=1600,1000", "--virtual-time-budget=20000",
               f"--user-data-dir={profile}"]
-    dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
-    if screenshot is not None:
-        subprocess.run([*common, f"--screenshot={screenshot}", url], capture_output=True, timeout=120, check=True)
+    shot = [f"--screenshot={screenshot}"] if screenshot is not None else []   # the same load: one browser
+    dom = subprocess.run([*common, "--dump-dom", *shot, url], capture_output=True, text=True, timeout=120,
+                         check=bool(shot)).stdout
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", dom, flags=re.S)
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
 
