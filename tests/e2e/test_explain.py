@@ -7,21 +7,16 @@ import pytest
 
 from rmrp_pipeline.cli import main
 from rmrp_pipeline.reports.explain import ExplainError, explain_people_reached
-from tests.conftest import FIVE_W_2021, INDICATORS_2021
+from tests.conftest import INDICATORS_2021
 
 TRAFFICKING = "Protection (Human Trafficking & Smuggling)"   # the 2021 export's name of the subsector
 
 
-def _source_rows() -> tuple[tuple, list[tuple]]:
-    rows = list(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
-    return rows[0], rows
-
-
-def test_peru_trafficking_2021_h1_traces_to_row_4128(built_warehouse, capsys):
+def test_peru_trafficking_2021_h1_traces_to_row_4128(built_warehouse, export_2021_rows, capsys):
     assert main(["explain", "people-reached", "--cycle", "2021-H1", "--country", "Peru", "--subsector", TRAFFICKING,
                  "--warehouse", str(built_warehouse[0])]) == 0
     out = capsys.readouterr().out
-    header, source = _source_rows()
+    header, source = export_2021_rows[0], export_2021_rows
     excel_row = source[4128 - 1]
     new = excel_row[header.index("New.beneficiaries.of.the.month")]
     figure_line, *rest = out.splitlines()
@@ -39,9 +34,9 @@ def test_peru_trafficking_2021_h1_traces_to_row_4128(built_warehouse, capsys):
         assert not text or len(str(text)) < 4 or str(text) not in out
 
 
-def test_every_counted_row_of_the_figure_is_listed(wh):
+def test_every_counted_row_of_the_figure_is_listed(wh, export_2021_rows):
     explanation = explain_people_reached(wh, "2021-H1", "PER", "Trafficking", admin1="Tacna")
-    header, source = _source_rows()
+    header, source = export_2021_rows[0], export_2021_rows
     registry = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
     people_reached = {(r[1], r[2]) for r in registry[1:] if str(r[7]).strip().lower() == "pin"}
     country, sector = header.index("Country"), header.index("Sector...Subsector...WG")

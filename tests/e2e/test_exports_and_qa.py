@@ -8,17 +8,16 @@ import openpyxl
 import pandas as pd
 
 from rmrp_pipeline.reports.qa_5w import qa_frames, write_qa_workbook
-from tests.conftest import FIVE_W_2021
 
 
-def test_the_qa_workbook_points_at_the_right_rows_of_the_2021_export(wh, tmp_path):
+def test_the_qa_workbook_points_at_the_right_rows_of_the_2021_export(wh, export_2021_rows, tmp_path):
     sheets = qa_frames(wh, "2021-H1")
     summary = sheets["Summary"]
     findings_in_table = wh.execute(
         "SELECT count(*) FROM meta.quality_findings WHERE produced_by = 'stg_5w__activities' "
         "AND source_file LIKE '%rmrp2021_5w_activities_jan-may.xlsx'").fetchone()[0]   # the only 2021-H1 file
     assert summary["findings"].sum() == findings_in_table          # every finding of the export is listed
-    source = list(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
+    source = export_2021_rows
     header = source[0]
     org, new = header.index("Appealing.Organization.Name"), header.index("New.beneficiaries.of.the.month")
     rng = random.Random(2021)

@@ -72,9 +72,9 @@ RENAMED_SINCE_2021 = {"Multipurpose CBI": "Multipurpose Cash Assistance (MPC)",
                       "Protection (Human Trafficking & Smuggling)": "Protection (Human Trafficking and Smuggling)"}
 
 
-def _independent_people_reached(only_rmrp_activities: bool = False):
-    """People reached per (country, subsector, month) worked out from the raw workbook with
-    openpyxl and plain Python: only rows whose (sector, indicator) is of type Pin in the 2021
+def _independent_people_reached(export_rows: tuple[tuple, ...], only_rmrp_activities: bool = False):
+    """People reached per (country, subsector, month) worked out from the raw workbook (``export_rows``:
+    the 2021 export read with openpyxl) in plain Python: only rows whose (sector, indicator) is of type Pin in the 2021
     registry; monthly total = sum of total monthly; consolidated = new beneficiaries summed
     from January to the month; subsectors by their names since 2022; with ``only_rmrp_activities``,
     only rows whose RMRP.Activity is Yes."""
@@ -83,8 +83,7 @@ def _independent_people_reached(only_rmrp_activities: bool = False):
     header = next(rows)
     s, i, t = header.index("Sector...Subsector...WG"), header.index("Indicator"), header.index("Indicator_Type")
     pin = {(r[s].strip(), r[i].strip()) for r in rows if r[t] == "Pin"}
-    book = openpyxl.load_workbook(FIVE_W_2021, read_only=True)
-    rows = book.worksheets[0].iter_rows(values_only=True)
+    rows = iter(export_rows)
     header = next(rows)
     col = {name: header.index(name) for name in header}
     monthly = defaultdict(float)
@@ -108,8 +107,8 @@ def _independent_people_reached(only_rmrp_activities: bool = False):
     return monthly, consolidated
 
 
-def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
-    monthly, consolidated = _independent_people_reached()
+def test_people_reached_monthly_agrees_with_an_independent_computation(wh, export_2021_rows):
+    monthly, consolidated = _independent_people_reached(export_2021_rows)
     table = {
         (c, s, m.strftime("%Y-%m")): (mt, ct)
         for c, s, m, mt, ct in wh.execute(
@@ -124,7 +123,7 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh):
     assert all(mt == 0 for mt, _ct in extra.values())
 
 
-def test_people_reached_from_rmrp_activities_only(tmp_path):
+def test_people_reached_from_rmrp_activities_only(tmp_path, export_2021_rows):
     """``rmrp run --only-rmrp-activities``: the 2021 export's 7,842 rows with RMRP.Activity = Yes
     (14,654 say No; every Ecuador row) give the independent computation restricted to them. The
     run reads the reference lists and the 2021 export (the only 2021 5W file; planning figures
@@ -138,7 +137,7 @@ def test_people_reached_from_rmrp_activities_only(tmp_path):
     warehouse = tmp_path / "rmrp.duckdb"
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
-    monthly, consolidated = _independent_people_reached(only_rmrp_activities=True)
+    monthly, consolidated = _independent_people_reached(export_2021_rows, only_rmrp_activities=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         table = {(c, s, m.strftime("%Y-%m")): (mt, ct) for c, s, m, mt, ct in con.execute(
             "SELECT country, subsector, month, monthly_total, consolidated_total FROM marts.people_reached_monthly "

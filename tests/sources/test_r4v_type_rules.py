@@ -35,12 +35,6 @@ HEAD_ROWS = 300
 
 
 @lru_cache(maxsize=1)
-def _export_rows() -> list[tuple]:
-    """Every row of R4V's 2021 export (22,497 with the header; openpyxl reads them in seconds)."""
-    return list(openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
-
-
-@lru_cache(maxsize=1)
 def _export_head() -> list[tuple]:
     """The first HEAD_ROWS rows of R4V's 2021 export, the header included (read up to there only)."""
     sheet = openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0]
@@ -222,15 +216,14 @@ def test_direct_assistance_from_2025_needs_both_new_and_total(reference_only):
 
 # ---- the real 2021 export -------------------------------------------------------------------------
 
-def _people_rows_with_population_types() -> tuple[int, int, int]:
+def _people_rows_with_population_types(rows: tuple[tuple, ...]) -> tuple[int, int, int]:
     """(People rows, those with a population-type cell other than 0, such cells) of R4V's 2021
-    export, worked out with openpyxl: the type of each row's exact (sector, indicator) pair in
+    export (``rows``: read with openpyxl), worked out in Python: the type of each row's exact (sector, indicator) pair in
     the 2021 registry, as R4V's script joins them."""
     registry = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
     head = registry[0]
     kind = {(r[head.index("Sector...Subsector...WG")], r[head.index("Indicator")]): r[head.index("Indicator_Type")]
             for r in registry[1:]}
-    rows = _export_rows()
     people = [dict(zip(rows[0], r)) for r in rows[1:] if kind.get((r[rows[0].index("Sector...Subsector...WG")],
                                                                     r[rows[0].index("Indicator")])) == "People"]
     cells = [sum(1 for h in POPULATION_HEADERS if r[h] not in (None, 0)) for r in people]
@@ -238,10 +231,10 @@ def _people_rows_with_population_types() -> tuple[int, int, int]:
 
 
 @pytest.mark.e2e
-def test_people_rows_of_the_2021_export_with_a_population_breakdown_are_findings(wh):
+def test_people_rows_of_the_2021_export_with_a_population_breakdown_are_findings(wh, export_2021_rows):
     """R4V's 2021 export has 1,223 rows of People indicators; 186 of them carry population-type
     figures, in 338 cells: each cell is a finding, and the rows are loaded."""
-    assert _people_rows_with_population_types() == (1223, 186, 338)
+    assert _people_rows_with_population_types(export_2021_rows) == (1223, 186, 338)
     rows, cells = wh.execute(
         "SELECT count(DISTINCT row_number), count(*) FROM meta.quality_findings "
         "WHERE rule = 'people_type_population_breakdown' AND source_file LIKE '%rmrp2021_5w_activities_jan-may.xlsx'"

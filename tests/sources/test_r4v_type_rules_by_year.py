@@ -21,10 +21,10 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import FIVE_W_2021, INDICATORS_2021
+from tests.conftest import INDICATORS_2021
 from tests.messy.helpers import ingest
 from tests.sources.catalogue import breaks
-from tests.sources.test_r4v_type_rules import _export_rows, form_row, write_form, write_real_rows
+from tests.sources.test_r4v_type_rules import form_row, write_form, write_real_rows
 
 RULES = {"output_quantity_missing", "quantity_not_expected_for_type", "new_not_expected_for_type",
          "new_beneficiaries_missing"}
@@ -66,32 +66,31 @@ def test_only_other_indicators_of_2021_need_a_quantity_of_output(reference_only)
     assert found(reference_only) == {(2, QUANTITY_2021, "output_quantity_missing", "0")}
 
 
-def _quantity_by_type_2021() -> Counter:
-    """(type in the 2021 registry, quantity of output other than 0) -> rows of R4V's 2021 export,
-    worked out with openpyxl: each row's exact (sector, indicator) pair, as R4V's script joins them."""
+def _quantity_by_type_2021(rows: tuple[tuple, ...]) -> Counter:
+    """(type in the 2021 registry, quantity of output other than 0) -> rows of R4V's 2021 export
+    (``rows``: read with openpyxl), worked out in Python: each row's exact (sector, indicator) pair, as R4V's script joins them."""
     registry = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
     head = registry[0]
     kind = {(r[head.index("Sector...Subsector...WG")], r[head.index("Indicator")]): r[head.index("Indicator_Type")]
             for r in registry[1:]}
-    rows = _export_rows()
     sector, indicator, quantity = (rows[0].index(h) for h in ("Sector...Subsector...WG", "Indicator", QUANTITY_2021))
     return Counter((kind.get((r[sector], r[indicator])), r[quantity] not in (None, 0)) for r in rows[1:])
 
 
-def test_the_2021_export_by_indicator_type_and_quantity():
+def test_the_2021_export_by_indicator_type_and_quantity(export_2021_rows):
     """R4V's 2021 export: 3,106 Other rows (1,161 without a quantity), 1,223 People rows (186 with
     a quantity), 18,167 Pin rows (1,050 with a quantity); every row's pair is in the registry."""
-    assert _quantity_by_type_2021() == Counter({
+    assert _quantity_by_type_2021(export_2021_rows) == Counter({
         ("Other", False): 1161, ("Other", True): 1945, ("People", False): 1037, ("People", True): 186,
         ("Pin", False): 17117, ("Pin", True): 1050,
     })
 
 
-def test_findings_of_the_2021_export_on_the_quantity_of_output(wh):
+def test_findings_of_the_2021_export_on_the_quantity_of_output(wh, export_2021_rows):
     """On the real 2021 export: one output_quantity_missing per Other row without a quantity
     (1,161; no People row), one quantity_not_expected_for_type per Pin or People row with a
     quantity (1,050 + 186 = 1,236), counted above from the file."""
-    by_type = _quantity_by_type_2021()
+    by_type = _quantity_by_type_2021(export_2021_rows)
     got = dict(wh.execute(
         "SELECT rule || ' ' || a.indicator_type, count(*) FROM meta.quality_findings f JOIN marts.fct_activities a "
         "ON a.source_file = f.source_file AND a.source_sheet = f.sheet AND a.source_row = f.row_number "

@@ -23,7 +23,7 @@ from rmrp_pipeline.marts.people_reached import (
     check_models,
 )
 from rmrp_pipeline.warehouse import db as warehouse
-from tests.conftest import FIVE_W_2021, INDICATORS_2021
+from tests.conftest import INDICATORS_2021
 
 HTS = "Protection (Human Trafficking and Smuggling)"   # the 2021 export writes "&", the warehouse the canonical name
 BREAKDOWN = ("in_destination", "in_transit", "host_community", "pendular", "returnees", "girls", "boys", "women", "men",
@@ -124,12 +124,12 @@ def test_the_pillar_list():
         check_pillars(pd.DataFrame([{"cycle_year": 2021, "indicator_code": "X", "pillar": "protection", "source_note": ""}] * 2))
 
 
-def _expected_2021_h1(code: str) -> dict[str, tuple[float, float, int]]:
+def _expected_2021_h1(code: str, export_rows: tuple[tuple, ...]) -> dict[str, tuple[float, float, int]]:
     """(Σ total monthly, Σ quantity, months) per country of the 2021 indicator ``code`` in January-June,
-    read straight from the export and the registry with openpyxl."""
+    read straight from the export (``export_rows``) and the registry with openpyxl."""
     registry = openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0]
     text = {r[0]: r[2] for r in registry.iter_rows(min_row=2, values_only=True)}[code]
-    rows = openpyxl.load_workbook(FIVE_W_2021, read_only=True).worksheets[0].iter_rows(values_only=True)
+    rows = iter(export_rows)
     header = next(rows)
     at = {name: i for i, name in enumerate(header)}
     sums = defaultdict(lambda: [0.0, 0.0, set()])
@@ -142,8 +142,8 @@ def _expected_2021_h1(code: str) -> dict[str, tuple[float, float, int]]:
     return {country: (s[0], s[1], len(s[2])) for country, s in sums.items()}
 
 
-def test_hts_capacity_building_2021_on_the_real_export(wh):
-    expected = _expected_2021_h1("RE-PRHT2")
+def test_hts_capacity_building_2021_on_the_real_export(wh, export_2021_rows):
+    expected = _expected_2021_h1("RE-PRHT2", export_2021_rows)
     assert expected["Colombia"] == (614, 151, 5)   # as computed by the openpyxl loop on the bundled export
     got = {c: (t, q, m) for c, t, q, m in wh.execute(
         "SELECT country, persons_trained_or_reached, quantity_output, months_with_reports FROM marts.cycle_outputs "
