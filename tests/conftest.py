@@ -16,6 +16,8 @@ import io
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -73,6 +75,43 @@ def built_warehouse(tmp_path_factory) -> tuple[Path, list[str], str]:
             "FROM marts.people_reached_monthly ORDER BY 1"
         ).fetchall()]
     return warehouse, cycles, (folder / "summary.txt").read_text(encoding="utf-8")
+
+
+#: A small raw folder copied from data/raw, over which a run takes seconds: the two small 5W
+#: reports (August 2022 Southern Cone: 2022-H2; January 2023 Mexico/Panama: 2023-H1), the 2021
+#: reference lists, and two published key-figure workbooks.
+SMALL_RAW = ("monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx",
+             "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx",
+             "planning/rmrp2022_regional_key_figures.xlsx",
+             "planning/rmrp2023-2024_trafficking_smuggling_key_figures.xlsx",
+             "reference/r4v_platform_country.csv", "reference/rmrp_2021_ai_gis.xlsx",
+             "reference/rmrp_2021_ai_indicators.xlsx", "reference/rmrp_2021_ai_ip.xlsx",
+             "reference/rmrp_2021_ai_partners.xlsx")
+
+
+def _small_raw_and_build(folder: Path) -> None:
+    """raw/: SMALL_RAW; clean/: `rmrp run --quiet` over it in its own process, without DAGSTER_HOME
+    (rmrp.duckdb as publication 1, its instance .dagster/ and its ingest cache beside it)."""
+    for name in SMALL_RAW:
+        (folder / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(RAW_DIR / name, folder / "raw" / name)
+    warehouse = folder / "clean" / "rmrp.duckdb"
+    warehouse.parent.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "RMRP_PAUSE_AT", "RMRP_LOCK_WAIT")}
+    done = subprocess.run([sys.executable, "-m", "rmrp_pipeline.cli", "run", "--quiet", "--raw-dir", str(folder / "raw"),
+                           "--warehouse", str(warehouse)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Publication 1 of the warehouse: run rmrp-" in done.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.stg_5w__activities").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] > 0
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory) -> Path:
+    """The folder of :func:`_small_raw_and_build` (raw/ and clean/), made once for the session
+    (:func:`built_once`). Read it; copy what a test writes."""
+    return built_once(tmp_path_factory, "small_build", _small_raw_and_build)
 
 
 @pytest.fixture(scope="session")

@@ -84,16 +84,15 @@ time.sleep(600)
 """
 
 
-def test_a_connection_opened_for_writing_during_a_run_stops_the_publication(tmp_path):
+def test_a_connection_opened_for_writing_during_a_run_stops_the_publication(small_build, tmp_path):
     """The run checks at its start that nobody writes the warehouse; someone who opens it for
     writing while the run builds would lose every later write when the build replaces the file:
-    nothing is replaced, one line says why, the build is removed."""
-    raw = tmp_path / "raw"
-    for name in SMALL_RAW:
-        (raw / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(RAW_DIR / name, raw / name)
+    nothing is replaced, one line says why, the build is removed. The warehouse: a copy of the
+    session's build of the small raw folder (tests/conftest.py ``small_build``)."""
+    raw = small_build / "raw"
     warehouse = tmp_path / "w" / "rmrp.duckdb"
-    assert _rmrp("run", "--quiet", "--raw-dir", raw, "--warehouse", warehouse).returncode == 0
+    warehouse.parent.mkdir()
+    shutil.copy2(small_build / "clean" / "rmrp.duckdb", warehouse)
     before = warehouse.read_bytes()
     run = subprocess.Popen([sys.executable, "-m", "rmrp_pipeline.cli", "run", "--quiet", "--raw-dir", str(raw),
                             "--warehouse", str(warehouse)], cwd=ROOT, text=True,

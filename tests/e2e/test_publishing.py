@@ -1,8 +1,8 @@
 """Publishing the warehouse beside analysts, with real processes: ``rmrp run`` in a subprocess,
 readers in other processes, SIGKILL at known moments (``RMRP_PAUSE_AT``, ``warehouse.publish``).
 
-The runs read a small raw folder copied from data/raw (two small 5W exports, the 2021 reference
-lists, two published key-figure workbooks) so that each takes seconds."""
+The runs read a small raw folder copied from data/raw (tests/conftest.py ``SMALL_RAW``: two small
+5W exports, the 2021 reference lists, two published key-figure workbooks) so that each takes seconds."""
 
 from __future__ import annotations
 
@@ -19,20 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import RAW_DIR, built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
 compare_warehouses = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compare_warehouses)
-
-SMALL_RAW = ("monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx",
-             "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx",
-             "planning/rmrp2022_regional_key_figures.xlsx",
-             "planning/rmrp2023-2024_trafficking_smuggling_key_figures.xlsx",
-             "reference/r4v_platform_country.csv", "reference/rmrp_2021_ai_gis.xlsx",
-             "reference/rmrp_2021_ai_indicators.xlsx", "reference/rmrp_2021_ai_ip.xlsx",
-             "reference/rmrp_2021_ai_partners.xlsx")
 
 #: A reader in its own process: polls the published file (a new read-only connection each
 #: time, every 0.2 s) until the file named by argv[2] exists; prints one line per poll:
@@ -105,37 +96,17 @@ def _same_figures(before: Path, after: Path) -> list[str]:
     return [d for d in differences if "meta.publications" not in d and not d.startswith(("    ", "type:"))]
 
 
-def _small_raw_and_clean_build(folder: Path) -> None:
-    """raw/: the small raw folder; clean/rmrp.duckdb: a warehouse built from it (publication 1)."""
-    for name in SMALL_RAW:
-        (folder / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(RAW_DIR / name, folder / "raw" / name)
-    warehouse = folder / "clean" / "rmrp.duckdb"
-    warehouse.parent.mkdir()
-    code, out, err = _finish(_rmrp_run(folder / "raw", warehouse))
-    assert code == 0, err
-    assert "Publication 1 of the warehouse: run rmrp-" in out
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM staging.stg_5w__activities").fetchone()[0] > 0
-        assert con.execute("SELECT count(*) FROM marts.cycle_people_reached").fetchone()[0] > 0
-
-
 @pytest.fixture(scope="module")
-def _small_folder(tmp_path_factory) -> Path:
-    return built_once(tmp_path_factory, "publishing", _small_raw_and_clean_build)
-
-
-@pytest.fixture(scope="module")
-def small_raw(_small_folder) -> Path:
+def small_raw(small_build) -> Path:
     """The small raw folder (read by the runs, never written)."""
-    return _small_folder / "raw"
+    return small_build / "raw"
 
 
 @pytest.fixture(scope="module")
-def clean_build(_small_folder) -> Path:
+def clean_build(small_build) -> Path:
     """A warehouse built once from the small raw folder (publication 1), kept read-only as the
-    reference: built once for the session (tests/conftest.py ``built_once``)."""
-    return _small_folder / "clean" / "rmrp.duckdb"
+    reference: built once for the session (tests/conftest.py ``small_build``)."""
+    return small_build / "clean" / "rmrp.duckdb"
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The Dagster UI as a person uses it: `rmrp run` on a small raw folder, then `dagster dev` on the
-same instance (the README's command, on 127.0.0.1 and a free port), a cycle run launched through the
+"""The Dagster UI as a person uses it: `rmrp run` on a small raw folder (a copy of the session's
+``small_build``, tests/conftest.py), then `dagster dev` on the same instance (the README's command, on 127.0.0.1 and a free port), a cycle run launched through the
 UI's GraphQL API, and the asset graph, an asset's partitions and checks, and the sensor's page loaded
 in headless Chromium (Debian's `chromium`, installed by scripts/system-packages.sh). Screenshots go
 to test-artifacts/screenshots/. The server is stopped with SIGINT, as Ctrl-C in its terminal does."""
@@ -21,7 +21,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.conftest import RAW_DIR, ROOT
+from tests.conftest import ROOT
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 SMALL_5W = ("monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx",   # August 2022: 2022-H2
@@ -96,19 +96,16 @@ def _read_until(chromium: str, url: str, profile: Path, expected: list[str], scr
 
 
 @pytest.fixture()
-def ui_setup(tmp_path):
-    """(environment, DAGSTER_HOME, warehouse) after `rmrp run` on the reference lists and two small 5W files."""
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR / "reference", raw / "reference")
-    for name in SMALL_5W:
-        (raw / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(RAW_DIR / name, raw / name)
+def ui_setup(small_build, tmp_path):
+    """(environment, DAGSTER_HOME, warehouse) after `rmrp run` on the small raw folder (the reference
+    lists, the two small 5W files, two key-figure workbooks): a copy of the folder of the session's
+    run (the warehouse, its instance and ingest cache), the raw folder read where that run read it."""
+    raw = small_build / "raw"
+    assert all((raw / name).is_file() for name in SMALL_5W)
+    shutil.copytree(small_build / "clean", tmp_path / "warehouse")
     warehouse = tmp_path / "warehouse" / "rmrp.duckdb"
     env = {name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"}
     env.update(RMRP_RAW_DIR=str(raw), RMRP_WAREHOUSE=str(warehouse), RMRP_REPORTS_DIR=str(tmp_path / "reports"))
-    done = subprocess.run([str(BIN / "rmrp"), "run", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
     # the README's DAGSTER_HOME for `dagster dev`: the instance `rmrp run` recorded in, beside the warehouse
     home = subprocess.run([sys.executable, "-m", "rmrp_pipeline.defs.instance"], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True).stdout.strip()
