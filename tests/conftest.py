@@ -219,8 +219,8 @@ def _bundled_reference_lists_read_once(request, monkeypatch):
         monkeypatch.setattr(ingest, "read_and_recognise", functools.partial(_read_once, ingest.read_and_recognise))
 
 
-#: Fixtures that mean a whole pipeline run over the bundled data.
-E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy", "qa_2021_h1"}
+#: Fixtures that mean a whole pipeline run over the bundled data (or a copy of some of its files).
+E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy", "qa_2021_h1", "small_build"}
 
 
 #: Test files whose single tests take longest (a run, a browser, a process killed), longest first:

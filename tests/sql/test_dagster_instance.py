@@ -1,7 +1,8 @@
 """The Dagster instance people open in the UI: `rmrp run` records there, the ingest sets the
 cycle partitions, a changed raw file makes its cycle (and only it) stale until rebuilt, and a key
 that is no reporting cycle is refused. Real instances on disk, a small raw folder (the 2021
-reference lists and the two small 5W samples: August 2022 Southern Cone, January 2023 Mexico/Panama).
+reference lists and the two small 5W samples: August 2022 Southern Cone, January 2023 Mexico/Panama;
+the session's run over it, tests/conftest.py ``small_build``, reads two key-figure workbooks too).
 The tests that run `rmrp run` or the jobs are marked e2e; where the instance is, is not."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rmrp_pipeline.definitions import build_definitions
 from rmrp_pipeline.defs.checks import BUILT_FROM_CURRENT_INPUTS, CYCLE_KEYS
 from rmrp_pipeline.defs.instance import instance_folder, open_instance, prepare_instance_folder
 from rmrp_pipeline.defs.jobs import cycle_refresh_sensor
-from tests.conftest import RAW_DIR, built_once
+from tests.conftest import RAW_DIR
 
 SOUTHERN_CONE = "monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx"   # 125 rows of August 2022: 2022-H2
 MEXICO_PANAMA = "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx"   # 50 rows of January 2023: 2023-H1
@@ -69,21 +70,15 @@ def test_the_instance_is_beside_the_warehouse_and_its_settings_are_written_once(
     assert config.read_text(encoding="utf-8").endswith("# edited by hand\n")
 
 
-def _build_without_dagster_home(folder: Path) -> None:
-    """raw/ (the small raw folder) and wh/ (its warehouse, ingest cache and instance) after one
-    `rmrp run` with no DAGSTER_HOME."""
-    with pytest.MonkeyPatch.context() as env:
-        env.delenv("DAGSTER_HOME", raising=False)
-        assert _run(_copy_small_raw(folder / "raw"), folder / "wh" / "rmrp.duckdb") == 0
-
-
 @pytest.fixture()
-def built(tmp_path_factory, tmp_path, monkeypatch):
-    """(raw folder, warehouse, instance) after one `rmrp run` with no DAGSTER_HOME: a copy of the
-    folder that run wrote (run once for the session), so that each test changes its own."""
+def built(small_build, tmp_path, monkeypatch):
+    """(raw folder, warehouse, instance) after one `rmrp run` with no DAGSTER_HOME over the small raw
+    folder and two key-figure workbooks: a copy of the folder of the session's run (tests/conftest.py
+    ``small_build``: raw/, and clean/ with the warehouse, its ingest cache and instance), so that
+    each test changes its own."""
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    shutil.copytree(built_once(tmp_path_factory, "dagster_instance", _build_without_dagster_home), tmp_path / "run")
-    raw, warehouse = tmp_path / "run" / "raw", tmp_path / "run" / "wh" / "rmrp.duckdb"
+    shutil.copytree(small_build, tmp_path / "run")
+    raw, warehouse = tmp_path / "run" / "raw", tmp_path / "run" / "clean" / "rmrp.duckdb"
     with dg.DagsterInstance.from_config(str(instance_folder(warehouse))) as instance:
         yield raw, warehouse, instance
 
