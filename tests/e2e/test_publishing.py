@@ -27,10 +27,11 @@ _spec.loader.exec_module(compare_warehouses)
 
 #: A reader in its own process: polls the published file (a new read-only connection each
 #: time, every 0.2 s) until the file named by argv[2] exists; prints one line per poll:
-#: publication id, whether the row counts of every table equal those recorded for it, or the error.
+#: publication id, whether the row counts of every table equal those recorded for it, or the error;
+#: and writes the id of the publication it last read to the file named by argv[3].
 POLLER = """
 import os, sys, time, duckdb
-path, stop = sys.argv[1], sys.argv[2]
+path, stop, seen = sys.argv[1], sys.argv[2], sys.argv[3]
 while not os.path.exists(stop):
     try:
         with duckdb.connect(path, read_only=True) as con:
@@ -38,6 +39,9 @@ while not os.path.exists(stop):
                 "SELECT publication_id, table_rows FROM meta.publications ORDER BY publication_id DESC LIMIT 1").fetchone()
             actual = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in recorded}
         print(number, actual == dict(recorded), flush=True)
+        with open(seen + ".part", "w") as last:
+            last.write(str(number))
+        os.replace(seen + ".part", seen)
     except Exception as exc:
         print("error", type(exc).__name__, str(exc).splitlines()[0], flush=True)
     time.sleep(0.2)
@@ -140,12 +144,13 @@ def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_and_a_new_
 
 
 def test_a_reader_polling_during_a_run_never_fails_and_always_sees_a_whole_publication(small_raw, published, tmp_path):
-    stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", POLLER, str(published), str(stop)],
+    stop, last_read = tmp_path / "stop", tmp_path / "last_read"
+    reader = subprocess.Popen([sys.executable, "-c", POLLER, str(published), str(stop), str(last_read)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         code, _out, err = _finish(_rmrp_run(small_raw, published))
-        time.sleep(1.0)   # a few polls of the new publication
+        if code == 0:   # until the reader has polled the new publication
+            _wait_for(lambda: last_read.exists() and last_read.read_text() == "2", "a poll of the new publication", reader)
     finally:
         stop.write_text("")
         polls, reader_err = reader.communicate(timeout=60)
