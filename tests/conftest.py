@@ -1,4 +1,6 @@
-"""Shared fixtures: the bundled real data, and one warehouse built from it by the pipeline.
+"""Shared fixtures: the bundled real data; made once for the session, the warehouse built from it by
+the pipeline (and its QA workbook), the build of a small copy of some of its files, and the 2021
+export's rows as openpyxl reads them; outside e2e, each bundled reference list read once per process.
 
 Tests are grouped by layer (tests/unit, tests/sources, tests/sql, tests/e2e; see docs/architecture.md).
 A test is marked ``e2e`` when it lives in tests/e2e or needs a whole pipeline run over the bundled
