@@ -113,3 +113,44 @@ def test_dagster_storages_make_one_engine_per_database_and_record_every_event(tm
               f"    print(i.get_run_by_id({run_id!r}).status.value, len(i.fetch_materializations(dg.AssetKey('counted'), limit=5).records))")
     read = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert read.stdout.split() == ["SUCCESS", "1"]
+
+
+def test_engines_dropped_while_threads_store_events_into_more_runs_than_are_kept_lose_nothing(tmp_path, monkeypatch):
+    # the code location's server stores events from several threads; with fewer engines kept than
+    # run databases written, engines are dropped (and made again) while other threads use theirs
+    import threading
+
+    import dagster as dg
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    instance.tune_instance_storage()
+    monkeypatch.setattr(instance, "KEPT_ENGINES", 3)
+    threads, events = 6, 40
+    folder = instance.prepare_instance_folder(tmp_path / ".dagster")
+    with dg.DagsterInstance.from_config(str(folder)) as dagster:
+        runs = [dagster.add_run(DagsterRun(job_name="threads", run_id=f"run-{k}")) for k in range(threads)]
+        start, failures = threading.Barrier(threads), []
+
+        def store(k):
+            try:
+                start.wait()
+                for i in range(events):
+                    dagster.report_engine_event(f"event {i}", runs[k])
+                    if i % 10 == 0:
+                        dagster.report_runless_asset_event(dg.AssetMaterialization("stored", metadata={"run": k, "event": i}))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                failures.append(repr(exc))
+
+        workers = [threading.Thread(target=store, args=(k,)) for k in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert failures == []
+        assert len(instance._engines) <= 3
+    # another process (the UI's) reads every event of every run and every materialization
+    script = (f"import dagster as dg\nwith dg.DagsterInstance.from_config({str(folder)!r}) as i:\n"
+              f"    print(*sorted(len(i.all_logs(r.run_id)) for r in i.get_runs()),"
+              f" len(i.fetch_materializations(dg.AssetKey('stored'), limit=100).records))")
+    read = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert read.stdout.split() == [str(events)] * threads + [str(threads * events // 10)]
