@@ -70,7 +70,8 @@ def prepare_instance_folder(folder: str | os.PathLike) -> Path:
 #: How many instance databases :func:`_tune_sqlite` keeps open at once (one per run, and the
 #: instance's index, runs and schedules databases); the oldest is closed beyond it.
 HELD_DATABASES = 8
-_held: OrderedDict[str, sqlite3.Connection] = OrderedDict()
+#: path -> (inode of the file, the connection held open to it).
+_held: OrderedDict[str, tuple[int, sqlite3.Connection]] = OrderedDict()
 _held_lock = threading.Lock()   # the code location's server opens connections from several threads
 
 
@@ -83,23 +84,32 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     ``synchronous=NORMAL`` (write-ahead log synced at checkpoints, the database consistent after a
     crash or power cut, at worst the last events lost) and one connection to each database stays
     open (:data:`HELD_DATABASES`), so closing the others does not checkpoint (docs/operations.md,
-    "Dagster's cost")."""
+    "Dagster's cost"). A database file replaced at the same path (an instance folder deleted and
+    made again) is told apart by its inode: the new file is held, the old one let go."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
     path = dbapi_connection.execute("PRAGMA database_list").fetchone()[2]
-    if not path or path in _held:
+    try:
+        inode = os.stat(path).st_ino if path else None
+    except OSError:
+        return
+    if inode is None or _held.get(path, (None,))[0] == inode:
         return
     if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         return   # a database being created: held once Dagster has switched it to WAL
     with _held_lock:
-        if path in _held:
-            return
+        replaced = _held.get(path)
+        if replaced is not None:
+            if replaced[0] == inode:
+                return
+            del _held[path]
+            replaced[1].close()   # a file deleted while held keeps its inode until closed: never the new one's
         held = sqlite3.connect(path, check_same_thread=False)
         held.execute("PRAGMA schema_version").fetchall()   # a read: joins the log's shared index
-        _held[path] = held
+        _held[path] = (inode, held)
         while len(_held) > HELD_DATABASES:
-            _held.popitem(last=False)[1].close()
+            _held.popitem(last=False)[1][1].close()
 
 
 #: Dagster's SQLite storages (runs, event log, schedules), each of which makes a new SQLAlchemy

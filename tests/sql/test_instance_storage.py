@@ -4,10 +4,12 @@ connections, at most ``HELD_DATABASES`` databases held open, and nothing lost fo
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -51,6 +53,7 @@ def test_without_the_tuning_each_close_checkpoints_and_removes_the_log(tmp_path)
     # what the tuning changes, in a process that never installed it
     script = f"""
 import sys
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 engine = create_engine("sqlite:///{tmp_path / 'plain.db'}", poolclass=NullPool)
@@ -154,3 +157,25 @@ def test_engines_dropped_while_threads_store_events_into_more_runs_than_are_kept
               f" len(i.fetch_materializations(dg.AssetKey('stored'), limit=100).records))")
     read = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert read.stdout.split() == [str(events)] * threads + [str(threads * events // 10)]
+
+
+def test_a_database_made_again_at_the_same_path_is_held_in_place_of_the_deleted_one(tmp_path):
+    # an instance folder deleted and made again in one process (tests and operators do this)
+    instance.tune_instance_storage()
+    path = tmp_path / ".dagster" / "index.db"
+    path.parent.mkdir()
+    with _wal_database(path).connect() as con:
+        con.execute(text("SELECT 1"))
+    first = instance._held[str(path)][1]
+    shutil.rmtree(path.parent)
+    path.parent.mkdir()
+    engine = _wal_database(path)
+    with engine.connect() as con:
+        con.execute(text("INSERT INTO event_logs (event) VALUES ('after')"))
+        con.commit()
+    inode, held = instance._held[str(path)]
+    assert inode == path.stat().st_ino and held is not first
+    assert held.execute("SELECT event FROM event_logs").fetchall() == [("after",)]   # the new file, not the deleted one
+    assert (path.parent / "index.db-wal").exists()   # held: closing the engine's connection kept the log
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.execute("SELECT 1")   # the deleted file's connection was closed
