@@ -205,7 +205,8 @@ def _read_once(read, path: Path, sheet_name: str, name: str):
         _REFERENCE_SHEETS[key] = read(path, sheet_name, name)
     sheet, recognition = _REFERENCE_SHEETS[key]
     return dataclasses.replace(sheet, frame=sheet.frame.copy(), headers=list(sheet.headers),
-                               row_numbers=list(sheet.row_numbers), path=Path(path)), recognition
+                               row_numbers=list(sheet.row_numbers), path=Path(path), hxl_tags=dict(sheet.hxl_tags),
+                               problem_cells=dict(sheet.problem_cells), _cells=dict(sheet._cells)), recognition
 
 
 @pytest.fixture(autouse=True)
