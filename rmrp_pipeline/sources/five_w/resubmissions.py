@@ -135,26 +135,27 @@ def drop_superseded(staging: Staging, table: str) -> None:
         issues = staging.tables.get(name)
         if isinstance(issues, pa.Table):
             if issues.num_rows:
-                staging.tables[name] = issues.filter(_not_gone(issues, gone))
+                staging.tables[name] = issues.filter(_not_gone(
+                    text_column(issues, "source_file"), text_column(issues, "sheet"), issues.column("row_number").to_numpy(), gone))
         elif issues is not None and not issues.empty:
-            marked = issues[["source_file", "sheet", "row_number"]].astype({"row_number": np.int64}).merge(
-                gone[["source_file", "sheet", "row_number"]].assign(_gone=True), how="left")
-            staging.tables[name] = issues[marked["_gone"].isna().to_numpy()].reset_index(drop=True)
+            keep = _not_gone(issues["source_file"].to_numpy(dtype=object), issues["sheet"].to_numpy(dtype=object),
+                             issues["row_number"].to_numpy(dtype=np.int64), gone)
+            staging.tables[name] = issues[keep].reset_index(drop=True)
     _log(staging, gone)
 
 
-def _not_gone(issues: pa.Table, gone: pd.DataFrame) -> np.ndarray:
-    """Mask of the rows of an issue table (Arrow) whose (source_file, sheet, row_number) is not a
-    row of ``gone``."""
-    keys = pa.table({"source_file": pa.array(text_column(issues, "source_file"), type=pa.string()),
-                     "sheet": pa.array(text_column(issues, "sheet"), type=pa.string()),
-                     "row_number": issues.column("row_number"),
-                     "_position": pa.array(np.arange(issues.num_rows, dtype=np.int64))})
+def _not_gone(files: np.ndarray, sheets: np.ndarray, row_numbers, gone: pd.DataFrame) -> np.ndarray:
+    """Mask of the rows of an issue table (its ``source_file``, ``sheet`` and ``row_number``
+    columns, in order) whose key is not a row of ``gone``."""
+    keys = pa.table({"source_file": pa.array(files, type=pa.string()),
+                     "sheet": pa.array(sheets, type=pa.string()),
+                     "row_number": pa.array(row_numbers, type=pa.int64()),
+                     "_position": pa.array(np.arange(len(files), dtype=np.int64))})
     gone_keys = pa.table({"source_file": pa.array(gone["source_file"].to_numpy(dtype=object), type=pa.string()),
                           "sheet": pa.array(gone["sheet"].to_numpy(dtype=object), type=pa.string()),
                           "row_number": pa.array(gone["row_number"].to_numpy(dtype=np.int64))})
     hit = keys.join(gone_keys, keys=["source_file", "sheet", "row_number"], join_type="left semi")
-    keep = np.ones(issues.num_rows, dtype=bool)
+    keep = np.ones(len(files), dtype=bool)
     keep[hit.column("_position").to_numpy()] = False
     return keep
 
