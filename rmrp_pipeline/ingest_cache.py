@@ -106,9 +106,9 @@ class IngestCache:
 
     def keep(self, staging: Staging, before: list[dict]) -> Callable[[str, CachedFiveW], None]:
         """What the 5W stager hands each file it stages in this run (``FiveWStager.keep``): writes
-        the file's entry when its sheets may be kept (``KEPT_STATUSES``, 5W or ignored) and none
-        is unreadable. ``before``: the load log as it was before the steps (its rows as the file
-        alone gives them)."""
+        the file's entry when its sheets may be kept (``KEPT_STATUSES``, 5W or ignored: none
+        unreadable; the stager hands nothing of a batch in which a sheet failed to stage).
+        ``before``: the load log as it was before the steps (its rows as the file alone gives them)."""
         of_file: dict[str, list[dict]] = {}
         for entry in before:
             of_file.setdefault(entry["source_file"], []).append(entry)
@@ -116,8 +116,7 @@ class IngestCache:
         def put(name: str, part: CachedFiveW) -> None:
             self.reference = self.reference or reference_fingerprint(staging.load_log)
             entries = of_file.get(name, [])
-            failed = any(e["source_file"] == name and e["status"] == "unreadable" for e in staging.load_log)
-            if failed or not entries or not all(_may_keep(e) for e in entries):
+            if not entries or not all(_may_keep(e) for e in entries):   # an unreadable sheet is not kept
                 return
             meta = {"name": name, "reference": self.reference,
                     "entries": [{k: _plain(v) for k, v in e.items() if k not in ("source_file", "sha256", "read_at")}
