@@ -267,7 +267,7 @@ class FiveWStager(Stager):
         """Stage every 5W sheet read into ``staging.stg_5w__activities``, its issues into
         ``meta.rejected_rows`` and ``meta.quality_findings``, batch by batch (``batches``; each
         file's result handed to ``keep`` when set); then add the files of ``cached``
-        (``cached.merge_cached``). The rows keep the order of the sheets within each template
+        (``cached.add_staged``). The rows keep the order of the sheets within each template
         of a batch; the issue tables are concatenated once."""
         rows = sum(sheet.rows_read for sheet, _r in self.sheets)
         if self.sheets:
@@ -301,9 +301,8 @@ class FiveWStager(Stager):
                     issues: dict[str, pa.Table]) -> None:
         """Hand ``keep`` the staged result of each file of ``names`` (one batch staged whole: its
         rows, their Arrow table and its issue tables), with its headers."""
-        headers = self.headers()
         for name, part in split_by_file(rows["source_file"], arrow, issues, names).items():
-            part.headers = {key: value for key, value in headers.items() if key[0] == name}
+            part.headers = {key: value for key, value in self._headers.items() if key[0] == name}
             self.keep(name, part)
 
     def cross_file(self, staging: Staging) -> None:
