@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -115,18 +115,26 @@ Prepare = Callable[[SheetData, Recognition], None]
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _MMAP_FROM = -1, -3, 128 * 1024
 
 
+@lru_cache(maxsize=1)
+def _glibc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (``mallopt`` and ``malloc_trim``), else None."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
 def return_freed_memory() -> None:
     """Have glibc serve every block of 128 KiB or more from a mapping of its own, unmapped when it
     is freed, and give back the top of the heap beyond 128 KiB. By default glibc raises that
     threshold (up to 32 MiB) after the first large block is freed, so the column arrays of each
     staged batch, freed batch by batch, stay in the process (about 500 MiB of the 1M-row ingest).
     Process-wide; nothing where the C library is not glibc."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
+    libc = _glibc()
+    if libc is not None:
         libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM)
         libc.mallopt(_M_TRIM_THRESHOLD, _MMAP_FROM)
-    except (OSError, AttributeError):   # not glibc
-        pass
 
 
 def trim_freed_memory() -> None:
@@ -134,10 +142,9 @@ def trim_freed_memory() -> None:
     keeps for reuse (``release_unused``: 250 MiB after the 1M-row ingest), and the free pages
     inside glibc's heaps (``malloc_trim``; nothing where the C library is not glibc)."""
     pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):   # not glibc
-        pass
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def _read_sheets(path: Path, name: str, prepare: Prepare) -> ReadError | list[tuple[str, str, SheetOutcome]]:

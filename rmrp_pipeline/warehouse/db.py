@@ -146,9 +146,10 @@ def arrow_table(frame: pd.DataFrame, coded: dict[str, tuple[np.ndarray, list | n
     distinct value), columns of ``datetime.date`` as date32, object columns of Python numbers or
     booleans as Arrow infers them, an object column without a value as Arrow's null type (so that
     tables of the same rows concatenate whatever their values), other dtypes as pandas gives them
-    to Arrow (NaN, NaT and NA are NULL, as DuckDB reads them from pandas). A column of ``coded`` (name -> (codes, value of each
-    code): the frame's column is ``values[codes]``) is encoded from its codes, without reading the
-    frame's cells. None when an object column mixes types: DuckDB then reads the frame itself."""
+    to Arrow (NaN, NaT and NA are NULL, as DuckDB reads them from pandas). A column of ``coded``
+    (name -> (codes, value of each code): the frame's column is ``values[codes]``) is encoded from
+    its codes, without reading the frame's cells. None when an object column mixes types: DuckDB
+    then reads the frame itself."""
     arrays = []
     for name in frame.columns:
         array = dictionary_column(*coded[name]) if coded and name in coded else None
