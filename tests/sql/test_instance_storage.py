@@ -77,7 +77,7 @@ def test_at_most_held_databases_are_held_open(tmp_path):
             con.execute(text("SELECT 1"))
     held = [p for p in instance._held if p.startswith(str(tmp_path))]
     assert len(instance._held) <= instance.HELD_DATABASES
-    assert held == [str(p) for p in paths[-len(held):]]   # the newest are kept
+    assert held == [str(p) for p in paths[-instance.HELD_DATABASES:]]   # the newest are kept
     assert str(paths[0]) not in instance._held
 
 
