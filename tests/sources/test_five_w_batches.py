@@ -13,7 +13,6 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pyarrow as pa
-import pytest
 
 from rmrp_pipeline import ingest
 from rmrp_pipeline.quality.issues import ISSUE_TABLE_COLUMNS, issue_arrow
@@ -64,14 +63,19 @@ def test_concat_rows_keeps_an_issue_table_arrow_and_falls_back_to_a_frame():
     assert mixed["value"].tolist() == ["X", 3.5]
 
 
-@pytest.fixture()
-def raw(tmp_path) -> Path:
-    folder = tmp_path / "raw"
-    shutil.copytree(RAW_DIR / "reference", folder / "reference")
-    (folder / "monitoring_5w").mkdir()
-    for name in FIVE_W:
-        shutil.copy(RAW_DIR / "monitoring_5w" / name, folder / "monitoring_5w" / name)
-    return folder
+def _with_five_w(raw: Path, names: list[str]) -> Path:
+    """``raw`` (the reference lists: conftest ``reference_only``) with the bundled 5W files ``names``."""
+    (raw / "monitoring_5w").mkdir()
+    for name in names:
+        shutil.copy(RAW_DIR / "monitoring_5w" / name, raw / "monitoring_5w" / name)
+    return raw
+
+
+def _together_and_apart(raw: Path, monkeypatch, tmp_path) -> tuple[ingest.IngestResult, ingest.IngestResult]:
+    """The ingest of ``raw`` with the default batches, then with every file a batch of its own."""
+    together = ingest.ingest_raw_folder(raw, cache_dir=tmp_path / "cache_together")
+    monkeypatch.setattr(stage, "BATCH_ROWS", 1)
+    return together, ingest.ingest_raw_folder(raw, cache_dir=tmp_path / "cache_apart")
 
 
 def _all(result: ingest.IngestResult, table: str) -> list[tuple]:
@@ -81,7 +85,7 @@ def _all(result: ingest.IngestResult, table: str) -> list[tuple]:
     return sorted(tuple("" if pd.isna(v) else str(v) for v in row) for row in frame.itertuples(index=False))
 
 
-def test_files_staged_one_batch_each_give_the_rows_and_issues_of_one_batch(raw, monkeypatch, tmp_path):
+def test_files_staged_one_batch_each_give_the_rows_and_issues_of_one_batch(reference_only, monkeypatch, tmp_path):
     cuts: list[int] = []
     real = stage.batches
 
@@ -91,9 +95,7 @@ def test_files_staged_one_batch_each_give_the_rows_and_issues_of_one_batch(raw, 
         return found
 
     monkeypatch.setattr(stage, "batches", counted)
-    together = ingest.ingest_raw_folder(raw, cache_dir=tmp_path / "cache_together")
-    monkeypatch.setattr(stage, "BATCH_ROWS", 1)
-    apart = ingest.ingest_raw_folder(raw, cache_dir=tmp_path / "cache_apart")
+    together, apart = _together_and_apart(_with_five_w(reference_only, FIVE_W), monkeypatch, tmp_path)
     assert cuts == [1, 2]   # both files in one batch, then one batch each
     for table in ("staging.stg_5w__activities", "meta.rejected_rows", "meta.quality_findings"):
         assert _all(apart, table) == _all(together, table), table
@@ -101,17 +103,11 @@ def test_files_staged_one_batch_each_give_the_rows_and_issues_of_one_batch(raw, 
     assert len(_all(together, "meta.quality_findings")) > 0
 
 
-def test_a_batch_whose_column_is_all_empty_merges_with_the_batches_that_have_it(tmp_path, monkeypatch):
+def test_a_batch_whose_column_is_all_empty_merges_with_the_batches_that_have_it(reference_only, tmp_path, monkeypatch):
     # The bundled 2025 template has no rows: alone in its batch, its month (and every other
     # column) is all empty, while the 2022 report's months are dates.
-    folder = tmp_path / "raw"
-    shutil.copytree(RAW_DIR / "reference", folder / "reference")
-    (folder / "monitoring_5w").mkdir()
-    for name in ("activities_5w_2022_southern_cone_aug.xlsx", "template_5w_2025_empty.xlsx"):
-        shutil.copy(RAW_DIR / "monitoring_5w" / name, folder / "monitoring_5w" / name)
-    together = ingest.ingest_raw_folder(folder, cache_dir=tmp_path / "cache_together")
-    monkeypatch.setattr(stage, "BATCH_ROWS", 1)
-    apart = ingest.ingest_raw_folder(folder, cache_dir=tmp_path / "cache_apart")
+    raw = _with_five_w(reference_only, ["activities_5w_2022_southern_cone_aug.xlsx", "template_5w_2025_empty.xlsx"])
+    together, apart = _together_and_apart(raw, monkeypatch, tmp_path)
     for table in ("staging.stg_5w__activities", "meta.rejected_rows", "meta.quality_findings"):
         assert _all(apart, table) == _all(together, table), table
     rows = apart.for_warehouse("staging.stg_5w__activities")
