@@ -279,11 +279,10 @@ def test_a_dagster_run_of_the_ui_builds_its_own_copy_and_the_sensor_publishes_it
     # the sensor counts the run's check evaluations from the instance's event log; the run's own result lists them
     evaluations = result.get_asset_check_evaluations()
     passed = sum(e.passed for e in evaluations)
+    assert passed > 0
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute("SELECT publication_id, run_id, dagster_run_ids, checks_failed >= 0, checks_passed > 0 "
+        assert con.execute("SELECT publication_id, run_id, dagster_run_ids, checks_passed, checks_failed "
                            "FROM meta.publications ORDER BY publication_id DESC LIMIT 1").fetchone() == (
-            2, result.run_id, [result.run_id], True, True)
-        assert con.execute("SELECT checks_passed, checks_failed FROM meta.publications WHERE publication_id = 2"
-                           ).fetchone() == (passed, len(evaluations) - passed)
+            2, result.run_id, [result.run_id], passed, len(evaluations) - passed)
     # this instance never built a cycle: each of the 6 cycle tables' cycles_built_from_current_inputs warns
     assert sum(not e.passed and e.check_name == "built_from_current_inputs" for e in evaluations) == 6
