@@ -34,11 +34,10 @@ REGIONAL_2021_H1 = 3_149_943
 
 
 @pytest.fixture()
-def raw(tmp_path) -> Path:
+def raw(reference_only) -> Path:
     """A raw folder of what the asserted figures come from: the reference lists, the 2021 5W export
     and the 2023 5W report (the runs over it take about two thirds of the CPU of runs over data/raw)."""
-    folder = tmp_path / "raw"
-    shutil.copytree(RAW_DIR / "reference", folder / "reference")
+    folder = reference_only
     for name in (FILE_2021, FILE_2023):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(RAW_DIR / name, folder / name)
