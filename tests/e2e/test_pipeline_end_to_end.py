@@ -121,15 +121,14 @@ def test_people_reached_monthly_agrees_with_an_independent_computation(wh, expor
     assert all(mt == 0 for mt, _ct in extra.values())
 
 
-def test_people_reached_from_rmrp_activities_only(tmp_path, export_2021_rows):
+def test_people_reached_from_rmrp_activities_only(reference_only, tmp_path, export_2021_rows):
     """``rmrp run --only-rmrp-activities``: the 2021 export's 7,842 rows with RMRP.Activity = Yes
     (14,654 say No; every Ecuador row) give the independent computation restricted to them. The
     run reads the reference lists and the 2021 export (the only 2021 5W file; planning figures
     and the other cycles' files change no people reached of 2021)."""
     from rmrp_pipeline.cli import main
 
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR / "reference", raw / "reference")
+    raw = reference_only
     (raw / "monitoring_5w").mkdir()
     shutil.copy(FIVE_W_2021, raw / "monitoring_5w" / FIVE_W_2021.name)
     warehouse = tmp_path / "rmrp.duckdb"
