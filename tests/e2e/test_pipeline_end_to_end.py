@@ -258,9 +258,7 @@ def _snapshot(warehouse) -> dict:
 def test_running_twice_gives_the_same_tables(built_warehouse, tmp_path):
     """A second run over the same raw folder, into a copy of the session's warehouse (the first
     run), rebuilds it in place with the same rows."""
-
     from rmrp_pipeline.cli import run_pipeline
-    from tests.conftest import RAW_DIR
 
     warehouse = tmp_path / "twice.duckdb"
     shutil.copyfile(built_warehouse[0], warehouse)
@@ -275,7 +273,6 @@ def test_running_twice_gives_the_same_tables(built_warehouse, tmp_path):
 
 def test_asset_checks_pass_on_the_real_data(tmp_path):
     from rmrp_pipeline.definitions import build_definitions
-    from tests.conftest import RAW_DIR
 
     defs = build_definitions(str(RAW_DIR), str(tmp_path / "checks.duckdb"))
     result = defs.resolve_job_def("ingest_job").execute_in_process()
