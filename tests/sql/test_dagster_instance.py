@@ -1,8 +1,8 @@
 """The Dagster instance people open in the UI: `rmrp run` records there, the ingest sets the
 cycle partitions, a changed raw file makes its cycle (and only it) stale until rebuilt, and a key
-that is no reporting cycle is refused. Real instances on disk, a small raw folder (the 2021
-reference lists and the two small 5W samples: August 2022 Southern Cone, January 2023 Mexico/Panama;
-the session's run over it, tests/conftest.py ``small_build``, reads two key-figure workbooks too).
+that is no reporting cycle is refused. Real instances on disk, the small raw folder of the
+session's run (tests/conftest.py ``small_build``: the 2021 reference lists, the two small 5W samples,
+August 2022 Southern Cone and January 2023 Mexico/Panama, and two key-figure workbooks).
 The tests that run `rmrp run` or the jobs are marked e2e; where the instance is, is not."""
 
 from __future__ import annotations
@@ -22,24 +22,10 @@ from rmrp_pipeline.definitions import build_definitions
 from rmrp_pipeline.defs.checks import BUILT_FROM_CURRENT_INPUTS, CYCLE_KEYS
 from rmrp_pipeline.defs.instance import instance_folder, open_instance, prepare_instance_folder
 from rmrp_pipeline.defs.jobs import cycle_refresh_sensor
-from tests.conftest import RAW_DIR
 
 SOUTHERN_CONE = "monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx"   # 125 rows of August 2022: 2022-H2
 MEXICO_PANAMA = "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx"   # 50 rows of January 2023: 2023-H1
 CYCLE_PEOPLE_REACHED = dg.AssetKey(["marts", "cycle_people_reached"])
-
-
-def _copy_small_raw(target: Path) -> Path:
-    shutil.copytree(RAW_DIR / "reference", target / "reference")
-    for name in (SOUTHERN_CONE, MEXICO_PANAMA):
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(RAW_DIR / name, target / name)
-    return target
-
-
-@pytest.fixture()
-def small_raw(tmp_path) -> Path:
-    return _copy_small_raw(tmp_path / "raw")
 
 
 def _run(raw: Path, warehouse: Path) -> int:
@@ -109,12 +95,12 @@ def test_rmrp_run_records_its_runs_in_the_instance_beside_the_warehouse(built):
 
 
 @pytest.mark.e2e
-def test_dagster_home_is_used_when_set(small_raw, tmp_path, monkeypatch):
+def test_dagster_home_is_used_when_set(small_build, tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     warehouse = tmp_path / "wh" / "rmrp.duckdb"
-    assert _run(small_raw, warehouse) == 0
+    assert _run(small_build / "raw", warehouse) == 0   # read where the session's run read it
     assert not (warehouse.parent / ".dagster").exists()
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert {r.job_name for r in instance.get_runs()} == {"ingest_job", "cycle_job"}
