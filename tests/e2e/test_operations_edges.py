@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import RAW_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,17 +37,10 @@ def test_a_wrong_lock_wait_is_one_line_for_freeze_and_unfreeze(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rmrp.duckdb"]
 
 
-SMALL_RAW = ("monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx",
-             "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx",
-             "reference/r4v_platform_country.csv", "reference/rmrp_2021_ai_gis.xlsx",
-             "reference/rmrp_2021_ai_indicators.xlsx", "reference/rmrp_2021_ai_ip.xlsx",
-             "reference/rmrp_2021_ai_partners.xlsx")
-
-
 @pytest.fixture
 def small_disk(tmp_path) -> Path:
     """A 5 MB tmpfs: room for the start of a run (the checks before it pass: nothing is published
-    yet), not for its end (the build of these files is about 7 MB, the Dagster instance beside it)."""
+    yet), not for its end (the build of the small raw folder is about 7 MB, the Dagster instance beside it)."""
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(disk)], capture_output=True)
@@ -60,11 +52,8 @@ def small_disk(tmp_path) -> Path:
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
-def test_a_disk_that_fills_during_the_run_ends_in_one_line_and_leaves_no_build(tmp_path, small_disk):
-    raw = tmp_path / "raw"
-    for name in SMALL_RAW:
-        (raw / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(RAW_DIR / name, raw / name)
+def test_a_disk_that_fills_during_the_run_ends_in_one_line_and_leaves_no_build(small_build, small_disk):
+    raw = small_build / "raw"   # tests/conftest.py SMALL_RAW, read where the session's run read it
     warehouse = small_disk / "rmrp.duckdb"
     done = _rmrp("run", "--quiet", "--raw-dir", raw, "--warehouse", warehouse)
     last = done.stderr.strip().splitlines()[-1]
