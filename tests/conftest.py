@@ -14,6 +14,7 @@ import dataclasses
 import fcntl
 import functools
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
@@ -32,6 +33,12 @@ os.environ.setdefault("RMRP_REPORTS_DIR", tempfile.mkdtemp(prefix="rmrp_reports_
 RAW_DIR = ROOT / "data" / "raw"
 FIVE_W_2021 = RAW_DIR / "monitoring_5w" / "rmrp2021_5w_activities_jan-may.xlsx"
 INDICATORS_2021 = RAW_DIR / "reference" / "rmrp_2021_ai_indicators.xlsx"
+
+_spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
+#: scripts/compare_warehouses.py (the warehouse compare: ``compare(before, after)``, ``main(argv)``),
+#: loaded as a module for the tests (scripts/ is no package).
+compare_warehouses = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(compare_warehouses)
 
 
 def built_once(tmp_path_factory, name: str, build) -> Path:

@@ -8,7 +8,6 @@ Mexico/Panama report, and the 2025 template without rows (a batch whose columns 
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -18,12 +17,7 @@ import pytest
 
 from rmrp_pipeline.cli import main
 from rmrp_pipeline.sources.five_w import stage
-from tests.conftest import RAW_DIR
-
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
-compare_warehouses = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(compare_warehouses)
+from tests.conftest import RAW_DIR, compare_warehouses
 
 SOUTHERN_CONE = "activities_5w_2022_southern_cone_aug.xlsx"
 OTHERS = ("activities_5w_2023_mexico_panama_jan.xlsx", "template_5w_2025_empty.xlsx")

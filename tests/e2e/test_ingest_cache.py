@@ -8,7 +8,6 @@ and the 2023-2024 registry (in the submission template).
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -20,13 +19,10 @@ import pytest
 from rmrp_pipeline import ingest
 from rmrp_pipeline.cli import run_pipeline
 from rmrp_pipeline.ingest_cache import cache_dir_for
-from tests.conftest import RAW_DIR, ROOT
+from tests.conftest import RAW_DIR, compare_warehouses
 
 FIVE_W = ["activities_5w_2023_mexico_panama_jan.xlsx", "activities_5w_2022_southern_cone_aug.xlsx"]
 REGISTRY = "rmrp2023-2024_submission_template_en.xlsx"
-_spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
-compare_warehouses = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(compare_warehouses)
 
 
 @pytest.fixture()

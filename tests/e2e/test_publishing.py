@@ -7,7 +7,6 @@ The runs read a small raw folder copied from data/raw (tests/conftest.py ``SMALL
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import shutil
 import signal
@@ -19,11 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
-compare_warehouses = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(compare_warehouses)
+from tests.conftest import ROOT, compare_warehouses
 
 #: A reader in its own process: polls the published file (a new read-only connection each
 #: time, every 0.2 s) until the file named by argv[2] exists; prints one line per poll:

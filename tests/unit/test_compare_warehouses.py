@@ -3,15 +3,11 @@ compares the values as DOUBLE and names the columns whose values differ."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import duckdb
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "compare_warehouses.py"
-_spec = importlib.util.spec_from_file_location("compare_warehouses", SCRIPT)
-compare_warehouses = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(compare_warehouses)
+from tests.conftest import compare_warehouses
 
 
 def _warehouse(path: Path, kind: str, values: list) -> Path:
