@@ -52,8 +52,6 @@ def test_connections_commit_without_waiting_for_the_disk_and_keep_the_log(tmp_pa
 def test_without_the_tuning_each_close_checkpoints_and_removes_the_log(tmp_path):
     # what the tuning changes, in a process that never installed it
     script = f"""
-import sys
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 engine = create_engine("sqlite:///{tmp_path / 'plain.db'}", poolclass=NullPool)
