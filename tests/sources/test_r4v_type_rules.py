@@ -216,14 +216,20 @@ def test_direct_assistance_from_2025_needs_both_new_and_total(reference_only):
 
 # ---- the real 2021 export -------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def registry_types_2021() -> dict[tuple, str]:
+    """(Sector...Subsector...WG, Indicator) -> Indicator_Type of each row of the 2021 registry, read with openpyxl."""
+    registry = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
+    head = registry[0]
+    return {(r[head.index("Sector...Subsector...WG")], r[head.index("Indicator")]): r[head.index("Indicator_Type")]
+            for r in registry[1:]}
+
+
 def _people_rows_with_population_types(rows: tuple[tuple, ...]) -> tuple[int, int, int]:
     """(People rows, those with a population-type cell other than 0, such cells) of R4V's 2021
     export (``rows``: read with openpyxl), worked out in Python: the type of each row's exact (sector, indicator) pair in
     the 2021 registry, as R4V's script joins them."""
-    registry = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
-    head = registry[0]
-    kind = {(r[head.index("Sector...Subsector...WG")], r[head.index("Indicator")]): r[head.index("Indicator_Type")]
-            for r in registry[1:]}
+    kind = registry_types_2021()
     people = [dict(zip(rows[0], r)) for r in rows[1:] if kind.get((r[rows[0].index("Sector...Subsector...WG")],
                                                                     r[rows[0].index("Indicator")])) == "People"]
     cells = [sum(1 for h in POPULATION_HEADERS if r[h] not in (None, 0)) for r in people]

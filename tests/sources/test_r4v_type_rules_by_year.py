@@ -19,12 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import openpyxl
-
-from tests.conftest import INDICATORS_2021
 from tests.messy.helpers import ingest
 from tests.sources.catalogue import breaks
-from tests.sources.test_r4v_type_rules import form_row, write_form, write_real_rows
+from tests.sources.test_r4v_type_rules import form_row, registry_types_2021, write_form, write_real_rows
 
 RULES = {"output_quantity_missing", "quantity_not_expected_for_type", "new_not_expected_for_type",
          "new_beneficiaries_missing"}
@@ -69,10 +66,7 @@ def test_only_other_indicators_of_2021_need_a_quantity_of_output(reference_only)
 def _quantity_by_type_2021(rows: tuple[tuple, ...]) -> Counter:
     """(type in the 2021 registry, quantity of output other than 0) -> rows of R4V's 2021 export
     (``rows``: read with openpyxl), worked out in Python: each row's exact (sector, indicator) pair, as R4V's script joins them."""
-    registry = list(openpyxl.load_workbook(INDICATORS_2021, read_only=True).worksheets[0].iter_rows(values_only=True))
-    head = registry[0]
-    kind = {(r[head.index("Sector...Subsector...WG")], r[head.index("Indicator")]): r[head.index("Indicator_Type")]
-            for r in registry[1:]}
+    kind = registry_types_2021()
     sector, indicator, quantity = (rows[0].index(h) for h in ("Sector...Subsector...WG", "Indicator", QUANTITY_2021))
     return Counter((kind.get((r[sector], r[indicator])), r[quantity] not in (None, 0)) for r in rows[1:])
 
