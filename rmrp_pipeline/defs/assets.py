@@ -66,7 +66,9 @@ def _ingest_asset() -> dg.AssetsDefinition:
         with warehouse_db.get_connection() as con:
             with warehouse.write_memory(con):
                 for table in tables:
-                    warehouse.replace_table(con, table.name, result.for_warehouse(table.name))
+                    written, kept = warehouse.sync_table(con, table.name, result.for_warehouse(table.name))
+                    if kept:
+                        context.log.info(f"{table.name}: {written:,} rows written, {kept:,} rows of unchanged files kept")
                     for seed in registry.built_with(table.name, "seed"):
                         builds.load_seed(con, seed)
             del result   # the staged rows are in the warehouse now: their memory goes back before the marts

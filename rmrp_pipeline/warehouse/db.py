@@ -122,6 +122,94 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
     return insert_frame(con, table, frame)
 
 
+#: The column of an ingested table naming the file each row comes from: ``sync_table`` compares and
+#: rewrites the rows of a table file by file.
+SOURCE_FILE = "source_file"
+
+
+def sync_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> tuple[int, int]:
+    """Make ``table`` hold exactly the rows of ``frame`` (pandas or Arrow), as ``replace_table``
+    does, rewriting only the rows of the files whose rows differ: where ``table`` already exists
+    as its DDL declares it (structure and comments) and both have a ``source_file`` column, the
+    rows of each file are compared as multisets (count, and an order-free sum of 64-bit row hashes
+    over every stored column cast to its declared type; the method of ``marts.cycle_inputs``), the
+    rows of the files that differ, appeared or went are deleted and the new ones inserted, in one
+    transaction; the others are kept as they are. Otherwise, or when more than half of the rows
+    changed, the table is replaced. Returns (rows written, rows kept). What is kept is not
+    re-read: equal counts and hash sums stand for equal rows (a chance of about 2**-64 per file).
+
+    Raises:
+        duckdb.Error: a column is missing from the table or a value does not fit its type.
+    """
+    columns = _stored_columns(table)
+    names = frame.column_names if isinstance(frame, pa.Table) else [str(c) for c in frame.columns]
+    if (len(frame) == 0 or SOURCE_FILE not in columns or not set(columns) <= set(names)
+            or _structure(con, table) != declared_structure(table)):
+        return replace_table(con, table, frame), 0
+    arrow = frame if isinstance(frame, pa.Table) else arrow_table(frame)
+    digest = ("SELECT " + SOURCE_FILE + ", count(*) AS n, sum(hash(" +
+              ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items()) + ")) AS h FROM {} GROUP BY ALL")
+    con.register("_frame_to_insert", arrow if arrow is not None else frame)
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _files_changed AS
+                        SELECT coalesce(new.{SOURCE_FILE}, old.{SOURCE_FILE}) AS {SOURCE_FILE},
+                               coalesce(new.n, 0) AS new_rows, coalesce(old.n, 0) AS old_rows
+                        FROM ({digest.format('_frame_to_insert')}) new
+                        FULL JOIN ({digest.format(table)}) old ON new.{SOURCE_FILE} IS NOT DISTINCT FROM old.{SOURCE_FILE}
+                        WHERE new.n IS DISTINCT FROM old.n OR new.h IS DISTINCT FROM old.h""")
+        written, = con.execute("SELECT coalesce(sum(new_rows), 0) FROM _files_changed").fetchone()
+        if written > len(frame) / 2:
+            con.execute("DROP TABLE _files_changed")
+            con.unregister("_frame_to_insert")
+            return replace_table(con, table, frame), 0
+        changed = (f"EXISTS (SELECT 1 FROM _files_changed c "
+                   f"WHERE c.{SOURCE_FILE} IS NOT DISTINCT FROM t.{SOURCE_FILE})")
+        with _one_transaction(con):
+            con.execute(f"DELETE FROM {table} t WHERE {changed}")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame_to_insert t WHERE {changed}")
+        con.execute("DROP TABLE _files_changed")
+    finally:
+        con.unregister("_frame_to_insert")
+    return int(written), len(frame) - int(written)
+
+
+def _structure(con: duckdb.DuckDBPyConnection, table: str) -> tuple | None:
+    """What a table's DDL decides, as DuckDB holds it: its ``CREATE TABLE`` statement (columns,
+    types, constraints, generated columns), its comment and its columns' comments; None when the
+    table does not exist."""
+    schema, name = table.split(".")
+    found = con.execute(
+        "SELECT sql, comment FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?", [schema, name]).fetchone()
+    if found is None:
+        return None
+    comments = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, name]).fetchall()
+    return found[0], found[1], tuple(comments)
+
+
+@lru_cache(maxsize=None)
+def declared_structure(table: str) -> tuple | None:
+    """``_structure`` of ``table`` as its DDL makes it (once per table and process, on the scratch database)."""
+    with _SCRATCH_LOCK:
+        create_table(_scratch(), table)
+        return _structure(_scratch(), table)
+
+
+@lru_cache(maxsize=None)
+def _stored_columns(table: str) -> dict[str, str]:
+    """{column: type} of the columns ``table`` stores (its generated columns left out), in order."""
+    schema, name = table.split(".")
+    with _SCRATCH_LOCK:
+        create_table(_scratch(), table)
+        generated = {c for c, in _scratch().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = ? AND table_name = ? AND is_generated = 'ALWAYS'", [schema, name]).fetchall()}
+        return {c: t for c, t in column_types(_scratch(), table) if c not in generated}
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
     """Insert ``frame`` (a pandas frame, or an Arrow table such as ``arrow_table`` makes) into the
     declared ``table`` by column name; returns rows inserted.

@@ -19,6 +19,7 @@ import pytest
 from rmrp_pipeline import ingest
 from rmrp_pipeline.cli import run_pipeline
 from rmrp_pipeline.ingest_cache import cache_dir_for
+from rmrp_pipeline.warehouse import db
 from tests.conftest import RAW_DIR, compare_warehouses
 
 FIVE_W = ["activities_5w_2023_mexico_panama_jan.xlsx", "activities_5w_2022_southern_cone_aug.xlsx"]
@@ -142,6 +143,15 @@ def test_a_cached_rerun_builds_the_warehouse_of_a_clean_run(raw, tmp_path, monke
     assert run_pipeline(str(raw), str(warehouse), quiet=True)[0]
     assert cache_dir_for(warehouse).is_dir()
     _edit(raw / "monitoring_5w" / FIVE_W[0])
+    synced = {}
+    real = db.sync_table
+
+    def recording(con, table, frame):
+        written_and_kept = real(con, table, frame)
+        synced.setdefault(table, written_and_kept)   # the re-run's (the clean run writes after it)
+        return written_and_kept
+
+    monkeypatch.setattr(db, "sync_table", recording)
     assert run_pipeline(str(raw), str(warehouse), quiet=True)[0]
     monkeypatch.setenv("RMRP_INGEST_CACHE", "off")
     clean = tmp_path / "clean" / "rmrp.duckdb"
@@ -149,6 +159,8 @@ def test_a_cached_rerun_builds_the_warehouse_of_a_clean_run(raw, tmp_path, monke
     assert run_pipeline(str(raw), str(clean), quiet=True)[0]
     assert not (clean.parent / "ingest_cache").exists()
     assert compare_warehouses.compare(clean, warehouse) == ([], [])
+    # the edited report's 50 rows written again, the Southern Cone report's 125 kept as they were
+    assert synced["staging.stg_5w__activities"] == (50, 125)
 
 
 def test_files_of_two_templates_read_again_beside_a_cached_one(raw, reads, tmp_path):
