@@ -52,6 +52,26 @@ def _spec_args(table: registry.Table) -> dict:
 #: The plain function that builds a declared table (``marts.builds.builder``).
 builder = builds.builder
 
+#: ``{(run id, warehouse file, cycle): fingerprint of the cycle's inputs}`` worked out in the runs of
+#: this process, the latest run's only. The input tables (``cycle_inputs.INPUT_TABLES``) are written
+#: by the ingest asset alone, which records the fingerprints after writing, and every asset or check
+#: of a run that asks for them runs after it (they depend on it); a run builds a file of its own
+#: (``warehouse.publish``). So within one run a cycle's fingerprint is worked out once, not once per
+#: cycle table and check (a scan of the cycle's 5W rows each).
+_RUN_FINGERPRINTS: dict[tuple[str, str, str], str] = {}
+
+
+def run_fingerprints(run_id: str, database: str, con: duckdb.DuckDBPyConnection, cycles: list[str],
+                     fresh: bool = False) -> dict[str, str]:
+    """``cycle_inputs.input_fingerprints`` of ``cycles``, each worked out once per run (``fresh``:
+    work them all out and keep them, as the ingest does after writing the input tables)."""
+    if any(key[0] != run_id for key in _RUN_FINGERPRINTS):
+        _RUN_FINGERPRINTS.clear()
+    missing = cycles if fresh else [c for c in cycles if (run_id, database, c) not in _RUN_FINGERPRINTS]
+    for cycle, fingerprint in cycle_inputs.input_fingerprints(con, missing).items():
+        _RUN_FINGERPRINTS[(run_id, database, cycle)] = fingerprint
+    return {cycle: _RUN_FINGERPRINTS[(run_id, database, cycle)] for cycle in cycles}
+
 
 def _ingest_asset() -> dg.AssetsDefinition:
     tables = [registry.table(name) for name in registry.ingested()]
@@ -82,7 +102,8 @@ def _ingest_asset() -> dg.AssetsDefinition:
             added, deleted = sync_cycle_partitions(context.instance, to_build)
             if added or deleted:
                 context.log.info(f"reporting cycles added: {', '.join(added) or 'none'}; deleted: {', '.join(deleted) or 'none'}")
-            fingerprints = {registry.STAGED_5W: {CYCLE_INPUTS: dg.MetadataValue.json(cycle_inputs.input_fingerprints(con, to_build))}}
+            current = run_fingerprints(context.run.run_id, warehouse_db.database, con, to_build, fresh=True)
+            fingerprints = {registry.STAGED_5W: {CYCLE_INPUTS: dg.MetadataValue.json(current)}}
             for table in tables:
                 yield dg.MaterializeResult(asset_key=key_of(table.name), metadata={
                     **table_metadata(con, table.name), **fingerprints.get(table.name, {})})
@@ -116,7 +137,7 @@ def _cycle_asset(table: registry.Table) -> dg.AssetsDefinition:
         with warehouse_db.get_connection() as con:
             for cycle in context.partition_keys:   # one run builds a range of cycles, one after the other
                 where = build(con, cycle)
-                fingerprint = cycle_inputs.input_fingerprints(con, [cycle])[cycle]
+                fingerprint = run_fingerprints(context.run.run_id, warehouse_db.database, con, [cycle])[cycle]
                 context.add_asset_metadata({**table_metadata(con, table.name, where), INPUTS_FINGERPRINT: fingerprint},
                                            partition_key=cycle)
         return dg.MaterializeResult()

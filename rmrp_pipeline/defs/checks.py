@@ -5,8 +5,8 @@ tables built from the inputs the warehouse holds now. The queries are in ``marts
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from rmrp_pipeline.defs.assets import INPUTS_FINGERPRINT, key_of
-from rmrp_pipeline.marts import audits, cycle_inputs, registry
+from rmrp_pipeline.defs.assets import INPUTS_FINGERPRINT, key_of, run_fingerprints
+from rmrp_pipeline.marts import audits, registry
 from rmrp_pipeline.marts.builds import cycles_to_build
 
 
@@ -107,7 +107,7 @@ def cycles_built_from_current_inputs(context: dg.AssetCheckExecutionContext, war
     """One WARN result per cycle table, listing its stale cycles. Runs after the ingest (ingest_job)
     and after every cycle build (cycle_job)."""
     with warehouse_db.get_connection() as con:
-        current = cycle_inputs.input_fingerprints(con, cycles_to_build(con))
+        current = run_fingerprints(context.run.run_id, warehouse_db.database, con, cycles_to_build(con))
     stale_tables = stale_cycles(context.instance, current)
     for key in CYCLE_KEYS:
         stale = [cycle for cycle, tables in stale_tables.items() if ".".join(key.path) in tables]

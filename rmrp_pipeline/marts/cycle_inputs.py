@@ -21,6 +21,8 @@ _INPUTS = (
     (registry.SUBMISSIONS, "NOT is_rejected AND plan_year = $year"),
     (registry.PUBLISHED, "plan_year = $year"),
 )
+#: The tables a cycle's fingerprint is worked out from (all written by the ingest alone).
+INPUT_TABLES = tuple(table for table, _condition in _INPUTS)
 
 
 def input_fingerprints(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> dict[str, str]:

@@ -19,9 +19,11 @@ import pytest
 
 from rmrp_pipeline.cli import main
 from rmrp_pipeline.definitions import build_definitions
+from rmrp_pipeline.defs.assets import INPUTS_FINGERPRINT
 from rmrp_pipeline.defs.checks import BUILT_FROM_CURRENT_INPUTS, CYCLE_KEYS
 from rmrp_pipeline.defs.instance import instance_folder, open_instance, prepare_instance_folder
 from rmrp_pipeline.defs.jobs import cycle_refresh_sensor
+from rmrp_pipeline.marts import cycle_inputs
 
 SOUTHERN_CONE = "monitoring_5w/activities_5w_2022_southern_cone_aug.xlsx"   # 125 rows of August 2022: 2022-H2
 MEXICO_PANAMA = "monitoring_5w/activities_5w_2023_mexico_panama_jan.xlsx"   # 50 rows of January 2023: 2023-H1
@@ -92,6 +94,14 @@ def test_rmrp_run_records_its_runs_in_the_instance_beside_the_warehouse(built):
             dg.AssetRecordsFilter(asset_key=CYCLE_PEOPLE_REACHED, asset_partitions=[cycle]), limit=1).records[0]
         assert record.asset_materialization.metadata["dagster/row_count"].value == rows.get(cycle, 0)
     assert rows["2022-H2"] > 0
+    # every cycle table recorded the fingerprint of the inputs the published warehouse holds
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        current = cycle_inputs.input_fingerprints(con, ["2022-H2", "2023-H1"])
+    for key in CYCLE_KEYS:
+        for cycle in ("2022-H2", "2023-H1"):
+            record = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, asset_partitions=[cycle]), limit=1).records[0]
+            assert record.asset_materialization.metadata[INPUTS_FINGERPRINT].value == current[cycle], (key, cycle)
 
 
 @pytest.mark.e2e

@@ -1,0 +1,45 @@
+"""defs.assets.run_fingerprints: a reporting cycle's input fingerprint is worked out once per Dagster
+run and is the one ``marts.cycle_inputs.input_fingerprints`` gives; the ingest's (``fresh``) replaces it.
+It may be kept for a run only because the ingest alone writes the input tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from rmrp_pipeline.defs.assets import run_fingerprints
+from rmrp_pipeline.marts import cycle_inputs, registry
+from rmrp_pipeline.warehouse import db
+
+
+def test_the_input_tables_are_written_by_the_ingest_alone():
+    assert set(cycle_inputs.INPUT_TABLES) <= set(registry.ingested())
+    assert registry.STAGED_5W in cycle_inputs.INPUT_TABLES
+
+
+def _warehouse() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    rows = pd.DataFrame({"source_file": ["a.xlsx", "a.xlsx"], "source_row": [2, 3], "is_rejected": [False, False],
+                         "month": [dt.date(2021, 3, 1), dt.date(2021, 9, 1)], "new_beneficiaries": [10.0, 20.0]})
+    db.replace_table(con, registry.STAGED_5W, rows)
+    return con
+
+
+def test_once_per_run_and_equal_to_the_plain_fingerprints():
+    con = _warehouse()
+    cycles = ["2021-H1", "2021-H2"]
+    first = run_fingerprints("run-1", "w.duckdb", con, cycles)
+    assert first == cycle_inputs.input_fingerprints(con, cycles)
+    # September's row: in the end-year cycle (January-December), not in the mid-year one
+    con.execute(f"UPDATE {registry.STAGED_5W} SET new_beneficiaries = 21 WHERE source_row = 3")
+    changed = cycle_inputs.input_fingerprints(con, cycles)
+    assert changed["2021-H2"] != first["2021-H2"] and changed["2021-H1"] == first["2021-H1"]
+    # the same run keeps what it worked out; the ingest's fresh fingerprints replace it; another run works them out
+    assert run_fingerprints("run-1", "w.duckdb", con, ["2021-H2"]) == {"2021-H2": first["2021-H2"]}
+    assert run_fingerprints("run-1", "w.duckdb", con, cycles, fresh=True) == changed
+    con.execute(f"UPDATE {registry.STAGED_5W} SET new_beneficiaries = 12 WHERE source_row = 2")
+    assert run_fingerprints("run-2", "w.duckdb", con, cycles) == cycle_inputs.input_fingerprints(con, cycles)
+    assert run_fingerprints("run-2", "other.duckdb", con, ["2021-H1"])["2021-H1"] \
+        == cycle_inputs.input_fingerprints(con, ["2021-H1"])["2021-H1"]
