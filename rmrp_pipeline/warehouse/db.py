@@ -129,48 +129,73 @@ SOURCE_FILE = "source_file"
 
 def sync_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> tuple[int, int]:
     """Make ``table`` hold exactly the rows of ``frame`` (pandas or Arrow), as ``replace_table``
-    does, rewriting only the rows of the files whose rows differ: where ``table`` already exists
-    as its DDL declares it (structure and comments) and both have a ``source_file`` column, the
-    rows of each file are compared as multisets (count, and an order-free sum of 64-bit row hashes
-    over every stored column cast to its declared type; the method of ``marts.cycle_inputs``), the
-    rows of the files that differ, appeared or went are deleted and the new ones inserted, in one
-    transaction; the others are kept as they are. Otherwise, or when more than half of the rows
-    changed, the table is replaced. Returns (rows written, rows kept). What is kept is not
-    re-read: equal counts and hash sums stand for equal rows (a chance of about 2**-64 per file).
+    does, rewriting only the rows of the files whose rows differ (``_sync_rows``); otherwise, or when
+    more than half of the rows changed, the table is replaced. Returns (rows written, rows kept).
 
     Raises:
         duckdb.Error: a column is missing from the table or a value does not fit its type.
     """
-    columns = _stored_columns(table)
     names = frame.column_names if isinstance(frame, pa.Table) else [str(c) for c in frame.columns]
-    if (len(frame) == 0 or SOURCE_FILE not in columns or not set(columns) <= set(names)
-            or _structure(con, table) != declared_structure(table)):
+    if len(frame) == 0 or not _syncable(con, table, names):
         return replace_table(con, table, frame), 0
     arrow = frame if isinstance(frame, pa.Table) else arrow_table(frame)
-    digest = ("SELECT " + SOURCE_FILE + ", count(*) AS n, sum(hash(" +
-              ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items()) + ")) AS h FROM {} GROUP BY ALL")
     con.register("_frame_to_insert", arrow if arrow is not None else frame)
     try:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _files_changed AS
-                        SELECT coalesce(new.{SOURCE_FILE}, old.{SOURCE_FILE}) AS {SOURCE_FILE},
-                               coalesce(new.n, 0) AS new_rows, coalesce(old.n, 0) AS old_rows
-                        FROM ({digest.format('_frame_to_insert')}) new
-                        FULL JOIN ({digest.format(table)}) old ON new.{SOURCE_FILE} IS NOT DISTINCT FROM old.{SOURCE_FILE}
-                        WHERE new.n IS DISTINCT FROM old.n OR new.h IS DISTINCT FROM old.h""")
-        written, = con.execute("SELECT coalesce(sum(new_rows), 0) FROM _files_changed").fetchone()
-        if written > len(frame) / 2:
-            con.execute("DROP TABLE _files_changed")
-            con.unregister("_frame_to_insert")
-            return replace_table(con, table, frame), 0
-        changed = (f"EXISTS (SELECT 1 FROM _files_changed c "
-                   f"WHERE c.{SOURCE_FILE} IS NOT DISTINCT FROM t.{SOURCE_FILE})")
-        with _one_transaction(con):
-            con.execute(f"DELETE FROM {table} t WHERE {changed}")
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame_to_insert t WHERE {changed}")
-        con.execute("DROP TABLE _files_changed")
+        synced = _sync_rows(con, table, "_frame_to_insert")
     finally:
         con.unregister("_frame_to_insert")
-    return int(written), len(frame) - int(written)
+    return synced if synced is not None else (replace_table(con, table, frame), 0)
+
+
+def sync_from_query(con: duckdb.DuckDBPyConnection, table: str, query: str) -> tuple[int, int] | None:
+    """Make ``table`` hold exactly the rows of the SQL ``query`` (a ``SELECT`` or ``WITH ...
+    SELECT``), rewriting only the rows of the files whose rows differ (``_sync_rows``); None, with
+    nothing written, when that cannot be done (the table is missing or of another structure, the
+    query lacks a stored column, or more than half of the rows changed): the caller rebuilds it."""
+    names = [r[0] for r in con.execute(f"DESCRIBE ({query})").fetchall()]
+    return _sync_rows(con, table, f"({query})") if _syncable(con, table, names) else None
+
+
+def _syncable(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> bool:
+    """Whether rows with the columns ``names`` can be synced into ``table`` file by file: it exists
+    as its DDL declares it (structure and comments), has a ``source_file`` column, and ``names``
+    hold every column it stores."""
+    columns = _stored_columns(table)
+    return (SOURCE_FILE in columns and set(columns) <= set(names)
+            and _structure(con, table) == declared_structure(table))
+
+
+def _sync_rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> tuple[int, int] | None:
+    """Compare the rows of ``source`` (a registered frame or a parenthesised query) with those of
+    ``table`` file by file (``source_file``), as multisets: count, and an order-free sum of 64-bit
+    row hashes over every stored column cast to its declared type (the method of
+    ``marts.cycle_inputs``). The rows of the files that differ, appeared or went are deleted and
+    those of ``source`` inserted, in one transaction; the others are kept as they are. Returns
+    (rows written, rows kept), or None, with nothing written, when more than half of the rows
+    changed. What is kept is not re-read: equal counts and hash sums stand for equal rows (a chance
+    of about 2**-64 per file)."""
+    columns = _stored_columns(table)
+    digest = ("SELECT " + SOURCE_FILE + ", count(*) AS n, sum(hash(" +
+              ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items()) + ")) AS h FROM {} t GROUP BY ALL")
+    with _one_transaction(con):
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _files_compared AS
+                        SELECT coalesce(new.{SOURCE_FILE}, old.{SOURCE_FILE}) AS {SOURCE_FILE},
+                               coalesce(new.n, 0) AS new_rows,
+                               new.n IS DISTINCT FROM old.n OR new.h IS DISTINCT FROM old.h AS changed
+                        FROM ({digest.format(source)}) new
+                        FULL JOIN ({digest.format(table)}) old ON new.{SOURCE_FILE} IS NOT DISTINCT FROM old.{SOURCE_FILE}""")
+        written, total = con.execute(
+            "SELECT coalesce(sum(new_rows) FILTER (WHERE changed), 0), coalesce(sum(new_rows), 0) FROM _files_compared"
+        ).fetchone()
+        if written > total / 2:
+            con.execute("DROP TABLE _files_compared")
+            return None
+        changed = (f"EXISTS (SELECT 1 FROM _files_compared c "
+                   f"WHERE c.changed AND c.{SOURCE_FILE} IS NOT DISTINCT FROM t.{SOURCE_FILE})")
+        con.execute(f"DELETE FROM {table} t WHERE {changed}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source} t WHERE {changed}")
+        con.execute("DROP TABLE _files_compared")
+    return int(written), int(total) - int(written)
 
 
 def _structure(con: duckdb.DuckDBPyConnection, table: str) -> tuple | None:

@@ -109,3 +109,55 @@ def test_no_rows_empty_the_table(con):
     db.sync_table(con, TABLE, _frame(_rows("a.xlsx", 3)))
     assert db.sync_table(con, TABLE, _frame([])) == (0, 0)
     assert _content(con) == []
+
+
+# --- a table built from one query (marts.builds.rebuild_table): marts.fct_activities ---------------
+
+def _staged(rows: list[tuple[str, int, float, bool]]) -> pd.DataFrame:
+    """5W staged rows (file, Excel row, new beneficiaries, rejected)."""
+    return pd.DataFrame(rows, columns=["source_file", "source_row", "new_beneficiaries", "is_rejected"]).assign(
+        source_sheet="5W", month=pd.Timestamp("2021-03-01").date(), country="Colombia")
+
+
+def _activities(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return sorted(con.execute("SELECT source_file, source_row, new_beneficiaries FROM marts.fct_activities").fetchall())
+
+
+def test_a_table_built_from_one_query_writes_only_the_files_whose_rows_differ(con, monkeypatch):
+    from rmrp_pipeline.marts import builds
+
+    monkeypatch.setattr(builds, "SYNC_FROM_ROWS", 0)
+    assert builds.insert_query("marts.fct_activities").startswith("SELECT * EXCLUDE (is_rejected)")
+    a = [("a.xlsx", n, 10.0, False) for n in range(2, 12)]
+    b = [("b.xlsx", 2, 5.0, False), ("b.xlsx", 3, 7.0, True)]
+    db.replace_table(con, "staging.stg_5w__activities", _staged(a + b))
+    builds.rebuild_table(con, "marts.fct_activities")
+    assert _activities(con) == sorted([r[:3] for r in a] + [("b.xlsx", 2, 5.0)])
+    kept_ids = [r for r, in con.execute("SELECT rowid FROM marts.fct_activities WHERE source_file = 'a.xlsx' ORDER BY 1").fetchall()]
+    # b corrected: its rejected row fixed, its other row's figure changed; a as it was
+    b = [("b.xlsx", 2, 6.0, False), ("b.xlsx", 3, 7.0, False)]
+    db.replace_table(con, "staging.stg_5w__activities", _staged(a + b))
+    synced = []
+    real = db.sync_from_query
+    monkeypatch.setattr(db, "sync_from_query", lambda *args: synced.append(real(*args)) or synced[-1])
+    builds.rebuild_table(con, "marts.fct_activities")
+    assert synced == [(2, 10)]
+    assert _activities(con) == sorted([r[:3] for r in a] + [("b.xlsx", 2, 6.0), ("b.xlsx", 3, 7.0)])
+    assert [r for r, in con.execute("SELECT rowid FROM marts.fct_activities WHERE source_file = 'a.xlsx' "
+                                     "ORDER BY 1").fetchall()] == kept_ids
+
+
+def test_a_small_table_built_from_one_query_is_written_again_whole(con, monkeypatch):
+    from rmrp_pipeline.marts import builds
+
+    compared = []
+    monkeypatch.setattr(db, "sync_from_query", lambda *args: compared.append(args))
+
+    rows = [("a.xlsx", n, 10.0, False) for n in range(2, 12)] + [("b.xlsx", 2, 5.0, False)]
+    db.replace_table(con, "staging.stg_5w__activities", _staged(rows))
+    builds.rebuild_table(con, "marts.fct_activities")
+    db.replace_table(con, "staging.stg_5w__activities", _staged(rows[:-1] + [("b.xlsx", 2, 6.0, False)]))
+    builds.rebuild_table(con, "marts.fct_activities")   # 11 rows, under SYNC_FROM_ROWS: recreated
+    assert compared == []
+    assert _activities(con) == sorted([r[:3] for r in rows[:-1]] + [("b.xlsx", 2, 6.0)])
+    assert builds.insert_query("marts.fct_planning_figures") is None   # comments inside its query: rebuilt whole
