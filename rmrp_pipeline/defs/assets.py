@@ -135,8 +135,9 @@ def _cycle_asset(table: registry.Table) -> dg.AssetsDefinition:
         for cycle in context.partition_keys:
             refuse_malformed_cycle(context.instance, cycle)
         with warehouse_db.get_connection() as con:
-            for cycle in context.partition_keys:   # one run builds a range of cycles, one after the other
-                where = build(con, cycle)
+            # one run builds a range of cycles, one after the other (a year's rows once: builds.build_cycles)
+            wheres = builds.build_cycles(con, table, context.partition_keys, build)
+            for cycle, where in wheres.items():
                 fingerprint = run_fingerprints(context.run.run_id, warehouse_db.database, con, [cycle])[cycle]
                 context.add_asset_metadata({**table_metadata(con, table.name, where), INPUTS_FINGERPRINT: fingerprint},
                                            partition_key=cycle)

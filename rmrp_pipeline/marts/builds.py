@@ -138,6 +138,27 @@ def builder(table: registry.Table) -> Callable:
     return getattr(importlib.import_module(f"rmrp_pipeline.marts.{module}"), function)
 
 
+def build_cycles(con: duckdb.DuckDBPyConnection, table: registry.Table, cycles: list[str],
+                 build: Callable[[duckdb.DuckDBPyConnection, str], str]) -> dict[str, str]:
+    """Build the rows of each cycle of ``cycles`` in ``table`` with ``build`` (:func:`cycle_build`),
+    in order; returns ``{cycle: WHERE clause of its rows}``. A table whose rows are kept by year
+    (``registry.CycleRows.by_year``: both cycles of a year write the same rows, those of the whole
+    year) is rewritten once per year: a cycle whose year was rewritten by an earlier cycle of
+    ``cycles`` (one not frozen, which ``build`` rewrote) is not rewritten again."""
+    rows = table.cycle_rows
+    frozen = set(freeze.frozen_cycles(con)) if rows.by_year and rows.frozen else set()
+    written_years: set[str] = set()
+    wheres = {}
+    for cycle in cycles:
+        if rows.by_year and cycle[:4] in written_years:
+            wheres[cycle] = rows.where(cycle)
+            continue
+        wheres[cycle] = build(con, cycle)
+        if cycle not in frozen:
+            written_years.add(cycle[:4])
+    return wheres
+
+
 def cycle_build(table: registry.Table, only_rmrp_activities: bool = False) -> Callable[[duckdb.DuckDBPyConnection, str], str]:
     """``build(connection, cycle) -> WHERE clause of the rows written`` for a table filled cycle by
     cycle: its :func:`builder`, given ``only_rmrp_activities`` when it takes that option."""

@@ -343,3 +343,43 @@ def test_one_admin1_written_several_ways_is_one_series():
     assert _get(con, "admin1", "Intersector", JAN, "consolidated_total", admin1="Córdoba") == 10
     assert _get(con, "admin1", "Health", JAN, "consolidated_total", admin1="Córdoba") == 3
     assert _get(con, "country", "Intersector", JAN, "consolidated_total", country="Argentina") == 20
+
+
+def test_a_run_over_both_cycles_of_a_year_rewrites_the_year_once(monkeypatch):
+    from rmrp_pipeline.marts import builds, freeze, registry
+
+    rows = FIXTURE + [_ba(dt.date(2022, 8, 1), "Shelter", 2, 2, in_destination=2, women=2)]
+    monthly, calls = registry.table("marts.people_reached_monthly"), []
+    real = builds.cycle_build(monthly)
+
+    def loaded():
+        connection = duckdb.connect()
+        warehouse.create_table(connection, "marts.fct_activities")
+        warehouse.insert_frame(connection, "marts.fct_activities", pd.DataFrame(rows))
+        return connection
+
+    alone = loaded()
+    real(alone, "2022-H2")
+    end_year_alone = alone.execute("SELECT * FROM marts.people_reached_monthly ORDER BY ALL").fetchall()
+    assert len(end_year_alone) > 30
+    con = loaded()
+
+    def build(connection, cycle):
+        calls.append(cycle)
+        return real(connection, cycle)
+
+    wheres = builds.build_cycles(con, monthly, ["2022-H1", "2022-H2"], build)
+    assert calls == ["2022-H1"]
+    assert con.execute("SELECT * FROM marts.people_reached_monthly ORDER BY ALL").fetchall() == end_year_alone
+    year = "WHERE month >= DATE '2022-01-01' AND month < DATE '2023-01-01'"
+    assert wheres == {"2022-H1": year, "2022-H2": year}
+    # a frozen mid-year cycle is not rewritten by its own build: the end-year one rewrites the year
+    calls.clear()
+    monkeypatch.setattr(freeze, "frozen_cycles", lambda _con: {"2022-H1": None})
+    builds.build_cycles(con, monthly, ["2022-H1", "2022-H2", "2023-H1"], lambda _c, cycle: calls.append(cycle) or "")
+    assert calls == ["2022-H1", "2022-H2", "2023-H1"]
+    # a table kept by cycle builds every cycle
+    calls.clear()
+    builds.build_cycles(con, registry.table("marts.cycle_people_reached"), ["2022-H1", "2022-H2"],
+                        lambda _c, cycle: calls.append(cycle) or "")
+    assert calls == ["2022-H1", "2022-H2"]
