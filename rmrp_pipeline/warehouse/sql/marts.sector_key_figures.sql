@@ -12,38 +12,42 @@
 -- Published once for a multi-year plan (the age/gender shares, the sector leads): on every plan year
 -- of that plan (staging.int_planning__published_ratios gives them one row per plan year).
 -- A published figure always wins over a computed one; published values are never replaced by sums.
+-- A figure printed in several workbooks is the one of the first workbook by path (then sheet and
+-- row): the same whatever order the rows are stored in.
 INSERT INTO marts.sector_key_figures BY NAME
 WITH published_rows AS (
-    SELECT plan_year, platform, sector, measure, NULL AS age_gender, value, published_text
+    SELECT plan_year, platform, sector, measure, NULL AS age_gender, value, published_text,
+           (source_file, source_sheet, source_row) AS printed_at
     FROM marts.fct_planning_figures WHERE source_kind = 'published'
     UNION ALL
-    SELECT plan_year, platform, sector, measure, age_gender, value, published_text
+    SELECT plan_year, platform, sector, measure, age_gender, value, published_text,
+           (source_file, source_sheet, source_row) AS printed_at
     FROM staging.int_planning__published_ratios
 ),
 published AS (
     SELECT
         plan_year, platform, sector,
-        any_value(value) FILTER (WHERE measure = 'people_in_need') AS pin,
-        any_value(published_text) FILTER (WHERE measure = 'people_in_need') AS pin_text,
-        any_value(value) FILTER (WHERE measure = 'people_targeted') AS targeted,
-        any_value(published_text) FILTER (WHERE measure = 'people_targeted') AS targeted_text,
-        any_value(value) FILTER (WHERE measure = 'target_share_of_pin') AS share,
-        any_value(published_text) FILTER (WHERE measure = 'target_share_of_pin') AS share_text,
-        any_value(value) FILTER (WHERE measure = 'requirements_usd') AS requirements,
-        any_value(published_text) FILTER (WHERE measure = 'requirements_usd') AS requirements_text,
-        any_value(value) FILTER (WHERE measure = 'partners') AS partners,
-        any_value(published_text) FILTER (WHERE measure = 'partners') AS partners_text,
-        any_value(value) FILTER (WHERE measure = 'share_of_total_pin') AS share_of_total,
-        any_value(published_text) FILTER (WHERE measure = 'share_of_total_pin') AS share_of_total_text,
-        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'women') AS pin_women,
-        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'men') AS pin_men,
-        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'girls') AS pin_girls,
-        any_value(value) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'boys') AS pin_boys,
-        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'women') AS targeted_women,
-        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'men') AS targeted_men,
-        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'girls') AS targeted_girls,
-        any_value(value) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'boys') AS targeted_boys,
-        any_value(published_text) FILTER (WHERE measure = 'sector_leads') AS sector_leads
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_in_need') AS pin,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'people_in_need') AS pin_text,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_targeted') AS targeted,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'people_targeted') AS targeted_text,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'target_share_of_pin') AS share,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'target_share_of_pin') AS share_text,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'requirements_usd') AS requirements,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'requirements_usd') AS requirements_text,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'partners') AS partners,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'partners') AS partners_text,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'share_of_total_pin') AS share_of_total,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'share_of_total_pin') AS share_of_total_text,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'women') AS pin_women,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'men') AS pin_men,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'girls') AS pin_girls,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_in_need_share' AND age_gender = 'boys') AS pin_boys,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'women') AS targeted_women,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'men') AS targeted_men,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'girls') AS targeted_girls,
+        arg_min(value, printed_at) FILTER (WHERE measure = 'people_targeted_share' AND age_gender = 'boys') AS targeted_boys,
+        arg_min(published_text, printed_at) FILTER (WHERE measure = 'sector_leads') AS sector_leads
     FROM published_rows
     GROUP BY plan_year, platform, sector
 ),
