@@ -430,10 +430,12 @@ def build_reconciliation(con: duckdb.DuckDBPyConnection) -> str:
     ``staging.stg_planning__published_figures`` and :func:`reconcile_planning_figures` of
     ``marts.fct_planning_figures`` (its tables' age/gender totals and the other sources). Returns
     the ``WHERE`` clause of the rows written (empty: all)."""
-    figures = con.execute("SELECT * FROM staging.stg_planning__published_figures").df()
+    # in file order whatever order the warehouse stores the rows in (warehouse.db.sync_table)
+    figures = con.execute("SELECT * FROM staging.stg_planning__published_figures "
+                          "ORDER BY source_file, sheet, row_number, \"column\"").df()
     facts = con.execute(  # the checks use the tables' age/gender totals only
-        "SELECT * FROM marts.fct_planning_figures WHERE source_kind <> 'pin_target_table' OR age_gender = 'all'"
-    ).df()
+        "SELECT * FROM marts.fct_planning_figures WHERE source_kind <> 'pin_target_table' OR age_gender = 'all' "
+        "ORDER BY source_file, source_sheet, source_row, source_column, measure, age_gender").df()
     checks = pd.concat([reconcile_published_figures(figures), reconcile_planning_figures(facts, figures)], ignore_index=True)
     warehouse.replace_table(con, RECONCILIATION_TABLE, checks)
     return ""

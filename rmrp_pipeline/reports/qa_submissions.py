@@ -197,12 +197,13 @@ def submission_qa_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame, set[int]]:
     rows = con.execute(
         "SELECT source_file, source_sheet, source_row, organisation, organisation_id, organisation_key, language, "
         "is_rejected, plan_year, country, admin1, sector, indicator_code, indicator_type "
-        "FROM staging.stg_planning__submissions"
-    ).df()
+        "FROM staging.stg_planning__submissions ORDER BY source_file, source_sheet, source_row"
+    ).df()   # in file order, whatever order the warehouse stores the rows in (warehouse.db.sync_table)
     issues = con.execute(
         "SELECT *, 'reject' AS severity FROM meta.rejected_rows WHERE produced_by = 'stg_planning__submissions' "
         "UNION ALL BY NAME "
-        "SELECT *, 'finding' AS severity FROM meta.quality_findings WHERE produced_by = 'stg_planning__submissions'"
+        "SELECT *, 'finding' AS severity FROM meta.quality_findings WHERE produced_by = 'stg_planning__submissions' "
+        "ORDER BY ALL"
     ).df()
     pin_years = {int(y) for (y,) in con.execute(
         "SELECT DISTINCT plan_year FROM staging.stg_planning__pin_target "
