@@ -98,10 +98,12 @@ def _first_failure(results: list) -> str:
     """The first failed step of the runs and the root cause of its error, on one line."""
     for result in results:
         for event in result.get_step_failure_events():
-            error = event.step_failure_data.error if event.step_failure_data else None
+            data = event.step_failure_data
+            described = data.user_failure_data.description if data and data.user_failure_data else None
+            error = data.error if data else None
             while error is not None and error.cause is not None:
                 error = error.cause
-            message = " ".join(error.message.split())[:300] if error and error.message.strip() else "see the errors above"
+            message = " ".join((described or (error.message if error else "")).split())[:300] or "see the errors above"
             return f"step {event.step_key} of {result.job_def.name} failed: {message}"
     return "see the errors above"
 
@@ -222,7 +224,8 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     """Why ``rmrp run`` cannot start (None when it can), found in a second: a missing or empty raw
     folder (a run over nothing would empty the warehouse), a ``DAGSTER_HOME`` Dagster refuses, a
     warehouse location where no build can be made (``publish.location_problem``; the published
-    file itself is never opened for writing, so analysts' connections do not matter)."""
+    file itself is never opened for writing, so analysts' connections do not matter), a reports
+    folder where no file can be written (``RMRP_REPORTS_DIR``)."""
     from rmrp_pipeline.read.files import walk_raw_folder
 
     if not os.path.isdir(raw_dir):
@@ -235,7 +238,16 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
         return f"DAGSTER_HOME={home!r} must be an existing folder given by its absolute path (e.g. $PWD/.dagster_home)"
     from rmrp_pipeline.warehouse.publish import location_problem
 
-    return location_problem(warehouse)
+    problem = location_problem(warehouse)
+    if problem:
+        return problem
+    from rmrp_pipeline.reports.files import folder_problem
+    from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
+
+    reports = folder_problem(Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)))
+    if reports:   # every run writes the submissions' QA workbooks there
+        return f"{reports}: each run writes its QA workbooks there; set RMRP_REPORTS_DIR to a folder you can write"
+    return None
 
 
 def _print_summary(warehouse: str, cycles: list[str]) -> None:
@@ -295,9 +307,14 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         if not _has_5w_rows(con, cycle):
             _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months")
             return 1
-        path, organisations = write_qa_workbook(con, cycle, target)
-        folder = organisation_folder(path, cycle)
-        written = write_organisation_workbooks(con, cycle, folder)
+        try:
+            path, organisations = write_qa_workbook(con, cycle, target)
+            folder = organisation_folder(path, cycle)
+            written = write_organisation_workbooks(con, cycle, folder)
+        except OSError as exc:
+            _say(f"rmrp qa: cannot write {exc.filename or target}: {exc.strerror or exc} "
+                 "(give another place with --output or RMRP_REPORTS_DIR)")
+            return 1
     print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
     languages = ", ".join(f"{n} in {lang}" for lang, n in written["language"].value_counts().sort_index().items())
     print(f"One workbook per organisation, to send: {folder}/ ({len(written):,}{': ' + languages if languages else ''})")
@@ -531,7 +548,11 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     if target.suffix.lower() not in (".csv", ".xlsx"):
         _say(f"rmrp export: write to a .csv or an .xlsx file, not {target.name}")
         return 2
-    write_people_reached(frame, target, cycle, scope, models, warehouse, hxl)
+    try:
+        write_people_reached(frame, target, cycle, scope, models, warehouse, hxl)
+    except OSError as exc:
+        _say(f"rmrp export: cannot write {target}: {exc.strerror or exc}")
+        return 1
     print(f"people reached for {cycle}: {target} ({len(frame):,} rows; {scope})")
     return 0
 
@@ -575,6 +596,9 @@ def _sector_page(sector: str, years_text: str, language: str, output: str, wareh
         except ValueError as exc:
             _say(f"rmrp report: {exc}")
             return 2
+        except OSError as exc:
+            _say(f"rmrp report: cannot write {output}: {exc.strerror or exc}")
+            return 1
     print(f"sector page: {path}")
     return 0
 

@@ -1,6 +1,8 @@
 """Report assets: files for people (QA workbooks), written under the reports folder. The work is
 in ``rmrp_pipeline.reports``."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -22,6 +24,18 @@ def qa_workbook_path(folder: Path, cycle: str) -> Path:
     return folder / f"rmrp_5w_qa_{cycle}.xlsx"
 
 
+@contextmanager
+def _writing(reports_folder: ReportsFolder) -> Iterator[None]:
+    """A file that cannot be written (no permission, a full disk) fails the step with one line
+    naming it, instead of a stack trace."""
+    try:
+        yield
+    except OSError as exc:
+        raise dg.Failure(description=f"cannot write {exc.filename or reports_folder.path}: {exc.strerror or exc}; "
+                                     "set RMRP_REPORTS_DIR (the reports_folder resource) to a folder that can be written",
+                         allow_retries=False) from None
+
+
 @dg.asset(
     key=QA_WORKBOOK_5W,
     deps=[key_of("meta.quality_findings"), key_of("meta.rejected_rows"), key_of("staging.stg_5w__activities")],
@@ -34,8 +48,8 @@ def qa_workbook_5w(context: dg.AssetExecutionContext, warehouse_db: DuckDBResour
     """Per-organisation QA workbook of the cycle's 5W rows (``reports.qa_5w.write_qa_workbook``): one
     sheet per appealing organisation with its rejects and findings, and beside it one workbook per
     organisation in its language (``qa_5w.write_organisation_workbooks``), for the platform to send."""
-    target = qa_workbook_path(reports_folder.resolve(), context.partition_key)
-    with warehouse_db.get_connection() as con:
+    with _writing(reports_folder), warehouse_db.get_connection() as con:
+        target = qa_workbook_path(reports_folder.resolve(), context.partition_key)
         path, organisations = write_qa_workbook(con, context.partition_key, target)
         folder = organisation_folder(path, context.partition_key)
         written = write_organisation_workbooks(con, context.partition_key, folder)
@@ -55,10 +69,11 @@ def qa_workbooks_submissions(warehouse_db: DuckDBResource, reports_folder: Repor
     """One QA workbook per organisation that submitted activities: its rejects and findings, in the
     language of its submission (``qa_submissions.write_submission_qa_workbooks``), written to
     ``qa_submissions/`` in the reports folder, for the platform to send to each organisation."""
-    folder = reports_folder.resolve() / QA_SUBMISSIONS_FOLDER
     with warehouse_db.get_connection() as con:
         rows, issues, pin_years = submission_qa_inputs(con)
-    written = write_submission_qa_workbooks(rows, issues, folder, pin_years)
+    with _writing(reports_folder):
+        folder = reports_folder.resolve() / QA_SUBMISSIONS_FOLDER
+        written = write_submission_qa_workbooks(rows, issues, folder, pin_years)
     return dg.MaterializeResult(metadata={
         "folder": dg.MetadataValue.path(str(folder)),
         "workbooks": len(written),

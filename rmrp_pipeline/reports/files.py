@@ -22,11 +22,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import os
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from rmrp_pipeline.text.printable import printable_cell
 
@@ -114,8 +116,35 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path, persons: bool = 
         _write_rows(sheet, frame, 1, text=None, quoted=quoted,
                     number_format=lambda _i, v: whole if float(v).is_integer() else fraction,
                     date_format=lambda _i: date)
-    book.close()
+    _close(book)
     return path
+
+
+def _close(book: xlsxwriter.Workbook) -> None:
+    """Close (write) an XlsxWriter workbook.
+
+    Raises:
+        OSError: the file cannot be created (the error behind XlsxWriter's ``FileCreateError``:
+            a folder without write permission, a full disk).
+    """
+    try:
+        book.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise cause from exc
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why files cannot be written in ``folder`` (created if missing), in a few words for one line
+    (``cannot write <folder>: Permission denied``); None when a file can be created there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".rmrp-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        return f"cannot write {folder}: {exc.strerror or exc}"
+    return None
 
 
 def _write_rows(sheet, frame: pd.DataFrame, start: int, *, text, quoted, number_format, date_format) -> None:
@@ -192,7 +221,7 @@ def write_table_workbook(frame: pd.DataFrame, path: Path, title: str, number_for
                 date_format=lambda index: column_formats[index] or date)
     if readme:
         _readme_sheet(book, book.add_worksheet(sheet_name("README", taken)), readme)
-    book.close()
+    _close(book)
     return path
 
 

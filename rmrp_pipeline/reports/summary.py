@@ -192,9 +192,10 @@ def cycle_consolidation(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]
         "AND level = 'country' AND intersector_subsectors_without_proportions IS NOT NULL GROUP BY ALL ORDER BY ALL",
         [start, end]).fetchall()
     used = ", ".join(f"{p} {m}{s}" for p, m, s in models)
-    lines = [f"    Intersector: {used + '; every other platform sum' if used else 'sum everywhere'}"
-             + ("; only rows with RMRP Activity = Yes" if only else "")]
-    lines += [f"    Intersector may be low in {country}: no age/gender shares for {what}" for country, what in short]
+    lines = _wrapped(f"    Intersector: {used + '; every other platform sum' if used else 'sum everywhere'}"
+                     + ("; only rows with RMRP Activity = Yes" if only else ""), "      ")
+    for country, what in short:
+        lines += _wrapped(f"    Intersector may be low in {country}: no age/gender shares for {what}", "      ")
     return lines
 
 
@@ -277,6 +278,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
     ).fetchall()
     files = {row[0] for row in log}
     lines.append(f"Files read: {len(files)} ({len(log)} sheets; a CSV file is one sheet, shown as -)")
+    lines.append("  rows of each sheet: read, loaded, rejected, and loaded with findings (cells: per rule below)")
     lines += _files_table(log)
     messages = dict(
         ((f, s), m) for f, s, m in con.execute("SELECT source_file, sheet, message FROM meta.load_log").fetchall()

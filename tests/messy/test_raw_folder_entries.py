@@ -120,7 +120,7 @@ def test_the_run_summary_keeps_one_line_per_file_whatever_its_name(reference_onl
     assert set(names) | {"gone\n.csv"} <= stored                       # the warehouse keeps the real names
     shown = ["new\\nline.csv", "bell\\x07.csv", "escape\\x1b[31mred.csv", "tab\\tand\\u202eevil.csv", "gone\\n.csv"]
     lines = summary.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Files read:")) + 3   # title, header, rule
+    start = next(i for i, line in enumerate(lines) if line.startswith("Files read:")) + 4   # title, legend, header, rule
     table = lines[start: lines.index("", start)]
     assert len(table) == len(stored)                                   # one line per file and sheet
     assert sorted(line.split()[0] for line in table if line.split()[0] in shown) == sorted(shown)

@@ -67,3 +67,40 @@ def test_qa_of_a_cycle_without_5w_rows_is_one_line(capsys, tmp_path, cycle):
         con.execute("CREATE SCHEMA staging; CREATE TABLE staging.stg_5w__activities AS SELECT DATE '2021-03-01' AS month")
     code, err = _run(capsys, ["qa", "--cycle", cycle, "--warehouse", str(warehouse)])
     assert code == 1 and err == f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months"
+
+
+def test_a_reports_folder_that_cannot_be_written_stops_a_run_before_it_starts(capsys, tmp_path, monkeypatch):
+    (tmp_path / "a_file").write_text("not a folder")
+    monkeypatch.setenv("RMRP_REPORTS_DIR", str(tmp_path / "a_file" / "reports"))
+    warehouse = tmp_path / "w.duckdb"
+    code, err = _run(capsys, ["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse)])
+    assert code == 2 and err == (f"rmrp run: cannot write {tmp_path / 'a_file' / 'reports'}: Not a directory: each run "
+                                 "writes its QA workbooks there; set RMRP_REPORTS_DIR to a folder you can write")
+    assert not warehouse.exists()
+
+
+@pytest.mark.e2e
+def test_a_report_that_cannot_be_written_is_one_line(capsys, small_build, tmp_path):
+    """``rmrp qa`` and ``rmrp export`` on the session's small warehouse (2022-H2: the August 2022
+    Southern Cone report), their output under a file, which no folder can be made in."""
+    (tmp_path / "a_file").write_text("not a folder")
+    warehouse = str(small_build / "clean" / "rmrp.duckdb")
+    code, err = _run(capsys, ["qa", "--cycle", "2022-H2", "--warehouse", warehouse,
+                              "--output", str(tmp_path / "a_file" / "qa.xlsx")])
+    assert code == 1 and err == (f"rmrp qa: cannot write {tmp_path / 'a_file'}: File exists "
+                                 "(give another place with --output or RMRP_REPORTS_DIR)")
+    code, err = _run(capsys, ["export", "people-reached", "--cycle", "2022-H2", "--warehouse", warehouse,
+                              "--output", str(tmp_path / "a_file" / "people.csv")])
+    assert code == 1 and err.startswith(f"rmrp export: cannot write {tmp_path / 'a_file' / 'people.csv'}: ")
+    assert "\n" not in err
+
+
+def test_a_workbook_that_cannot_be_created_raises_the_os_error_behind_it(tmp_path):
+    import pandas as pd
+
+    from rmrp_pipeline.reports.files import write_table_workbook, write_workbook
+
+    with pytest.raises(IsADirectoryError):   # XlsxWriter's FileCreateError, unwrapped
+        write_workbook({"rows": pd.DataFrame({"a": [1]})}, tmp_path)
+    with pytest.raises(IsADirectoryError):
+        write_table_workbook(pd.DataFrame({"a": [1]}), tmp_path, "rows")
