@@ -473,11 +473,27 @@ def publish_run(target: str | os.PathLike, publication: Publication, wait_second
     if not path.exists():
         return None
     with writer_lock(published, publication.run_id, wait_seconds):
+        if not path.exists():   # published (or removed) by another process while this one waited
+            return None
         try:
             return finish(path, published, read_base(path), publication)
         except StaleBuild:
             discard(path)
             raise
+
+
+def waiting_builds(target: str | os.PathLike) -> list[str]:
+    """The Dagster run ids whose build files lie beside the published ``target`` (those of ``rmrp
+    run`` left out), the build written to last the longest ago first."""
+    published = published_path(target)
+    found = []
+    for path in published.parent.glob(f".{published.name}{_BUILD}*"):
+        run_id = path.name[len(f".{published.name}{_BUILD}"):]
+        if run_id.startswith(CLI_RUN) or "." in run_id:   # rmrp run's, or a build's .base, .wal, .partial-<pid>
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            found.append((path.stat().st_mtime_ns, run_id))
+    return [run_id for _time, run_id in sorted(found)]
 
 
 def discard_run(target: str | os.PathLike, run_id: str) -> bool:
