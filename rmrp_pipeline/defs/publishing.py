@@ -5,6 +5,8 @@ failed or cancelled run's build is removed. The work is in ``warehouse.publish``
 ``rmrp run`` publishes by itself (one publication for the ingest and every cycle) and writes
 no file these sensors look for."""
 
+from collections.abc import Callable
+
 import dagster as dg
 
 from rmrp_pipeline.defs.resources import RawFolder, Warehouse
@@ -19,6 +21,37 @@ def check_counts(instance: dg.DagsterInstance, run_id: str) -> tuple[int, int]:
     return sum(results), len(results) - sum(results)
 
 
+def publication_of(instance: dg.DagsterInstance, run: dg.DagsterRun, raw_folder: str | None) -> publish.Publication:
+    """What the publication of the successful run ``run`` records."""
+    passed, failed = check_counts(instance, run.run_id)
+    cycle = run.tags.get("dagster/partition")
+    return publish.Publication(run_id=run.run_id, raw_folder=raw_folder, cycles=(cycle,) if cycle else (),
+                               checks_passed=passed, checks_failed=failed, dagster_runs=(run.run_id,))
+
+
+def publish_waiting_runs(instance: dg.DagsterInstance, database: str, raw_folder: str | None,
+                         log: Callable[[str], None]) -> list[int]:
+    """Publish the builds of the runs that have succeeded and that ``publish_successful_runs`` has
+    not published yet, oldest first, as it would (``log``: a line per run not published). A run
+    calls it before it copies the published warehouse: the run queue starts it as soon as the run
+    before it has succeeded, seconds before that sensor publishes it, and a run built on the
+    publication before would not be published (and the cycle rows the other built would be lost).
+    Returns the publication ids."""
+    numbers = []
+    for run_id in publish.waiting_builds(database):
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
+            continue   # going on (its own), failed or cancelled (the discard sensors), or of another instance
+        try:
+            number = publish.publish_run(database, publication_of(instance, run, raw_folder))
+        except publish.PublishError as exc:
+            log(f"run {run_id} not published: {exc}")
+            continue
+        if number is not None:
+            numbers.append(number)
+    return numbers
+
+
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, default_status=dg.DefaultSensorStatus.RUNNING,
                       minimum_interval_seconds=5, description=(
                           "Publish the warehouse built by each successful run: its build file replaces the "
@@ -28,12 +61,8 @@ def publish_successful_runs(context: dg.RunStatusSensorContext, warehouse_db: Wa
     run = context.dagster_run
     if not warehouse_db.publish_each_run:
         return dg.SkipReason("the warehouse resource writes its file directly")
-    passed, failed = check_counts(context.instance, run.run_id)
-    cycle = run.tags.get("dagster/partition")
-    publication = publish.Publication(run_id=run.run_id, raw_folder=raw_folder.path, cycles=(cycle,) if cycle else (),
-                                      checks_passed=passed, checks_failed=failed, dagster_runs=(run.run_id,))
     try:
-        number = publish.publish_run(warehouse_db.database, publication)
+        number = publish.publish_run(warehouse_db.database, publication_of(context.instance, run, raw_folder.path))
     except publish.PublishError as exc:
         context.log.error(f"run {run.run_id} not published: {exc}")
         return dg.SkipReason(f"not published: {exc}")

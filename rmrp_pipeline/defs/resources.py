@@ -82,10 +82,18 @@ class Warehouse(DuckDBResource):
     publishes it when the run succeeded (``defs/publishing.py``, docs/operations.md)."""
 
     publish_each_run: bool = False
+    #: The raw folder a publication records (``meta.publications``).
+    raw_folder: str | None = None
     _run_id: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._run_id = context.run_id
+        if self.publish_each_run and context.run_id and context.instance is not None \
+                and not publish.build_path(publish.published_path(self.database), context.run_id).exists():
+            # before this run copies the published warehouse: the runs that succeeded before it
+            from rmrp_pipeline.defs.publishing import publish_waiting_runs   # (it imports this module)
+
+            publish_waiting_runs(context.instance, self.database, self.raw_folder, context.log.warning)
 
     def target(self) -> str:
         """The file this run's connections open."""
@@ -129,7 +137,8 @@ def build_resources(raw_dir: str | None = None, warehouse: str | None = None,
     return {
         "reports_folder": ReportsFolder(path=os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)),
         "raw_folder": RawFolder(path=str(raw_dir or default_raw)),
-        "warehouse_db": Warehouse(database=str(warehouse_path), publish_each_run=publish_each_run),
+        "warehouse_db": Warehouse(database=str(warehouse_path), publish_each_run=publish_each_run,
+                                  raw_folder=str(raw_dir or default_raw)),
         "people_reached_options": PeopleReachedOptions(
             only_rmrp_activities=only_rmrp_activities_from_environment() if only_rmrp_activities is None else only_rmrp_activities),
     }

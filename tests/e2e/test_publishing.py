@@ -281,3 +281,49 @@ def test_a_dagster_run_of_the_ui_builds_its_own_copy_and_the_sensor_publishes_it
             2, result.run_id, [result.run_id], passed, len(evaluations) - passed)
     # this instance never built a cycle: each of the 6 cycle tables' cycles_built_from_current_inputs warns
     assert sum(not e.passed and e.check_name == "built_from_current_inputs" for e in evaluations) == 6
+
+
+def _publish_by_sensor(defs, instance, result) -> None:
+    """What ``publish_successful_runs`` does when it sees the run ``result`` succeed."""
+    import dagster as dg
+
+    from rmrp_pipeline.defs.publishing import publish_successful_runs
+
+    context = dg.build_run_status_sensor_context(
+        sensor_name="publish_successful_runs",
+        dagster_event=next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_SUCCESS),
+        dagster_instance=instance, dagster_run=result.dagster_run,
+        resources={k: defs.resources[k] for k in ("warehouse_db", "raw_folder")})
+    publish_successful_runs(context)
+
+
+def test_a_ui_run_started_before_the_sensor_published_the_one_before_it_builds_on_that_one(small_raw, published):
+    """The run queue (one run at a time) starts the next run as soon as one has succeeded, and
+    ``publish_successful_runs`` publishes that one seconds later: as cycle_refresh_sensor's runs (one
+    per stale cycle) go. Each run's cycle rows reach the published warehouse, and the cycles'
+    ``built_from_current_inputs`` checks pass only where they did."""
+    import dagster as dg
+
+    from rmrp_pipeline.definitions import build_definitions
+
+    defs = build_definitions(str(small_raw), str(published), publish_each_run=True)
+    instance = dg.DagsterInstance.ephemeral()
+    ingest = defs.resolve_job_def("ingest_job").execute_in_process(instance=instance)
+    _publish_by_sensor(defs, instance, ingest)
+    cycle_job = defs.resolve_job_def("cycle_job")
+    first = cycle_job.execute_in_process(instance=instance, partition_key="2022-H2")
+    second = cycle_job.execute_in_process(instance=instance, partition_key="2023-H1")   # the first not yet published
+    assert first.success and second.success
+    _publish_by_sensor(defs, instance, first)
+    _publish_by_sensor(defs, instance, second)
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        runs = [r for r, in con.execute("SELECT run_id FROM meta.publications ORDER BY publication_id").fetchall()]
+        cycles = [c for c, in con.execute(
+            "SELECT DISTINCT reporting_cycle FROM marts.reporting_completeness ORDER BY 1").fetchall()]
+    assert runs[-3:] == [ingest.run_id, first.run_id, second.run_id]
+    assert cycles == ["2022-H2", "2023-H1"]
+    assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
+    stale = {e.asset_key.path[-1]: e.metadata["stale_cycles"].value for e in second.get_asset_check_evaluations()
+             if e.check_name == "built_from_current_inputs"}
+    assert set(stale.values()) == {"none"} and len(stale) == 6
