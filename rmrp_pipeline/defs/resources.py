@@ -17,6 +17,7 @@ from dagster._utils.backoff import backoff
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
+from rmrp_pipeline.defs.run_publications import publish_waiting_runs
 from rmrp_pipeline.settings import (
     DEFAULT_REPORTS_DIR,
     default_paths,
@@ -91,8 +92,6 @@ class Warehouse(DuckDBResource):
         if self.publish_each_run and context.run_id and context.instance is not None \
                 and not publish.build_path(publish.published_path(self.database), context.run_id).exists():
             # before this run copies the published warehouse: the runs that succeeded before it
-            from rmrp_pipeline.defs.publishing import publish_waiting_runs   # (it imports this module)
-
             publish_waiting_runs(context.instance, self.database, self.raw_folder, context.log.warning)
 
     def target(self) -> str:
