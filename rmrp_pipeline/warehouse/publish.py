@@ -351,6 +351,38 @@ def latest(con: duckdb.DuckDBPyConnection) -> tuple | None:
                        "ORDER BY publication_id DESC LIMIT 1").fetchone()
 
 
+@dataclass(frozen=True)
+class InputChanges:
+    """How the input files of a publication differ from those of the one before it, by content
+    (SHA-256): files (relative to the raw folder) whose content changed, added and removed, and
+    how many are the same."""
+
+    since: int
+    changed: tuple[str, ...]
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+
+
+def input_changes(con: duckdb.DuckDBPyConnection) -> InputChanges | None:
+    """The ``InputChanges`` of the latest publication ``con`` reads against the one before; None
+    when there is no publication before it."""
+    if not warehouse.table_exists(con, PUBLICATIONS):
+        return None
+    rows = con.execute(f"SELECT publication_id, input_files FROM {PUBLICATIONS} "
+                       "ORDER BY publication_id DESC LIMIT 2").fetchall()
+    if len(rows) < 2:
+        return None
+    (_, now), (before_id, before) = rows
+    now = {f["source_file"]: f["sha256"] for f in now or []}
+    before = {f["source_file"]: f["sha256"] for f in before or []}
+    return InputChanges(
+        since=int(before_id),
+        changed=tuple(sorted(f for f in now.keys() & before.keys() if now[f] != before[f])),
+        added=tuple(sorted(now.keys() - before.keys())), removed=tuple(sorted(before.keys() - now.keys())),
+        unchanged=sum(now[f] == before[f] for f in now.keys() & before.keys()))
+
+
 def finish(build: Path, published: Path, base: Base, publication: Publication) -> int:
     """Record ``publication`` in ``build``, checkpoint and close it, fsync it, and replace
     ``published`` with it (then fsync the folder). Call it holding the lock. Returns the

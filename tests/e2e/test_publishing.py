@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, compare_warehouses
+from tests.conftest import ROOT, SMALL_RAW, compare_warehouses
 
 #: A reader in its own process: polls the published file (a new read-only connection each
 #: time, every 0.2 s) until the file named by argv[2] exists; prints one line per poll:
@@ -127,6 +127,8 @@ def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_and_a_new_
         code, out, err = _finish(_rmrp_run(small_raw, published))
         assert code == 0 and "Traceback" not in err, err
         assert "Publication 2 of the warehouse: run rmrp-" in out
+        # the same raw folder: the small raw folder's files, each unchanged (tests/conftest.py SMALL_RAW)
+        assert f"  since publication 1: no input file changed; {len(SMALL_RAW)} unchanged\n" in out
         reader.stdin.write("again\n")
         reader.stdin.flush()
         assert reader.stdout.readline().split() == before   # the open connection reads its publication, whole

@@ -145,3 +145,34 @@ def test_leftovers_of_dead_rmrp_runs_are_removed_and_dagster_builds_kept(tmp_pat
     dagster = publish.run_build(target, "0f3c-run")
     with publish.build(target, run_id="rmrp-next") as build:
         assert build.path.exists() and not any(p.exists() for p in dead) and dagster.exists()
+
+
+def _publication(con: duckdb.DuckDBPyConnection, files: dict[str, str]) -> int:
+    """Record a publication whose ``raw.source_files`` are ``files`` (name -> SHA-256)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE OR REPLACE TABLE raw.source_files AS SELECT * FROM (VALUES ('x', 'y')) t(source_file, sha256) LIMIT 0")
+    for name, sha in files.items():
+        con.execute("INSERT INTO raw.source_files VALUES (?, ?)", [name, sha])
+    return publish.record(con, publish.Publication(run_id="rmrp-test"), Path("w.duckdb"))
+
+
+def test_the_input_files_that_differ_from_the_publication_before(tmp_path):
+    from rmrp_pipeline.cli import _input_changes_line
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        _publication(con, {"a.xlsx": "1", "b.xlsx": "2", "c.xlsx": "3"})
+        assert publish.input_changes(con) is None   # nothing before the first
+        _publication(con, {"a.xlsx": "1", "b.xlsx": "20", "d.xlsx": "4"})
+        changes = publish.input_changes(con)
+        assert changes == publish.InputChanges(since=1, changed=("b.xlsx",), added=("d.xlsx",), removed=("c.xlsx",),
+                                               unchanged=1)
+        line = _input_changes_line(changes)
+        assert " ".join(line.split()) == ("since publication 1: 1 file changed (b.xlsx); 1 file added (d.xlsx); "
+                                          "1 file removed (c.xlsx); 1 unchanged")
+        assert [len(part) <= 100 for part in line.splitlines()] == [True, True]   # wrapped within 100 columns
+        _publication(con, {"a.xlsx": "1", "b.xlsx": "20", "d.xlsx": "4"})
+        assert _input_changes_line(publish.input_changes(con)) == "  since publication 2: no input file changed; 3 unchanged"
+        _publication(con, {f"f{i}.xlsx": str(i) for i in range(8)})
+        line = _input_changes_line(publish.input_changes(con))
+    assert line.startswith("  since publication 3: 8 files added (f0.xlsx, f1.xlsx, f2.xlsx, f3.xlsx, f4.xlsx and 3 more)")
+    assert all(len(part) <= 100 for part in line.splitlines())
