@@ -161,3 +161,16 @@ def test_a_small_table_built_from_one_query_is_written_again_whole(con, monkeypa
     assert compared == []
     assert _activities(con) == sorted([r[:3] for r in rows[:-1]] + [("b.xlsx", 2, 6.0)])
     assert builds.insert_query("marts.fct_planning_figures") is None   # comments inside its query: rebuilt whole
+
+
+def test_a_query_ending_in_a_line_comment_is_compared(con):
+    """``builds.insert_query`` keeps a comment on the query's last line: the query is still one
+    expression once wrapped."""
+    a = [("a.xlsx", n, 10.0, False) for n in range(2, 6)]
+    db.replace_table(con, "staging.stg_5w__activities", _staged(a + [("b.xlsx", 2, 5.0, False)]))
+    query = "SELECT * EXCLUDE (is_rejected)\nFROM staging.stg_5w__activities\nWHERE NOT is_rejected  -- loaded rows only"
+    db.create_table(con, "marts.fct_activities")
+    con.execute("INSERT INTO marts.fct_activities BY NAME SELECT * EXCLUDE (is_rejected) FROM staging.stg_5w__activities")
+    db.replace_table(con, "staging.stg_5w__activities", _staged(a + [("b.xlsx", 2, 6.0, False)]))
+    assert db.sync_from_query(con, "marts.fct_activities", query) == (1, 4)
+    assert _activities(con) == [("a.xlsx", n, 10.0) for n in range(2, 6)] + [("b.xlsx", 2, 6.0)]
