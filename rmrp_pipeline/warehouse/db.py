@@ -151,9 +151,11 @@ def sync_from_query(con: duckdb.DuckDBPyConnection, table: str, query: str) -> t
     """Make ``table`` hold exactly the rows of the SQL ``query`` (a ``SELECT`` or ``WITH ...
     SELECT``), rewriting only the rows of the files whose rows differ (``_sync_rows``); None, with
     nothing written, when that cannot be done (the table is missing or of another structure, the
-    query lacks a stored column, or more than half of the rows changed): the caller rebuilds it."""
-    names = [r[0] for r in con.execute(f"DESCRIBE ({query})").fetchall()]
-    return _sync_rows(con, table, f"({query})") if _syncable(con, table, names) else None
+    query lacks a stored column, or more than half of the rows changed): the caller rebuilds it.
+    The query may end in a ``--`` comment."""
+    wrapped = f"(\n{query}\n)"   # a closing parenthesis on the query's last line would be commented out
+    names = [r[0] for r in con.execute(f"DESCRIBE {wrapped}").fetchall()]
+    return _sync_rows(con, table, wrapped) if _syncable(con, table, names) else None
 
 
 def _syncable(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> bool:
