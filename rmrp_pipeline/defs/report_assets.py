@@ -48,7 +48,8 @@ def qa_workbook_5w(context: dg.AssetExecutionContext, warehouse_db: DuckDBResour
     """Per-organisation QA workbook of the cycle's 5W rows (``reports.qa_5w.write_qa_workbook``): one
     sheet per appealing organisation with its rejects and findings, and beside it one workbook per
     organisation in its language (``qa_5w.write_organisation_workbooks``), for the platform to send."""
-    with _writing(reports_folder), warehouse_db.get_connection() as con:
+    # _writing inside: a warehouse that cannot be opened is not a reports folder that cannot be written
+    with warehouse_db.get_connection() as con, _writing(reports_folder):
         target = qa_workbook_path(reports_folder.resolve(), context.partition_key)
         path, organisations = write_qa_workbook(con, context.partition_key, target)
         folder = organisation_folder(path, context.partition_key)
