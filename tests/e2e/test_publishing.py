@@ -285,8 +285,8 @@ def test_a_dagster_run_of_the_ui_builds_its_own_copy_and_the_sensor_publishes_it
     assert sum(not e.passed and e.check_name == "built_from_current_inputs" for e in evaluations) == 6
 
 
-def _publish_by_sensor(defs, instance, result) -> None:
-    """What ``publish_successful_runs`` does when it sees the run ``result`` succeed."""
+def _publish_by_sensor(defs, instance, result):
+    """What ``publish_successful_runs`` does when it sees the run ``result`` succeed (its skip reason, if any)."""
     import dagster as dg
 
     from rmrp_pipeline.defs.publishing import publish_successful_runs
@@ -296,7 +296,7 @@ def _publish_by_sensor(defs, instance, result) -> None:
         dagster_event=next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_SUCCESS),
         dagster_instance=instance, dagster_run=result.dagster_run,
         resources={k: defs.resources[k] for k in ("warehouse_db", "raw_folder")})
-    publish_successful_runs(context)
+    return publish_successful_runs(context)
 
 
 def test_a_ui_run_started_before_the_sensor_published_the_one_before_it_builds_on_that_one(small_raw, published):
@@ -316,7 +316,9 @@ def test_a_ui_run_started_before_the_sensor_published_the_one_before_it_builds_o
     first = cycle_job.execute_in_process(instance=instance, partition_key="2022-H2")
     second = cycle_job.execute_in_process(instance=instance, partition_key="2023-H1")   # the first not yet published
     assert first.success and second.success
-    _publish_by_sensor(defs, instance, first)
+    skipped = _publish_by_sensor(defs, instance, first)   # published by the second run before it copied the warehouse
+    assert skipped.skip_message == (f"run {first.run_id} has no build to publish: it wrote none, or a run that "
+                                    "started after it published it")
     _publish_by_sensor(defs, instance, second)
 
     with duckdb.connect(str(published), read_only=True) as con:
