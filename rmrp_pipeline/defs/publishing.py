@@ -17,7 +17,8 @@ from rmrp_pipeline.warehouse import publish
                           "Publish the warehouse built by each successful run: its build file replaces the "
                           "published file at once (analysts' open connections keep the previous one)."))
 def publish_successful_runs(context: dg.RunStatusSensorContext, warehouse_db: Warehouse, raw_folder: RawFolder):
-    """Publish the successful run's build (a run that wrote no build publishes nothing)."""
+    """Publish the successful run's build (nothing when there is none: the run wrote none, or a run
+    that started after it published it, ``run_publications.publish_waiting_runs``)."""
     run = context.dagster_run
     if not warehouse_db.publish_each_run:
         return dg.SkipReason("the warehouse resource writes its file directly")
@@ -27,7 +28,8 @@ def publish_successful_runs(context: dg.RunStatusSensorContext, warehouse_db: Wa
         context.log.error(f"run {run.run_id} not published: {exc}")
         return dg.SkipReason(f"not published: {exc}")
     if number is None:
-        return dg.SkipReason(f"run {run.run_id} wrote no build of the warehouse")
+        return dg.SkipReason(f"run {run.run_id} has no build to publish: it wrote none, or a run that started after it "
+                             "published it")
     context.log.info(f"run {run.run_id} published as publication {number} of {warehouse_db.database}")
     return None
 

@@ -494,7 +494,8 @@ def run_build(target: str | os.PathLike, run_id: str) -> Path:
 
 def publish_run(target: str | os.PathLike, publication: Publication, wait_seconds: float = 30.0) -> int | None:
     """Publish the build of the finished Dagster run ``publication.run_id`` (holding the lock,
-    waiting up to ``wait_seconds`` for it); None when the run wrote no build. A build that can
+    waiting up to ``wait_seconds`` for it); None when there is no build of the run (it wrote none,
+    or another process published or removed it, before or while this one waited). A build that can
     never be published (another run published since it started) is removed.
 
     Raises:
