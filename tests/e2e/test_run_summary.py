@@ -9,8 +9,6 @@ import pytest
 from rmrp_pipeline.quality.rules import RULES
 from rmrp_pipeline.reports.summary import WIDTH, rule_meaning
 
-#: The one line whose text an existing assertion pins (test_pipeline_end_to_end): 102 columns.
-
 
 def _section(summary: str, title: str) -> list[str]:
     lines = summary.splitlines()
@@ -35,7 +33,7 @@ def test_meanings_leave_out_the_cell():
 def test_the_summary_fits_100_columns(built_warehouse):
     wide = [line for line in built_warehouse[2].splitlines() if len(line) > WIDTH]
     assert wide == []
-    # the one line that was 102 columns: the intersector models, now on two lines
+    # the longest line of the intersector models (102 columns in one line) wraps, indented under it
     assert ("    Intersector: Southern Cone southernconemodel_2022 (pin 2022 proportions); every other platform\n"
             "      sum\n") in built_warehouse[2]
 
