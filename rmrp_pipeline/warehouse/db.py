@@ -138,12 +138,8 @@ def sync_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame |
     names = frame.column_names if isinstance(frame, pa.Table) else [str(c) for c in frame.columns]
     if len(frame) == 0 or not _syncable(con, table, names):
         return replace_table(con, table, frame), 0
-    arrow = frame if isinstance(frame, pa.Table) else arrow_table(frame)
-    con.register("_frame_to_insert", arrow if arrow is not None else frame)
-    try:
-        synced = _sync_rows(con, table, "_frame_to_insert")
-    finally:
-        con.unregister("_frame_to_insert")
+    with _registered(con, frame) as name:
+        synced = _sync_rows(con, table, name)
     return synced if synced is not None else (replace_table(con, table, frame), 0)
 
 
@@ -246,13 +242,21 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     """
     if len(frame) == 0:
         return 0
+    with _registered(con, frame) as name:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
+    return len(frame)
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame | pa.Table) -> Iterator[str]:
+    """``frame`` registered on ``con`` as a view (as Arrow, ``arrow_table``, when it can be) for the
+    statements inside; yields the view's name, unregistered at the end."""
     arrow = frame if isinstance(frame, pa.Table) else arrow_table(frame)
     con.register("_frame_to_insert", arrow if arrow is not None else frame)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame_to_insert")
+        yield "_frame_to_insert"
     finally:
         con.unregister("_frame_to_insert")
-    return len(frame)
 
 
 def arrow_table(frame: pd.DataFrame, coded: dict[str, tuple[np.ndarray, list | np.ndarray]] | None = None) -> pa.Table | None:
