@@ -5,6 +5,7 @@ publication overtook, the publication history."""
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import subprocess
 import sys
@@ -176,3 +177,16 @@ def test_the_input_files_that_differ_from_the_publication_before(tmp_path):
         line = _input_changes_line(publish.input_changes(con))
     assert line.startswith("  since publication 3: 8 files added (f0.xlsx, f1.xlsx, f2.xlsx, f3.xlsx, f4.xlsx and 3 more)")
     assert all(len(part) <= 100 for part in line.splitlines())
+
+
+def test_the_waiting_builds_are_the_dagster_runs_builds_the_oldest_first(tmp_path):
+    target = _published(tmp_path / "rmrp.duckdb")
+    assert publish.waiting_builds(target) == []
+    older, newer = publish.run_build(target, "9a1b-older"), publish.run_build(target, "0f3c-newer")
+    os.utime(older, ns=(1_000_000_000, 1_000_000_000))   # written to before the other, whatever their names
+    for leftover in (".rmrp.duckdb.build-rmrp-20260101T000000-1", ".rmrp.duckdb.build-9a1b-older.wal",
+                     ".rmrp.duckdb.build-77aa-copying.partial-123"):
+        (tmp_path / leftover).write_bytes(b"x")
+    assert publish.waiting_builds(target) == ["9a1b-older", "0f3c-newer"]
+    assert publish.waiting_builds(tmp_path / "other.duckdb") == []
+    assert newer.exists()
