@@ -4,6 +4,7 @@ Thin wrappers: the work is in SQL files and plain functions (``marts.builds`` an
 registry names). No data passes between assets through Dagster: each reads the warehouse.
 """
 
+import threading
 import warnings
 
 import dagster as dg
@@ -59,18 +60,20 @@ builder = builds.builder
 #: (``warehouse.publish``). So within one run a cycle's fingerprint is worked out once, not once per
 #: cycle table and check (a scan of the cycle's 5W rows each).
 _RUN_FINGERPRINTS: dict[tuple[str, str, str], str] = {}
+_RUN_FINGERPRINTS_LOCK = threading.Lock()   # runs on threads of one process (tests) share the dict
 
 
 def run_fingerprints(run_id: str, database: str, con: duckdb.DuckDBPyConnection, cycles: list[str],
                      fresh: bool = False) -> dict[str, str]:
     """``cycle_inputs.input_fingerprints`` of ``cycles``, each worked out once per run (``fresh``:
     work them all out and keep them, as the ingest does after writing the input tables)."""
-    if any(key[0] != run_id for key in _RUN_FINGERPRINTS):
-        _RUN_FINGERPRINTS.clear()
-    missing = cycles if fresh else [c for c in cycles if (run_id, database, c) not in _RUN_FINGERPRINTS]
-    for cycle, fingerprint in cycle_inputs.input_fingerprints(con, missing).items():
-        _RUN_FINGERPRINTS[(run_id, database, cycle)] = fingerprint
-    return {cycle: _RUN_FINGERPRINTS[(run_id, database, cycle)] for cycle in cycles}
+    with _RUN_FINGERPRINTS_LOCK:
+        if any(key[0] != run_id for key in _RUN_FINGERPRINTS):
+            _RUN_FINGERPRINTS.clear()
+        missing = cycles if fresh else [c for c in cycles if (run_id, database, c) not in _RUN_FINGERPRINTS]
+        for cycle, fingerprint in cycle_inputs.input_fingerprints(con, missing).items():
+            _RUN_FINGERPRINTS[(run_id, database, cycle)] = fingerprint
+        return {cycle: _RUN_FINGERPRINTS[(run_id, database, cycle)] for cycle in cycles}
 
 
 def _ingest_asset() -> dg.AssetsDefinition:

@@ -31,7 +31,7 @@ def _writing(reports_folder: ReportsFolder) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise dg.Failure(description=f"cannot write {exc.filename or reports_folder.path}: {exc.strerror or exc}; "
+        raise dg.Failure(description=f"cannot write {exc.filename or reports_folder.path}: {exc.strerror or ' '.join(str(exc).split())}; "
                                      "set RMRP_REPORTS_DIR (the reports_folder resource) to a folder that can be written",
                          allow_retries=False) from None
 

@@ -21,18 +21,18 @@ from rmrp_pipeline.warehouse import db as warehouse
 
 
 #: Rows from which a table built from one query is compared file by file before it is written
-#: (``rebuild_table``): a smaller one costs less to write again than to compare (its query runs
-#: twice when it is compared and rows changed; ``meta.load_log``, a few hundred rows, 0.13 -> 0.29 s
-#: CPU at a million 5W rows).
+#: (``rebuild_table``): a smaller one costs less to write again than to compare, since its query
+#: runs twice when it is compared and rows changed.
 SYNC_FROM_ROWS = 100_000
 
 
 def rebuild_table(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """Fill ``name`` from ``sql/<name>.sql``, after (re)creating the views it is built with: when
     that file is one ``INSERT INTO <name> BY NAME <query>`` and the table holds at least
-    ``SYNC_FROM_ROWS`` rows of files (``source_file``), only the rows of the files whose rows differ from the query's are written
-    again (``warehouse.sync_from_query``); otherwise the table is recreated from its DDL and filled.
-    Returns the ``WHERE`` clause of the rows written (empty: all)."""
+    ``SYNC_FROM_ROWS`` rows of files (``source_file``), only the rows of the files whose rows
+    differ from the query's are written again (``warehouse.sync_from_query``; the rows' stored
+    order is then not the query's, which no table may depend on); otherwise the table is recreated
+    from its DDL and filled. Returns the ``WHERE`` clause of the rows written (empty: all)."""
     warehouse.ensure_schemas(con)
     for view in registry.built_with(name, "intermediate"):
         warehouse.run_sql(con, view)

@@ -143,7 +143,7 @@ def folder_problem(folder: Path) -> str | None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        return f"cannot write {folder}: {exc.strerror or exc}"
+        return f"cannot write {folder}: {exc.strerror or ' '.join(str(exc).split())}"
     return None
 
 

@@ -79,7 +79,7 @@ def query_text(argument: str) -> str:
         try:
             return Path(argument.strip()).read_text(encoding="utf-8")
         except OSError as exc:
-            raise QueryError(f"cannot read {argument.strip()}: {exc.strerror or exc}") from exc
+            raise QueryError(f"cannot read {argument.strip()}: {exc.strerror or ' '.join(str(exc).split())}") from exc
     return argument
 
 

@@ -104,7 +104,7 @@ def location_problem(target: str | os.PathLike, needed_bytes: int | None = None)
             pass
     except OSError as exc:
         return (f"cannot open the warehouse {target} for writing: no file can be created in {published.parent} "
-                f"({exc.strerror or exc}); a run builds its copy there")
+                f"({exc.strerror or ' '.join(str(exc).split())}); a run builds its copy there")
     if published.is_file():
         problem = _open_problem(published, target)
         if problem:
@@ -159,7 +159,7 @@ def writer_lock(published: Path, run_id: str, wait_seconds: float = 0.0,
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise PublishError(f"cannot create the lock file {path}: {exc.strerror or exc}") from exc
+        raise PublishError(f"cannot create the lock file {path}: {exc.strerror or ' '.join(str(exc).split())}") from exc
     try:
         _acquire(fd, published, wait_seconds, say)
         os.ftruncate(fd, 0)
@@ -289,7 +289,7 @@ def _checkpoint_published(published: Path) -> None:
 def _os_problem(exc: OSError, doing: str) -> PublishError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return PublishError(f"{doing}: no space left on the device; free some space (old builds, backups) and run again")
-    return PublishError(f"{doing}: {exc.strerror or exc}")
+    return PublishError(f"{doing}: {exc.strerror or ' '.join(str(exc).split())}")
 
 
 def pause_point(name: str) -> None:
@@ -366,7 +366,7 @@ class InputChanges:
 
 def input_changes(con: duckdb.DuckDBPyConnection) -> InputChanges | None:
     """The ``InputChanges`` of the latest publication ``con`` reads against the one before; None
-    when there is no publication before it."""
+    when there is no publication before it or either did not record its input files."""
     if not warehouse.table_exists(con, PUBLICATIONS):
         return None
     rows = con.execute(f"SELECT publication_id, input_files FROM {PUBLICATIONS} "
@@ -374,6 +374,8 @@ def input_changes(con: duckdb.DuckDBPyConnection) -> InputChanges | None:
     if len(rows) < 2:
         return None
     (_, now), (before_id, before) = rows
+    if now is None or before is None:   # a publication that did not record its input files
+        return None
     now = {f["source_file"]: f["sha256"] for f in now or []}
     before = {f["source_file"]: f["sha256"] for f in before or []}
     return InputChanges(

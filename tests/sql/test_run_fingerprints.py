@@ -43,3 +43,20 @@ def test_once_per_run_and_equal_to_the_plain_fingerprints():
     assert run_fingerprints("run-2", "w.duckdb", con, cycles) == cycle_inputs.input_fingerprints(con, cycles)
     assert run_fingerprints("run-2", "other.duckdb", con, ["2021-H1"])["2021-H1"] \
         == cycle_inputs.input_fingerprints(con, ["2021-H1"])["2021-H1"]
+
+
+def test_no_sql_outside_the_ingest_and_the_ddl_writes_the_input_tables():
+    """What keeping a fingerprint for a run rests on: no SQL file (but the tables' own DDL) and no
+    Python module writes one of the input tables by name; the ingest writes them through the registry."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "rmrp_pipeline"
+    writes = re.compile(r"(INSERT\s+(?:OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE|(?:CREATE\s+(?:OR\s+REPLACE\s+)?|DROP\s+|ALTER\s+)"
+                        r"TABLE(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)\s+(" + "|".join(map(re.escape, cycle_inputs.INPUT_TABLES))
+                        + r")\b", re.I)
+    found = [(str(path.relative_to(package)), match.group(0))
+             for path in sorted(package.rglob("*")) if path.suffix in (".sql", ".py") and "ddl" not in path.parts
+             for match in writes.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
+    assert (package / "warehouse" / "sql" / "ddl" / f"{registry.STAGED_5W}.sql").is_file()   # the files are where looked

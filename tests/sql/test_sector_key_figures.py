@@ -1,5 +1,5 @@
 """marts.sector_key_figures when two published-figures workbooks give the same figure: the figure
-is the one of the first workbook by path (then sheet and row), whatever order the rows are stored
+is the one of the first workbook by path (then sheet, row and column), whatever order the rows are stored
 in. The ingest rewrites only the rows of the files that changed (``warehouse.db.sync_table``), so a
 changed workbook's rows are stored after the others': a warehouse built again over an existing one
 must give the figures a clean build gives.
@@ -43,3 +43,13 @@ def _key_figures(rows: list[dict]) -> tuple:
 @pytest.mark.parametrize("rows", [FIRST + SECOND, SECOND + FIRST], ids=["stored in path order", "stored in reverse"])
 def test_a_figure_given_by_two_workbooks_is_the_first_workbooks(rows):
     assert _key_figures(rows) == [(8_400_000.0, "8.4 million", 192.0, "192")]
+
+
+#: One row of one workbook giving the PiN in two columns: the first column by name gives it.
+TWO_COLUMNS = [{**FIRST[0], "source_column": "people_in_need"},
+               {**FIRST[0], "value": 8_450_000.0, "published_text": "8.45 million", "source_column": "pin_total"}]
+
+
+@pytest.mark.parametrize("rows", [TWO_COLUMNS, TWO_COLUMNS[::-1]], ids=["stored in column order", "stored in reverse"])
+def test_a_figure_given_twice_in_one_row_is_the_first_columns(rows):
+    assert _key_figures(rows + FIRST[1:]) == [(8_400_000.0, "8.4 million", 192.0, "192")]

@@ -160,7 +160,7 @@ def test_a_small_table_built_from_one_query_is_written_again_whole(con, monkeypa
     builds.rebuild_table(con, "marts.fct_activities")   # 11 rows, under SYNC_FROM_ROWS: recreated
     assert compared == []
     assert _activities(con) == sorted([r[:3] for r in rows[:-1]] + [("b.xlsx", 2, 6.0)])
-    assert builds.insert_query("marts.fct_planning_figures") is None   # comments inside its query: rebuilt whole
+    assert builds.insert_query("marts.fct_planning_figures") is None   # a ";" in a comment of its query: rebuilt whole
 
 
 def test_a_query_ending_in_a_line_comment_is_compared(con):

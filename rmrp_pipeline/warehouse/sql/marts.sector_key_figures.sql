@@ -12,16 +12,16 @@
 -- Published once for a multi-year plan (the age/gender shares, the sector leads): on every plan year
 -- of that plan (staging.int_planning__published_ratios gives them one row per plan year).
 -- A published figure always wins over a computed one; published values are never replaced by sums.
--- A figure printed in several workbooks is the one of the first workbook by path (then sheet and
--- row): the same whatever order the rows are stored in.
+-- A figure printed in several workbooks is the one of the first workbook by path (then sheet, row
+-- and column): the same whatever order the rows are stored in.
 INSERT INTO marts.sector_key_figures BY NAME
 WITH published_rows AS (
     SELECT plan_year, platform, sector, measure, NULL AS age_gender, value, published_text,
-           (source_file, source_sheet, source_row) AS printed_at
+           (source_file, source_sheet, source_row, source_column) AS printed_at
     FROM marts.fct_planning_figures WHERE source_kind = 'published'
     UNION ALL
     SELECT plan_year, platform, sector, measure, age_gender, value, published_text,
-           (source_file, source_sheet, source_row) AS printed_at
+           (source_file, source_sheet, source_row, source_column) AS printed_at
     FROM staging.int_planning__published_ratios
 ),
 published AS (

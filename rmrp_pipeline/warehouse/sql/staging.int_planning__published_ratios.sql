@@ -10,13 +10,13 @@ WITH plan_years AS (
     FROM staging.stg_planning__published_figures WHERE plan_year IS NOT NULL
 )
 SELECT plan_year, level, platform, sector, measure, age_gender, value, published_text,
-       source_file, sheet AS source_sheet, row_number AS source_row
+       source_file, sheet AS source_sheet, row_number AS source_row, "column" AS source_column
 FROM staging.stg_planning__published_figures
 WHERE plan_year IS NOT NULL AND age_gender IS NULL
   AND measure IN ('target_share_of_pin', 'share_of_total_pin')
 UNION ALL
 SELECT y.plan_year, f.level, f.platform, f.sector, f.measure, f.age_gender, f.value, f.published_text,
-       f.source_file, f.sheet AS source_sheet, f.row_number AS source_row
+       f.source_file, f.sheet AS source_sheet, f.row_number AS source_row, f."column" AS source_column
 FROM staging.stg_planning__published_figures f
 JOIN plan_years y USING (source_file)
 WHERE f.plan_year IS NULL
@@ -34,3 +34,4 @@ COMMENT ON COLUMN staging.int_planning__published_ratios.published_text IS 'The 
 COMMENT ON COLUMN staging.int_planning__published_ratios.source_file IS 'Lineage: the published-figures workbook.';
 COMMENT ON COLUMN staging.int_planning__published_ratios.source_sheet IS 'Lineage: its sheet.';
 COMMENT ON COLUMN staging.int_planning__published_ratios.source_row IS 'Lineage: its Excel row.';
+COMMENT ON COLUMN staging.int_planning__published_ratios.source_column IS 'Lineage: its column header.';
