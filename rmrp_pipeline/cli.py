@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rmrp_pipeline.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+from rmrp_pipeline.text.printable import os_reason
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -331,7 +332,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
             folder = organisation_folder(path, cycle)
             written = write_organisation_workbooks(con, cycle, folder)
         except OSError as exc:
-            _say(f"rmrp qa: cannot write {exc.filename or target}: {exc.strerror or ' '.join(str(exc).split())} "
+            _say(f"rmrp qa: cannot write {exc.filename or target}: {os_reason(exc)} "
                  "(give another place with --output or RMRP_REPORTS_DIR)")
             return 1
     print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
@@ -481,7 +482,7 @@ def _export(args: argparse.Namespace) -> int:
         _say(f"rmrp export: {exc}")
         return 2 if getattr(exc, "wrong_argument", False) else 1
     except OSError as exc:
-        _say(f"rmrp export: cannot write {target}: {exc.strerror or ' '.join(str(exc).split())}")
+        _say(f"rmrp export: cannot write {target}: {os_reason(exc)}")
         return 1
     scope = f" of {args.cycle}" if args.cycle else ""
     print(f"{args.what}{scope}: {target} ({export.data.num_rows:,} rows)")
@@ -570,7 +571,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     try:
         write_people_reached(frame, target, cycle, scope, models, warehouse, hxl)
     except OSError as exc:
-        _say(f"rmrp export: cannot write {target}: {exc.strerror or ' '.join(str(exc).split())}")
+        _say(f"rmrp export: cannot write {target}: {os_reason(exc)}")
         return 1
     print(f"people reached for {cycle}: {target} ({len(frame):,} rows; {scope})")
     return 0
@@ -616,7 +617,7 @@ def _sector_page(sector: str, years_text: str, language: str, output: str, wareh
             _say(f"rmrp report: {exc}")
             return 2
         except OSError as exc:
-            _say(f"rmrp report: cannot write {output}: {exc.strerror or ' '.join(str(exc).split())}")
+            _say(f"rmrp report: cannot write {output}: {os_reason(exc)}")
             return 1
     print(f"sector page: {path}")
     return 0

@@ -38,7 +38,7 @@ from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, TABLE as FIVE_W_TABL
 from rmrp_pipeline.sources.planning.stage import PlanningStager, PublishedFiguresStager
 from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.sources.staging import IgnoredSheets, ReferenceLists, Stager, Staging, Step
-from rmrp_pipeline.text.printable import printable
+from rmrp_pipeline.text.printable import os_reason, printable
 
 # fastexcel logs a warning for every column whose type it leaves to the typed-cell fallback (the
 # lookup sheets of the submission template have hundreds): expected, handled by read.workbook, noise.
@@ -176,7 +176,7 @@ def _hash(path: Path, limits: ReadLimits) -> str | ReadError:
     except ReadError as exc:
         return exc
     except OSError as exc:  # removed or made unreadable since the folder was listed
-        return ReadError(f"{path.name} cannot be read ({exc.strerror})")
+        return ReadError(f"{path.name} cannot be read ({os_reason(exc)})")
 
 
 def _hash_files(raw_dir: Path, files: list[Path]) -> list[tuple[Path, str, str | ReadError]]:

@@ -13,6 +13,7 @@ from rmrp_pipeline.defs.partitions import reporting_cycles
 from rmrp_pipeline.defs.resources import ReportsFolder
 from rmrp_pipeline.reports.qa_5w import organisation_folder, write_organisation_workbooks, write_qa_workbook
 from rmrp_pipeline.reports.qa_submissions import submission_qa_inputs, write_submission_qa_workbooks
+from rmrp_pipeline.text.printable import os_reason
 
 QA_WORKBOOK_5W = dg.AssetKey(["reports", "qa_workbook_5w"])
 #: Sub-folder of the reports folder with one QA workbook per submitting organisation.
@@ -31,7 +32,7 @@ def _writing(reports_folder: ReportsFolder) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise dg.Failure(description=f"cannot write {exc.filename or reports_folder.path}: {exc.strerror or ' '.join(str(exc).split())}; "
+        raise dg.Failure(description=f"cannot write {exc.filename or reports_folder.path}: {os_reason(exc)}; "
                                      "set RMRP_REPORTS_DIR (the reports_folder resource) to a folder that can be written",
                          allow_retries=False) from None
 

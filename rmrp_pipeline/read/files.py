@@ -11,6 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from rmrp_pipeline.text.printable import os_reason
+
 # Files that are never data: office lock files, OS clutter, our own notes.
 IGNORED_NAMES = re.compile(r"^(~\$|\.~lock|\.)|^(readme(\.md|\.txt)?|thumbs\.db|desktop\.ini)$", re.I)
 
@@ -67,14 +69,14 @@ def walk_raw_folder(raw_dir: Path) -> tuple[list[Path], list[NotRead]]:
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            skipped.append(NotRead(folder, f"a folder that cannot be listed ({exc.strerror})"))
+            skipped.append(NotRead(folder, f"a folder that cannot be listed ({os_reason(exc)})"))
             continue
         for entry in entries:
             path = Path(entry.path)
             try:
                 mode = entry.stat(follow_symlinks=False).st_mode
             except OSError as exc:  # removed while the folder was listed
-                skipped.append(NotRead(path, f"cannot be looked at ({exc.strerror}): not read"))
+                skipped.append(NotRead(path, f"cannot be looked at ({os_reason(exc)}): not read"))
                 continue
             if stat.S_ISDIR(mode):
                 folders.append(path)
@@ -118,7 +120,7 @@ def _link_refused(path: Path, root: Path) -> str | None:
     except FileNotFoundError:
         return f"a symbolic link to {shown}, which does not exist: not followed"
     except OSError as exc:
-        return f"a symbolic link to {shown} that cannot be followed ({exc.strerror})"
+        return f"a symbolic link to {shown} that cannot be followed ({os_reason(exc)})"
     if stat.S_ISDIR(mode):
         return f"a symbolic link to the folder {shown}: not followed (its files are read where they are)"
     refused = _kind_refused(path, mode)

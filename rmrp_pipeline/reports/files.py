@@ -30,7 +30,7 @@ import pandas as pd
 import xlsxwriter
 import xlsxwriter.exceptions
 
-from rmrp_pipeline.text.printable import printable_cell
+from rmrp_pipeline.text.printable import os_reason, printable_cell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's limits on sheet names.
@@ -143,7 +143,7 @@ def folder_problem(folder: Path) -> str | None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        return f"cannot write {folder}: {exc.strerror or ' '.join(str(exc).split())}"
+        return f"cannot write {folder}: {os_reason(exc)}"
     return None
 
 

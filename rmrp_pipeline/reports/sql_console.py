@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from rmrp_pipeline.reports.connect import first_line, open_read_only
+from rmrp_pipeline.text.printable import os_reason
 
 #: Statement types that only read.
 READING_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
@@ -79,7 +80,7 @@ def query_text(argument: str) -> str:
         try:
             return Path(argument.strip()).read_text(encoding="utf-8")
         except OSError as exc:
-            raise QueryError(f"cannot read {argument.strip()}: {exc.strerror or ' '.join(str(exc).split())}") from exc
+            raise QueryError(f"cannot read {argument.strip()}: {os_reason(exc)}") from exc
     return argument
 
 

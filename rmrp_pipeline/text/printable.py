@@ -38,3 +38,9 @@ def printable_cell(text: str) -> str:
     """``text`` for a spreadsheet cell: like ``printable`` but line breaks (``\\n``, ``\\r``)
     and tabs kept, which a cell shows as such."""
     return _CELL.sub(_escape, text) if _CELL.search(text) else text
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, on one line: its ``strerror`` (``Permission denied``),
+    else its message with line breaks folded (an ``OSError`` raised without an errno)."""
+    return exc.strerror or " ".join(str(exc).split())

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from rmrp_pipeline.text.printable import os_reason
 from rmrp_pipeline.warehouse import db as warehouse
 
 #: The table where each publication is recorded (``sql/ddl/meta.publications.sql``).
@@ -104,7 +105,7 @@ def location_problem(target: str | os.PathLike, needed_bytes: int | None = None)
             pass
     except OSError as exc:
         return (f"cannot open the warehouse {target} for writing: no file can be created in {published.parent} "
-                f"({exc.strerror or ' '.join(str(exc).split())}); a run builds its copy there")
+                f"({os_reason(exc)}); a run builds its copy there")
     if published.is_file():
         problem = _open_problem(published, target)
         if problem:
@@ -159,7 +160,7 @@ def writer_lock(published: Path, run_id: str, wait_seconds: float = 0.0,
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise PublishError(f"cannot create the lock file {path}: {exc.strerror or ' '.join(str(exc).split())}") from exc
+        raise PublishError(f"cannot create the lock file {path}: {os_reason(exc)}") from exc
     try:
         _acquire(fd, published, wait_seconds, say)
         os.ftruncate(fd, 0)
@@ -289,7 +290,7 @@ def _checkpoint_published(published: Path) -> None:
 def _os_problem(exc: OSError, doing: str) -> PublishError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return PublishError(f"{doing}: no space left on the device; free some space (old builds, backups) and run again")
-    return PublishError(f"{doing}: {exc.strerror or ' '.join(str(exc).split())}")
+    return PublishError(f"{doing}: {os_reason(exc)}")
 
 
 def pause_point(name: str) -> None:

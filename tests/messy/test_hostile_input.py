@@ -85,3 +85,10 @@ def test_names_and_texts_are_shown_with_control_characters_escaped(tmp_path):
     assert book.sheetnames == ["new sheet"]
     sheet = book.worksheets[0]
     assert [sheet["A1"].value, sheet["A2"].value] == ["h\\x07", printable_cell(hostile)]
+
+
+def test_an_os_error_is_told_on_one_line():
+    from rmrp_pipeline.text.printable import os_reason
+
+    assert os_reason(PermissionError(13, "Permission denied", "/srv/reports")) == "Permission denied"
+    assert os_reason(OSError("the disk went away\nwhile writing")) == "the disk went away while writing"
