@@ -256,7 +256,7 @@ def _print_summary(warehouse: str, cycles: list[str]) -> None:
     import duckdb
 
     from rmrp_pipeline.reports.connect import WarehouseError, first_line, open_read_only
-    from rmrp_pipeline.reports.summary import run_summary
+    from rmrp_pipeline.reports.summary import input_changes_lines, run_summary
     from rmrp_pipeline.warehouse.publish import input_changes, latest
 
     try:
@@ -271,23 +271,7 @@ def _print_summary(warehouse: str, cycles: list[str]) -> None:
         print(f"\nPublication {number} of the warehouse: run {run_id}, {published_at:%Y-%m-%d %H:%M:%S} UTC\n"
               "  (every publication: meta.publications)")
     if changes is not None:
-        print(_input_changes_line(changes))
-
-
-def _input_changes_line(changes) -> str:
-    """One line (wrapped within 100 columns) saying which input files differ from the publication
-    before (``publish.InputChanges``): ``  since publication 3: 1 file changed (a.xlsx); 14 unchanged``."""
-    import textwrap
-
-    def files(names: tuple[str, ...], what: str) -> str:
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        return f"{len(names)} file{'s' if len(names) != 1 else ''} {what} ({shown})"
-
-    parts = [files(names, what) for names, what in
-             ((changes.changed, "changed"), (changes.added, "added"), (changes.removed, "removed")) if names]
-    text = (f"since publication {changes.since}: {'; '.join(parts) or 'no input file changed'}; "
-            f"{changes.unchanged} unchanged")
-    return "\n".join(textwrap.wrap(text, 100, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False))
+        print("\n".join(input_changes_lines(changes)))
 
 
 def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:

@@ -267,6 +267,20 @@ def next_steps(cycles: list[str], reports_dir: str | None) -> list[str]:
     return lines
 
 
+def input_changes_lines(changes) -> list[str]:
+    """Which input files differ from the publication before (``publish.InputChanges``), within
+    :data:`WIDTH`: ``  since publication 3: 1 file changed (a.xlsx); 14 unchanged``; at most five
+    names of each kind."""
+    def files(names: tuple[str, ...], what: str) -> str:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        return f"{len(names)} file{'s' if len(names) != 1 else ''} {what} ({shown})"
+
+    parts = [files(names, what) for names, what in
+             ((changes.changed, "changed"), (changes.added, "added"), (changes.removed, "removed")) if names]
+    return _wrapped(f"  since publication {changes.since}: {'; '.join(parts) or 'no input file changed'}; "
+                    f"{changes.unchanged} unchanged")
+
+
 def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: str | None = None) -> str:
     """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
     ``meta.rejected_rows``, ``meta.reconciliation``, ``marts.cycle_people_reached`` and the catalogue;

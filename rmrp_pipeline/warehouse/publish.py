@@ -377,8 +377,8 @@ def input_changes(con: duckdb.DuckDBPyConnection) -> InputChanges | None:
     (_, now), (before_id, before) = rows
     if now is None or before is None:   # a publication that did not record its input files
         return None
-    now = {f["source_file"]: f["sha256"] for f in now or []}
-    before = {f["source_file"]: f["sha256"] for f in before or []}
+    now = {f["source_file"]: f["sha256"] for f in now}
+    before = {f["source_file"]: f["sha256"] for f in before}
     return InputChanges(
         since=int(before_id),
         changed=tuple(sorted(f for f in now.keys() & before.keys() if now[f] != before[f])),

@@ -158,7 +158,7 @@ def _publication(con: duckdb.DuckDBPyConnection, files: dict[str, str]) -> int:
 
 
 def test_the_input_files_that_differ_from_the_publication_before(tmp_path):
-    from rmrp_pipeline.cli import _input_changes_line
+    from rmrp_pipeline.reports.summary import input_changes_lines
 
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         _publication(con, {"a.xlsx": "1", "b.xlsx": "2", "c.xlsx": "3"})
@@ -167,15 +167,18 @@ def test_the_input_files_that_differ_from_the_publication_before(tmp_path):
         changes = publish.input_changes(con)
         assert changes == publish.InputChanges(since=1, changed=("b.xlsx",), added=("d.xlsx",), removed=("c.xlsx",),
                                                unchanged=1)
-        line = _input_changes_line(changes)
+        line = "\n".join(input_changes_lines(changes))
         assert " ".join(line.split()) == ("since publication 1: 1 file changed (b.xlsx); 1 file added (d.xlsx); "
                                           "1 file removed (c.xlsx); 1 unchanged")
         assert [len(part) <= 100 for part in line.splitlines()] == [True, True]   # wrapped within 100 columns
         _publication(con, {"a.xlsx": "1", "b.xlsx": "20", "d.xlsx": "4"})
-        assert _input_changes_line(publish.input_changes(con)) == "  since publication 2: no input file changed; 3 unchanged"
+        assert input_changes_lines(publish.input_changes(con)) == ["  since publication 2: no input file changed; 3 unchanged"]
         _publication(con, {f"f{i}.xlsx": str(i) for i in range(8)})
-        line = _input_changes_line(publish.input_changes(con))
-        con.execute("UPDATE meta.publications SET input_files = NULL WHERE publication_id = 3")   # recorded none
+        line = "\n".join(input_changes_lines(publish.input_changes(con)))
+        _publication(con, {f"f{i}.xlsx": str(i) for i in range(8)} | {"x\n.xlsx": "9"})   # a newline in a name
+        assert input_changes_lines(publish.input_changes(con)) == [
+            "  since publication 4: 1 file added (x\\n.xlsx); 8 unchanged"]   # shown escaped, on one line
+        con.execute("UPDATE meta.publications SET input_files = NULL WHERE publication_id = 4")   # recorded none
         assert publish.input_changes(con) is None
     assert line.startswith("  since publication 3: 8 files added (f0.xlsx, f1.xlsx, f2.xlsx, f3.xlsx, f4.xlsx and 3 more)")
     assert all(len(part) <= 100 for part in line.splitlines())
