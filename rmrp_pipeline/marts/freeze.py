@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -155,12 +154,6 @@ def kept_condition(con: duckdb.DuckDBPyConnection, table: registry.Table, except
     return " OR ".join(parts) or "FALSE"
 
 
-def stored_columns(name: str) -> list[str]:
-    """The columns of ``name`` that hold values (its DDL's generated columns left out)."""
-    generated = set(re.findall(r"^\s*(\w+)\s[^\n]*GENERATED ALWAYS", warehouse.sql_text(f"ddl/{name}"), re.M))
-    return [c for c, _t in warehouse.declared_columns(name) if c not in generated]
-
-
 @contextlib.contextmanager
 def kept_rows(con: duckdb.DuckDBPyConnection, names: list[str], cycle: str) -> Iterator[None]:
     """Around a rewrite of ``cycle`` in the tables ``names``: the rows other frozen cycles keep in
@@ -191,7 +184,7 @@ def _put_back(con: duckdb.DuckDBPyConnection, saved: list[tuple[str, str, str]])
     try:
         for name, condition, scratch in saved:
             have = {r[0] for r in con.execute(f"DESCRIBE {scratch}").fetchall()}
-            columns = ", ".join(f'"{c}"' for c in stored_columns(name) if c in have)
+            columns = ", ".join(f'"{c}"' for c in warehouse.stored_columns(name) if c in have)
             con.execute(f"DELETE FROM {name} WHERE {condition}")
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {scratch}")
         con.execute("COMMIT")

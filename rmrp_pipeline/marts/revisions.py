@@ -86,7 +86,7 @@ def _figures(con: duckdb.DuckDBPyConnection, table: registry.Table, cycle: str) 
     country_iso3 and every other stored column."""
     key = table.cycle_rows.key
     named = ", ".join(f"'{c}=' || \"{c}\"" for c in key)
-    values = [c for c in freeze.stored_columns(table.name) if c not in key and c != table.cycle_rows.column]
+    values = [c for c in warehouse.stored_columns(table.name) if c not in key and c != table.cycle_rows.column]
     quoted = ", ".join(f'"{c}"' for c in values)
     if not warehouse.table_exists(con, table.name):
         return pd.DataFrame(columns=["figure_key", "_platform", "_country_iso3", *values])

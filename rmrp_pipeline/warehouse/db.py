@@ -15,6 +15,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -158,9 +159,9 @@ def _syncable(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> b
     """Whether rows with the columns ``names`` can be synced into ``table`` file by file: it exists
     as its DDL declares it (structure and comments), has a ``source_file`` column, and ``names``
     hold every column it stores."""
-    columns = _stored_columns(table)
+    columns = stored_columns(table)
     return (SOURCE_FILE in columns and set(columns) <= set(names)
-            and _structure(con, table) == declared_structure(table))
+            and _structure(con, table) == _declared(table).structure)
 
 
 def _sync_rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> tuple[int, int] | None:
@@ -172,7 +173,7 @@ def _sync_rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> tuple
     (rows written, rows kept), or None, with nothing written, when more than half of the rows
     changed. What is kept is not re-read: equal counts and hash sums stand for equal rows (a chance
     of about 2**-64 per file)."""
-    columns = _stored_columns(table)
+    columns = stored_columns(table)
     digest = ("SELECT " + SOURCE_FILE + ", count(*) AS n, sum(hash(" +
               ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items()) + ")) AS h FROM {} t GROUP BY ALL")
     with _one_transaction(con):
@@ -211,26 +212,6 @@ def _structure(con: duckdb.DuckDBPyConnection, table: str) -> tuple | None:
         "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
         [schema, name]).fetchall()
     return found[0], found[1], tuple(comments)
-
-
-@lru_cache(maxsize=None)
-def declared_structure(table: str) -> tuple | None:
-    """``_structure`` of ``table`` as its DDL makes it (once per table and process, on the scratch database)."""
-    with _SCRATCH_LOCK:
-        create_table(_scratch(), table)
-        return _structure(_scratch(), table)
-
-
-@lru_cache(maxsize=None)
-def _stored_columns(table: str) -> dict[str, str]:
-    """{column: type} of the columns ``table`` stores (its generated columns left out), in order."""
-    schema, name = table.split(".")
-    with _SCRATCH_LOCK:
-        create_table(_scratch(), table)
-        generated = {c for c, in _scratch().execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
-            "AND table_schema = ? AND table_name = ? AND is_generated = 'ALWAYS'", [schema, name]).fetchall()}
-        return {c: t for c, t in column_types(_scratch(), table) if c not in generated}
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
@@ -378,13 +359,37 @@ def _scratch() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
+@dataclass(frozen=True)
+class _Declared:
+    """What a table's DDL makes, read once per table and process on one in-memory scratch database
+    the process keeps (opening a database costs more than a DDL)."""
+
+    columns: tuple[tuple[str, str], ...]   # (column, type) in order
+    generated: frozenset[str]              # the generated columns (computed, not stored)
+    structure: tuple                       # ``_structure``: statement, comments
+
+
 @lru_cache(maxsize=None)
-def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
-    """(column, type) of ``table`` as its DDL declares them (run once per table and process, on one
-    in-memory scratch database the process keeps: opening a database costs more than a DDL)."""
+def _declared(table: str) -> _Declared:
+    schema, name = table.split(".")
     with _SCRATCH_LOCK:
         create_table(_scratch(), table)
-        return column_types(_scratch(), table)
+        generated = frozenset(c for c, in _scratch().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = ? AND table_name = ? AND is_generated = 'ALWAYS'", [schema, name]).fetchall())
+        return _Declared(column_types(_scratch(), table), generated, _structure(_scratch(), table))
+
+
+def declared_columns(table: str) -> tuple[tuple[str, str], ...]:
+    """(column, type) of ``table`` as its DDL declares them."""
+    return _declared(table).columns
+
+
+def stored_columns(table: str) -> dict[str, str]:
+    """{column: type} of the columns of ``table`` that hold values (its generated columns left
+    out), in order, as its DDL declares them."""
+    declared = _declared(table)
+    return {c: t for c, t in declared.columns if c not in declared.generated}
 
 
 def require_current(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:

@@ -15,21 +15,19 @@ import duckdb
 import pytest
 
 from rmrp_pipeline.marts import builds, registry
+from rmrp_pipeline.warehouse import db
 from tests.conftest import compare_warehouses
 
 pytestmark = pytest.mark.e2e
 
 
-def _stored_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    schema, name = table.split(".")
-    return ", ".join(f'"{c}"' for c, in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-        "AND is_generated = 'NEVER' ORDER BY ordinal_position", [schema, name]).fetchall())
+def _stored_columns(table: str) -> str:
+    return ", ".join(f'"{c}"' for c in db.stored_columns(table))
 
 
 def _store_reversed(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """The rows of ``table`` stored again, the last first."""
-    columns = _stored_columns(con, table)
+    columns = _stored_columns(table)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _reversed AS SELECT {columns} FROM {table} ORDER BY rowid DESC")
     con.execute(f"DELETE FROM {table}")
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _reversed ORDER BY rowid")
@@ -53,7 +51,7 @@ def test_the_built_tables_do_not_depend_on_the_stored_order_of_the_ingested_rows
     shutil.copy(built_warehouse[0], in_order)
     with duckdb.connect(str(in_order)) as con:
         first, = con.execute("SELECT min(source_file) FROM staging.stg_planning__published_figures").fetchone()
-        columns = _stored_columns(con, registry.PUBLISHED)
+        columns = _stored_columns(registry.PUBLISHED)
         copy = columns.replace('"source_file"', "? || '_copy.xlsx'").replace('"value"', "value + 1")
         copied = con.execute(
             f"INSERT INTO {registry.PUBLISHED} ({columns}) SELECT {copy} FROM {registry.PUBLISHED} "

@@ -27,8 +27,8 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
 
 
 def _content(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return sorted(con.execute(f"SELECT {', '.join(repr(c).replace(chr(39), chr(34)) for c in COLUMNS)} FROM {TABLE}")
-                  .fetchall())
+    quoted = ", ".join(f'"{c}"' for c in COLUMNS)
+    return sorted(con.execute(f"SELECT {quoted} FROM {TABLE}").fetchall())
 
 
 def _row_ids(con: duckdb.DuckDBPyConnection, file: str) -> list[int]:
