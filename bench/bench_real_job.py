@@ -71,20 +71,6 @@ def import_pipeline() -> None:
             builds.builder(table)   # imports the builder's module
 
 
-def _in_dependency_order(tables: list) -> list:
-    """``tables`` (registry entries) each after the asset tables it reads (``registry.deps``)."""
-    from rmrp_pipeline.marts import registry
-
-    names = {t.name for t in tables}
-    done: list = []
-    waiting = list(tables)
-    while waiting:
-        ready = next(t for t in waiting if all(d not in names or d in {x.name for x in done} for d in registry.deps(t.name)))
-        done.append(ready)
-        waiting.remove(ready)
-    return done
-
-
 def build_warehouse(raw_dir: Path, warehouse_path: str) -> list[str]:
     """Fill the warehouse at ``warehouse_path`` from ``raw_dir`` as ``rmrp run`` does, without
     Dagster: the ingest asset's writes, then every unpartitioned table, then the tables filled
@@ -96,7 +82,6 @@ def build_warehouse(raw_dir: Path, warehouse_path: str) -> list[str]:
     from rmrp_pipeline.warehouse import db
 
     result = ingest_raw_folder(raw_dir)
-    tables = _in_dependency_order([t for t in registry.assets() if t.build != registry.INGEST])
     with duckdb.connect(warehouse_path) as con:
         for name in registry.ingested():
             db.replace_table(con, name, result.for_warehouse(name))
@@ -105,13 +90,7 @@ def build_warehouse(raw_dir: Path, warehouse_path: str) -> list[str]:
         del result
         cycles = builds.cycles_in_warehouse(con)
         builds.drop_cycles_without_data(con, cycles)
-        for table in tables:
-            if table.cycle_rows is None:
-                builds.builder(table)(con)
-        for cycle in cycles:
-            for table in tables:
-                if table.cycle_rows is not None:
-                    builds.cycle_build(table)(con, cycle)
+        builds.build_tables(con, cycles)
     return cycles
 
 

@@ -159,6 +159,32 @@ def build_cycles(con: duckdb.DuckDBPyConnection, table: registry.Table, cycles: 
     return wheres
 
 
+def build_tables(con: duckdb.DuckDBPyConnection, cycles: list[str], only_rmrp_activities: bool = False) -> None:
+    """Build every declared table but the ingest's, as the Dagster jobs do without Dagster: the
+    tables built whole, then each table filled cycle by cycle for ``cycles`` (:func:`build_cycles`),
+    each table after the tables it reads (``registry.deps``)."""
+    tables = in_build_order([t for t in registry.assets() if t.build != registry.INGEST])
+    for table in tables:
+        if table.cycle_rows is None:
+            builder(table)(con)
+    for table in tables:
+        if table.cycle_rows is not None:
+            build_cycles(con, table, cycles, cycle_build(table, only_rmrp_activities))
+
+
+def in_build_order(tables: list[registry.Table]) -> list[registry.Table]:
+    """``tables``, each after those of them it reads (``registry.deps``), else in declaration order."""
+    names = {t.name for t in tables}
+    done: list[registry.Table] = []
+    waiting = list(tables)
+    while waiting:
+        built = {t.name for t in done}
+        ready = next(t for t in waiting if all(d not in names or d in built for d in registry.deps(t.name)))
+        done.append(ready)
+        waiting.remove(ready)
+    return done
+
+
 def cycle_build(table: registry.Table, only_rmrp_activities: bool = False) -> Callable[[duckdb.DuckDBPyConnection, str], str]:
     """``build(connection, cycle) -> WHERE clause of the rows written`` for a table filled cycle by
     cycle: its :func:`builder`, given ``only_rmrp_activities`` when it takes that option."""

@@ -1,4 +1,5 @@
-"""Every table built from the ingested tables is the same whatever order their rows are stored in.
+"""Every table built from the ingested tables is the same whatever order their rows are stored in,
+and the same as `rmrp run` builds it when built without Dagster (``marts.builds.build_tables``).
 
 A re-run stores the rows of a changed file after the others' (``warehouse.db.sync_table``), where a
 clean run stores them in file order; so no built table may depend on the stored order. Checked on
@@ -34,18 +35,6 @@ def _store_reversed(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute("DROP TABLE _reversed")
 
 
-def _build_everything(con: duckdb.DuckDBPyConnection) -> None:
-    """Every asset table but the ingest's, as ``rmrp run`` builds them, for every cycle of the data."""
-    tables = [t for t in registry.assets() if t.build != registry.INGEST]
-    for table in tables:
-        if table.cycle_rows is None:
-            builds.builder(table)(con)
-    cycles = builds.cycles_to_build(con)
-    for table in tables:
-        if table.cycle_rows is not None:
-            builds.build_cycles(con, table, cycles, builds.cycle_build(table))
-
-
 def test_the_built_tables_do_not_depend_on_the_stored_order_of_the_ingested_rows(built_warehouse, tmp_path):
     in_order, reversed_ = tmp_path / "in_order.duckdb", tmp_path / "reversed.duckdb"
     shutil.copy(built_warehouse[0], in_order)
@@ -61,7 +50,17 @@ def test_the_built_tables_do_not_depend_on_the_stored_order_of_the_ingested_rows
     with duckdb.connect(str(reversed_)) as con:
         for table in registry.ingested():
             _store_reversed(con, table)
-        _build_everything(con)
+        builds.build_tables(con, builds.cycles_to_build(con))
     with duckdb.connect(str(in_order)) as con:
-        _build_everything(con)
+        builds.build_tables(con, builds.cycles_to_build(con))
     assert compare_warehouses.compare(in_order, reversed_) == ([], [])
+
+
+def test_the_tables_built_without_dagster_are_those_rmrp_run_built(built_warehouse, tmp_path):
+    """``builds.build_tables`` (used above and by bench/bench_real_job.py) over the session's warehouse
+    of ``rmrp run`` rebuilds every table as the Dagster jobs built it."""
+    again = tmp_path / "again.duckdb"
+    shutil.copy(built_warehouse[0], again)
+    with duckdb.connect(str(again)) as con:
+        builds.build_tables(con, builds.cycles_to_build(con))
+    assert compare_warehouses.compare(built_warehouse[0], again) == ([], [])
