@@ -1,11 +1,16 @@
 """Dagster assets of the warehouse tables, built from the registry (``marts.registry``): one asset
 per declared table, keyed ``[schema, table]``, grouped by schema, described by its DDL comment.
-Thin wrappers: the work is in SQL files and plain functions (``marts.builds`` and the builders the
-registry names). No data passes between assets through Dagster: each reads the warehouse.
+Three steps build them all: the ingest's tables, the tables built whole, the tables filled cycle
+by cycle (each a ``multi_asset``, any subset of which can be materialized; each mart's
+documentation check evaluated as it is built). Thin wrappers: the work is in SQL files and plain
+functions (``marts.builds`` and the builders the registry names). No data passes between assets
+through Dagster: each reads the warehouse.
 """
 
 import threading
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
@@ -15,7 +20,7 @@ from rmrp_pipeline.defs.partitions import refuse_malformed_cycle, reporting_cycl
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
 from rmrp_pipeline.ingest import ingest_raw_folder, trim_freed_memory
 from rmrp_pipeline.ingest_cache import cache_dir_for
-from rmrp_pipeline.marts import builds, cycle_inputs, registry
+from rmrp_pipeline.marts import audits, builds, cycle_inputs, registry
 from rmrp_pipeline.warehouse import db as warehouse
 
 POOL = "duckdb_warehouse"
@@ -114,45 +119,112 @@ def _ingest_asset() -> dg.AssetsDefinition:
     return ingest_raw_files
 
 
-def _table_asset(table: registry.Table) -> dg.AssetsDefinition:
-    build = builder(table)
+#: The check every mart carries, evaluated in the step that builds it (no step of its own).
+DOCUMENTED = "every_column_documented"
 
-    @dg.asset(**_spec_args(table), pool=POOL)
-    def _asset(warehouse_db: DuckDBResource) -> dg.MaterializeResult:
+
+def _documented_spec(table: registry.Table) -> dg.AssetCheckSpec:
+    described = [table.name, *registry.built_with(table.name)]
+    return dg.AssetCheckSpec(DOCUMENTED, asset=key_of(table.name), description=(
+        f"{table.name}, the seeds and views it is built with, and every column of them have a comment "
+        f"(read by analysts in meta.data_dictionary): {', '.join(described)}."))
+
+
+def _documented_result(con: duckdb.DuckDBPyConnection, table: registry.Table) -> dg.AssetCheckResult:
+    missing = audits.undocumented(con, [table.name, *registry.built_with(table.name)])
+    return dg.AssetCheckResult(asset_key=key_of(table.name), check_name=DOCUMENTED, passed=not missing,
+                               metadata={"undocumented": ", ".join(missing) or "none"})
+
+
+def _tables_step(name: str, tables: list[registry.Table], **asset_args) -> Callable:
+    """``multi_asset`` decorator of the assets of ``tables`` built in one step (a step per table
+    costs Dagster's per-step records, more than a small table's build): any subset of them can be
+    materialized (``can_subset``), in build order (``builds.in_build_order``); each mart's
+    documentation check is evaluated right after it is built."""
+    return dg.multi_asset(name=name, specs=[dg.AssetSpec(**_spec_args(t)) for t in tables],
+                          check_specs=[_documented_spec(t) for t in tables if t.layer == "marts"],
+                          can_subset=True, pool=POOL, **asset_args)
+
+
+def _selected(context: dg.AssetExecutionContext, tables: list[registry.Table]) -> list[tuple[registry.Table, bool, bool]]:
+    """(table, whether it is built, whether its documentation check is evaluated) of the tables of
+    this step whose asset or check is selected (a check can be run alone from the UI), in build order."""
+    keys, checks = context.selected_asset_keys, context.selected_asset_check_keys
+    chosen = [(t, key_of(t.name) in keys, dg.AssetCheckKey(key_of(t.name), DOCUMENTED) in checks)
+              for t in builds.in_build_order(tables)]
+    return [c for c in chosen if c[1] or c[2]]
+
+
+@contextmanager
+def _building(table: registry.Table) -> Iterator[None]:
+    """Name the table in the error that stops its build (the step builds several)."""
+    try:
+        yield
+    except dg.Failure:
+        raise
+    except Exception as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise dg.Failure(description=f"building {table.name}: {first}") from exc
+
+
+def _whole_tables_asset(tables: list[registry.Table]) -> dg.AssetsDefinition:
+    @_tables_step("warehouse_tables", tables)
+    def warehouse_tables(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource):
+        """Build each selected table whole from the tables it reads (``marts.builds.builder``)."""
         with warehouse_db.get_connection() as con:
-            where = build(con)
-            return dg.MaterializeResult(metadata=table_metadata(con, table.name, where))
+            for table, build, check in _selected(context, tables):
+                if build:
+                    with _building(table):
+                        where = builder(table)(con)
+                    yield dg.MaterializeResult(asset_key=key_of(table.name), metadata=table_metadata(con, table.name, where))
+                if check:
+                    yield _documented_result(con, table)
 
-    return _asset
+    return warehouse_tables
 
 
-def _cycle_asset(table: registry.Table) -> dg.AssetsDefinition:
-    """An asset partitioned by reporting cycle: ``build(connection, cycle) -> WHERE clause of the
-    rows written``, plus ``only_rmrp_activities=`` from the ``people_reached_options`` resource
-    when the builder takes it. One run builds any range of cycles (``BackfillPolicy.single_run``),
-    each recorded with its own metadata and the fingerprint of its inputs (``marts.cycle_inputs``)."""
+def _build_cycles(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, database: str,
+                  table: registry.Table, build: Callable) -> dg.MaterializeResult:
+    """Build ``table`` for each cycle of the run, one after the other (a year's rows once:
+    ``builds.build_cycles``), each cycle recorded with its metadata and input fingerprint."""
+    with _building(table):
+        wheres = builds.build_cycles(con, table, context.partition_keys, build)
+    key = key_of(table.name)
+    for cycle, where in wheres.items():
+        fingerprint = run_fingerprints(context.run.run_id, database, con, [cycle])[cycle]
+        context.add_asset_metadata({**table_metadata(con, table.name, where), INPUTS_FINGERPRINT: fingerprint},
+                                   asset_key=key, partition_key=cycle)
+    return dg.MaterializeResult(asset_key=key)
 
-    def _asset(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource,
-               people_reached_options: PeopleReachedOptions) -> dg.MaterializeResult:
-        build = builds.cycle_build(table, people_reached_options.only_rmrp_activities)
+
+def _cycle_tables_asset(tables: list[registry.Table]) -> dg.AssetsDefinition:
+    """The tables filled one reporting cycle at a time, partitioned by cycle: each builder
+    ``build(connection, cycle) -> WHERE clause of the rows written``, plus ``only_rmrp_activities=``
+    from the ``people_reached_options`` resource when it takes it. One run builds any range of
+    cycles (``BackfillPolicy.single_run``), each recorded with its own metadata and the fingerprint
+    of its inputs (``marts.cycle_inputs``)."""
+
+    def cycle_tables(context: dg.AssetExecutionContext, warehouse_db: DuckDBResource,
+                     people_reached_options: PeopleReachedOptions):
+        """Build the selected cycle tables for each cycle of the run (``marts.builds.build_cycles``)."""
         for cycle in context.partition_keys:
             refuse_malformed_cycle(context.instance, cycle)
         with warehouse_db.get_connection() as con:
-            # one run builds a range of cycles, one after the other (a year's rows once: builds.build_cycles)
-            wheres = builds.build_cycles(con, table, context.partition_keys, build)
-            for cycle, where in wheres.items():
-                fingerprint = run_fingerprints(context.run.run_id, warehouse_db.database, con, [cycle])[cycle]
-                context.add_asset_metadata({**table_metadata(con, table.name, where), INPUTS_FINGERPRINT: fingerprint},
-                                           partition_key=cycle)
-        return dg.MaterializeResult()
+            for table, build, check in _selected(context, tables):
+                if build:
+                    yield _build_cycles(context, con, warehouse_db.database, table,
+                                        builds.cycle_build(table, people_reached_options.only_rmrp_activities))
+                if check:
+                    yield _documented_result(con, table)
 
-    with warnings.catch_warnings():   # backfill_policy is a beta parameter of @asset: not news for operators
+    with warnings.catch_warnings():   # backfill_policy is a beta parameter: not news for operators
         warnings.simplefilter("ignore", dg.BetaWarning)
-        return dg.asset(**_spec_args(table), pool=POOL, partitions_def=reporting_cycles,
-                        backfill_policy=dg.BackfillPolicy.single_run())(_asset)
+        return _tables_step("cycle_tables", tables, partitions_def=reporting_cycles,
+                            backfill_policy=dg.BackfillPolicy.single_run())(cycle_tables)
 
 
 ingest_raw_files = _ingest_asset()
-#: Every other declared table, one asset each.
-table_assets = [(_cycle_asset if t.cycle_rows else _table_asset)(t)
-                for t in registry.assets() if t.build != registry.INGEST]
+_BUILT = [t for t in registry.assets() if t.build != registry.INGEST]
+#: Every other declared table: those built whole in one step, those filled cycle by cycle in another.
+table_assets = [_whole_tables_asset([t for t in _BUILT if not t.cycle_rows]),
+                _cycle_tables_asset([t for t in _BUILT if t.cycle_rows])]

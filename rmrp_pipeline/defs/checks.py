@@ -1,4 +1,4 @@
-"""Asset checks: nothing lost silently, published figures consistent, marts documented, cycle
+"""Asset checks: nothing lost silently, published figures consistent, cycle
 tables built from the inputs the warehouse holds now. The queries are in ``marts.audits`` and
 ``marts.cycle_inputs``; the marts checked are the registry's (``marts.registry``)."""
 
@@ -45,24 +45,6 @@ def published_ratios_consistent(warehouse_db: DuckDBResource) -> dg.AssetCheckRe
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"inconsistent": len(bad), "details": _table_md(bad)},
     )
-
-
-def _documented_check(table: str) -> dg.AssetChecksDefinition:
-    described = [table, *registry.built_with(table)]
-
-    @dg.asset_check(asset=key_of(table), name="every_column_documented", description=(
-        f"{table}, the seeds and views it is built with, and every column of them have a comment "
-        f"(read by analysts in meta.data_dictionary): {', '.join(described)}."))
-    def check(warehouse_db: DuckDBResource) -> dg.AssetCheckResult:
-        with warehouse_db.get_connection() as con:
-            missing = audits.undocumented(con, described)
-        return dg.AssetCheckResult(passed=not missing, metadata={"undocumented": ", ".join(missing) or "none"})
-
-    return check
-
-
-#: One documentation check per mart.
-documented_checks = [_documented_check(t.name) for t in registry.assets() if t.layer == "marts"]
 
 
 #: The asset keys of the tables filled one reporting cycle at a time.

@@ -234,6 +234,27 @@ def test_a_failed_blocking_check_publishes_nothing(small_raw, published, monkeyp
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
 
 
+def test_a_table_that_fails_to_build_is_named_and_publishes_nothing(small_raw, published, monkeypatch, capsys):
+    from rmrp_pipeline.cli import main
+    from rmrp_pipeline.warehouse import db
+
+    run_sql = db.run_sql
+
+    def failing(con, name, *args, **kwargs):
+        if name == "marts.fct_planning_figures":
+            raise duckdb.ConversionException("Conversion Error: Could not convert string 'n/a' to INT32")
+        return run_sql(con, name, *args, **kwargs)
+
+    before = _sha(published)
+    monkeypatch.setattr(db, "run_sql", failing)
+    code = main(["run", "--quiet", "--raw-dir", str(small_raw), "--warehouse", str(published)])
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 1
+    assert last == (f"not published: {published} is left as it was; step warehouse_tables of ingest_job failed: "
+                    "building marts.fct_planning_figures: Conversion Error: Could not convert string 'n/a' to INT32")
+    assert _sha(published) == before
+
+
 def test_a_disk_that_fills_during_the_build_publishes_nothing_and_says_so_last(small_raw, published, monkeypatch, capsys):
     from rmrp_pipeline.cli import main
     from rmrp_pipeline.warehouse import db

@@ -178,3 +178,28 @@ def test_a_partition_that_is_no_reporting_cycle_is_refused_and_deleted(built):
     assert "2021-H3" not in instance.get_dynamic_partitions("reporting_cycle")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.cycle_people_reached WHERE cycle = '2021-H3'").fetchone()[0] == 0
+
+
+@pytest.mark.e2e
+def test_one_table_or_one_check_can_be_run_alone_as_from_the_ui(built):
+    """The tables built whole share one step, and so do the cycle tables: a selection of one
+    table builds that table only; a mart's documentation check run alone builds nothing."""
+    raw, warehouse, instance = built
+    defs = build_definitions(str(raw), str(warehouse))
+    key_figures = dg.AssetKey(["marts", "sector_key_figures"])
+    activities = dg.AssetKey(["marts", "fct_activities"])
+    before = {key: len(instance.fetch_materializations(key, limit=100).records) for key in (key_figures, activities)}
+
+    one = defs.resolve_job_def("ingest_job").get_subset(asset_selection={key_figures})
+    assert one.execute_in_process(instance=instance, resources=defs.resources).success
+    assert len(instance.fetch_materializations(key_figures, limit=100).records) == before[key_figures] + 1
+    assert len(instance.fetch_materializations(activities, limit=100).records) == before[activities]
+
+    check = dg.AssetCheckKey(CYCLE_PEOPLE_REACHED, "every_column_documented")
+    reached_before = len(instance.fetch_materializations(CYCLE_PEOPLE_REACHED, limit=100).records)
+    alone = defs.resolve_job_def("cycle_job").get_subset(asset_selection=set(), asset_check_selection={check})
+    result = alone.execute_in_process(instance=instance, resources=defs.resources, partition_key="2022-H2")
+    assert result.success
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.asset_check_key, evaluation.passed) == (check, True)
+    assert len(instance.fetch_materializations(CYCLE_PEOPLE_REACHED, limit=100).records) == reached_before
