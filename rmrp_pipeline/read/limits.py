@@ -24,6 +24,10 @@ from rmrp_pipeline.read.files import ReadError
 from rmrp_pipeline.settings import ReadLimits
 
 MB = 1 << 20
+#: Bytes read and inflated at a time by the true-size check: below the size from which glibc maps
+#: each block afresh (128 KiB, ``ingest.return_freed_memory``), so that its buffers are reused
+#: from the heap (1 MiB: 0.30 s for the parts of 40 bench files, 0.09 s of it in the kernel; 64 KiB: 0.21 s).
+INFLATE_CHUNK = 64 << 10
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -148,7 +152,7 @@ def _zip_workbook(path: Path, name: str, size: int, limits: ReadLimits) -> str:
 
 
 def _check_true_size(path: Path, name: str, part: zipfile.ZipInfo) -> None:
-    """Inflate ``part`` (a MB at a time, nothing kept) to prove it holds no more than the size its
+    """Inflate ``part`` (:data:`INFLATE_CHUNK` at a time, nothing kept) to prove it holds no more than the size its
     zip directory declares: one of the readers reads a part to its end whatever it declares.
 
     Raises:
@@ -168,13 +172,13 @@ def _check_true_size(path: Path, name: str, part: zipfile.ZipInfo) -> None:
         left, size = part.compress_size, 0
         inflate = zlib.decompressobj(-15) if part.compress_type == zipfile.ZIP_DEFLATED else None
         while left > 0 and size <= part.file_size and not (inflate and inflate.eof):
-            chunk = handle.read(min(left, MB))
+            chunk = handle.read(min(left, INFLATE_CHUNK))
             if not chunk:
                 break
             left -= len(chunk)
             while chunk and size <= part.file_size and not (inflate and inflate.eof):
                 try:
-                    out = inflate.decompress(chunk, MB) if inflate else chunk
+                    out = inflate.decompress(chunk, INFLATE_CHUNK) if inflate else chunk
                 except zlib.error as exc:
                     raise ReadError(f"{name} is a damaged zip archive (part {part.filename}: {exc}), not a "
                                     f"readable workbook") from exc

@@ -363,11 +363,14 @@ def formulas_calculated(archive: zipfile.ZipFile) -> bool:
     return not (by_excel_name and "xl/calcChain.xml" not in names)
 
 
-#: Bytes of sheet XML decompressed at a time by the scan (cut at row starts).
-SCAN_CHUNK = 8 << 20
+#: Bytes of sheet XML decompressed at a time by the scan (cut at row starts). Below the size
+#: from which glibc maps each block afresh (128 KiB, ``ingest.return_freed_memory``): the scan's
+#: buffers are reused from the heap instead of faulting in new pages at every read (8 MiB parts:
+#: 1.41 s, 0.29 s of it in the kernel, for 40 bench files; 96 KiB parts: 0.85 s).
+SCAN_CHUNK = 96 << 10
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _CELL_REF_AT = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})[0-9]+"')
-_PREFIXED_ROOT = re.compile(rb"<(\w+):worksheet\b")
+_ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
 
 
 @dataclass
@@ -458,9 +461,11 @@ def _sheet_parts(stream: io.BufferedIOBase) -> Iterator[bytes]:
     buffer, prefix = b"", None
     while chunk := stream.read(SCAN_CHUNK):
         buffer += chunk
-        if prefix is None:
-            found = _PREFIXED_ROOT.search(buffer, 0, 4096)
-            prefix = found.group(1) if found else b""
+        if prefix is None:   # decided once the root tag is read (or 4 KB without it)
+            found = _ROOT.search(buffer, 0, 4096)
+            if found is None and len(buffer) < 4096:
+                continue
+            prefix = (found.group(1) or b"") if found else b""
         if prefix:  # "<x:" is never text: a "<" in a cell's text is written "&lt;"
             buffer = buffer.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
         last = max(buffer.rfind(b"<row "), 0)  # the bare tags looked for after it only

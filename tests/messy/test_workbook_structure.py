@@ -65,3 +65,53 @@ def test_a_sheet_written_with_a_namespace_prefix_is_read(tmp_path):
     data = read_table(with_sheet(tmp_path / "prefixed.xlsx", write), "Sheet1")
     assert data.headers == ["Country", "Admin1"] and data.frame.values.tolist() == [["Peru", "Lima"]]
     assert data.rows_in_file == data.rows_read == 1
+
+
+def _mixed_rows(prefix: str) -> tuple[str, set[int], set[int], set[tuple[int, str]]]:
+    """A sheet's XML of 400 rows of every kind the scan tells apart, and what it must find: (XML,
+    rows holding a value, hidden rows, error and formula cells)."""
+    p = f"{prefix}:" if prefix else ""
+    values, hidden, problems, rows = set(), set(), set(), []
+    for number in range(1, 401):
+        kind = number % 7
+        attributes = f' r="{number}"' + (' hidden="1"' if kind == 3 else "")
+        if kind == 5:   # a row without a number: the one after the previous row
+            attributes = ""
+        if kind == 3:
+            hidden.add(number)
+        if kind == 1:   # an empty row, written bare
+            rows.append(f"<{p}row/>")
+            continue
+        if kind == 2:   # an error cell
+            cells = f'<{p}c r="B{number}" t="e"><{p}v>#N/A</{p}v></{p}c>'
+            problems.add((number, "B"))
+        elif kind == 4:   # a formula saved without its result
+            cells = f'<{p}c r="C{number}"><{p}f>SUM(A1:A2)</{p}f></{p}c>'
+            problems.add((number, "C"))
+        else:
+            cells = f'<{p}c r="A{number}" t="inlineStr"><{p}is><{p}t>text {number} {"x" * (number % 50)}</{p}t></{p}is></{p}c>'
+        if kind != 4:
+            values.add(number)
+        rows.append(f"<{p}row{attributes}>{cells}</{p}row>")
+    root = f' xmlns{":" + prefix if prefix else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = (f'<?xml version="1.0"?><{p}worksheet{root}><{p}dimension ref="A1:C400"/><{p}sheetData>'
+           f'{"".join(rows)}</{p}sheetData></{p}worksheet>')
+    return xml, values, hidden, problems
+
+
+def test_the_scan_finds_the_same_rows_whatever_the_size_of_the_parts_it_reads(tmp_path, monkeypatch):
+    """The XML pass reads a sheet in parts cut at row starts: rows, hidden rows and problem cells
+    found are the sheet's own, however small the parts (a row, a tag, cut anywhere)."""
+    from pathlib import Path
+
+    from rmrp_pipeline.read import workbook
+
+    for prefix in ("", "x"):
+        xml, values, hidden, problems = _mixed_rows(prefix)
+        path = with_sheet(tmp_path / f"mixed_{prefix or 'plain'}.xlsx", lambda stream, xml=xml: stream.write(xml.encode()))
+        for chunk in (workbook.SCAN_CHUNK, 4096, 333, 17):
+            monkeypatch.setattr(workbook, "SCAN_CHUNK", chunk)
+            scan = workbook.scan_sheet_xml(Path(path), "Sheet1")
+            assert scan.value_rows == values, (prefix, chunk)
+            assert scan.hidden_rows == hidden, (prefix, chunk)
+            assert set(scan.problem_cells) == problems, (prefix, chunk)
