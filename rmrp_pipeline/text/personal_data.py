@@ -155,8 +155,17 @@ def _mask_phones(text: str, regions: tuple[str, ...], found: set[str]) -> str:
     return text
 
 
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
 def _digits(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
+    """How many characters of ``text`` are digits (``str.isdigit``: any script's). The ASCII
+    digits are counted by ``str.count``, the other characters looked at one by one: a character
+    at a time in Python was 0.29 s of the 2021 export's screen (cProfile)."""
+    ascii_digits = sum(map(text.count, "0123456789"))
+    if text.isascii():
+        return ascii_digits
+    return ascii_digits + sum(map(str.isdigit, _ASCII_RUN.sub("", text)))
 
 
 @lru_cache(maxsize=4096)

@@ -648,3 +648,12 @@ def test_a_boolean_beside_the_number_it_equals(cells):
             assert failure == "number_unreadable" and math.isnan(value), f"{cell!r} read as {value}"
         else:
             assert failure is None and value == float(cell), f"{cell!r} flagged {failure}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+       | st.text(alphabet="0123456789 +-()٠١٢٣४५६७८९²³¹①", max_size=40))
+def test_digits_are_counted_as_str_isdigit_counts_them(text):
+    from rmrp_pipeline.text.personal_data import _digits
+
+    assert _digits(text) == sum(1 for ch in text if ch.isdigit())
