@@ -1,8 +1,12 @@
 """Fingerprints of what a reporting cycle's tables are built from: the loaded 5W rows of the
-cycle's months (``cycles.cycle_window``) and the planning rows (PiN/targets, submissions, published
-figures) of its year. Two fingerprints differ when any of those rows was added, removed or changed;
-the Dagster wiring records one with every cycle it builds and compares (``defs/checks.py``,
-``defs/jobs.py``) to tell which cycles are stale."""
+cycle's months (``cycles.cycle_window``), the quality findings on those rows, the files they come
+from (name and hash), the planning rows (PiN/targets, submissions, published figures) of its year,
+and the reference tables the cycle SQL reads whole (countries and platforms, planning
+proportions). Two fingerprints differ when any of those rows was added, removed or changed; the
+Dagster wiring records one with every cycle it builds and compares (``defs/checks.py``,
+``defs/jobs.py``) to tell which cycles are stale. Every table written by the ingest that a cycle
+table reads, directly or through the tables it reads (``registry``), is one of them
+(tests/sql/test_run_fingerprints.py)."""
 
 from __future__ import annotations
 
@@ -14,15 +18,29 @@ from rmrp_pipeline.cycles import cycle_window
 from rmrp_pipeline.marts import registry
 from rmrp_pipeline.warehouse import db as warehouse
 
-#: (table, its condition for the rows of one cycle, from ``$start``/``$end`` (the cycle's months) and ``$year``).
+#: The cycle's loaded 5W rows, from ``$start``/``$end`` (its months).
+_CYCLE_ROWS = f"SELECT * FROM {registry.STAGED_5W} WHERE NOT is_rejected AND month >= $start AND month < $end"
+#: (table, the query of its row count and order-free sum of row hashes for one cycle, from
+#: ``$start``/``$end`` and ``$year``).
 _INPUTS = (
-    (registry.STAGED_5W, "NOT is_rejected AND month >= $start AND month < $end"),
-    (registry.PIN_TARGET, "NOT is_rejected AND plan_year = $year"),
-    (registry.SUBMISSIONS, "NOT is_rejected AND plan_year = $year"),
-    (registry.PUBLISHED, "plan_year = $year"),
+    (registry.STAGED_5W, "SELECT count(*), coalesce(sum(hash(t)), 0) FROM (" + _CYCLE_ROWS + ") t"),
+    # a finding can change with other files (a row far above the organisation's history) while the row does not
+    ("meta.quality_findings", "SELECT count(*), coalesce(sum(hash(q)), 0) FROM meta.quality_findings q SEMI JOIN ("
+     + _CYCLE_ROWS + ") a ON q.source_file = a.source_file AND q.sheet = a.source_sheet AND q.row_number = a.source_row"),
+    # the hashes of the files listed in a frozen cycle's revisions (meta.cycle_revisions)
+    ("raw.source_files", "SELECT count(*), coalesce(sum(hash(f.source_file, f.sheet, f.sha256)), 0) FROM raw.source_files f "
+     "SEMI JOIN (" + _CYCLE_ROWS + ") a ON f.source_file = a.source_file"),
+    (registry.PIN_TARGET, f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {registry.PIN_TARGET} t "
+                          "WHERE NOT is_rejected AND plan_year = $year"),
+    (registry.SUBMISSIONS, f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {registry.SUBMISSIONS} t "
+                           "WHERE NOT is_rejected AND plan_year = $year"),
+    (registry.PUBLISHED, f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {registry.PUBLISHED} t WHERE plan_year = $year"),
+    # read whole: a platform's countries; proportions of the year an intersector model names, not the cycle's
+    ("staging.ref_countries", "SELECT count(*), coalesce(sum(hash(t)), 0) FROM staging.ref_countries t"),
+    (registry.PROPORTIONS, f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {registry.PROPORTIONS} t"),
 )
 #: The tables a cycle's fingerprint is worked out from (all written by the ingest alone).
-INPUT_TABLES = tuple(table for table, _condition in _INPUTS)
+INPUT_TABLES = tuple(table for table, _query in _INPUTS)
 
 
 def input_fingerprints(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> dict[str, str]:
@@ -37,12 +55,12 @@ def input_fingerprints(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> dic
         start, end = cycle_window(cycle)
         values = {"start": start, "end": end, "year": start.year}
         parts = [cycle]
-        for table, condition in _INPUTS:
-            if warehouse.table_exists(con, table):
+        for table, query in _INPUTS:
+            count, total = 0, 0   # a missing table counts as empty
+            of_rows = "$start" in query   # a query of the cycle's 5W rows needs their table too
+            if warehouse.table_exists(con, table) and (not of_rows or warehouse.table_exists(con, registry.STAGED_5W)):
                 count, total = con.execute(
-                    f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t WHERE {condition}",
-                    {name: value for name, value in values.items() if f"${name}" in condition},
-                ).fetchone()
-                parts.append(f"{table}:{count}:{total}")
+                    query, {name: value for name, value in values.items() if f"${name}" in query}).fetchone()
+            parts.append(f"{table}:{count}:{total}")
         found[cycle] = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
     return found

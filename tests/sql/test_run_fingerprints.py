@@ -21,7 +21,8 @@ def test_the_input_tables_are_written_by_the_ingest_alone():
 
 def _warehouse() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    rows = pd.DataFrame({"source_file": ["a.xlsx", "a.xlsx"], "source_row": [2, 3], "is_rejected": [False, False],
+    rows = pd.DataFrame({"source_file": ["a.xlsx", "a.xlsx"], "source_sheet": ["5W", "5W"], "source_row": [2, 3],
+                         "is_rejected": [False, False],
                          "month": [dt.date(2021, 3, 1), dt.date(2021, 9, 1)], "new_beneficiaries": [10.0, 20.0]})
     db.replace_table(con, registry.STAGED_5W, rows)
     return con
@@ -43,6 +44,49 @@ def test_once_per_run_and_equal_to_the_plain_fingerprints():
     assert run_fingerprints("run-2", "w.duckdb", con, cycles) == cycle_inputs.input_fingerprints(con, cycles)
     assert run_fingerprints("run-2", "other.duckdb", con, ["2021-H1"])["2021-H1"] \
         == cycle_inputs.input_fingerprints(con, ["2021-H1"])["2021-H1"]
+
+
+def _read_by_cycle_tables() -> set[str]:
+    """Every table or view a table filled cycle by cycle reads, directly or through what it reads."""
+    declared = {t.name for t in registry.TABLES}
+    seen: set[str] = set()
+    todo = [t.name for t in registry.by_cycle()]
+    while todo:
+        name = todo.pop()
+        for read in registry.table(name).reads if name in declared else ():
+            if read not in seen:
+                seen.add(read)
+                todo.append(read)
+    return seen
+
+
+def test_every_ingested_table_a_cycle_table_reads_is_an_input():
+    """A cycle is stale when what it is built from changed: every table the ingest writes that a
+    cycle table reads, through any number of tables and views, is in its fingerprint."""
+    read = _read_by_cycle_tables() & set(registry.ingested())
+    assert {"meta.quality_findings", "staging.ref_countries"} <= read   # what the check is about
+    assert read <= set(cycle_inputs.INPUT_TABLES)
+
+
+def test_a_finding_or_a_reference_list_that_changes_makes_the_cycles_that_read_it_stale():
+    """A finding on a row can change with other files (a row far above the organisation's history)
+    while the row does not; a platform's countries are read whole."""
+    con = _warehouse()
+    cycles = ["2021-H1", "2021-H2"]
+    before = cycle_inputs.input_fingerprints(con, cycles)
+    findings = pd.DataFrame({"source_file": ["a.xlsx"], "sheet": ["5W"], "row_number": [3], "rule": ["outlier_of_history"],
+                             "value": ["20"], "message": ["far above"], "produced_by": ["checks"]})
+    db.replace_table(con, "meta.quality_findings", findings)   # September's row: the end-year cycle only
+    september = cycle_inputs.input_fingerprints(con, cycles)
+    assert september["2021-H2"] != before["2021-H2"] and september["2021-H1"] == before["2021-H1"]
+    con.execute("UPDATE meta.quality_findings SET row_number = 2")   # March's row: in both cycles
+    march = cycle_inputs.input_fingerprints(con, cycles)
+    assert march["2021-H1"] != september["2021-H1"] and march["2021-H2"] != september["2021-H2"]
+    con.execute("UPDATE meta.quality_findings SET row_number = 99")   # a row of no cycle (another file's)
+    assert cycle_inputs.input_fingerprints(con, cycles) == before
+    db.replace_table(con, "staging.ref_countries", pd.DataFrame({"platform": ["Peru"], "country": ["Peru"], "iso3": ["PER"]}))
+    countries = cycle_inputs.input_fingerprints(con, cycles)
+    assert all(countries[c] != before[c] for c in cycles)
 
 
 def test_no_sql_outside_the_ingest_and_the_ddl_writes_the_input_tables():
