@@ -370,7 +370,7 @@ def formulas_calculated(archive: zipfile.ZipFile) -> bool:
 SCAN_CHUNK = 96 << 10
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _CELL_REF_AT = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})[0-9]+"')
-_ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
+_ROOT = re.compile(rb"<(?:([\w.-]+):)?worksheet\b")
 
 
 @dataclass
@@ -456,34 +456,55 @@ def _sheet_parts(stream: io.BufferedIOBase) -> Iterator[bytes]:
     """A sheet's XML in parts of about SCAN_CHUNK bytes, each cut just before a row (the first part
     begins with what comes before the first row, the last with what follows it). Tags are made
     plain: a namespace prefix (``<x:row>``, written by some libraries) is taken off, and a row
-    tag without attributes (``<row>``, ``<row/>``) given a space, so that every row starts with
-    ``<row `` and every cell with ``<c``."""
-    buffer, prefix = b"", None
-    while chunk := stream.read(SCAN_CHUNK):
-        buffer += chunk
-        if prefix is None:   # decided once the root tag is read (or 4 KB without it)
-            found = _ROOT.search(buffer, 0, 4096)
-            if found is None and len(buffer) < 4096:
-                continue
-            prefix = (found.group(1) or b"") if found else b""
+    tag without attributes (``<row>``, ``<row/>``) or with a line break or tab after its name given
+    a space, so that every row starts with ``<row `` and every cell with ``<c``. Each byte is made
+    plain and looked at once, however long the XML between two rows."""
+    raw, prefix = bytearray(), None
+    while prefix is None:   # decided once the root tag is read
+        chunk = stream.read(SCAN_CHUNK)
+        raw += chunk
+        prefix = _root_prefix(raw, complete=not chunk)
+    kept = len(prefix) + 6   # "<x:row" and the byte after it: a tag the read may have cut is kept for the next
+    buffer, searched, more = bytearray(), 0, True   # buffer: plain XML from a row start (or the sheet's) on
+    while more or raw:
+        if more:
+            chunk = stream.read(SCAN_CHUNK)
+            more = bool(chunk)
+            raw += chunk
+        held = raw.rfind(b"<", max(0, len(raw) - kept)) if more else -1
+        ready = raw[:held] if held != -1 else raw
+        raw = raw[held:] if held != -1 else bytearray()
         if prefix:  # "<x:" is never text: a "<" in a cell's text is written "&lt;"
-            buffer = buffer.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
-        last = max(buffer.rfind(b"<row "), 0)  # the bare tags looked for after it only
-        cut = max(last, buffer.rfind(b"<row>", last), buffer.rfind(b"<row/>", last))
+            ready = ready.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
+        if _ROW_TAG.search(ready) is not None:  # one pass (two ``in`` tests cost twice as much)
+            ready = _ROW_TAG.sub(b"<row ", ready)
+        buffer += ready
+        cut = buffer.rfind(b"<row ", searched)
+        searched = max(0, len(buffer) - 4)
         if cut > 0:
-            yield _spaced_rows(buffer[:cut])
-            buffer = buffer[cut:]
+            yield bytes(buffer[:cut])
+            del buffer[:cut]
+            searched -= cut
     if buffer:
-        yield _spaced_rows(buffer)
+        yield bytes(buffer)
 
 
-_BARE_ROW = re.compile(rb"<row[>/]")
+#: A row tag to be given a space after its name: bare (``<row>``, ``<row/>``) or with other white space.
+_ROW_TAG = re.compile(rb"<row(?:[\t\r\n]|(?=[>/]))")
+#: What may come before a sheet's root tag: white space, the XML declaration, processing instructions,
+#: comments and a document type (without internal subset).
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE\b[^>\[]*>)*", re.S)
+#: Bytes within which a sheet's root tag is looked for (beyond them the sheet's tags are taken as unprefixed).
+ROOT_WITHIN = 1 << 20
 
 
-def _spaced_rows(part: bytes) -> bytes:
-    if _BARE_ROW.search(part) is not None:  # one pass (two ``in`` tests cost twice as much)
-        part = part.replace(b"<row>", b"<row >").replace(b"<row/>", b"<row />")
-    return part
+def _root_prefix(head: bytearray, complete: bool) -> bytes | None:
+    """The namespace prefix of the root tag of a sheet's XML that begins with ``head`` (``b""``: none),
+    or None until that tag is read (``complete``: ``head`` is the whole XML)."""
+    found = _ROOT.match(head, _PROLOG.match(head).end())
+    if found is not None:
+        return bytes(found.group(1) or b"")
+    return b"" if complete or len(head) >= ROOT_WITHIN else None
 
 
 def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: ReadLimits | None = None) -> SheetScan:

@@ -115,3 +115,67 @@ def test_the_scan_finds_the_same_rows_whatever_the_size_of_the_parts_it_reads(tm
             assert scan.value_rows == values, (prefix, chunk)
             assert scan.hidden_rows == hidden, (prefix, chunk)
             assert set(scan.problem_cells) == problems, (prefix, chunk)
+
+
+def _two_rows(prefix: str = "", before_root: str = "", row_tag: str = "<{p}row ") -> str:
+    """A sheet's XML of a header (Country, Admin1) and two rows, its tags prefixed with ``prefix``,
+    ``before_root`` between the XML declaration and the root tag, and each row tag opened as ``row_tag``."""
+    p = f"{prefix}:" if prefix else ""
+    cell = lambda ref, value: f'<{p}c r="{ref}" t="inlineStr"><{p}is><{p}t>{value}</{p}t></{p}is></{p}c>'  # noqa: E731
+    rows = "".join(f'{row_tag.format(p=p)}r="{n}">{cell(f"A{n}", a)}{cell(f"B{n}", b)}</{p}row>'
+                   for n, (a, b) in enumerate([("Country", "Admin1"), ("Peru", "Lima"), ("Chile", "Arica")], 1))
+    root = f' xmlns{":" + prefix if prefix else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    return (f'<?xml version="1.0"?>{before_root}<{p}worksheet{root}><{p}dimension ref="A1:B3"/><{p}sheetData>'
+            f'{rows}</{p}sheetData></{p}worksheet>')
+
+
+def _read_whatever_the_parts(path, monkeypatch) -> list:
+    """``read_table`` of Sheet1 with the XML scan reading parts of several sizes."""
+    from rmrp_pipeline.read import workbook
+
+    results = []
+    for chunk in (workbook.SCAN_CHUNK, 4096, 333, 17):
+        monkeypatch.setattr(workbook, "SCAN_CHUNK", chunk)
+        data = read_table(path, "Sheet1")
+        results.append((chunk, data.frame.values.tolist(), data.row_numbers, data.rows_in_file))
+    return results
+
+
+def test_a_prefixed_sheet_whose_root_tag_follows_a_long_comment_is_read(tmp_path, monkeypatch):
+    """The root tag may follow comments and processing instructions of any length, and a prefix may hold
+    '-' and '.': the sheet is read whole, as calamine reads it, not as an empty sheet."""
+    expected = [["Peru", "Lima"], ["Chile", "Arica"]]
+    for prefix, before_root in [("x", "<!-- " + "exported " * 1000 + "-->"), ("x", '<?note ' + "n" * 5000 + "?>"),
+                                ("s-ml", ""), ("a.b", "<!-- a comment -->")]:
+        xml = _two_rows(prefix, before_root)
+        path = with_sheet(tmp_path / f"{prefix}_{len(before_root)}.xlsx", lambda stream, xml=xml: stream.write(xml.encode()))
+        for chunk, values, numbers, in_file in _read_whatever_the_parts(path, monkeypatch):
+            assert (values, numbers, in_file) == (expected, [2, 3], 2), (prefix, len(before_root), chunk)
+
+
+def test_row_tags_with_a_line_break_before_their_attributes_are_read(tmp_path, monkeypatch):
+    """White space after a tag's name may be a line break or a tab, not only a space."""
+    for row_tag in ("<{p}row\n", "<{p}row\t", "<{p}row\r\n  "):
+        for prefix in ("", "x"):
+            xml = _two_rows(prefix, row_tag=row_tag)
+            path = with_sheet(tmp_path / f"{prefix}_{len(row_tag)}.xlsx", lambda stream, xml=xml: stream.write(xml.encode()))
+            for chunk, values, numbers, in_file in _read_whatever_the_parts(path, monkeypatch):
+                assert (values, numbers, in_file) == ([["Peru", "Lima"], ["Chile", "Arica"]], [2, 3], 2), (row_tag, prefix, chunk)
+
+
+def test_a_long_stretch_of_xml_without_a_row_is_scanned_in_linear_time(tmp_path, monkeypatch):
+    """XML after the last row (here 8 MB of merged cells), or a row longer than a part, is read once,
+    not once per part read after it."""
+    import time
+    from pathlib import Path
+
+    from rmrp_pipeline.read import workbook
+
+    merges = "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(1, 300_001))
+    xml = _two_rows().replace("</worksheet>", f'<mergeCells count="300000">{merges}</mergeCells></worksheet>')
+    path = with_sheet(tmp_path / "merged.xlsx", lambda stream: stream.write(xml.encode()))
+    monkeypatch.setattr(workbook, "SCAN_CHUNK", 4096)
+    started = time.perf_counter()
+    scan = workbook.scan_sheet_xml(Path(path), "Sheet1")
+    assert scan.value_rows == {1, 2, 3}
+    assert time.perf_counter() - started < 2, "about 2,000 parts of 4 KB: a tenth of a second when each is read once"
