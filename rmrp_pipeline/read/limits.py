@@ -176,7 +176,7 @@ def _check_true_size(path: Path, name: str, part: zipfile.ZipInfo) -> None:
             if not chunk:
                 break
             left -= len(chunk)
-            while chunk and size <= part.file_size and not (inflate and inflate.eof):
+            while size <= part.file_size and not (inflate and inflate.eof):
                 try:
                     out = inflate.decompress(chunk, INFLATE_CHUNK) if inflate else chunk
                 except zlib.error as exc:
@@ -184,6 +184,8 @@ def _check_true_size(path: Path, name: str, part: zipfile.ZipInfo) -> None:
                                     f"readable workbook") from exc
                 size += len(out)
                 chunk = inflate.unconsumed_tail if inflate else b""
+                if not chunk and len(out) < INFLATE_CHUNK:  # a full output: the decompressor may hold more
+                    break
     if size > part.file_size:
         raise ReadError(f"{name}: part {part.filename} holds more than the {_megabytes(part.file_size)} its zip "
                         f"directory declares (a damaged or malicious file): refused unread")

@@ -40,13 +40,17 @@ def zip_bomb(path: Path, rows: int = BOMB_ROWS) -> Path:
 
 def lying_zip_bomb(path: Path) -> Path:
     """A zip bomb whose directory declares its sheet part 1,000 bytes long."""
-    zip_bomb(path)
+    return declare_sheet_size(zip_bomb(path), 1000)
+
+
+def declare_sheet_size(path: Path, size: int) -> Path:
+    """The workbook at ``path`` with its zip directory declaring its sheet part ``size`` bytes long."""
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         local = archive.getinfo(SHEET_PART).header_offset
     central = data.rfind(b"PK\x01\x02", 0, data.rfind(SHEET_PART.encode()))
-    data[local + 22: local + 26] = (1000).to_bytes(4, "little")      # local header: uncompressed size
-    data[central + 24: central + 28] = (1000).to_bytes(4, "little")  # central directory: the same
+    data[local + 22: local + 26] = size.to_bytes(4, "little")      # local header: uncompressed size
+    data[central + 24: central + 28] = size.to_bytes(4, "little")  # central directory: the same
     path.write_bytes(bytes(data))
     return path
 
@@ -83,6 +87,23 @@ def test_a_part_holding_more_than_its_zip_directory_declares_is_refused(tmp_path
     with pytest.raises(ReadError, match=r"part xl/worksheets/sheet1.xml holds more than the 1,000 bytes its zip "
                                         r"directory declares"):
         list_sheets(lying_zip_bomb(tmp_path / "liar.xlsx"))
+
+
+def test_a_part_holding_a_few_bytes_more_than_a_multiple_of_the_inflated_chunk_is_refused(tmp_path):
+    """The check inflates a part a chunk at a time: the bytes the decompressor still holds when the
+    compressed ones are all read (a few copies of up to 258 bytes) are counted too."""
+    from rmrp_pipeline.read.limits import INFLATE_CHUNK
+
+    declared = 2 * INFLATE_CHUNK
+    accepted = []
+    for more in range(1, 800, 3):
+        path = with_sheet(tmp_path / f"liar_{more}.xlsx", lambda stream: stream.write(b"<" + b" " * (declared + more - 1)))
+        try:
+            list_sheets(declare_sheet_size(path, declared))
+            accepted.append(more)
+        except ReadError as refused:
+            assert f"holds more than the {declared:,} bytes its zip directory declares" in str(refused)
+    assert accepted == []
 
 
 @pytest.mark.parametrize(("dimension", "declared", "prefix"), [
