@@ -84,14 +84,17 @@ def stale_cycles(instance: dg.DagsterInstance, current: dict[str, str]) -> dict[
                                  "marts.cycle_inputs), or never built: the cycle is stale until it is rebuilt "
                                  "(cycle_refresh_sensor does it after an ingest; or cycle_job for that partition)."))
            for key in CYCLE_KEYS],
+    can_subset=True,   # a cycle table selected alone (the UI selects its checks with it)
 )
 def cycles_built_from_current_inputs(context: dg.AssetCheckExecutionContext, warehouse_db: DuckDBResource):
-    """One WARN result per cycle table, listing its stale cycles. Runs after the ingest (ingest_job)
-    and after every cycle build (cycle_job)."""
+    """One WARN result per cycle table selected, listing its stale cycles. Runs after the ingest
+    (ingest_job) and after every cycle build (cycle_job)."""
     with warehouse_db.get_connection() as con:
         current = run_fingerprints(context.run.run_id, warehouse_db.database, con, cycles_to_build(con))
     stale_tables = stale_cycles(context.instance, current)
     for key in CYCLE_KEYS:
+        if dg.AssetCheckKey(key, BUILT_FROM_CURRENT_INPUTS) not in context.selected_asset_check_keys:
+            continue
         stale = [cycle for cycle, tables in stale_tables.items() if ".".join(key.path) in tables]
         yield dg.AssetCheckResult(
             asset_key=key, check_name=BUILT_FROM_CURRENT_INPUTS, passed=not stale, severity=dg.AssetCheckSeverity.WARN,
