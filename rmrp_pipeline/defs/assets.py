@@ -163,7 +163,7 @@ def _building(table: registry.Table) -> Iterator[None]:
     except dg.Failure:
         raise
     except Exception as exc:
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise dg.Failure(description=f"building {table.name}: {first}") from exc
 
 

@@ -255,6 +255,25 @@ def test_a_table_that_fails_to_build_is_named_and_publishes_nothing(small_raw, p
     assert _sha(published) == before
 
 
+def test_a_table_whose_error_begins_with_a_line_break_is_named_with_its_error(small_raw, published, monkeypatch, capsys):
+    from rmrp_pipeline.cli import main
+    from rmrp_pipeline.warehouse import db
+
+    run_sql = db.run_sql
+
+    def failing(con, name, *args, **kwargs):
+        if name == "marts.fct_planning_figures":
+            raise ValueError("\n    the planning figures of 2022 are given twice\n    for Peru")
+        return run_sql(con, name, *args, **kwargs)
+
+    monkeypatch.setattr(db, "run_sql", failing)
+    code = main(["run", "--quiet", "--raw-dir", str(small_raw), "--warehouse", str(published)])
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 1
+    assert last.endswith("step warehouse_tables of ingest_job failed: building marts.fct_planning_figures: "
+                         "the planning figures of 2022 are given twice")
+
+
 def test_a_disk_that_fills_during_the_build_publishes_nothing_and_says_so_last(small_raw, published, monkeypatch, capsys):
     from rmrp_pipeline.cli import main
     from rmrp_pipeline.warehouse import db
