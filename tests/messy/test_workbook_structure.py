@@ -163,10 +163,10 @@ def test_row_tags_with_a_line_break_before_their_attributes_are_read(tmp_path, m
                 assert (values, numbers, in_file) == ([["Peru", "Lima"], ["Chile", "Arica"]], [2, 3], 2), (row_tag, prefix, chunk)
 
 
-def test_a_long_stretch_of_xml_without_a_row_is_scanned_in_linear_time(tmp_path, monkeypatch):
-    """XML after the last row (here 8 MB of merged cells), or a row longer than a part, is read once,
-    not once per part read after it."""
-    import time
+def test_a_long_stretch_of_xml_without_a_row_is_scanned_whole(tmp_path, monkeypatch):
+    """XML after the last row (here 8 MB of merged cells) read in small parts: the rows before it are
+    found and nothing after it is taken for a row. (Its cost is not asserted: speed is measured by
+    bench/, never by a timed test.)"""
     from pathlib import Path
 
     from rmrp_pipeline.read import workbook
@@ -175,7 +175,5 @@ def test_a_long_stretch_of_xml_without_a_row_is_scanned_in_linear_time(tmp_path,
     xml = _two_rows().replace("</worksheet>", f'<mergeCells count="300000">{merges}</mergeCells></worksheet>')
     path = with_sheet(tmp_path / "merged.xlsx", lambda stream: stream.write(xml.encode()))
     monkeypatch.setattr(workbook, "SCAN_CHUNK", 4096)
-    started = time.perf_counter()
     scan = workbook.scan_sheet_xml(Path(path), "Sheet1")
     assert scan.value_rows == {1, 2, 3}
-    assert time.perf_counter() - started < 2, "about 2,000 parts of 4 KB: a tenth of a second when each is read once"
