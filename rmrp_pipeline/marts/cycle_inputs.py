@@ -1,5 +1,7 @@
 """Fingerprints of what a reporting cycle's tables are built from: the loaded 5W rows of the
-cycle's months (``cycles.cycle_window``), the quality findings on those rows, the files they come
+cycle's year (the end-year cycle's months, ``cycles.cycle_window``: a mid-year cycle's figures are
+read from tables built a year at a time, e.g. one admin1 name per place and year), the quality
+findings on those rows, the files they come
 from (name and hash), the planning rows (PiN/targets, submissions, published figures) of its year,
 and the reference tables the cycle SQL reads whole (countries and platforms, planning
 proportions). Two fingerprints differ when any of those rows was added, removed or changed; the
@@ -18,7 +20,7 @@ from rmrp_pipeline.cycles import cycle_window
 from rmrp_pipeline.marts import registry
 from rmrp_pipeline.warehouse import db as warehouse
 
-#: The cycle's loaded 5W rows, from ``$start``/``$end`` (its months).
+#: The loaded 5W rows of the cycle's year, from ``$start``/``$end``.
 _CYCLE_ROWS = f"SELECT * FROM {registry.STAGED_5W} WHERE NOT is_rejected AND month >= $start AND month < $end"
 #: (table, the query of its row count and order-free sum of row hashes for one cycle, from
 #: ``$start``/``$end`` and ``$year``).
@@ -52,7 +54,8 @@ def input_fingerprints(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> dic
     """
     found = {}
     for cycle in cycles:
-        start, end = cycle_window(cycle)
+        cycle_window(cycle)   # refuses what is no reporting cycle
+        start, end = cycle_window(f"{cycle[:4]}-H2")   # the year: what the tables built a year at a time read
         values = {"start": start, "end": end, "year": start.year}
         parts = [cycle]
         for table, query in _INPUTS:
