@@ -34,7 +34,7 @@ def _instance(warehouse: str) -> dg.DagsterInstance:
 
 
 def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = False,
-                 only_rmrp_activities: bool | None = None) -> tuple[bool, list[str]]:
+                 only_rmrp_activities: bool | None = None, all_cycles: bool = False) -> tuple[bool, list[str]]:
     """Materialize every asset into a build of ``warehouse`` and publish it
     (``warehouse.publish``): the ingest job, then one run of the cycle job over every reporting
     cycle found in the 5W data (and with ``qa``, the QA job per cycle), recorded in the instance the
@@ -42,7 +42,8 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
     published file only when every run succeeded (a failed blocking check fails its run); otherwise
     the build is removed and the published file stays as it was. ``only_rmrp_activities``: people
     reached from RMRP Activity = Yes rows only; None: the environment's ``RMRP_ONLY_RMRP_ACTIVITIES``,
-    else no. Returns (all runs succeeded and the build was published, cycles built).
+    else no. Only the cycles whose tables would change are rebuilt (``marts.cycle_builds``), every
+    one with ``all_cycles``. Returns (all runs succeeded and the build was published, cycles built).
 
     Raises:
         FileNotFoundError: the raw folder does not exist.
@@ -55,7 +56,8 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
     with publish.build(warehouse, wait_seconds=publish.lock_wait_from_environment(), say=_say) as build:
         _say(f"building {warehouse} as run {build.run_id} (in {build.path.name}; published when every step succeeds)")
         try:
-            ok, cycles, results = _run_jobs(raw_dir, warehouse, str(build.path), quiet, qa, only_rmrp_activities)
+            ok, cycles, results = _run_jobs(raw_dir, warehouse, str(build.path), quiet, qa, only_rmrp_activities,
+                                            all_cycles)
         except _storage_errors() as exc:
             raise publish.PublishError(_storage_failure(warehouse, exc)) from exc
         if not ok:
@@ -110,10 +112,11 @@ def _first_failure(results: list) -> str:
 
 
 def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
-              only_rmrp_activities: bool | None) -> tuple[bool, list[str], list]:
-    """Run the ingest job, then one cycle job run over every cycle (and the QA job of each), into
-    the file ``build`` (held open meanwhile: ``resources.held_open``), recorded in the instance of
-    ``warehouse``; returns (every run succeeded, cycles, the runs' results)."""
+              only_rmrp_activities: bool | None, all_cycles: bool = False) -> tuple[bool, list[str], list]:
+    """Run the ingest job, then one cycle job run over the cycles to rebuild (every one with
+    ``all_cycles``, else :func:`_cycles_to_rebuild`; none: no cycle run) and the QA job of every
+    cycle, into the file ``build`` (held open meanwhile: ``resources.held_open``), recorded in the
+    instance of ``warehouse``; returns (every run succeeded, every cycle, the runs' results)."""
     from rmrp_pipeline.definitions import build_definitions
     from rmrp_pipeline.defs.instance import fail_abandoned_runs, process_tags
     from rmrp_pipeline.defs.partitions import reporting_cycles
@@ -139,19 +142,38 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
         pause_point("ingested")
         with held.cursor() as con:
             cycles = cycles_to_build(con)
+            stale = cycles if all_cycles else _cycles_to_rebuild(con, instance, cycles, defs)
         results = [result]
-        if cycles:   # the ingest made the partitions the cycles of the 5W data: one run builds them all
-            _say(f"[2/2] reporting cycles {', '.join(cycles)}: people reached")
+        kept = [c for c in cycles if c not in stale]
+        if kept:
+            _say(f"[2/2] reporting cycles {', '.join(kept)}: kept as built (their inputs, the code and the options "
+                 "have not changed since)")
+        if stale:   # the ingest made the partitions the cycles of the 5W data: one run builds those that changed
+            _say(f"[2/2] reporting cycles {', '.join(stale)}: people reached")
             keys = instance.get_dynamic_partitions(reporting_cycles.name)
+            first, last = min(keys.index(c) for c in stale), max(keys.index(c) for c in stale)
             results.append(defs.resolve_job_def("cycle_job").execute_in_process(
                 instance=instance, run_config=run_config, raise_on_error=False,
-                tags={**tags, "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+                tags={**tags, "dagster/asset_partition_range_start": keys[first], "dagster/asset_partition_range_end": keys[last]},
             ))
             pause_point("cycle")
         for cycle in cycles if qa else ():
             results.append(defs.resolve_job_def("qa_job").execute_in_process(
                 instance=instance, run_config=run_config, partition_key=cycle, raise_on_error=False, tags=tags))
         return all(r.success for r in results), cycles, results
+
+
+def _cycles_to_rebuild(con, instance, cycles: list[str], defs) -> list[str]:
+    """The cycles of ``cycles`` whose tables must be built again: those whose record in the build
+    (``marts.cycle_builds``: inputs, code, options, freeze) differs from now, and those the Dagster
+    instance finds stale (``defs.checks.stale_cycles``), so that the UI's check agrees after the run."""
+    from rmrp_pipeline.defs.checks import stale_cycles
+    from rmrp_pipeline.marts import cycle_builds, cycle_inputs
+
+    option = defs.resources["people_reached_options"].only_rmrp_activities
+    inputs = cycle_inputs.input_fingerprints(con, cycles)
+    stale = set(cycle_builds.to_rebuild(con, cycles, option, inputs)) | set(stale_cycles(instance, inputs))
+    return [c for c in cycles if c in stale]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--quiet", action="store_true", help="only warnings and the summary")
     run.add_argument("--qa", action="store_true",
                      help="also write each cycle's 5W QA workbook to data/reports (RMRP_REPORTS_DIR)")
+    run.add_argument("--all-cycles", action="store_true",
+                     help="rebuild every reporting cycle, not only those whose inputs, code or options changed")
     run.add_argument("--only-rmrp-activities", action=argparse.BooleanOptionalAction, default=None,
                      help="people reached from rows with RMRP Activity = Yes only, as R4V's Activity Explorer "
                           "(env RMRP_ONLY_RMRP_ACTIVITIES=yes; default: every row, as R4V's country scripts)")
@@ -198,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             ok, cycles = run_pipeline(args.raw_dir, args.warehouse, quiet=args.quiet, qa=args.qa,
-                                      only_rmrp_activities=args.only_rmrp_activities)
+                                      only_rmrp_activities=args.only_rmrp_activities, all_cycles=args.all_cycles)
         except PublishError as exc:   # the warehouse location: locked, not writable, disk full
             _say(f"rmrp run: {exc}")
             return 2

@@ -20,7 +20,7 @@ from rmrp_pipeline.defs.partitions import refuse_malformed_cycle, reporting_cycl
 from rmrp_pipeline.defs.resources import PeopleReachedOptions, RawFolder
 from rmrp_pipeline.ingest import ingest_raw_folder, trim_freed_memory
 from rmrp_pipeline.ingest_cache import cache_dir_for
-from rmrp_pipeline.marts import audits, builds, cycle_inputs, registry
+from rmrp_pipeline.marts import audits, builds, cycle_builds, cycle_inputs, registry
 from rmrp_pipeline.warehouse import db as warehouse
 
 POOL = "duckdb_warehouse"
@@ -107,6 +107,7 @@ def _ingest_asset() -> dg.AssetsDefinition:
             if dropped:
                 context.log.info(f"deleted {dropped:,} rows of reporting cycles no longer in the 5W data")
             to_build = builds.cycles_to_build(con)   # the partitions: the 5W data's cycles and the frozen ones
+            cycle_builds.forget(con, keep=to_build)
             added, deleted = sync_cycle_partitions(context.instance, to_build)
             if added or deleted:
                 context.log.info(f"reporting cycles added: {', '.join(added) or 'none'}; deleted: {', '.join(deleted) or 'none'}")
@@ -209,13 +210,19 @@ def _cycle_tables_asset(tables: list[registry.Table]) -> dg.AssetsDefinition:
         """Build the selected cycle tables for each cycle of the run (``marts.builds.build_cycles``)."""
         for cycle in context.partition_keys:
             refuse_malformed_cycle(context.instance, cycle)
+        option = people_reached_options.only_rmrp_activities
         with warehouse_db.get_connection() as con:
-            for table, build, check in _selected(context, tables):
+            chosen = _selected(context, tables)
+            for table, build, check in chosen:
                 if build:
-                    yield _build_cycles(context, con, warehouse_db.database, table,
-                                        builds.cycle_build(table, people_reached_options.only_rmrp_activities))
+                    yield _build_cycles(context, con, warehouse_db.database, table, builds.cycle_build(table, option))
                 if check:
                     yield _documented_result(con, table)
+            cycles = list(context.partition_keys)
+            if sum(build for _t, build, _c in chosen) == len(tables):   # what every cycle table was built from
+                cycle_builds.record(con, cycles, option, run_fingerprints(context.run.run_id, warehouse_db.database, con, cycles))
+            else:   # some tables built anew, others not: the cycle's record no longer tells
+                cycle_builds.forget(con, cycles)
 
     with warnings.catch_warnings():   # backfill_policy is a beta parameter: not news for operators
         warnings.simplefilter("ignore", dg.BetaWarning)

@@ -20,6 +20,8 @@ SQL = "sql"
 INGEST = "ingest"
 #: Written by the publication of a build (``warehouse.publish``), not by an asset.
 PUBLISH = "publish"
+#: Written beside the cycle tables by the step that builds them (``marts.cycle_builds``): no asset of its own.
+RECORD = "record"
 ASSET_LAYERS = ("raw", "staging", "marts", "meta")
 LAYERS = (*ASSET_LAYERS, "seed", "intermediate")
 
@@ -79,7 +81,8 @@ class Table:
     are ``part_of``, so the asset graph shows what analysts and operators run. ``build``:
     :data:`SQL` (``warehouse/sql/<name>.sql``: the whole table, or the rows of one cycle),
     :data:`INGEST` (``ingest.ingest_raw_folder``, one run for all its tables), :data:`PUBLISH` (appended
-    when a run publishes its build: no asset), a reference CSV
+    when a run publishes its build: no asset), :data:`RECORD` (written by the step that builds the
+    cycle tables: no asset), a reference CSV
     (``csv:<file>``), or a function ``<module>:<function>`` of ``rmrp_pipeline.marts`` (named, not
     imported: the builders read this registry).
     ``reads``: the tables and views its SQL or function reads (its asset tables, :func:`sources`,
@@ -155,6 +158,7 @@ TABLES: tuple[Table, ...] = (
     Table("meta.load_log", "meta", reads=("raw.source_files", "staging.loaded_rows", "meta.rejected_rows",
                                           "meta.quality_findings")),
     Table("meta.publications", "meta", build=PUBLISH, kinds=("duckdb",)),
+    Table("meta.cycle_builds", "meta", build=RECORD, kinds=("duckdb",)),
     Table("meta.reconciliation", "meta", reads=(PUBLISHED, PLANNING), build="reconciliation:build_reconciliation",
           kinds=("duckdb", "pandas")),
     # People reached (docs/domain.md §3.4): the mart and the views it is built from, in build order.
@@ -212,7 +216,7 @@ def table(name: str) -> Table:
 
 def assets() -> list[Table]:
     """The tables that are Dagster assets, in declaration order."""
-    return [t for t in TABLES if t.is_asset and t.build != PUBLISH]
+    return [t for t in TABLES if t.is_asset and t.build not in (PUBLISH, RECORD)]
 
 
 def ingested() -> list[str]:

@@ -247,9 +247,10 @@ def _snapshot(warehouse) -> dict:
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE schema_name IN ('marts','meta') "
             "AND table_name <> 'publications'"
         ).fetchall()]
+        times = {"meta.load_log": "read_at", "meta.cycle_builds": "built_at"}
         return {
             t: con.execute(
-                f"SELECT count(*), sum(hash(COLUMNS(* EXCLUDE (read_at)))) FROM {t}" if t == "meta.load_log"
+                f"SELECT count(*), sum(hash(COLUMNS(* EXCLUDE ({times[t]})))) FROM {t}" if t in times
                 else f"SELECT count(*), sum(hash(t)) FROM {t} t"
             ).fetchone()
             for t in tables

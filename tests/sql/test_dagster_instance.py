@@ -229,3 +229,68 @@ def test_one_cycle_table_can_be_run_alone_for_one_cycle_or_a_range(built):
     assert len(instance.fetch_materializations(monthly, limit=100).records) == counts[monthly]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT * FROM marts.cycle_people_reached ORDER BY ALL").fetchall() == before
+
+
+def _cycle_runs(instance: dg.DagsterInstance) -> list[tuple[str, str]]:
+    """(first, last) cycle of every cycle_job run, oldest first."""
+    runs = sorted(instance.get_runs(filters=dg.RunsFilter(job_name="cycle_job")), key=lambda r: r.run_id)
+    records = {r.dagster_run.run_id: r.create_timestamp for r in instance.get_run_records(
+        filters=dg.RunsFilter(job_name="cycle_job"))}
+    runs.sort(key=lambda r: records[r.run_id])
+    return [(r.tags.get("dagster/asset_partition_range_start"), r.tags.get("dagster/asset_partition_range_end"))
+            for r in runs]
+
+
+def _clean_run(raw: Path, tmp_path: Path, name: str) -> Path:
+    clean = tmp_path / name / "rmrp.duckdb"
+    assert _run(raw, clean) == 0
+    return clean
+
+
+def _identical(first: Path, second: Path) -> str:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "compare_warehouses.py"
+    done = subprocess.run([sys.executable, str(script), str(first), str(second)], capture_output=True, text=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.e2e
+def test_rmrp_run_rebuilds_only_the_cycles_whose_inputs_code_or_options_changed(built, tmp_path, monkeypatch, capsys):
+    """Each cycle's record in the warehouse (meta.cycle_builds) says what its rows were built from:
+    a run with nothing changed keeps every cycle; a changed 2022 file rebuilds 2022-H2 alone; new
+    code or another people-reached option rebuilds every cycle; each warehouse is the one a clean
+    run of the same folder builds."""
+    from rmrp_pipeline.marts import cycle_builds
+
+    raw, warehouse, instance = built
+    assert _cycle_runs(instance) == [("2022-H2", "2023-H1")]   # the session's run built both
+    capsys.readouterr()
+
+    assert _run(raw, warehouse) == 0   # nothing changed
+    assert _cycle_runs(instance) == [("2022-H2", "2023-H1")]
+    assert "[2/2] reporting cycles 2022-H2, 2023-H1: kept as built" in capsys.readouterr().err
+    assert _identical(_clean_run(raw, tmp_path, "clean_same"), warehouse) == "identical"
+
+    _add_one_to_a_total(raw / SOUTHERN_CONE)   # a figure of August 2022
+    assert _run(raw, warehouse) == 0
+    assert _cycle_runs(instance)[-1] == ("2022-H2", "2022-H2")
+    said = capsys.readouterr().err
+    assert "reporting cycles 2023-H1: kept as built" in said and "reporting cycles 2022-H2: people reached" in said
+    assert _identical(_clean_run(raw, tmp_path, "clean_changed"), warehouse) == "identical"
+    assert _check_result(instance) == (True, "none")
+
+    monkeypatch.setattr(cycle_builds, "code_fingerprint", lambda: "other code")
+    assert _run(raw, warehouse) == 0
+    assert _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
+    assert _run(raw, warehouse) == 0
+    assert len(_cycle_runs(instance)) == 3   # the new code's record kept
+
+    assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
+    assert len(_cycle_runs(instance)) == 4 and _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
+    assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities",
+                 "--all-cycles"]) == 0   # asked for: every cycle, nothing changed
+    assert len(_cycle_runs(instance)) == 5 and _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM meta.cycle_builds").fetchone()[0] == 2
