@@ -254,8 +254,14 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     from rmrp_pipeline.read.files import walk_raw_folder
 
     if not os.path.isdir(raw_dir):
+        if os.path.exists(raw_dir):
+            return f"the raw data folder {raw_dir} is a file; give the folder that holds the input files"
         return f"raw data folder not found: {raw_dir}"
-    files, _not_read = walk_raw_folder(Path(raw_dir))
+    files, not_read = walk_raw_folder(Path(raw_dir))
+    if not files and not_read:   # a folder that cannot be listed, files without read permission
+        more = f" (and {len(not_read) - 1} more not read)" if len(not_read) > 1 else ""
+        return (f"no input file in {raw_dir} can be read: {not_read[0].path}: {not_read[0].reason}{more}; "
+                f"nothing to load (the warehouse is left as it is)")
     if not files:
         return f"no input files in {raw_dir}: nothing to load (the warehouse is left as it is)"
     home = os.environ.get("DAGSTER_HOME")

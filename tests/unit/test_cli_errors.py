@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -26,6 +27,36 @@ def test_an_empty_raw_folder_is_refused_and_the_warehouse_left_as_it_is(capsys, 
     code, err = _run(capsys, ["run", "--raw-dir", str(tmp_path / "raw"), "--warehouse", str(warehouse)])
     assert code == 2 and err == f"rmrp run: no input files in {tmp_path / 'raw'}: nothing to load (the warehouse is left as it is)"
     assert not warehouse.exists()
+
+
+def test_a_raw_folder_that_cannot_be_listed_says_why(capsys, tmp_path, monkeypatch):
+    import os
+
+    from rmrp_pipeline.read import files
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.xlsx").write_bytes(b"x")
+    real_scandir = os.scandir
+
+    def refuse(path):
+        if Path(path) == raw:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", refuse)   # tests run as root, where chmod 000 does not refuse
+    warehouse = tmp_path / "w.duckdb"
+    code, err = _run(capsys, ["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)])
+    assert code == 2 and err.startswith(f"rmrp run: no input file in {raw} can be read: {raw}: a folder that cannot be listed")
+    assert "Permission denied" in err and "\n" not in err
+    assert not warehouse.exists()
+
+
+def test_a_file_given_as_the_raw_folder_is_refused(capsys, tmp_path):
+    given = tmp_path / "activities.xlsx"
+    given.write_bytes(b"x")
+    code, err = _run(capsys, ["run", "--raw-dir", str(given), "--warehouse", str(tmp_path / "w.duckdb")])
+    assert code == 2 and err == f"rmrp run: the raw data folder {given} is a file; give the folder that holds the input files"
 
 
 def test_a_warehouse_path_that_cannot_be_written_is_one_line_at_once(capsys):
