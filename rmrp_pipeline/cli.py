@@ -54,7 +54,7 @@ def run_pipeline(raw_dir: str, warehouse: str, quiet: bool = False, qa: bool = F
 
     started = time.monotonic()
     with publish.build(warehouse, wait_seconds=publish.lock_wait_from_environment(), say=_say) as build:
-        _say(f"building {warehouse} as run {build.run_id} (in {build.path.name}; published when every step succeeds)")
+        _say(f"building {warehouse} as run {build.run_id} (published when every step succeeds)")
         try:
             ok, cycles, results = _run_jobs(raw_dir, warehouse, str(build.path), quiet, qa, only_rmrp_activities,
                                             all_cycles)
