@@ -3,7 +3,8 @@ beside the tables so that it always describes the rows it sits with: a run rebui
 whose record differs from what they would be built from now (``to_rebuild``). The record is a
 fingerprint of the cycle's inputs (``marts.cycle_inputs``), the package's code and configuration
 and the versions of the libraries the SQL and builders run on, the people-reached option, and the
-cycle's freeze. A cycle without a record is rebuilt; any doubt rebuilds."""
+freezes of the cycle's year (both its cycles: the tables built a year at a time keep a frozen
+cycle's months, which the other one reads). A cycle without a record is rebuilt; any doubt rebuilds."""
 
 from __future__ import annotations
 
@@ -47,9 +48,11 @@ def built_from(con: duckdb.DuckDBPyConnection, cycles: list[str], only_rmrp_acti
     frozen = freeze.frozen_cycles(con)
     found = {}
     for cycle in cycles:
-        held = frozen.get(cycle)
+        # both cycles of the year: the tables built a year at a time keep the months a frozen cycle
+        # of the year keeps, which the other cycle then reads (docs/freeze.md)
+        held = [frozen.get(f"{cycle[:4]}-{half}") for half in ("H1", "H2")]
         parts = [cycle, inputs[cycle], code_fingerprint(), f"only_rmrp_activities={bool(only_rmrp_activities)}",
-                 f"frozen={held.changed_at.isoformat() if held else None}"]
+                 *(f"frozen={h.changed_at.isoformat() if h else None}" for h in held)]
         found[cycle] = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
     return found
 

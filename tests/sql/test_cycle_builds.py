@@ -1,5 +1,5 @@
 """marts.cycle_builds: what each cycle's rows were built from, kept in the warehouse beside them; a
-cycle is rebuilt when its record is missing or differs (inputs, code, option, freeze)."""
+cycle is rebuilt when its record is missing or differs (inputs, code, option, the freezes of its year)."""
 
 from __future__ import annotations
 
@@ -40,9 +40,11 @@ def test_every_cycle_is_rebuilt_until_recorded_and_only_what_changed_after():
     assert cycle_builds.recorded(con).keys() == {"2021-H1"}
 
 
-def test_a_freeze_or_an_unfreeze_rebuilds_the_cycle():
+def test_a_freeze_or_an_unfreeze_rebuilds_both_cycles_of_its_year():
+    """The tables built a year at a time keep a frozen cycle's months, which the other cycle of the
+    year reads: a freeze or an unfreeze rebuilds both, not the other years."""
     con = _warehouse()
-    cycles = ["2021-H1", "2021-H2"]
+    cycles = ["2021-H1", "2021-H2", "2022-H1"]
     cycle_builds.record(con, cycles, False)
     db.create_table(con, freeze.FREEZES)
 
@@ -51,11 +53,11 @@ def test_a_freeze_or_an_unfreeze_rebuilds_the_cycle():
                     "('2021-H2', ?, 'published', 'im officer', ?)", [action, dt.datetime(2022, 1, day)])
 
     event("freeze", 20)
-    assert cycle_builds.to_rebuild(con, cycles, False) == ["2021-H2"]
-    cycle_builds.record(con, ["2021-H2"], False)
+    assert cycle_builds.to_rebuild(con, cycles, False) == ["2021-H1", "2021-H2"]
+    cycle_builds.record(con, ["2021-H1", "2021-H2"], False)
     assert cycle_builds.to_rebuild(con, cycles, False) == []
     event("unfreeze", 21)
-    assert cycle_builds.to_rebuild(con, cycles, False) == ["2021-H2"]
+    assert cycle_builds.to_rebuild(con, cycles, False) == ["2021-H1", "2021-H2"]
 
 
 def test_new_code_rebuilds_every_cycle(monkeypatch):

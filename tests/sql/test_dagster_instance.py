@@ -294,3 +294,40 @@ def test_rmrp_run_rebuilds_only_the_cycles_whose_inputs_code_or_options_changed(
     assert len(_cycle_runs(instance)) == 5 and _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM meta.cycle_builds").fetchone()[0] == 2
+
+
+def _set_cells(workbook: Path, row: int, values: dict[int, object]) -> None:
+    """Set the cells ``{column: value}`` of ``row`` in the first sheet of ``workbook``."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.worksheets[0]
+    for column, value in values.items():
+        sheet.cell(row, column).value = value
+    book.save(workbook)
+
+
+def _all_cycles_rebuilt(warehouse: Path, raw: Path, tmp_path: Path, name: str) -> Path:
+    """A copy of ``warehouse`` (its freezes with it, a new instance) after `rmrp run --all-cycles`."""
+    copy = tmp_path / name / "rmrp.duckdb"
+    copy.parent.mkdir()
+    shutil.copyfile(warehouse, copy)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["run", "--raw-dir", str(raw), "--warehouse", str(copy), "--quiet", "--all-cycles"]) == 0
+    return copy
+
+
+@pytest.mark.e2e
+def test_an_unfrozen_end_year_cycle_rebuilds_the_mid_year_cycle_that_read_its_kept_months(built, tmp_path):
+    """A frozen end-year cycle keeps the whole year's months, which an open mid-year cycle of the
+    same year reads (docs/freeze.md); once it is unfrozen, the mid-year cycle must be built again
+    from the current months, as a run rebuilding every cycle builds it."""
+    raw, warehouse, _instance = built
+    _set_cells(raw / SOUTHERN_CONE, 3, {7: "2022-03"})   # one row of March 2022: a 2022-H1 cycle
+    assert _run(raw, warehouse) == 0
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["freeze", "2022-H2", "--reason", "end-year report published", "--warehouse", str(warehouse)]) == 0
+    _set_cells(raw / SOUTHERN_CONE, 3, {19: 25, 20: 25, 27: 15})   # March: 20 -> 25 new beneficiaries
+    assert _run(raw, warehouse) == 0   # 2022-H1 reads the months 2022-H2 keeps
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["unfreeze", "2022-H2", "--reason", "corrections accepted", "--warehouse", str(warehouse)]) == 0
+    assert _run(raw, warehouse) == 0
+    assert _identical(_all_cycles_rebuilt(warehouse, raw, tmp_path, "all_cycles"), warehouse) == "identical"
