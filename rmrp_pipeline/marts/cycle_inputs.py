@@ -1,7 +1,8 @@
-"""Fingerprints of what a reporting cycle's tables are built from: the loaded 5W rows of the
-cycle's year (the end-year cycle's months, ``cycles.cycle_window``: a mid-year cycle's figures are
-read from tables built a year at a time, e.g. one admin1 name per place and year), the quality
-findings of the files holding those rows, the files they come
+"""Fingerprints of what a reporting cycle's tables are built from: the 5W rows of the cycle's year
+(the end-year cycle's months, ``cycles.cycle_window``: a mid-year cycle's figures are read from
+tables built a year at a time, e.g. one admin1 name per place and year), the rejected ones too (a
+frozen cycle's revisions name every file behind its months: ``marts.revisions.file_reasons``), the
+quality findings of the files holding those rows, the files they come
 from (name and hash), the planning rows (PiN/targets, submissions, published figures) of its year,
 and the reference tables the cycle SQL reads whole (countries and platforms, planning
 proportions). Two fingerprints differ when any of those rows was added, removed or changed; the
@@ -20,8 +21,8 @@ from rmrp_pipeline.cycles import cycle_window
 from rmrp_pipeline.marts import registry
 from rmrp_pipeline.warehouse import db as warehouse
 
-#: The loaded 5W rows of the cycle's year, from ``$start``/``$end``.
-_CYCLE_ROWS = f"SELECT * FROM {registry.STAGED_5W} WHERE NOT is_rejected AND month >= $start AND month < $end"
+#: The 5W rows of the cycle's year, rejected ones too, from ``$start``/``$end``.
+_CYCLE_ROWS = f"SELECT * FROM {registry.STAGED_5W} WHERE month >= $start AND month < $end"
 #: (table, the query of its row count and order-free sum of row hashes for one cycle, from
 #: ``$start``/``$end`` and ``$year``).
 _INPUTS = (

@@ -331,3 +331,27 @@ def test_an_unfrozen_end_year_cycle_rebuilds_the_mid_year_cycle_that_read_its_ke
         assert main(["unfreeze", "2022-H2", "--reason", "corrections accepted", "--warehouse", str(warehouse)]) == 0
     assert _run(raw, warehouse) == 0
     assert _identical(_all_cycles_rebuilt(warehouse, raw, tmp_path, "all_cycles"), warehouse) == "identical"
+
+
+@pytest.mark.e2e
+def test_a_late_file_of_rejected_rows_in_a_frozen_cycle_is_a_reason_of_its_revisions(built, tmp_path):
+    """A frozen cycle's revisions say why, from every 5W file behind its months, the rejected rows'
+    files too (docs/freeze.md): a new file whose rows are all rejected changes the reasons, so the
+    cycle is built again, as a run rebuilding every cycle builds it."""
+    raw, warehouse, _instance = built
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["freeze", "2022-H2", "--reason", "end-year report published", "--warehouse", str(warehouse)]) == 0
+    _add_one_to_a_total(raw / SOUTHERN_CONE)
+    assert _run(raw, warehouse) == 0   # the revisions of 2022-H2: a correction
+    late = raw / "monitoring_5w" / "late_reports_argentina_aug.xlsx"
+    shutil.copy2(raw / SOUTHERN_CONE, late)
+    book = openpyxl.load_workbook(late)
+    sheet = book.worksheets[0]
+    sheet.delete_rows(4, sheet.max_row)
+    sheet.cell(2, 19).value = sheet.cell(3, 19).value = "#N/A"   # an Excel error: both rows rejected
+    book.save(late)
+    assert _run(raw, warehouse) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FILTER (WHERE is_rejected), count(*) FILTER (WHERE NOT is_rejected) "
+                           "FROM staging.stg_5w__activities WHERE source_file LIKE '%late_reports%'").fetchone() == (2, 0)
+    assert _identical(_all_cycles_rebuilt(warehouse, raw, tmp_path, "all_cycles"), warehouse) == "identical"
