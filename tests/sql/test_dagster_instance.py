@@ -260,18 +260,20 @@ def _identical(first: Path, second: Path) -> str:
 def test_rmrp_run_rebuilds_only_the_cycles_whose_inputs_code_or_options_changed(built, tmp_path, monkeypatch, capsys):
     """Each cycle's record in the warehouse (meta.cycle_builds) says what its rows were built from:
     a run with nothing changed keeps every cycle; a changed 2022 file rebuilds 2022-H2 alone; new
-    code or another people-reached option rebuilds every cycle; each warehouse is the one a clean
-    run of the same folder builds."""
+    code, another people-reached option or --all-cycles rebuilds every cycle; each warehouse is the
+    one a clean run of the same folder builds."""
     from rmrp_pipeline.marts import cycle_builds
 
     raw, warehouse, instance = built
-    assert _cycle_runs(instance) == [("2022-H2", "2023-H1")]   # the session's run built both
+    assert _cycle_runs(instance) == [("2022-H2", "2023-H1")]   # the session's clean run built both
+    clean_before = tmp_path / "clean_before.duckdb"
+    shutil.copyfile(warehouse, clean_before)
     capsys.readouterr()
 
     assert _run(raw, warehouse) == 0   # nothing changed
     assert _cycle_runs(instance) == [("2022-H2", "2023-H1")]
     assert "[2/2] reporting cycles 2022-H2, 2023-H1: kept as built" in capsys.readouterr().err
-    assert _identical(_clean_run(raw, tmp_path, "clean_same"), warehouse) == "identical"
+    assert _identical(clean_before, warehouse) == "identical"
 
     _add_one_to_a_total(raw / SOUTHERN_CONE)   # a figure of August 2022
     assert _run(raw, warehouse) == 0
@@ -281,16 +283,12 @@ def test_rmrp_run_rebuilds_only_the_cycles_whose_inputs_code_or_options_changed(
     assert _identical(_clean_run(raw, tmp_path, "clean_changed"), warehouse) == "identical"
     assert _check_result(instance) == (True, "none")
 
-    monkeypatch.setattr(cycle_builds, "code_fingerprint", lambda: "other code")
-    assert _run(raw, warehouse) == 0
-    assert _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
-    assert _run(raw, warehouse) == 0
-    assert len(_cycle_runs(instance)) == 3   # the new code's record kept
-
+    assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--all-cycles"]) == 0
+    assert len(_cycle_runs(instance)) == 3 and _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
     assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
     assert len(_cycle_runs(instance)) == 4 and _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
-    assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities",
-                 "--all-cycles"]) == 0   # asked for: every cycle, nothing changed
+    monkeypatch.setattr(cycle_builds, "code_fingerprint", lambda: "other code")
+    assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", "--only-rmrp-activities"]) == 0
     assert len(_cycle_runs(instance)) == 5 and _cycle_runs(instance)[-1] == ("2022-H2", "2023-H1")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM meta.cycle_builds").fetchone()[0] == 2
