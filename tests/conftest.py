@@ -239,9 +239,9 @@ E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy", "qa_2021_h1", "small_build"
 #: (pytest-xdist's worksteal hands the short tests after them to whichever worker is free). An order
 #: only: a file not listed runs after these, in pytest's order. Measured with --durations.
 LONGEST_FIRST = [
-    "e2e/test_ui_browser.py", "e2e/test_cycle_freeze.py", "e2e/test_ingest_cache.py", "e2e/test_operations_edges.py",
+    "e2e/test_ui_browser.py", "sql/test_dagster_instance.py", "e2e/test_cycle_freeze.py", "e2e/test_ingest_cache.py", "e2e/test_operations_edges.py",
     "e2e/test_personal_data_acceptance.py", "e2e/test_pipeline_end_to_end.py", "e2e/test_qa_organisation_workbooks.py",
-    "e2e/test_publishing.py", "e2e/test_resubmissions.py", "sources/test_five_w_rules.py", "sql/test_dagster_instance.py",
+    "e2e/test_publishing.py", "e2e/test_resubmissions.py", "sources/test_five_w_rules.py",
     "e2e/test_exports_and_qa.py", "e2e/test_table_exports.py", "sql/test_reporting_completeness.py",
     "sources/test_r4v_type_rules_by_year.py", "sql/test_cycle_outputs.py", "sources/test_r4v_type_rules.py",
     "unit/test_fuzz.py", "e2e/test_explain.py", "messy/test_raw_folder_entries.py", "e2e/test_example_queries.py",
