@@ -237,9 +237,11 @@ E2E_FIXTURES = {"built_warehouse", "wh", "raw_copy", "qa_2021_h1", "small_build"
 #: Test files whose single tests take longest (a run, a browser, a process killed), longest first:
 #: they start first, so that no worker is left with a long test at the end while the other idles
 #: (pytest-xdist's worksteal hands the short tests after them to whichever worker is free). An order
-#: only: a file not listed runs after these, in pytest's order. Measured with --durations.
+#: only: a file not listed runs after these, in pytest's order. Measured with --durations. The first
+#: two build different session fixtures (``small_build``, ``built_warehouse``), so that neither
+#: worker starts by waiting for the other's build.
 LONGEST_FIRST = [
-    "e2e/test_ui_browser.py", "sql/test_dagster_instance.py", "e2e/test_cycle_freeze.py", "e2e/test_ingest_cache.py", "e2e/test_operations_edges.py",
+    "e2e/test_ui_browser.py", "e2e/test_cycle_freeze.py", "sql/test_dagster_instance.py", "e2e/test_ingest_cache.py", "e2e/test_operations_edges.py",
     "e2e/test_personal_data_acceptance.py", "e2e/test_pipeline_end_to_end.py", "e2e/test_qa_organisation_workbooks.py",
     "e2e/test_publishing.py", "e2e/test_resubmissions.py", "sources/test_five_w_rules.py",
     "e2e/test_exports_and_qa.py", "e2e/test_table_exports.py", "sql/test_reporting_completeness.py",
