@@ -1,5 +1,5 @@
 """Fingerprints of what a reporting cycle's tables are built from: the 5W rows of the cycle's year
-(the end-year cycle's months, ``cycles.cycle_window``: a mid-year cycle's figures are read from
+(``cycles.year_window``: a mid-year cycle's figures are read from
 tables built a year at a time, e.g. one admin1 name per place and year), the rejected ones too (a
 frozen cycle's revisions name every file behind its months: ``marts.revisions.file_reasons``), the
 quality findings of the files holding those rows, the files they come
@@ -17,7 +17,7 @@ import hashlib
 
 import duckdb
 
-from rmrp_pipeline.cycles import cycle_window
+from rmrp_pipeline.cycles import year_window
 from rmrp_pipeline.marts import registry
 from rmrp_pipeline.warehouse import db as warehouse
 
@@ -58,8 +58,7 @@ def input_fingerprints(con: duckdb.DuckDBPyConnection, cycles: list[str]) -> dic
     found = {}
     worked_out: dict[tuple[str, tuple], tuple[int, int]] = {}   # both cycles of a year ask the same
     for cycle in cycles:
-        cycle_window(cycle)   # refuses what is no reporting cycle
-        start, end = cycle_window(f"{cycle[:4]}-H2")   # the year: what the tables built a year at a time read
+        start, end = year_window(cycle)   # what the tables built a year at a time read
         values = {"start": start, "end": end, "year": start.year}
         parts = [cycle]
         for table, query in _INPUTS:
