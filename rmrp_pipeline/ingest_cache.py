@@ -20,17 +20,15 @@ any time (the next run reads everything). ``RMRP_INGEST_CACHE=off`` turns it off
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import fields
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rmrp_pipeline.read.cache import Entry, FileCache, fingerprint, source_fingerprint
+from rmrp_pipeline.read.cache import Entry, FileCache, fingerprint, package_fingerprint
 from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.sources.five_w.cached import ISSUE_TABLES, CachedFiveW, rows_schema_ok
 from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, FiveWStager
@@ -58,15 +56,8 @@ def cache_dir_for(warehouse: str | os.PathLike | None) -> Path | None:
 
 def code_fingerprint() -> str:
     """The fingerprint of what staging depends on besides the file and the reference lists."""
-    libraries = []
-    for name in LIBRARIES:
-        try:
-            libraries.append((name, version(name)))
-        except PackageNotFoundError:
-            libraries.append((name, None))
     limits = ReadLimits.from_environment()
-    return fingerprint(source_fingerprint(_PACKAGE), libraries, sys.version,
-                       {f.name: getattr(limits, f.name) for f in fields(limits)})
+    return package_fingerprint(_PACKAGE, LIBRARIES, {f.name: getattr(limits, f.name) for f in fields(limits)})
 
 
 class IngestCache:

@@ -9,16 +9,13 @@ cycle's months, which the other one reads). A cycle without a record is rebuilt;
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import sys
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
 
 from rmrp_pipeline.marts import cycle_inputs, freeze
-from rmrp_pipeline.read.cache import source_fingerprint
+from rmrp_pipeline.read.cache import fingerprint, package_fingerprint
 from rmrp_pipeline.warehouse import db as warehouse
 
 TABLE = "meta.cycle_builds"
@@ -29,15 +26,8 @@ LIBRARIES = ("duckdb", "pandas", "numpy", "pyarrow")
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """The package's code and configuration (every .py, .sql and .csv file), the libraries'
-    versions (:data:`LIBRARIES`) and Python's, once per process."""
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            versions.append(f"{name}=?")
-    package = Path(__file__).resolve().parents[1]
-    return hashlib.sha256("|".join([source_fingerprint(package), *versions, sys.version]).encode()).hexdigest()[:16]
+    versions (:data:`LIBRARIES`) and Python's (``read.cache.package_fingerprint``), once per process."""
+    return package_fingerprint(Path(__file__).resolve().parents[1], LIBRARIES)
 
 
 def built_from(con: duckdb.DuckDBPyConnection, cycles: list[str], only_rmrp_activities: bool,
@@ -51,9 +41,8 @@ def built_from(con: duckdb.DuckDBPyConnection, cycles: list[str], only_rmrp_acti
         # both cycles of the year: the tables built a year at a time keep the months a frozen cycle
         # of the year keeps, which the other cycle then reads (docs/freeze.md)
         held = [frozen.get(f"{cycle[:4]}-{half}") for half in ("H1", "H2")]
-        parts = [cycle, inputs[cycle], code_fingerprint(), f"only_rmrp_activities={bool(only_rmrp_activities)}",
-                 *(f"frozen={h.changed_at.isoformat() if h else None}" for h in held)]
-        found[cycle] = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+        found[cycle] = fingerprint(cycle, inputs[cycle], code_fingerprint(), bool(only_rmrp_activities),
+                                   [h.changed_at.isoformat() if h else None for h in held])
     return found
 
 

@@ -16,9 +16,11 @@ import io
 import json
 import os
 import struct
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pyarrow as pa
@@ -45,6 +47,19 @@ def fingerprint(*parts: object) -> str:
         digest.update(_LENGTH.pack(len(data)))
         digest.update(data)
     return digest.hexdigest()[:24]
+
+
+def package_fingerprint(package: Path, libraries: tuple[str, ...], *extra: object) -> str:
+    """``fingerprint`` of what results computed by ``package`` depend on besides their data: its
+    code and configuration (:func:`source_fingerprint`), the versions of ``libraries`` (None: not
+    installed), Python's version, and ``extra``."""
+    versions = []
+    for name in libraries:
+        try:
+            versions.append((name, version(name)))
+        except PackageNotFoundError:
+            versions.append((name, None))
+    return fingerprint(source_fingerprint(package), versions, sys.version, *extra)
 
 
 def source_fingerprint(package: Path, suffixes: tuple[str, ...] = (".py", ".csv", ".sql")) -> str:
