@@ -142,7 +142,7 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
         pause_point("ingested")
         with held.cursor() as con:
             cycles = cycles_to_build(con)
-            stale = cycles if all_cycles else _cycles_to_rebuild(con, instance, cycles, defs)
+            stale = cycles if all_cycles else _cycles_to_rebuild(con, instance, cycles, defs, result)
         results = [result]
         kept = [c for c in cycles if c not in stale]
         if kept:
@@ -163,15 +163,22 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
         return all(r.success for r in results), cycles, results
 
 
-def _cycles_to_rebuild(con, instance, cycles: list[str], defs) -> list[str]:
+def _cycles_to_rebuild(con, instance, cycles: list[str], defs, ingest) -> list[str]:
     """The cycles of ``cycles`` whose tables must be built again: those whose record in the build
     (``marts.cycle_builds``: inputs, code, options, freeze) differs from now, and those the Dagster
-    instance finds stale (``defs.checks.stale_cycles``), so that the UI's check agrees after the run."""
+    instance finds stale (``defs.checks.stale_cycles``), so that the UI's check agrees after the run.
+    Their inputs' fingerprints are those the ``ingest`` run recorded after writing the input tables
+    (worked out again only when it recorded none of a cycle)."""
+    from rmrp_pipeline.defs.assets import CYCLE_INPUTS, key_of
     from rmrp_pipeline.defs.checks import stale_cycles
-    from rmrp_pipeline.marts import cycle_builds, cycle_inputs
+    from rmrp_pipeline.marts import cycle_builds, cycle_inputs, registry
 
+    staged = [m for m in ingest.asset_materializations_for_node("ingest_raw_files")
+              if m.asset_key == key_of(registry.STAGED_5W) and CYCLE_INPUTS in m.metadata]
+    inputs = staged[0].metadata[CYCLE_INPUTS].value if staged else {}
+    if not set(cycles) <= set(inputs):
+        inputs = cycle_inputs.input_fingerprints(con, cycles)
     option = defs.resources["people_reached_options"].only_rmrp_activities
-    inputs = cycle_inputs.input_fingerprints(con, cycles)
     stale = set(cycle_builds.to_rebuild(con, cycles, option, inputs)) | set(stale_cycles(instance, inputs))
     return [c for c in cycles if c in stale]
 
