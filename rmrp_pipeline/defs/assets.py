@@ -124,15 +124,19 @@ def _ingest_asset() -> dg.AssetsDefinition:
 DOCUMENTED = "every_column_documented"
 
 
+def _described(table: registry.Table) -> list[str]:
+    """What a mart's documentation check reads: the table and the seeds and views it is built with."""
+    return [table.name, *registry.built_with(table.name)]
+
+
 def _documented_spec(table: registry.Table) -> dg.AssetCheckSpec:
-    described = [table.name, *registry.built_with(table.name)]
     return dg.AssetCheckSpec(DOCUMENTED, asset=key_of(table.name), description=(
         f"{table.name}, the seeds and views it is built with, and every column of them have a comment "
-        f"(read by analysts in meta.data_dictionary): {', '.join(described)}."))
+        f"(read by analysts in meta.data_dictionary): {', '.join(_described(table))}."))
 
 
 def _documented_result(con: duckdb.DuckDBPyConnection, table: registry.Table) -> dg.AssetCheckResult:
-    missing = audits.undocumented(con, [table.name, *registry.built_with(table.name)])
+    missing = audits.undocumented(con, _described(table))
     return dg.AssetCheckResult(asset_key=key_of(table.name), check_name=DOCUMENTED, passed=not missing,
                                metadata={"undocumented": ", ".join(missing) or "none"})
 
