@@ -233,12 +233,9 @@ def test_one_cycle_table_can_be_run_alone_for_one_cycle_or_a_range(built):
 
 def _cycle_runs(instance: dg.DagsterInstance) -> list[tuple[str, str]]:
     """(first, last) cycle of every cycle_job run, oldest first."""
-    runs = sorted(instance.get_runs(filters=dg.RunsFilter(job_name="cycle_job")), key=lambda r: r.run_id)
-    records = {r.dagster_run.run_id: r.create_timestamp for r in instance.get_run_records(
-        filters=dg.RunsFilter(job_name="cycle_job"))}
-    runs.sort(key=lambda r: records[r.run_id])
-    return [(r.tags.get("dagster/asset_partition_range_start"), r.tags.get("dagster/asset_partition_range_end"))
-            for r in runs]
+    records = sorted(instance.get_run_records(filters=dg.RunsFilter(job_name="cycle_job")), key=lambda r: r.create_timestamp)
+    return [(r.dagster_run.tags.get("dagster/asset_partition_range_start"),
+             r.dagster_run.tags.get("dagster/asset_partition_range_end")) for r in records]
 
 
 def _clean_run(raw: Path, tmp_path: Path, name: str) -> Path:
