@@ -58,7 +58,9 @@ class ReadLimits:
             declares it (``RMRP_MAX_PART_MB``).
         workbook_mb: all parts of one workbook together, uncompressed (``RMRP_MAX_WORKBOOK_MB``).
         cells: cells one sheet or CSV spans, rows x columns (``RMRP_MAX_CELLS``); a sheet that
-            declares more (its ``<dimension>``) is refused too. Reading costs about 100 bytes per cell.
+            declares more (its ``<dimension>``) is refused too. Reading costs about 100 bytes per cell;
+            a sheet of more than ``read.windows.WINDOW_CELLS`` cells is parsed in windows of about
+            that many, and then costs about 55 bytes per cell (a million rows by 28 columns: 1.4 GB).
         columns: columns of one sheet or CSV (``RMRP_MAX_COLUMNS``; 16,384 is Excel's own).
     """
 

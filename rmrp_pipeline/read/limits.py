@@ -6,8 +6,8 @@ what its first bytes say it is (an .xlsx zip, an .xls file, a password-protected
 and then its zip directory, read from the end of the file: each part's uncompressed size as the
 zip declares it and their total (the readers stop at the declared size: a part cannot expand
 beyond it); for each sheet, the cells its ``<dimension ref=...>`` declares and the rows and columns
-its cells span (``read.workbook.scan_sheet_xml``), since the readers hold a sheet as a full grid
-of that size. CSV files are checked in ``read.text``.
+its cells span (``read.workbook.scan_sheet_xml``), since the readers hold a sheet (or a window of its
+rows, ``read.windows``) as a full grid of that size. CSV files are checked in ``read.text``.
 """
 
 from __future__ import annotations

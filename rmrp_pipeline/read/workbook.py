@@ -41,6 +41,7 @@ from rmrp_pipeline.read.limits import (
     column_number,
     declared_span,
 )
+from rmrp_pipeline.read import windows
 from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.text.cells import clean_text, distinct_cells
 
@@ -229,15 +230,22 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     if scan is not None and not scan.value_rows:
         return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=_visibility(path, sheet))
     frame: pd.DataFrame | None = None
-    arrow: pa.RecordBatch | None = None
+    arrow: pa.RecordBatch | pa.Table | None = None
     try:
-        loaded = reader.load_sheet(sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
-        columns = loaded.selected_columns  # every column of the frame (no column selection)
-        arrow = loaded.to_arrow()
+        windowed = None
+        if scan is not None and scan.rows * scan.columns > windows.WINDOW_CELLS:
+            windowed = windows.read_in_windows(path, scan.part, sheet, header_row=header_row, first_row=min(scan.value_rows),
+                                               columns=scan.columns, sheet_parts=_sheet_parts)
+        if windowed is not None:
+            arrow, header_cells, first_col, visible = windowed.arrow, windowed.header_cells, windowed.first_col, windowed.visible
+        else:
+            loaded = reader.load_sheet(sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
+            columns = loaded.selected_columns  # every column of the frame (no column selection)
+            arrow = loaded.to_arrow()
+            header_cells = [None if c.name.startswith("__UNNAMED__") else c.name for c in columns]
+            first_col = min((c.absolute_index for c in columns), default=0)
+            visible = str(loaded.visible)
         frame = arrow.to_pandas()  # what loaded.to_pandas() does
-        header_cells = [None if c.name.startswith("__UNNAMED__") else c.name for c in columns]
-        first_col = min((c.absolute_index for c in columns), default=0)
-        visible = str(loaded.visible)
     except Exception:  # noqa: BLE001 - mixed types, or a cell fastexcel refuses (e.g. #NAME?)
         frame = None
     first_row = None
@@ -324,11 +332,15 @@ class SheetScan:
             e.g. XlsxWriter's 0 for every formula).
         hidden_rows: Excel numbers of hidden rows (they are data and are read).
         value_rows: Excel numbers of rows holding at least one value.
+        part: the zip part of the sheet's XML; ``rows``, ``columns``: the rows and columns its cells span.
     """
 
     problem_cells: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
     value_rows: set[int] = field(default_factory=set)
+    part: str = ""
+    rows: int = 0
+    columns: int = 0
 
 
 def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
@@ -540,6 +552,7 @@ def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: R
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise ReadError(f"cannot read sheet {sheet!r} of {name}: its XML is damaged ({exc})") from exc
     check_span(name, sheet, span.rows, span.columns, limits)
+    scan.part, scan.rows, scan.columns = member, span.rows, span.columns
     return scan
 
 
