@@ -10,6 +10,7 @@ import dagster as dg
 
 import rmrp_pipeline.defs
 from rmrp_pipeline.defs import freeze, jobs, publishing
+from rmrp_pipeline.defs.console import console_logger
 from rmrp_pipeline.defs.instance import tune_instance_storage
 from rmrp_pipeline.defs.resources import build_resources
 
@@ -30,6 +31,7 @@ def build_definitions(raw_dir: str | None = None, warehouse: str | None = None,
         resources=build_resources(raw_dir, warehouse, only_rmrp_activities, publish_each_run),
         # every step opens the one DuckDB file: one process runs them in turn (no process per step)
         executor=dg.in_process_executor,
+        loggers={"console": console_logger},   # one line per event; stack traces in the event log
     )
 
 

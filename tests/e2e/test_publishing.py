@@ -248,10 +248,16 @@ def test_a_table_that_fails_to_build_is_named_and_publishes_nothing(small_raw, p
     before = _sha(published)
     monkeypatch.setattr(db, "run_sql", failing)
     code = main(["run", "--quiet", "--raw-dir", str(small_raw), "--warehouse", str(published)])
-    last = capsys.readouterr().err.strip().splitlines()[-1]
+    lines = capsys.readouterr().err.strip().splitlines()
     assert code == 1
-    assert last == (f"not published: {published} is left as it was; step warehouse_tables of ingest_job failed: "
-                    "building marts.fct_planning_figures: Conversion Error: Could not convert string 'n/a' to INT32")
+    assert lines[-1] == (f"not published: {published} is left as it was; step warehouse_tables of ingest_job failed: "
+                         "building marts.fct_planning_figures: Conversion Error: Could not convert string 'n/a' to INT32")
+    # Dagster's line of the failed step names the error in one line; its stack trace is left in the event log.
+    failure = [line for line in lines if "STEP_FAILURE" in line]
+    assert len(failure) == 1 and failure[0].endswith(
+        'Execution of step "warehouse_tables" failed. Failure: building marts.fct_planning_figures: Conversion Error: '
+        "Could not convert string 'n/a' to INT32 (its stack trace: the run's event log in the Dagster UI)")
+    assert not [line for line in lines if "Stack Trace" in line or line.lstrip().startswith('File "')]
     assert _sha(published) == before
 
 
