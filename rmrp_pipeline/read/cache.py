@@ -12,7 +12,6 @@ tables hold.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import struct
@@ -100,13 +99,12 @@ class FileCache:
     def put(self, sha256: str, entry: Entry) -> None:
         """Write the entry atomically (a temporary file in the folder, then renamed); a folder that
         cannot be written leaves the cache as it was (the next run reads the file again)."""
-        data = _encode(entry)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".rmrpc")
             try:
                 with os.fdopen(handle, "wb") as out:   # not synced: an entry cut short by a crash fails its digest
-                    out.write(data)
+                    _write(entry, out)
                 os.replace(temporary, self.path(sha256))
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
@@ -137,18 +135,35 @@ class FileCache:
         return removed
 
 
-def _encode(entry: Entry) -> bytes:
-    body = io.BytesIO()
+class _Digesting:
+    """A binary file that also adds what is written to it to a SHA-256 digest."""
+
+    def __init__(self, out) -> None:
+        self.out, self.digest, self.closed = out, hashlib.sha256(), False
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def _write(entry: Entry, out) -> None:
+    """Write the entry's bytes to the binary file ``out``: each table serialised straight into it (its
+    length first, counted by a serialisation that writes nothing), the digest of it all at the end;
+    no copy of the entry is held (a million-row entry is hundreds of MB)."""
+    sink = _Digesting(out)
     header = json.dumps({"meta": entry.meta, "tables": list(entry.tables)}, default=str).encode()
-    body.write(MAGIC + _LENGTH.pack(len(header)) + header)
+    sink.write(MAGIC + _LENGTH.pack(len(header)) + header)
     for table in entry.tables.values():
-        stream = io.BytesIO()
-        with pa.ipc.new_stream(stream, table.schema) as writer:
+        counted = pa.MockOutputStream()
+        with pa.ipc.new_stream(counted, table.schema) as writer:
             writer.write_table(table)
-        part = stream.getvalue()
-        body.write(_LENGTH.pack(len(part)) + part)
-    data = body.getvalue()
-    return data + hashlib.sha256(data).digest()
+        sink.write(_LENGTH.pack(counted.size()))
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+    out.write(sink.digest.digest())
 
 
 def _decode(data: bytes) -> Entry | None:
