@@ -10,7 +10,8 @@ its header: it keeps each window's grid on the columns and on the row numbers of
 so that the rows between two windows that hold no value stay in the joined table as blank rows.
 
 Whatever cannot be read so with certainty is left to the whole read (``None``): a sheet whose
-rows are not numbered in order, whose tags carry a namespace prefix, whose windows disagree on
+rows are not numbered in order, whose tags carry a namespace prefix, whose grid does not begin on
+the row the XML scan takes for its first holding a value, whose windows disagree on
 a column's type (a whole read fails on such a column as well: ``dtype_coercion="strict"``) or on
 the columns the grid spans, or a window fastexcel refuses.
 """
@@ -152,6 +153,8 @@ class _WindowReader:
             return False
         first_col = min((c.absolute_index for c in columns), default=0)
         if self.first is None:
+            if not self._begins_at_first_row(pieces, numbers):
+                return False
             self.width = len(columns)
             self.first = WindowedSheet(pa.table({}), [None if c.name.startswith("__UNNAMED__") else c.name
                                                       for c in columns], first_col, str(loaded.visible))
@@ -166,6 +169,26 @@ class _WindowReader:
             return False
         self.tables.append(table)
         return True
+
+    def _begins_at_first_row(self, pieces: list[bytes], numbers: list[int]) -> bool:
+        """Whether fastexcel's grid of the sheet begins at ``first_row``, the XML scan's first row
+        holding a value: the two do not count the same cells as values (a formula saved with an
+        empty result, ``<v></v>``, is one for the scan, not for calamine; ``<is/>`` the other way).
+        The first window's rows up to that one and an error cell (read as empty) on the row under
+        it, parsed without a header, make two rows exactly when the grid begins there."""
+        below = self.first_row + 1
+        chunks = [self.head]
+        for number, piece in zip(numbers, pieces):
+            if number > self.first_row:
+                break
+            chunks += (b"<row ", piece)
+        chunks.append(b'<row r="%d"><c r="A%d" t="e"><v>#N/A</v></c></row></sheetData></worksheet>' % (below, below))
+        try:
+            book = fastexcel.read_excel(self._workbook(b"".join(chunks)))
+            probe = book.load_sheet(self.sheet, header_row=None, schema_sample_rows=None, dtype_coercion="strict")
+            return probe.to_arrow().num_rows == 2
+        except Exception:  # noqa: BLE001 - a cell fastexcel refuses: read whole
+            return False
 
     def _pinning_row(self) -> bytes:
         """The header row of a window after the first: two text cells, at the first and the last column

@@ -162,3 +162,27 @@ def test_the_2021_export_read_in_windows_is_the_export_read_whole(monkeypatch):
     whole, _ = _read(FIVE_W_2021, "Sheet1", monkeypatch)
     _assert_same(windowed, whole)
     assert windowed.rows_read == 22_496
+
+
+def _inline(ref, text):
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _sheet(rows, head=""):
+    """A sheet's XML around ``rows`` (``head``: what comes before its sheetData)."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main">{head}<sheetData>{rows}</sheetData></worksheet>').encode()
+
+
+def test_a_first_row_whose_only_cell_is_not_read_as_a_value_is_not_where_the_windows_begin(tmp_path, monkeypatch):
+    """Row 1 holds only a formula saved with an empty result (``<v></v>``): the XML scan counts it as
+    a row holding a value, fastexcel (calamine) does not, and its grid begins at the header, row 2."""
+    rows = '<row r="1"><c r="A1"><f>1+1</f><v></v></c></row>' + "".join(
+        f'<row r="{n}">{_inline(f"A{n}", "Country" if n == 2 else f"R{n}")}'
+        + (_inline(f"B{n}", "Count") if n == 2 else f'<c r="B{n}"><v>{n}</v></c>') + "</row>" for n in range(2, 20))
+    path = with_sheet(tmp_path / "formula_title.xlsx", lambda stream: stream.write(_sheet(rows)))
+    whole, _ = _read(path, "Sheet1", monkeypatch, width=2)
+    assert whole.headers == ["Country", "Count"] and whole.row_numbers == list(range(3, 20)) and whole.blank_rows == 0
+    for rows_per_window in (2, 3, 4):
+        windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, width=2)
+        _assert_same(windowed, whole)
