@@ -153,13 +153,15 @@ class _WindowReader:
             return False
         first_col = min((c.absolute_index for c in columns), default=0)
         if self.first is None:
-            if not self._begins_at_first_row(pieces, numbers):
+            # The header fastexcel takes: with header_row 0, the first row of its grid (the sheet's first
+            # row holding a value, checked); above 0, the sheet's row header_row + 1, wherever the values begin.
+            if self.header_row == 0 and not self._begins_at_first_row(pieces, numbers):
                 return False
+            header_number = self.first_row if self.header_row == 0 else self.header_row + 1
             self.width = len(columns)
             self.first = WindowedSheet(pa.table({}), [None if c.name.startswith("__UNNAMED__") else c.name
                                                       for c in columns], first_col, str(loaded.visible))
-            # The grid begins at the sheet's first row holding a value: title rows, header, data rows.
-            self.grid_end = self.first_row + self.header_row + table.num_rows
+            self.grid_end = header_number + table.num_rows
         else:
             if len(columns) != self.width or first_col != self.first.first_col:
                 return False

@@ -186,3 +186,20 @@ def test_a_first_row_whose_only_cell_is_not_read_as_a_value_is_not_where_the_win
     for rows_per_window in (2, 3, 4):
         windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, width=2)
         _assert_same(windowed, whole)
+
+
+def test_a_header_row_above_0_on_a_sheet_whose_rows_begin_lower(tmp_path, monkeypatch):
+    """Row 1 absent, a header on row 2, values on rows 3-16 but 6-7 and 11-12 (rows without cells);
+    ``header_row=1``.
+    fastexcel takes a ``header_row`` above 0 as a row of the sheet (here the 2nd), not of the used
+    range: the windows' grid must follow it, whatever row the values begin on."""
+    def cells(n):
+        return _inline(f"A{n}", "Country") + _inline(f"B{n}", "Count") if n == 2 else \
+            _inline(f"A{n}", f"R{n}") + f'<c r="B{n}"><v>{n}</v></c>'
+    rows = "".join(f'<row r="{n}"/>' if n in (6, 7, 11, 12) else f'<row r="{n}">{cells(n)}</row>' for n in range(2, 17))
+    path = with_sheet(tmp_path / "lower.xlsx", lambda stream: stream.write(_sheet(rows)))
+    whole, _ = _read(path, "Sheet1", monkeypatch, header_row=1, width=2)
+    for rows_per_window in (1, 2, 3, 4):
+        windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, header_row=1, width=2)
+        _assert_same(windowed, whole)
+        assert windowed.frame.iloc[-1].tolist() == ["R16", 16.0] and windowed.rows_read == 10
