@@ -38,6 +38,8 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
 _DEFAULT_NAMESPACE_ROOT = re.compile(rb'<worksheet\b[^>]*\bxmlns="')
 _SHEET_DATA_OPEN = re.compile(rb"<sheetData\s*>\s*$")
+#: The number of a row, its first attribute (the XML after its ``<row ``).
+_ROW_NUMBER = re.compile(rb'r="([0-9]+)"')
 
 
 @dataclass
@@ -133,9 +135,10 @@ class _WindowReader:
 
     def read(self, pieces: list[bytes]) -> bool:
         """Parse the rows ``pieces`` (each the XML after its ``<row ``); False: read the sheet whole."""
-        if not all(piece.startswith(b'r="') for piece in pieces):
+        found = [_ROW_NUMBER.match(piece) for piece in pieces]
+        if None in found:   # a row without a number first, or a "<row " that is no row's (in a comment)
             return False
-        numbers = [int(piece[3 : piece.index(b'"', 3)]) for piece in pieces]
+        numbers = [int(number.group(1)) for number in found]
         if numbers[0] <= self.last_row or any(a >= b for a, b in pairwise(numbers)):
             return False
         self.last_row = numbers[-1]

@@ -234,8 +234,12 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
     try:
         windowed = None
         if scan is not None and scan.rows * scan.columns > windows.WINDOW_CELLS:
-            windowed = windows.read_in_windows(path, scan.part, sheet, header_row=header_row, first_row=min(scan.value_rows),
-                                               columns=scan.columns, sheet_parts=_sheet_parts)
+            try:
+                windowed = windows.read_in_windows(path, scan.part, sheet, header_row=header_row,
+                                                   first_row=min(scan.value_rows), columns=scan.columns,
+                                                   sheet_parts=_sheet_parts)
+            except Exception:  # noqa: BLE001 - whatever the windows cannot read is read whole (not by calamine's cells)
+                windowed = None
         if windowed is not None:
             arrow, header_cells, first_col, visible = windowed.arrow, windowed.header_cells, windowed.first_col, windowed.visible
         else:

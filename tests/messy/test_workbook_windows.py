@@ -203,3 +203,18 @@ def test_a_header_row_above_0_on_a_sheet_whose_rows_begin_lower(tmp_path, monkey
         windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, header_row=1, width=2)
         _assert_same(windowed, whole)
         assert windowed.frame.iloc[-1].tolist() == ["R16", 16.0] and windowed.rows_read == 10
+
+
+def test_a_comment_between_rows_holding_a_row_tag_is_read_as_a_whole_read_gives_it(tmp_path, monkeypatch):
+    """``<!-- <row r="old"> -->`` between rows 4 and 5: the windows cannot read the row's number; the
+    sheet must then be read whole by fastexcel (numbers stay a float column), not by the fallback
+    of a sheet fastexcel refuses (every cell its own Python object)."""
+    def cells(n):
+        return _inline(f"A{n}", "Country") + _inline(f"B{n}", "Count") if n == 1 else \
+            _inline(f"A{n}", f"R{n}") + f'<c r="B{n}"><v>{n}</v></c>'
+    rows = "".join(f'<row r="{n}">{cells(n)}</row>' + ('<!-- <row r="old"> -->' if n == 4 else "") for n in range(1, 13))
+    path = with_sheet(tmp_path / "comment.xlsx", lambda stream: stream.write(_sheet(rows)))
+    whole, _ = _read(path, "Sheet1", monkeypatch, width=2)
+    windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=2, width=2)
+    _assert_same(windowed, whole)
+    assert windowed.frame["Count"].dtype == "float64" and windowed.row_numbers == list(range(2, 13))
