@@ -158,7 +158,7 @@ class _WindowReader:
         if self.first is None:
             # The header fastexcel takes: with header_row 0, the first row of its grid (the sheet's first
             # row holding a value, checked); above 0, the sheet's row header_row + 1, wherever the values begin.
-            if self.header_row == 0 and not self._begins_at_first_row(pieces, numbers):
+            if self.header_row == 0 and not _begins_at_first_row(self, pieces, numbers):
                 return False
             header_number = self.first_row if self.header_row == 0 else self.header_row + 1
             self.width = len(columns)
@@ -174,26 +174,6 @@ class _WindowReader:
             return False
         self.tables.append(table)
         return True
-
-    def _begins_at_first_row(self, pieces: list[bytes], numbers: list[int]) -> bool:
-        """Whether fastexcel's grid of the sheet begins at ``first_row``, the XML scan's first row
-        holding a value: the two do not count the same cells as values (a formula saved with an
-        empty result, ``<v></v>``, is one for the scan, not for calamine; ``<is/>`` the other way).
-        The first window's rows up to that one and an error cell (read as empty) on the row under
-        it, parsed without a header, make two rows exactly when the grid begins there."""
-        below = self.first_row + 1
-        chunks = [self.head]
-        for number, piece in zip(numbers, pieces):
-            if number > self.first_row:
-                break
-            chunks += (b"<row ", piece)
-        chunks.append(b'<row r="%d"><c r="A%d" t="e"><v>#N/A</v></c></row></sheetData></worksheet>' % (below, below))
-        try:
-            book = fastexcel.read_excel(self._workbook(b"".join(chunks)))
-            probe = book.load_sheet(self.sheet, header_row=None, schema_sample_rows=None, dtype_coercion="strict")
-            return probe.to_arrow().num_rows == 2
-        except Exception:  # noqa: BLE001 - a cell fastexcel refuses: read whole
-            return False
 
     def _pinning_row(self) -> bytes:
         """The header row of a window after the first: two text cells, at the first and the last column
@@ -228,6 +208,27 @@ class _WindowReader:
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             return None
         return WindowedSheet(table, self.first.header_cells, self.first.first_col, self.first.visible)
+
+
+def _begins_at_first_row(reader: _WindowReader, pieces: list[bytes], numbers: list[int]) -> bool:
+    """Whether fastexcel's grid of ``reader``'s sheet begins at its ``first_row``, the XML scan's first row
+    holding a value: the two do not count the same cells as values (a formula saved with an
+    empty result, ``<v></v>``, is one for the scan, not for calamine; ``<is/>`` the other way).
+    The first window's rows up to that one and an error cell (read as empty) on the row under
+    it, parsed without a header, make two rows exactly when the grid begins there."""
+    below = reader.first_row + 1
+    chunks = [reader.head]
+    for number, piece in zip(numbers, pieces):
+        if number > reader.first_row:
+            break
+        chunks += (b"<row ", piece)
+    chunks.append(b'<row r="%d"><c r="A%d" t="e"><v>#N/A</v></c></row></sheetData></worksheet>' % (below, below))
+    try:
+        book = fastexcel.read_excel(reader._workbook(b"".join(chunks)))
+        probe = book.load_sheet(reader.sheet, header_row=None, schema_sample_rows=None, dtype_coercion="strict")
+        return probe.to_arrow().num_rows == 2
+    except Exception:  # noqa: BLE001 - a cell fastexcel refuses: read whole
+        return False
 
 
 def _letters(index: int) -> str:
