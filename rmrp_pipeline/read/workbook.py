@@ -231,11 +231,13 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         return SheetData(name, sheet, [], pd.DataFrame(), [], [], visible=_visibility(path, sheet))
     frame: pd.DataFrame | None = None
     arrow: pa.RecordBatch | pa.Table | None = None
+    # fastexcel counts a header_row above 0 from the sheet's first row, not from the used range's.
+    sheet_row = header_row if header_row == 0 or scan is None else min(scan.value_rows) - 1 + header_row
     try:
         windowed = None
         if scan is not None and scan.rows * scan.columns > windows.WINDOW_CELLS:
             try:
-                windowed = windows.read_in_windows(path, scan.part, sheet, header_row=header_row,
+                windowed = windows.read_in_windows(path, scan.part, sheet, header_row=sheet_row,
                                                    first_row=min(scan.value_rows), columns=scan.columns,
                                                    sheet_parts=_sheet_parts)
             except Exception:  # noqa: BLE001 - whatever the windows cannot read is read whole (not by calamine's cells)
@@ -243,7 +245,7 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         if windowed is not None:
             arrow, header_cells, first_col, visible = windowed.arrow, windowed.header_cells, windowed.first_col, windowed.visible
         else:
-            loaded = reader.load_sheet(sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
+            loaded = reader.load_sheet(sheet, header_row=sheet_row, schema_sample_rows=None, dtype_coercion="strict")
             columns = loaded.selected_columns  # every column of the frame (no column selection)
             arrow = loaded.to_arrow()
             header_cells = [None if c.name.startswith("__UNNAMED__") else c.name for c in columns]

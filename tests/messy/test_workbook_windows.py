@@ -189,20 +189,19 @@ def test_a_first_row_whose_only_cell_is_not_read_as_a_value_is_not_where_the_win
 
 
 def test_a_header_row_above_0_on_a_sheet_whose_rows_begin_lower(tmp_path, monkeypatch):
-    """Row 1 absent, a header on row 2, values on rows 3-16 but 6-7 and 11-12 (rows without cells);
-    ``header_row=1``.
-    fastexcel takes a ``header_row`` above 0 as a row of the sheet (here the 2nd), not of the used
-    range: the windows' grid must follow it, whatever row the values begin on."""
+    """Row 1 absent, a title on row 2, the header on row 3, values on rows 4-16 but 7-8 and 12-13 (rows
+    without cells); ``header_row=1``. fastexcel is given the header's row counted from the sheet's
+    first row: the windows' grid must end where fastexcel's does, whatever row the values begin on."""
     def cells(n):
-        return _inline(f"A{n}", "Country") + _inline(f"B{n}", "Count") if n == 2 else \
-            _inline(f"A{n}", f"R{n}") + f'<c r="B{n}"><v>{n}</v></c>'
-    rows = "".join(f'<row r="{n}"/>' if n in (6, 7, 11, 12) else f'<row r="{n}">{cells(n)}</row>' for n in range(2, 17))
+        return _inline(f"A{n}", "Report") if n == 2 else _inline(f"A{n}", "Country") + _inline(f"B{n}", "Count") \
+            if n == 3 else _inline(f"A{n}", f"R{n}") + f'<c r="B{n}"><v>{n}</v></c>'
+    rows = "".join(f'<row r="{n}"/>' if n in (7, 8, 12, 13) else f'<row r="{n}">{cells(n)}</row>' for n in range(2, 17))
     path = with_sheet(tmp_path / "lower.xlsx", lambda stream: stream.write(_sheet(rows)))
     whole, _ = _read(path, "Sheet1", monkeypatch, header_row=1, width=2)
+    assert whole.headers == ["Country", "Count"] and whole.row_numbers == [4, 5, 6, 9, 10, 11, 14, 15, 16]
     for rows_per_window in (1, 2, 3, 4):
         windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, header_row=1, width=2)
         _assert_same(windowed, whole)
-        assert windowed.frame.iloc[-1].tolist() == ["R16", 16.0] and windowed.rows_read == 10
 
 
 def test_a_comment_between_rows_holding_a_row_tag_is_read_as_a_whole_read_gives_it(tmp_path, monkeypatch):
@@ -218,3 +217,23 @@ def test_a_comment_between_rows_holding_a_row_tag_is_read_as_a_whole_read_gives_
     windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=2, width=2)
     _assert_same(windowed, whole)
     assert windowed.frame["Count"].dtype == "float64" and windowed.row_numbers == list(range(2, 13))
+
+
+def test_header_row_counts_from_the_first_row_holding_a_value_in_a_whole_read_and_in_windows(tmp_path, monkeypatch):
+    """Row 1 empty, a title on row 2, the header on row 3, text on rows 4-11 (no column of numbers:
+    fastexcel reads the sheet); ``header_row=1`` as read_and_recognise finds it (the 2nd row of the
+    used range). fastexcel alone would take the sheet's 2nd row, the title, as the header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.cell(row=2, column=1, value="RMRP 5W report")
+    for row in range(3, 12):
+        for column, value in enumerate(["Country", "Admin1"] if row == 3 else ["Peru", f"R{row}"], start=1):
+            sheet.cell(row=row, column=column, value=value)
+    path = tmp_path / "title_on_row_2.xlsx"
+    book.save(path)
+    whole, _ = _read(path, "Sheet", monkeypatch, header_row=1, width=2)
+    assert whole.headers == ["Country", "Admin1"] and whole.row_numbers == list(range(4, 12))
+    assert whole.frame["Admin1"].tolist() == [f"R{n}" for n in range(4, 12)] and whole.title_rows == 1
+    for rows_per_window in (1, 2, 3):
+        windowed, _ = _read(path, "Sheet", monkeypatch, rows_per_window=rows_per_window, header_row=1, width=2)
+        _assert_same(windowed, whole)
