@@ -203,7 +203,10 @@ class _WindowReader:
                 return None
             kinds.append(types.pop() if types else tables[0].schema.field(index).type)
         schema = pa.schema([pa.field(name, kind) for name, kind in zip(tables[0].schema.names, kinds)])
-        try:   # a column empty in a window cast to the type of the others (its cells stay empty)
+        # A column empty in a window made of the type of the others (Arrow casts no text to a duration).
+        tables = [pa.table([column if column.type == kind or column.null_count < t.num_rows else pa.nulls(t.num_rows, kind)
+                            for column, kind in zip(t.columns, kinds)], schema=schema) for t in tables]
+        try:
             table = pa.concat_tables([t.cast(schema) for t in tables])
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             return None

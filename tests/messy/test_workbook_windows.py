@@ -237,3 +237,24 @@ def test_header_row_counts_from_the_first_row_holding_a_value_in_a_whole_read_an
     for rows_per_window in (1, 2, 3):
         windowed, _ = _read(path, "Sheet", monkeypatch, rows_per_window=rows_per_window, header_row=1, width=2)
         _assert_same(windowed, whole)
+
+
+def test_a_column_of_durations_empty_in_a_window_is_read_in_windows(tmp_path, monkeypatch):
+    """Durations (``[h]:mm:ss``) on rows 2-4 and none below: the windows under them read the column
+    as empty text, which Arrow cannot cast to a duration; the empty cells are made durations instead
+    of the sheet being read whole."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Country", "Time spent"])
+    for row in range(2, 14):
+        sheet.cell(row=row, column=1, value=f"R{row}")
+        if row <= 4:
+            sheet.cell(row=row, column=2, value=datetime.timedelta(hours=row, minutes=30)).number_format = "[h]:mm:ss"
+    path = tmp_path / "durations.xlsx"
+    book.save(path)
+    whole, _ = _read(path, "Sheet", monkeypatch, width=2)
+    windowed, results = _read(path, "Sheet", monkeypatch, rows_per_window=2, width=2)
+    assert results[0] is not None
+    _assert_same(windowed, whole)
+    assert str(windowed.frame["Time spent"].dtype) == "timedelta64[ms]"
+    assert windowed.frame["Time spent"].iloc[0] == pd.Timedelta(hours=2, minutes=30)
