@@ -168,12 +168,20 @@ class _WindowReader:
         else:
             if len(columns) != self.width or first_col != self.first.first_col:
                 return False
+            # The pinning row is the header, alone: no cell of the window put on its row or above it by
+            # a reference naming an earlier row than its row tag's.
+            if [None if c.name.startswith("__UNNAMED__") else c.name for c in columns] != self._pinned_names():
+                return False
             table = table.rename_columns(self.tables[0].schema.names)
             self.grid_end += table.num_rows
         if self.grid_end > numbers[-1]:
             return False
         self.tables.append(table)
         return True
+
+    def _pinned_names(self) -> list[str | None]:
+        first, last = self.first.first_col, self.first.first_col + self.width - 1
+        return [f"c{first}"] if first == last else [f"c{first}", *[None] * (self.width - 2), f"c{last}"]
 
     def _pinning_row(self) -> bytes:
         """The header row of a window after the first: two text cells, at the first and the last column

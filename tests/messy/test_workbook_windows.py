@@ -258,3 +258,18 @@ def test_a_column_of_durations_empty_in_a_window_is_read_in_windows(tmp_path, mo
     _assert_same(windowed, whole)
     assert str(windowed.frame["Time spent"].dtype) == "timedelta64[ms]"
     assert windowed.frame["Time spent"].iloc[0] == pd.Timedelta(hours=2, minutes=30)
+
+
+def test_a_cell_whose_reference_names_an_earlier_row_than_its_row_tag(tmp_path, monkeypatch):
+    """``<row r="5">`` holds, besides A5 and B5, a cell ``B3`` (row 3 has only A3): fastexcel puts
+    it on row 3 by its reference. In windows of 2 rows, row 3 is the next window's pinning row."""
+    def cells(n):
+        return _inline(f"A{n}", "Country") + _inline(f"B{n}", "Admin1") if n == 1 else \
+            _inline(f"A{n}", f"R{n}") + ("" if n == 3 else _inline(f"B{n}", f"b{n}")) + \
+            (_inline("B3", "moved") if n == 5 else "")
+    rows = "".join(f'<row r="{n}">{cells(n)}</row>' for n in range(1, 12))
+    path = with_sheet(tmp_path / "moved.xlsx", lambda stream: stream.write(_sheet(rows)))
+    whole, _ = _read(path, "Sheet1", monkeypatch, width=2)
+    assert whole.frame["Admin1"].tolist()[:3] == ["b2", "moved", "b4"]
+    windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=2, width=2)
+    _assert_same(windowed, whole)
