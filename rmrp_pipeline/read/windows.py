@@ -38,6 +38,8 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
 _DEFAULT_NAMESPACE_ROOT = re.compile(rb'<worksheet\b[^>]*\bxmlns="')
 _SHEET_DATA_OPEN = re.compile(rb"<sheetData\s*>\s*$")
+#: The row number of a cell's reference.
+_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]+)"')
 #: The number of a row, its first attribute (the XML after its ``<row ``).
 _ROW_NUMBER = re.compile(rb'r="([0-9]+)"')
 
@@ -226,13 +228,17 @@ def _begins_at_first_row(reader: _WindowReader, pieces: list[bytes], numbers: li
     holding a value: the two do not count the same cells as values (a formula saved with an
     empty result, ``<v></v>``, is one for the scan, not for calamine; ``<is/>`` the other way).
     The first window's rows up to that one and an error cell (read as empty) on the row under
-    it, parsed without a header, make two rows exactly when the grid begins there."""
+    it, parsed without a header, make two rows exactly when the grid begins there, unless a cell of
+    a later row names a row above it in its reference (looked for when the sheet begins below row 1)."""
     below = reader.first_row + 1
     chunks = [reader.head]
     for number, piece in zip(numbers, pieces):
         if number > reader.first_row:
             break
         chunks += (b"<row ", piece)
+    if reader.first_row > 1 and any(int(row) < reader.first_row for number, piece in zip(numbers, pieces)
+                                    if number > reader.first_row for row in _CELL_ROW.findall(piece)):
+        return False   # a cell of a later row tag whose reference names a row above: the grid begins there
     chunks.append(b'<row r="%d"><c r="A%d" t="e"><v>#N/A</v></c></row></sheetData></worksheet>' % (below, below))
     try:
         book = fastexcel.read_excel(reader._workbook(b"".join(chunks)))

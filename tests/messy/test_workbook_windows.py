@@ -273,3 +273,18 @@ def test_a_cell_whose_reference_names_an_earlier_row_than_its_row_tag(tmp_path, 
     assert whole.frame["Admin1"].tolist()[:3] == ["b2", "moved", "b4"]
     windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=2, width=2)
     _assert_same(windowed, whole)
+
+
+def test_a_cell_whose_reference_names_a_row_above_the_first_one_holding_a_value(tmp_path, monkeypatch):
+    """Rows 1-2 absent, the header on row 3, rows 8-10 without cells; ``<row r="4">`` holds a cell
+    ``B2`` besides A4 and B4: fastexcel's grid begins on row 2, by that reference, not on row 3."""
+    def cells(n):
+        return _inline(f"A{n}", "Country") + _inline(f"B{n}", "Admin1") if n == 3 else \
+            _inline(f"A{n}", f"R{n}") + _inline(f"B{n}", f"b{n}") + (_inline("B2", "moved") if n == 4 else "")
+    rows = "".join(f'<row r="{n}"/>' if n in (8, 9, 10) else f'<row r="{n}">{cells(n)}</row>' for n in range(3, 20))
+    path = with_sheet(tmp_path / "moved_up.xlsx", lambda stream: stream.write(_sheet(rows)))
+    whole, _ = _read(path, "Sheet1", monkeypatch, width=2)
+    assert whole.headers == ["column_1", "moved"]
+    for rows_per_window in (3, 4, 5):
+        windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, width=2)
+        _assert_same(windowed, whole)
