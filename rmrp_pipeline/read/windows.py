@@ -64,6 +64,7 @@ def read_in_windows(path, member: str, sheet: str, *, header_row: int, first_row
     every row starting ``<row `` (``read.workbook._sheet_parts``). None: read it whole instead (see
     the module docstring)."""
     rows_per_window = max(1, WINDOW_CELLS // max(1, columns))
+    above = max(0, header_row - first_row + 1)   # the rows of the grid above its header (header_row counts from row 1)
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: _EMPTY_SHEET if _other_sheet(info.filename, member) else archive.read(info)
                  for info in archive.infolist()
@@ -82,7 +83,7 @@ def read_in_windows(path, member: str, sheet: str, *, header_row: int, first_row
                 pending += pieces[1:]
                 # The first window holds the title rows and the header too. The last piece is kept
                 # back: it may end the sheet.
-                while len(pending) > (size := rows_per_window + (header_row + 1 if windows.first is None else 0)):
+                while len(pending) > (size := rows_per_window + (above + 1 if windows.first is None else 0)):
                     if not windows.read(pending[:size]):
                         return None
                     del pending[:size]
