@@ -68,7 +68,8 @@ def read_in_windows(path, member: str, sheet: str, *, header_row: int, first_row
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: _EMPTY_SHEET if _other_sheet(info.filename, member) else archive.read(info)
                  for info in archive.infolist()
-                 if info.filename != member and info.filename.endswith((".xml", ".rels"))}
+                 if info.filename != member and info.filename.endswith((".xml", ".rels"))
+                 and not info.filename.startswith(_NOT_READ_FOR_CELLS)}
         windows = _WindowReader(parts, member, sheet, header_row, first_row)
         with archive.open(member) as stream:
             pending: list[bytes] = []
@@ -118,6 +119,13 @@ def _stored_zip(parts: list[tuple[str, bytes]]) -> bytes:
         offset += len(header) + len(encoded) + len(data)
     size = sum(map(len, directory))
     return b"".join([*chunks, *directory, _END.pack(b"PK\x05\x06", 0, 0, len(parts), len(parts), size, offset, 0)])
+
+
+#: Parts a sheet's cells are read without (pivot caches, drawings, charts, links): left out of the
+#: windows' workbooks, where each would be copied once per window.
+_NOT_READ_FOR_CELLS = ("xl/pivotCache/", "xl/pivotTables/", "xl/drawings/", "xl/charts/", "xl/media/",
+                       "xl/externalLinks/", "xl/queryTables/", "xl/slicerCaches/", "xl/slicers/", "customXml/",
+                       "xl/printerSettings/", "xl/comments", "xl/threadedComments/", "xl/persons/")
 
 
 def _other_sheet(name: str, member: str) -> bool:

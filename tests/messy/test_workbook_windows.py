@@ -13,7 +13,7 @@ import pytest
 from openpyxl.styles import PatternFill
 
 from rmrp_pipeline.read import windows, workbook
-from tests.conftest import FIVE_W_2021
+from tests.conftest import FIVE_W_2021, RAW_DIR
 from tests.messy.helpers import with_sheet
 
 HEADERS = ["Country", "Admin1", "Month", "Beneficiaries", "Date", "Notes"]
@@ -288,3 +288,19 @@ def test_a_cell_whose_reference_names_a_row_above_the_first_one_holding_a_value(
     for rows_per_window in (3, 4, 5):
         windowed, _ = _read(path, "Sheet1", monkeypatch, rows_per_window=rows_per_window, width=2)
         _assert_same(windowed, whole)
+
+
+def test_every_sheet_of_a_template_with_charts_and_drawings_reads_in_windows_as_whole(monkeypatch):
+    """R4V's 2023-2024 submission template: eleven sheets (lists, a summary with charts, drawings,
+    hidden sheets), its charts and drawings left out of the windows' workbooks."""
+    path = RAW_DIR / "planning" / "rmrp2023-2024_submission_template_en.xlsx"
+    windowed_sheets = []
+    for sheet, _visibility in workbook.list_sheets(path):
+        columns = workbook.scan_sheet_xml(path, sheet).columns
+        windowed, results = _read(path, sheet, monkeypatch, rows_per_window=3, width=max(1, columns))
+        whole, _ = _read(path, sheet, monkeypatch)
+        _assert_same(windowed, whole)
+        if results and results[0] is not None:
+            windowed_sheets.append(sheet)
+    # The others: under the threshold (Year: 2 cells), or left whole (lists whose columns mix numbers and text).
+    assert windowed_sheets == ["Summary", "CountryAdmin1", "Organisations", "Indicators2324", "Indicators"]
