@@ -34,3 +34,15 @@ def test_cast_numbers_names_the_columns_whose_values_differ(tmp_path, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert "    persons: 1 value(s) only in BEFORE, 1 only in AFTER; sum 10.4 BEFORE, 10.0 AFTER" in printed
     assert "    name: " not in "\n".join(printed)
+
+
+def test_rows_are_counted_as_multisets_on_each_side(tmp_path, capsys):
+    """A row twice on one side and once on the other is one row only on the first side; NULLs equal NULLs."""
+    before = _warehouse(tmp_path / "a.duckdb", "BIGINT", [10, None, 12])
+    after = _warehouse(tmp_path / "b.duckdb", "BIGINT", [10, None, 13])
+    with duckdb.connect(str(before)) as con:
+        con.execute("INSERT INTO marts.t VALUES ('row 0', 10), ('row 1', NULL)")
+    with duckdb.connect(str(after)) as con:
+        con.execute("INSERT INTO marts.t VALUES ('row 1', NULL)")
+    assert compare_warehouses.compare(before, after)[0][:2] == ["marts.t: 2 row(s) only in BEFORE",
+                                                                "marts.t: 1 row(s) only in AFTER"]
