@@ -33,13 +33,20 @@ def _inject(raw: Path) -> None:
 
 
 def _text_cells(con: duckdb.DuckDBPyConnection):
-    """(table, column, text) of every non-empty text cell of every table and view of the warehouse."""
+    """(table, column, text) of every non-empty text cell of every table and view of the warehouse, each
+    distinct text of a column once: one query per table or view (its text columns unpivoted, NULLs left
+    out), so that a view is worked out once rather than once per column."""
     columns = con.execute(
         "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns "
         "WHERE table_schema IN ('raw', 'staging', 'marts', 'meta') AND data_type = 'VARCHAR'").fetchall()
+    tables: dict[str, list[str]] = {}
     for table, column in columns:
-        for (text,) in con.execute(f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL').fetchall():
-            yield table, column, text
+        tables.setdefault(table, []).append(column)
+    for table, names in tables.items():
+        selected = ", ".join(f'"{c}"' for c in names)
+        yield from ((table, column, text) for column, text in con.execute(
+            f"SELECT DISTINCT name, text FROM (UNPIVOT (SELECT {selected} FROM {table}) ON COLUMNS(*) INTO NAME name VALUE text)"
+        ).fetchall())
 
 
 def _file_texts(folder: Path):
