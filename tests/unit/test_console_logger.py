@@ -1,0 +1,37 @@
+"""Dagster's console lines of the pipeline's jobs (defs/console.py): an error with its stack trace in
+one line, any other message as Dagster writes it."""
+
+from __future__ import annotations
+
+import logging
+
+from rmrp_pipeline.defs.console import OneLineFormatter
+
+FAILURE = ('ingest_job - 9f28 - warehouse_tables - STEP_FAILURE - Execution of step "warehouse_tables" failed.\n\n'
+           "dagster._core.definitions.events.Failure: building marts.fct_planning_figures: Conversion Error\n\n"
+           'Stack Trace:\n  File "/x/execute_plan.py", line 243, in dagster_event_sequence_for_step\n'
+           "    yield from check.generator(step_events)\n\n"
+           "The above exception was caused by the following exception:\nduckdb.ConversionException: Conversion Error\n")
+
+
+def _line(message: str, level: int = logging.INFO) -> str:
+    text = OneLineFormatter().format(logging.LogRecord("dagster", level, __file__, 1, message, None, None))
+    return text.split(" - ", 1)[1]   # after the time
+
+
+def test_a_failed_step_is_one_line_ending_with_its_error():
+    assert _line(FAILURE, logging.ERROR) == (
+        'dagster - ERROR - ingest_job - 9f28 - warehouse_tables - STEP_FAILURE - Execution of step "warehouse_tables" '
+        "failed. Failure: building marts.fct_planning_figures: Conversion Error (its stack trace: the run's event log "
+        "in the Dagster UI)")
+
+
+def test_an_error_whose_stack_trace_comes_first_keeps_its_first_line():
+    assert _line("RUN_FAILURE - failed.\n\nStack Trace:\n  File \"a.py\", line 1\n", logging.ERROR) == (
+        "dagster - ERROR - RUN_FAILURE - failed. (its stack trace: the run's event log in the Dagster UI)")
+
+
+def test_other_messages_are_dagster_s_own_lines():
+    assert _line("ingest_job - 9f28 - ingest_raw_files - reading 1/9: a.xlsx") == (
+        "dagster - INFO - ingest_job - 9f28 - ingest_raw_files - reading 1/9: a.xlsx")
+    assert _line("two\nlines") == "dagster - INFO - two\nlines"
