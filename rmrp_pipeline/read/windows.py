@@ -30,6 +30,8 @@ from itertools import pairwise
 import fastexcel
 import pyarrow as pa
 
+from rmrp_pipeline.read.limits import column_letter
+
 #: Cells (rows x columns the sheet spans) above which a sheet is read in windows of about as many.
 #: A window of a million cells holds about 90 MB in fastexcel while it is parsed.
 WINDOW_CELLS = 1_000_000
@@ -60,9 +62,10 @@ def read_in_windows(path, member: str, sheet: str, *, header_row: int, first_row
                     sheet_parts: Callable[[io.BufferedIOBase], Iterator[bytes]]) -> WindowedSheet | None:
     """Read the sheet ``sheet`` (its XML is the zip part ``member`` of the xlsx ``path``) in windows of
     about ``WINDOW_CELLS`` cells (``columns``: the columns it spans; ``first_row``: the number of its
-    first row holding a value, where the grid begins); ``header_row``: as for fastexcel's ``load_sheet``. ``sheet_parts``: the XML of a sheet in parts cut before a row, with
-    every row starting ``<row `` (``read.workbook._sheet_parts``). None: read it whole instead (see
-    the module docstring)."""
+    first row holding a value, where the grid begins); ``header_row``: as for fastexcel's
+    ``load_sheet`` (counted from the sheet's row 1). ``sheet_parts``: the XML of a sheet in parts cut
+    before a row, with every row starting ``<row `` (``read.workbook._sheet_parts``). None: read it
+    whole instead (see the module docstring)."""
     rows_per_window = max(1, WINDOW_CELLS // max(1, columns))
     above = max(0, header_row - first_row + 1)   # the rows of the grid above its header (header_row counts from row 1)
     with zipfile.ZipFile(path) as archive:
@@ -200,7 +203,7 @@ class _WindowReader:
         first, last = self.first.first_col, self.first.first_col + self.width - 1
         cells = [first] if first == last else [first, last]
         return b'<row r="%d">' % self.grid_end + b"".join(
-            b'<c r="%s%d" t="inlineStr"><is><t>c%d</t></is></c>' % (_letters(c).encode(), self.grid_end, c)
+            b'<c r="%s%d" t="inlineStr"><is><t>c%d</t></is></c>' % (column_letter(c + 1).encode(), self.grid_end, c)
             for c in cells) + b"</row>"
 
     def _workbook(self, sheet_xml: bytes) -> bytes:
@@ -255,13 +258,3 @@ def _begins_at_first_row(reader: _WindowReader, pieces: list[bytes], numbers: li
         return probe.to_arrow().num_rows == 2
     except Exception:  # noqa: BLE001 - a cell fastexcel refuses: read whole
         return False
-
-
-def _letters(index: int) -> str:
-    """Excel's column letters of the 0-based column ``index``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
