@@ -223,8 +223,10 @@ def _bundled_reference_lists_read_once(request, monkeypatch):
     bytes, under the same name) is read and recognised once per test process, and its rows staged
     afresh by every ingest: reading R4V's 2022 template (its Admin1 sheet has 7,111 rows) is most
     of the 0.34 s CPU an ingest of the reference lists takes, and over a hundred tests ingest them.
-    The e2e tests, and every `rmrp` process, read each file."""
-    if request.node.get_closest_marker("e2e") is None:
+    The e2e tests, and every `rmrp` process, read each file; except the e2e tests marked
+    ``reference_lists_read_once``, whose subject is what the pipeline makes of other files (the 5W
+    reports' ingest cache, resubmitted reports) and which ingest the reference lists dozens of times."""
+    if request.node.get_closest_marker("e2e") is None or request.node.get_closest_marker("reference_lists_read_once"):
         from rmrp_pipeline import ingest
 
         monkeypatch.setattr(ingest, "read_and_recognise", functools.partial(_read_once, ingest.read_and_recognise))

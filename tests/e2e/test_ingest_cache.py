@@ -22,6 +22,10 @@ from rmrp_pipeline.ingest_cache import cache_dir_for
 from rmrp_pipeline.warehouse import db
 from tests.conftest import RAW_DIR, compare_warehouses
 
+#: What is tested is what the ingest makes of the 5W reports; the bundled reference lists, ingested
+#: by every run here, are read once per test process (tests/conftest.py), a changed one afresh.
+pytestmark = pytest.mark.reference_lists_read_once
+
 FIVE_W = ["activities_5w_2023_mexico_panama_jan.xlsx", "activities_5w_2022_southern_cone_aug.xlsx"]
 REGISTRY = "rmrp2023-2024_submission_template_en.xlsx"
 

@@ -18,6 +18,10 @@ from rmrp_pipeline.cli import run_pipeline
 from rmrp_pipeline.ingest import ingest_raw_folder
 from tests.conftest import RAW_DIR
 
+#: What is tested is what the ingest makes of the 5W reports; the bundled reference lists, ingested
+#: by every run here, are read once per test process (tests/conftest.py), a changed one afresh.
+pytestmark = pytest.mark.reference_lists_read_once
+
 MEXICO_FILE = RAW_DIR / "monitoring_5w" / "activities_5w_2023_mexico_panama_jan.xlsx"
 #: The 2023-2024 indicator registry (which indicators count as people reached in 2023).
 REGISTRY_2023 = RAW_DIR / "planning" / "rmrp2023-2024_submission_template_en.xlsx"
