@@ -117,43 +117,64 @@ def published(clean_build, tmp_path) -> Path:
     return target
 
 
-def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_and_a_new_one_sees_the_new_publication(
-        small_raw, published):
-    reader = subprocess.Popen([sys.executable, "-c", HOLDER, str(published)], stdin=subprocess.PIPE,
+@pytest.fixture(scope="module")
+def run_beside_readers(small_raw, clean_build, tmp_path_factory) -> dict:
+    """One `rmrp run` over a copy of the clean build (publication 1) with two readers in their own
+    processes beside it: HOLDER (one connection, read before the run and once after it) and POLLER
+    (a new connection every 0.2 s, stopped once it has read the new publication). What each saw, for
+    the two tests of readers."""
+    folder = tmp_path_factory.mktemp("readers")
+    published = folder / "wh" / "rmrp.duckdb"
+    published.parent.mkdir()
+    shutil.copy2(clean_build, published)
+    stop, last_read = folder / "stop", folder / "last_read"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(published)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    poller = None
+    seen: dict = {"published": published}
     try:
-        before = reader.stdout.readline().split()
-        assert before[0] == "1" and int(before[1]) > 0
-        code, out, err = _finish(_rmrp_run(small_raw, published))
-        assert code == 0 and "Traceback" not in err, err
-        assert "Publication 2 of the warehouse: run rmrp-" in out
-        # the same raw folder: the small raw folder's files, each unchanged (tests/conftest.py SMALL_RAW)
-        assert f"  since publication 1: no input file changed; {len(SMALL_RAW)} unchanged\n" in out
-        reader.stdin.write("again\n")
-        reader.stdin.flush()
-        assert reader.stdout.readline().split() == before   # the open connection reads its publication, whole
+        seen["held_before"] = holder.stdout.readline().split()
+        poller = subprocess.Popen([sys.executable, "-c", POLLER, str(published), str(stop), str(last_read)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen["run"] = _finish(_rmrp_run(small_raw, published))
+        holder.stdin.write("again\n")
+        holder.stdin.flush()
+        seen["held_after"] = holder.stdout.readline().split()
+        if seen["run"][0] == 0:   # until the poller has polled the new publication
+            _wait_for(lambda: last_read.exists() and last_read.read_text() == "2", "a poll of the new publication", poller)
     finally:
-        reader.stdin.close()
-        reader.wait(timeout=30)
-    assert reader.returncode == 0, reader.stderr.read()
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        stop.write_text("")
+        if poller is not None:
+            seen["polls"] = poller.communicate(timeout=60)
+    seen["holder"] = holder.returncode, holder.stderr.read()
+    seen["poller"] = poller.returncode
+    return seen
+
+
+def test_a_reader_holding_a_connection_across_a_publish_keeps_reading_and_a_new_one_sees_the_new_publication(
+        run_beside_readers):
+    published, before = run_beside_readers["published"], run_beside_readers["held_before"]
+    assert before[0] == "1" and int(before[1]) > 0
+    code, out, err = run_beside_readers["run"]
+    assert code == 0 and "Traceback" not in err, err
+    assert "Publication 2 of the warehouse: run rmrp-" in out
+    # the same raw folder: the small raw folder's files, each unchanged (tests/conftest.py SMALL_RAW)
+    assert f"  since publication 1: no input file changed; {len(SMALL_RAW)} unchanged\n" in out
+    assert run_beside_readers["held_after"] == before   # the open connection reads its publication, whole
+    returncode, reader_err = run_beside_readers["holder"]
+    assert returncode == 0, reader_err
     assert _publication(published) == 2
     assert [p.name for p in published.parent.iterdir() if ".build-" in p.name] == []
 
 
-def test_a_reader_polling_during_a_run_never_fails_and_always_sees_a_whole_publication(small_raw, published, tmp_path):
-    stop, last_read = tmp_path / "stop", tmp_path / "last_read"
-    reader = subprocess.Popen([sys.executable, "-c", POLLER, str(published), str(stop), str(last_read)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        code, _out, err = _finish(_rmrp_run(small_raw, published))
-        if code == 0:   # until the reader has polled the new publication
-            _wait_for(lambda: last_read.exists() and last_read.read_text() == "2", "a poll of the new publication", reader)
-    finally:
-        stop.write_text("")
-        polls, reader_err = reader.communicate(timeout=60)
+def test_a_reader_polling_during_a_run_never_fails_and_always_sees_a_whole_publication(run_beside_readers):
+    code, _out, err = run_beside_readers["run"]
+    polls, reader_err = run_beside_readers["polls"]
     assert code == 0, err
     lines = polls.splitlines()
-    assert reader.returncode == 0 and reader_err == ""
+    assert run_beside_readers["poller"] == 0 and reader_err == ""
     assert [line for line in lines if not line.endswith(" True")] == []   # no error, no mixed warehouse
     seen = [int(line.split()[0]) for line in lines]
     assert seen[0] == 1 and seen[-1] == 2 and seen == sorted(seen)
