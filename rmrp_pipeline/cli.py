@@ -320,7 +320,9 @@ def _cycle_and_warehouse_problem(cycle: str, warehouse: str) -> str | None:
     except ValueError as exc:
         return str(exc)
     if not os.path.exists(warehouse):
-        return f"no warehouse at {warehouse}: run `rmrp run` first"
+        from rmrp_pipeline.reports.connect import missing_warehouse
+
+        return missing_warehouse(warehouse)
     return None
 
 
@@ -330,7 +332,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     from pathlib import Path
 
     from rmrp_pipeline.defs.report_assets import qa_workbook_path
-    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.connect import WarehouseError, built_cycles, open_read_only
     from rmrp_pipeline.reports.qa_5w import organisation_folder, write_organisation_workbooks, write_qa_workbook
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 
@@ -346,7 +348,8 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         return 1
     with con:
         if not _has_5w_rows(con, cycle):
-            _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months")
+            cycles = ", ".join(built_cycles(con)) or "none"
+            _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months (its cycles: {cycles})")
             return 1
         try:
             path, organisations = write_qa_workbook(con, cycle, target)
@@ -453,7 +456,9 @@ def _freeze(args: argparse.Namespace) -> int:
         _say(f'rmrp {args.command}: give the reason with --reason, e.g. --reason "mid-year report published"')
         return 2
     if not os.path.isfile(args.warehouse):
-        _say(f"rmrp {args.command}: no warehouse at {args.warehouse}: run `rmrp run` first")
+        from rmrp_pipeline.reports.connect import missing_warehouse
+
+        _say(f"rmrp {args.command}: {missing_warehouse(args.warehouse)}")
         return 2
     try:
         wait = publish.lock_wait_from_environment()

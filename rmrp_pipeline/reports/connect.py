@@ -28,11 +28,27 @@ def open_read_only(warehouse: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     """
     path = os.fspath(warehouse)
     if not os.path.isfile(path):
-        raise WarehouseError(f"no warehouse at {path}: run `rmrp run` first")
+        raise WarehouseError(missing_warehouse(path))
     try:
         return duckdb.connect(path, read_only=True)
     except duckdb.Error as exc:
         raise WarehouseError(open_problem(path, exc)) from exc
+
+
+def missing_warehouse(path: str) -> str:
+    """The one line for a warehouse path with no file: the path as given, and where that is when it
+    is relative (it is read from the current folder)."""
+    where = "" if os.path.isabs(path) else f" (from the folder {os.getcwd()}: {os.path.abspath(path)})"
+    return f"no warehouse at {path}{where}: run `rmrp run` first, or give --warehouse"
+
+
+def built_cycles(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The reporting cycles whose figures the warehouse holds (``marts.cycle_people_reached``), sorted;
+    none when that table is missing."""
+    try:
+        return [c for (c,) in con.execute("SELECT DISTINCT cycle FROM marts.cycle_people_reached ORDER BY 1").fetchall()]
+    except duckdb.CatalogException:
+        return []
 
 
 def open_problem(path: str, exc: Exception) -> str:

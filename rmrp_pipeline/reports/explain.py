@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from rmrp_pipeline.cycles import cycle_window
+from rmrp_pipeline.reports.connect import built_cycles
 
 INTERSECTOR = "Intersector"
 
@@ -116,8 +117,10 @@ def _not_found(con: duckdb.DuckDBPyConnection, cycle: str, start: dt.date, end: 
         countries = [c for (c,) in con.execute(
             "SELECT DISTINCT country FROM marts.people_reached_monthly WHERE level = 'country' AND month >= ? "
             "AND month < ? ORDER BY 1", [start, end]).fetchall()]
-        return f"no people reached in {params['country']} in {cycle}: countries with figures: " \
-               f"{', '.join(countries) or 'none (no 5W data of its months)'}"
+        if not countries:
+            cycles = ", ".join(built_cycles(con)) or "none"
+            return f"no people reached in {cycle}: the warehouse has no 5W data of its months (its cycles: {cycles})"
+        return f"no people reached in {params['country']} in {cycle}: countries with figures: {', '.join(countries)}"
     has_subsector = _one(con, f"SELECT count(*) FROM marts.people_reached_monthly WHERE {where} AND subsector = ?",
                          args + [params["subsector"]])
     column = "admin1" if "admin1" in params and has_subsector else "subsector"

@@ -87,6 +87,10 @@ def check_request(table: str, output: str | os.PathLike, cycle: str | None) -> N
             .parquet, a cycle given for a table without cycles, or a cycle that is not YYYY-H1/H2.
     """
     names = exportable_tables()
+    if table not in names and table in {t.name for t in registry.assets()}:
+        raise ExportError(f"{table} is not exported: rmrp export writes the {' and '.join(f'{s}.*' for s in EXPORT_SCHEMAS)} "
+                          f"tables and people-reached; read it with rmrp sql (e.g. rmrp sql \"SELECT * FROM {table} "
+                          "LIMIT 10\" --csv)")
     if table not in names:
         close = difflib.get_close_matches(table, names, n=3, cutoff=0.5) or [
             n for n in names if n.split(".")[1] == table]

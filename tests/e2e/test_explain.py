@@ -58,6 +58,8 @@ def test_a_month_gives_the_figure_up_to_that_month(wh):
     (("2021-H1", "Narnia", "Shelter"), "countries with figures"),
     (("2021-H1", "Peru", "Shelterz"), "did you mean Shelter"),
     (("2021-H3", "Peru", "Shelter"), "2021-H1 or 2021-H2"),
+    (("2031-H1", "Peru", "Shelter"), r"^no people reached in 2031-H1: the warehouse has no 5W data of its months "
+                                     r"\(its cycles: 2021-H1, 2022-H2, 2023-H1\)$"),
 ])
 def test_unknown_places_and_subsectors_are_one_line(wh, args, message):
     with pytest.raises(ExplainError, match=message):

@@ -163,7 +163,7 @@ def test_the_cli_freezes_and_unfreezes_and_says_what_is_wrong_in_one_line(small,
         assert main([*argv, *base]) == 2
         assert capsys.readouterr().err.strip() == message
     assert main(["freeze", "2021-H1", "--reason", "x", "--warehouse", str(path.parent / "none.duckdb")]) == 2
-    assert capsys.readouterr().err.strip() == f"rmrp freeze: no warehouse at {path.parent / 'none.duckdb'}: run `rmrp run` first"
+    assert capsys.readouterr().err.strip() == f"rmrp freeze: no warehouse at {path.parent / 'none.duckdb'}: run `rmrp run` first, or give --warehouse"
     assert main(["unfreeze", "2021-H1", "--reason", "corrections accepted", *base]) == 0
     with duckdb.connect(str(path), read_only=True) as check:
         assert check.execute("SELECT action, changed_by FROM meta.cycle_freezes ORDER BY changed_at").fetchall()[0] == \

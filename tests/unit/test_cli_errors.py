@@ -97,7 +97,24 @@ def test_qa_of_a_cycle_without_5w_rows_is_one_line(capsys, tmp_path, cycle):
     with duckdb.connect(str(warehouse)) as con:
         con.execute("CREATE SCHEMA staging; CREATE TABLE staging.stg_5w__activities AS SELECT DATE '2021-03-01' AS month")
     code, err = _run(capsys, ["qa", "--cycle", cycle, "--warehouse", str(warehouse)])
-    assert code == 1 and err == f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months"
+    assert code == 1 and err == (f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months "
+                                 "(its cycles: none)")
+
+
+def test_a_relative_warehouse_path_that_is_missing_is_named_with_the_folder_it_is_read_from(capsys, tmp_path,
+                                                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, err = _run(capsys, ["sql", "SELECT 1", "--warehouse", "data/w.duckdb"])
+    assert code == 1 and err == (f"rmrp sql: no warehouse at data/w.duckdb (from the folder {tmp_path}: "
+                                 f"{tmp_path / 'data' / 'w.duckdb'}): run `rmrp run` first, or give --warehouse")
+
+
+def test_a_table_that_is_not_exported_is_named_with_what_is(capsys, tmp_path):
+    code, err = _run(capsys, ["export", "staging.stg_5w__activities", "--output", str(tmp_path / "x.csv"),
+                              "--warehouse", str(tmp_path / "w.duckdb")])
+    assert code == 2 and err.startswith("rmrp export: staging.stg_5w__activities is not exported: rmrp export writes "
+                                        "the marts.* and meta.* tables and people-reached; read it with rmrp sql")
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_a_reports_folder_that_cannot_be_written_stops_a_run_before_it_starts(capsys, tmp_path, monkeypatch):
