@@ -150,15 +150,28 @@ def format_value(value: object, plain: bool = False) -> str:
     return str(value).replace("\n", " ").replace("\r", " ")
 
 
+#: Characters of a text cell shown by the table output (the rest cut, marked with "…"; CSV and JSON give it whole).
+TABLE_CELL_CHARS = 60
+
+
+def _shown(text: str) -> str:
+    """A cell's text on one line of at most TABLE_CELL_CHARS characters."""
+    text = " ".join(text.split()) if "\n" in text or "\r" in text else text
+    return text if len(text) <= TABLE_CELL_CHARS else text[: TABLE_CELL_CHARS - 1] + "…"
+
+
 def as_table(result: QueryResult) -> str:
     """The result aligned in columns, numbers right-aligned (years and row numbers without
-    thousands separators), and a line with the row count."""
+    thousands separators), a text over TABLE_CELL_CHARS characters cut (the last line says so),
+    and a line with the row count."""
     if not result.columns:
         return "(no result)"
     if result.columns == ["explain_key", "explain_value"]:   # EXPLAIN: the plan as DuckDB draws it
         return "\n".join(str(value) for _key, value in result.rows)
     plain = [plain_number_column(c) for c in result.columns]
-    cells = [[format_value(v, p) for v, p in zip(row, plain)] for row in result.rows]
+    full = [[format_value(v, p) for v, p in zip(row, plain)] for row in result.rows]
+    cells = [[_shown(cell) for cell in row] for row in full]
+    cut = any(len(shown) < len(cell) for row, shown_row in zip(full, cells) for cell, shown in zip(row, shown_row))
     numeric = [any(_is_number(r[i]) for r in result.rows) and all(_is_number(r[i]) or r[i] is None for r in result.rows)
                for i in range(len(result.columns))]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(result.columns)]
@@ -168,7 +181,8 @@ def as_table(result: QueryResult) -> str:
 
     lines = [line(result.columns), "  ".join("-" * w for w in widths)]
     lines += [line(row) for row in cells]
-    lines.append(f"({len(result.rows):,} row{'s' if len(result.rows) != 1 else ''})")
+    lines.append(f"({len(result.rows):,} row{'s' if len(result.rows) != 1 else ''}"
+                 + (f"; texts over {TABLE_CELL_CHARS} characters cut: --csv or --json give them whole)" if cut else ")"))
     return "\n".join(lines)
 
 

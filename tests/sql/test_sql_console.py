@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from rmrp_pipeline.cli import main
-from rmrp_pipeline.reports.sql_console import QueryResult, as_table, format_value
+from rmrp_pipeline.reports.sql_console import QueryResult, as_csv, as_table, format_value
 from rmrp_pipeline.warehouse import db as warehouse
 
 
@@ -130,3 +130,15 @@ def test_values_for_people():
     assert format_value(None) == "NULL" and format_value(True) == "true"
     assert format_value(dt.date(2021, 1, 1)) == "2021-01-01"
     assert as_table(QueryResult(["a"], ["INTEGER"], [])) == "a\n-\n(0 rows)"
+
+
+def test_long_texts_are_cut_in_the_table_and_whole_in_csv(capsys):
+    description = "Reporting cycle: YYYY-H1 (January-June) or YYYY-H2 (January-December), the plan's two reports."
+    result = QueryResult(["column_name", "column_description", "rows"], ["VARCHAR", "VARCHAR", "BIGINT"],
+                         [("cycle", description, 1234567), ("note", "two\nlines", 5)])
+    lines = as_table(result).splitlines()
+    assert lines[2] == "cycle        " + description[:59] + "…  1,234,567"
+    assert lines[3].startswith("note         two lines ")
+    assert lines[-1] == "(2 rows; texts over 60 characters cut: --csv or --json give them whole)"
+    assert as_table(QueryResult(["a"], ["VARCHAR"], [("short",)])).splitlines()[-1] == "(1 row)"
+    assert description in as_csv(result) and "two\nlines" in as_csv(result)
