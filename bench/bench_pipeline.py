@@ -98,8 +98,11 @@ def main() -> None:
     if not (raw / "monitoring_5w").exists() or len(list((raw / "monitoring_5w").glob("*.xlsx"))) < files:
         from bench.generate_5w import generate
 
-        print(f"generating {files} files x {rows:,} rows ...", flush=True)
+        print(f"generating {files} files x {rows:,} rows into {raw.relative_to(ROOT)} (kept for the next runs) ...",
+              flush=True)
         generate(files, rows, raw, seed=7)
+    else:
+        print(f"reading the files generated earlier in {raw.relative_to(ROOT)}", flush=True)
     samples: dict[str, list[tuple[float, float, float]]] = {}
     for turn in range(args.turns):
         samples.setdefault("(a) fastexcel alone", []).append(measure(READ_FAST, str(raw)))
@@ -125,16 +128,21 @@ def _report(samples: dict[str, list[tuple[float, float, float]]], files: int, ro
     fast = medians["(a) fastexcel alone"]
     pandas = medians.get("(b) pandas.read_excel(openpyxl)")
     print(f"\n{files * rows:,} rows in {files} file(s); medians of {args.turns} turn(s)")
-    print(f"{'case':36} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'wall / (a)':>11} {'CPU / (a)':>10} {'wall / (b)':>11}")
+    print("(peak MiB: the largest resident memory of the case's process; CPU: its user and system time, threads "
+          "and children included)")
+    print(f"{'case':36} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'wall / (a)':>11} {'CPU / (a)':>10}"
+          + (f" {'wall / (b)':>11}" if pandas else ""))
     for name, (seconds, cpu, peak) in medians.items():
-        to_b = f"{seconds / pandas[0]:11.2f}" if pandas else f"{'-':>11}"
-        print(f"{name:36} {seconds:8.1f} {cpu:8.1f} {peak:9.0f} {seconds / fast[0]:11.2f} {cpu / fast[1]:10.2f} {to_b}")
+        to_b = f" {seconds / pandas[0]:11.2f}" if pandas else ""
+        print(f"{name:36} {seconds:8.1f} {cpu:8.1f} {peak:9.0f} {seconds / fast[0]:11.2f} {cpu / fast[1]:10.2f}{to_b}")
     if args.turns > 1:
         ratios = [c[0] / a[0] for a, c in zip(samples["(a) fastexcel alone"], list(samples.values())[-1])]
         print(f"wall ratio of the last case to (a), turn by turn: {', '.join(f'{r:.2f}' for r in ratios)}")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"pipeline_{files}x{rows}.json").write_text(json.dumps(
+    target = out / f"pipeline_{files}x{rows}.json"
+    print(f"every turn's figures: {target.relative_to(ROOT)}")
+    target.write_text(json.dumps(
         {name: [{"seconds": s, "cpu": c, "peak_mib": p} for s, c, p in values] for name, values in samples.items()},
         indent=2))
 
