@@ -288,6 +288,13 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     return None
 
 
+def _command_typed() -> str:
+    """The rmrp command as it was typed (``.venv/bin/rmrp`` when it is not on the PATH), for the
+    commands the summary suggests; ``rmrp`` when run some other way (``python -m``)."""
+    typed = sys.argv[0] if sys.argv else ""
+    return typed if os.path.basename(typed) == "rmrp" and " " not in typed else "rmrp"
+
+
 def _print_summary(warehouse: str, cycles: list[str]) -> None:
     """The run summary of the published ``warehouse`` and which publication it now is."""
     import duckdb
@@ -298,7 +305,7 @@ def _print_summary(warehouse: str, cycles: list[str]) -> None:
 
     try:
         with open_read_only(warehouse) as con:
-            print(run_summary(con, cycles))
+            print(run_summary(con, cycles, command=_command_typed()))
             number, published_at, run_id = latest(con) or (None, None, None)
             changes = input_changes(con)
     except (WarehouseError, duckdb.Error) as exc:

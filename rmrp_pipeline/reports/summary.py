@@ -254,13 +254,14 @@ def frozen_cycle_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def next_steps(cycles: list[str], reports_dir: str | None) -> list[str]:
-    """What the IM officer does next: the command that writes each cycle's QA workbooks and where
-    they go, and where the submissions' QA workbooks are."""
+def next_steps(cycles: list[str], reports_dir: str | None, command: str = "rmrp") -> list[str]:
+    """What the IM officer does next: the command that writes each cycle's QA workbooks (``command``:
+    the rmrp command as it was typed, e.g. ``.venv/bin/rmrp``) and where they go, and where the
+    submissions' QA workbooks are."""
     folder = reports_dir or os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)
     lines = ["", "Next: send each organisation its QA workbook (rejected rows and findings, in its language)"]
     if cycles:
-        lines.append(f"  5W: rmrp qa --cycle {cycles[-1]}  (any cycle above; rmrp run --qa writes every cycle's)")
+        lines.append(f"  5W: {command} qa --cycle {cycles[-1]}  (any cycle above; run --qa writes every cycle's)")
         lines.append(_clip(f"      writes {folder}/rmrp_5w_qa_<cycle>.xlsx, one sheet per organisation, and", WIDTH))
         lines.append(_clip(f"      {folder}/qa_5w_<cycle>/, one workbook per organisation", WIDTH))
     lines.append(_clip(f"  Submissions: written by every run to {folder}/qa_submissions/, one per organisation", WIDTH))
@@ -281,7 +282,8 @@ def input_changes_lines(changes) -> list[str]:
                     f"{changes.unchanged} unchanged")
 
 
-def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: str | None = None) -> str:
+def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: str | None = None,
+                command: str = "rmrp") -> str:
     """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
     ``meta.rejected_rows``, ``meta.reconciliation``, ``marts.cycle_people_reached`` and the catalogue;
     ``reports_dir`` is where the QA workbooks go (default ``RMRP_REPORTS_DIR`` or data/reports)."""
@@ -351,7 +353,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
         lines += cycle_consolidation(con, cycle)
         lines += cycle_headline(con, cycle)
     lines += frozen_cycle_lines(con)
-    lines += next_steps(cycles, reports_dir)
+    lines += next_steps(cycles, reports_dir, command)
     tables = con.execute(
         "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
         f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"

@@ -4,10 +4,12 @@ headline figures and the next step."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from rmrp_pipeline.quality.rules import RULES
-from rmrp_pipeline.reports.summary import WIDTH, rule_meaning
+from rmrp_pipeline.reports.summary import WIDTH, next_steps, rule_meaning
 
 
 def _section(summary: str, title: str) -> list[str]:
@@ -75,6 +77,19 @@ def test_headline_figures_per_cycle(built_warehouse, wh):
 
 def test_the_next_step_names_the_command_and_the_folder(built_warehouse):
     steps = _section(built_warehouse[2], "Next:")
-    assert "  5W: rmrp qa --cycle 2023-H1  (any cycle above; rmrp run --qa writes every cycle's)" in steps
+    assert "  5W: rmrp qa --cycle 2023-H1  (any cycle above; run --qa writes every cycle's)" in steps
     assert any("rmrp_5w_qa_<cycle>.xlsx" in line for line in steps)
     assert any(line.startswith("  Submissions:") and "qa_submissions/" in line for line in steps)
+
+
+def test_the_next_step_is_the_command_as_it_was_typed(monkeypatch):
+    """Run as the Quick start runs it (``.venv/bin/rmrp``, not on the PATH), the suggested command is
+    one that can be pasted; run some other way (``python -m``), it is ``rmrp``."""
+    from rmrp_pipeline.cli import _command_typed
+
+    monkeypatch.setattr(sys, "argv", [".venv/bin/rmrp", "run"])
+    assert _command_typed() == ".venv/bin/rmrp"
+    assert next_steps(["2021-H1"], "data/reports", _command_typed())[2] == (
+        "  5W: .venv/bin/rmrp qa --cycle 2021-H1  (any cycle above; run --qa writes every cycle's)")
+    monkeypatch.setattr(sys, "argv", ["/x/rmrp_pipeline/cli.py", "run"])
+    assert _command_typed() == "rmrp"
