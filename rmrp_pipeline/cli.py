@@ -131,7 +131,7 @@ def _run_jobs(raw_dir: str, warehouse: str, build: str, quiet: bool, qa: bool,
         if abandoned:
             _say(f"marked failed {len(abandoned)} run(s) of an rmrp process that was killed: {', '.join(abandoned)}")
         tags = process_tags()
-        run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}}}
+        run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO", "short": True}}}}
         _say(f"[1/2] ingest: reading {raw_dir}")
         result = defs.resolve_job_def("ingest_job").execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False, tags=tags

@@ -35,3 +35,22 @@ def test_other_messages_are_dagster_s_own_lines():
     assert _line("ingest_job - 9f28 - ingest_raw_files - reading 1/9: a.xlsx") == (
         "dagster - INFO - ingest_job - 9f28 - ingest_raw_files - reading 1/9: a.xlsx")
     assert _line("two\nlines") == "dagster - INFO - two\nlines"
+
+
+def _short(message: str, level: int, **meta) -> str:
+    record = logging.LogRecord("dagster", level, __file__, 1, message, None, None)
+    record.dagster_meta = {"step_key": None, "job_name": "ingest_job", "dagster_event": None, **meta}
+    return OneLineFormatter(short=True).format(record).split(" ", 1)[1]   # after the time
+
+
+def test_rmrp_run_s_lines_are_the_step_and_the_message():
+    """``rmrp run`` gives the console logger ``short``: no date, logger name or run id."""
+    assert _short("ingest_job - 9f28 - ingest_raw_files - reading 1/9: a.xlsx", logging.INFO,
+                  step_key="ingest_raw_files", orig_message="reading 1/9: a.xlsx") == "ingest_raw_files: reading 1/9: a.xlsx"
+
+    class Event:
+        event_type_value = "PIPELINE_FAILURE"
+
+    assert _short(FAILURE, logging.ERROR, dagster_event=Event(), orig_message="Execution of run failed.") == (
+        "ERROR ingest_job: RUN_FAILURE Execution of run failed. Failure: building marts.fct_planning_figures: "
+        "Conversion Error (its stack trace: the run's event log in the Dagster UI)")
