@@ -18,12 +18,10 @@ the columns the grid spans, or a window fastexcel refuses.
 
 from __future__ import annotations
 
-import io
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -31,6 +29,7 @@ import fastexcel
 import pyarrow as pa
 
 from rmrp_pipeline.read.limits import column_letter
+from rmrp_pipeline.read.sheet_xml import ROW_NUMBER_FIRST, sheet_parts
 
 #: Cells (rows x columns the sheet spans) above which a sheet is read in windows of about as many.
 #: A window of a million cells holds about 90 MB in fastexcel while it is parsed.
@@ -42,8 +41,6 @@ _DEFAULT_NAMESPACE_ROOT = re.compile(rb'<worksheet\b[^>]*\bxmlns="')
 _SHEET_DATA_OPEN = re.compile(rb"<sheetData\s*>\s*$")
 #: The row number of a cell's reference.
 _CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]+)"')
-#: The number of a row, its first attribute (the XML after its ``<row ``).
-_ROW_NUMBER = re.compile(rb'r="([0-9]+)"')
 
 
 @dataclass
@@ -58,14 +55,13 @@ class WindowedSheet:
     visible: str
 
 
-def read_in_windows(path, member: str, sheet: str, *, header_row: int, first_row: int, columns: int,
-                    sheet_parts: Callable[[io.BufferedIOBase], Iterator[bytes]]) -> WindowedSheet | None:
+def read_in_windows(path, member: str, sheet: str, *, header_row: int, first_row: int,
+                    columns: int) -> WindowedSheet | None:
     """Read the sheet ``sheet`` (its XML is the zip part ``member`` of the xlsx ``path``) in windows of
     about ``WINDOW_CELLS`` cells (``columns``: the columns it spans; ``first_row``: the number of its
     first row holding a value, where the grid begins); ``header_row``: as for fastexcel's
-    ``load_sheet`` (counted from the sheet's row 1). ``sheet_parts``: the XML of a sheet in parts cut
-    before a row, with every row starting ``<row `` (``read.workbook._sheet_parts``). None: read it
-    whole instead (see the module docstring)."""
+    ``load_sheet`` (counted from the sheet's row 1). None: read it whole instead (see the module
+    docstring)."""
     rows_per_window = max(1, WINDOW_CELLS // max(1, columns))
     above = max(0, header_row - first_row + 1)   # the rows of the grid above its header (header_row counts from row 1)
     with zipfile.ZipFile(path) as archive:
@@ -149,7 +145,7 @@ class _WindowReader:
 
     def read(self, pieces: list[bytes]) -> bool:
         """Parse the rows ``pieces`` (each the XML after its ``<row ``); False: read the sheet whole."""
-        found = [_ROW_NUMBER.match(piece) for piece in pieces]
+        found = [ROW_NUMBER_FIRST.match(piece) for piece in pieces]
         if None in found:   # a row without a number first, or a "<row " that is no row's (in a comment)
             return False
         numbers = [int(number.group(1)) for number in found]

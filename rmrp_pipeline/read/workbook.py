@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
 from itertools import compress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +40,7 @@ from rmrp_pipeline.read.limits import (
     declared_span,
 )
 from rmrp_pipeline.read import windows
+from rmrp_pipeline.read.sheet_xml import ROW_NUMBER_FIRST, sheet_parts
 from rmrp_pipeline.settings import ReadLimits
 from rmrp_pipeline.text.cells import clean_text, distinct_cells
 
@@ -238,8 +237,7 @@ def read_workbook_sheet(path: Path, sheet: str, *, source_file: str | None = Non
         if scan is not None and scan.rows * scan.columns > windows.WINDOW_CELLS:
             try:
                 windowed = windows.read_in_windows(path, scan.part, sheet, header_row=sheet_row,
-                                                   first_row=min(scan.value_rows), columns=scan.columns,
-                                                   sheet_parts=_sheet_parts)
+                                                   first_row=min(scan.value_rows), columns=scan.columns)
             except Exception:  # noqa: BLE001 - whatever the windows cannot read is read whole (not by calamine's cells)
                 windowed = None
         if windowed is not None:
@@ -319,8 +317,6 @@ def _visibility(path: Path, sheet: str) -> str:
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ROW_NUMBER = re.compile(rb'[^>]*?\br="([0-9]+)"')
-#: The usual row tag, its number first (``<row r="12" ...``): the same match as _ROW_NUMBER, sooner.
-_ROW_NUMBER_FIRST = re.compile(rb'r="([0-9]+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
@@ -381,14 +377,8 @@ def formulas_calculated(archive: zipfile.ZipFile) -> bool:
     return not (by_excel_name and "xl/calcChain.xml" not in names)
 
 
-#: Bytes of sheet XML decompressed at a time by the scan (cut at row starts). Below the size
-#: from which glibc maps each block afresh (128 KiB, ``ingest.return_freed_memory``): the scan's
-#: buffers are reused from the heap instead of faulting in new pages at every read (8 MiB parts:
-#: 1.41 s, 0.29 s of it in the kernel, for 40 bench files; 96 KiB parts: 0.85 s).
-SCAN_CHUNK = 96 << 10
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _CELL_REF_AT = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})[0-9]+"')
-_ROOT = re.compile(rb"<(?:([\w.-]+):)?worksheet\b")
 
 
 @dataclass
@@ -470,61 +460,6 @@ def _plain_rows(part: bytes, start: int) -> bool:
     return b"hidden=" not in part and b't="e"' not in part and b"<f" not in part
 
 
-def _sheet_parts(stream: io.BufferedIOBase) -> Iterator[bytes]:
-    """A sheet's XML in parts of about SCAN_CHUNK bytes, each cut just before a row (the first part
-    begins with what comes before the first row, the last with what follows it). Tags are made
-    plain: a namespace prefix (``<x:row>``, written by some libraries) is taken off, and a row
-    tag without attributes (``<row>``, ``<row/>``) or with a line break or tab after its name given
-    a space, so that every row starts with ``<row `` and every cell with ``<c``. Each byte is made
-    plain and looked at once, however long the XML between two rows."""
-    raw, prefix = bytearray(), None
-    while prefix is None:   # decided once the root tag is read
-        chunk = stream.read(SCAN_CHUNK)
-        raw += chunk
-        prefix = _root_prefix(raw, complete=not chunk)
-    kept = len(prefix) + 6   # "<x:row" and the byte after it: a tag the read may have cut is kept for the next
-    buffer, searched, more = bytearray(), 0, True   # buffer: plain XML from a row start (or the sheet's) on
-    while more or raw:
-        if more:
-            chunk = stream.read(SCAN_CHUNK)
-            more = bool(chunk)
-            raw += chunk
-        held = raw.rfind(b"<", max(0, len(raw) - kept)) if more else -1
-        ready = raw[:held] if held != -1 else raw
-        raw = raw[held:] if held != -1 else bytearray()
-        if prefix:  # "<x:" is never text: a "<" in a cell's text is written "&lt;"
-            ready = ready.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
-        if _ROW_TAG.search(ready) is not None:  # one pass (two ``in`` tests cost twice as much)
-            ready = _ROW_TAG.sub(b"<row ", ready)
-        buffer += ready
-        cut = buffer.rfind(b"<row ", searched)
-        searched = max(0, len(buffer) - 4)
-        if cut > 0:
-            yield bytes(buffer[:cut])
-            del buffer[:cut]
-            searched -= cut
-    if buffer:
-        yield bytes(buffer)
-
-
-#: A row tag to be given a space after its name: bare (``<row>``, ``<row/>``) or with other white space.
-_ROW_TAG = re.compile(rb"<row(?:[\t\r\n]|(?=[>/]))")
-#: What may come before a sheet's root tag: white space, the XML declaration, processing instructions,
-#: comments and a document type (without internal subset).
-_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE\b[^>\[]*>)*", re.S)
-#: Bytes within which a sheet's root tag is looked for (beyond them the sheet's tags are taken as unprefixed).
-ROOT_WITHIN = 1 << 20
-
-
-def _root_prefix(head: bytearray, complete: bool) -> bytes | None:
-    """The namespace prefix of the root tag of a sheet's XML that begins with ``head`` (``b""``: none),
-    or None until that tag is read (``complete``: ``head`` is the whole XML)."""
-    found = _ROOT.match(head, _PROLOG.match(head).end())
-    if found is not None:
-        return bytes(found.group(1) or b"")
-    return b"" if complete or len(head) >= ROOT_WITHIN else None
-
-
 def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: ReadLimits | None = None) -> SheetScan:
     """One regular-expression pass over an xlsx sheet's XML (no cell objects, a few MB at a time):
     see SheetScan. Returns an empty scan for files that are not xlsx zips.
@@ -548,7 +483,7 @@ def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: R
                 return scan
             calculated = formulas_calculated(archive)
             with archive.open(member) as stream:
-                for number, part in enumerate(_sheet_parts(stream)):
+                for number, part in enumerate(sheet_parts(stream)):
                     pieces = part.split(b"<row ")
                     if number == 0:
                         _check_declared_dimension(pieces[0], name, sheet, limits)
@@ -574,7 +509,7 @@ def _scan_rows(pieces: list[bytes], scan: SheetScan, span: SheetSpan, calculated
     """Add to ``scan`` and ``span`` the rows whose XML (each after its ``<row ``) is ``pieces``. A row
     without a number is the one after the previous row. ``plain``: no row of ``pieces`` can be hidden
     or hold an error cell or a formula, so only the rows holding a value are looked for."""
-    match, search, first = _ROW_NUMBER.match, _ROW_NUMBER.search, _ROW_NUMBER_FIRST.match
+    match, search, first = _ROW_NUMBER.match, _ROW_NUMBER.search, ROW_NUMBER_FIRST.match
     found = [first(piece) or match(piece) or search(piece, 0, 200) for piece in pieces]
     if None in found:
         rows, previous = [], span.previous_row

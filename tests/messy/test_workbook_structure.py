@@ -104,13 +104,13 @@ def test_the_scan_finds_the_same_rows_whatever_the_size_of_the_parts_it_reads(tm
     found are the sheet's own, however small the parts (a row, a tag, cut anywhere)."""
     from pathlib import Path
 
-    from rmrp_pipeline.read import workbook
+    from rmrp_pipeline.read import sheet_xml, workbook
 
     for prefix in ("", "x"):
         xml, values, hidden, problems = _mixed_rows(prefix)
         path = with_sheet(tmp_path / f"mixed_{prefix or 'plain'}.xlsx", lambda stream, xml=xml: stream.write(xml.encode()))
-        for chunk in (workbook.SCAN_CHUNK, 4096, 333, 17):
-            monkeypatch.setattr(workbook, "SCAN_CHUNK", chunk)
+        for chunk in (sheet_xml.SCAN_CHUNK, 4096, 333, 17):
+            monkeypatch.setattr(sheet_xml, "SCAN_CHUNK", chunk)
             scan = workbook.scan_sheet_xml(Path(path), "Sheet1")
             assert scan.value_rows == values, (prefix, chunk)
             assert scan.hidden_rows == hidden, (prefix, chunk)
@@ -131,11 +131,11 @@ def _two_rows(prefix: str = "", before_root: str = "", row_tag: str = "<{p}row "
 
 def _read_whatever_the_parts(path, monkeypatch) -> list:
     """``read_table`` of Sheet1 with the XML scan reading parts of several sizes."""
-    from rmrp_pipeline.read import workbook
+    from rmrp_pipeline.read import sheet_xml, workbook
 
     results = []
-    for chunk in (workbook.SCAN_CHUNK, 4096, 333, 17):
-        monkeypatch.setattr(workbook, "SCAN_CHUNK", chunk)
+    for chunk in (sheet_xml.SCAN_CHUNK, 4096, 333, 17):
+        monkeypatch.setattr(sheet_xml, "SCAN_CHUNK", chunk)
         data = read_table(path, "Sheet1")
         results.append((chunk, data.frame.values.tolist(), data.row_numbers, data.rows_in_file))
     return results
@@ -169,11 +169,11 @@ def test_a_long_stretch_of_xml_without_a_row_is_scanned_whole(tmp_path, monkeypa
     bench/, never by a timed test.)"""
     from pathlib import Path
 
-    from rmrp_pipeline.read import workbook
+    from rmrp_pipeline.read import sheet_xml, workbook
 
     merges = "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(1, 300_001))
     xml = _two_rows().replace("</worksheet>", f'<mergeCells count="300000">{merges}</mergeCells></worksheet>')
     path = with_sheet(tmp_path / "merged.xlsx", lambda stream: stream.write(xml.encode()))
-    monkeypatch.setattr(workbook, "SCAN_CHUNK", 4096)
+    monkeypatch.setattr(sheet_xml, "SCAN_CHUNK", 4096)
     scan = workbook.scan_sheet_xml(Path(path), "Sheet1")
     assert scan.value_rows == {1, 2, 3}
