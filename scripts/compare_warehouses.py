@@ -54,14 +54,9 @@ def _select(columns: list[tuple[str, str]], cast_numbers: bool) -> list[str]:
             for c, t in columns if not t.startswith("TIMESTAMP")]
 
 
-def _only_in(con: duckdb.DuckDBPyConnection, x: str, y: str, name: str, expressions: list[str]) -> int:
-    kept = ", ".join(expressions)
-    return con.execute(f"SELECT count(*) FROM (SELECT {kept} FROM {x}.{name} EXCEPT ALL SELECT {kept} FROM {y}.{name})").fetchone()[0]
-
-
 def _only_in_each(con: duckdb.DuckDBPyConnection, name: str, expressions: list[str]) -> tuple[int, int]:
-    """The rows of ``name`` only in a and only in b, as multisets: what ``_only_in`` counts each way
-    (``EXCEPT ALL``), in one pass over each side (each distinct row with its count on either side)."""
+    """The rows of ``name`` (as ``expressions``) only in a and only in b, as multisets (what ``EXCEPT
+    ALL`` counts each way), in one pass over each side: each distinct row with its count on either side."""
     kept = ", ".join(f"{e} AS c{i}" for i, e in enumerate(expressions))
     groups = ", ".join(f"c{i}" for i in range(len(expressions)))
     only = con.execute(
@@ -76,7 +71,7 @@ def _differing_columns(con: duckdb.DuckDBPyConnection, name: str, columns: list[
     number its sum on each side."""
     lines = []
     for (column, kind), expression in zip([c for c in columns if not c[1].startswith("TIMESTAMP")], _select(columns, cast_numbers)):
-        before, after = _only_in(con, "a", "b", name, [expression]), _only_in(con, "b", "a", name, [expression])
+        before, after = _only_in_each(con, name, [expression])
         if not before and not after:
             continue
         sums = ""
