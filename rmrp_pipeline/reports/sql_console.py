@@ -155,8 +155,7 @@ TABLE_CELL_CHARS = 60
 
 
 def _shown(text: str) -> str:
-    """A cell's text on one line of at most TABLE_CELL_CHARS characters."""
-    text = " ".join(text.split()) if "\n" in text or "\r" in text else text
+    """A cell's text (one line: ``format_value``) in at most TABLE_CELL_CHARS characters."""
     return text if len(text) <= TABLE_CELL_CHARS else text[: TABLE_CELL_CHARS - 1] + "…"
 
 
@@ -170,8 +169,8 @@ def as_table(result: QueryResult) -> str:
         return "\n".join(str(value) for _key, value in result.rows)
     plain = [plain_number_column(c) for c in result.columns]
     full = [[format_value(v, p) for v, p in zip(row, plain)] for row in result.rows]
+    cut = any(len(cell) > TABLE_CELL_CHARS for row in full for cell in row)
     cells = [[_shown(cell) for cell in row] for row in full]
-    cut = any(len(shown) < len(cell) for row, shown_row in zip(full, cells) for cell, shown in zip(row, shown_row))
     numeric = [any(_is_number(r[i]) for r in result.rows) and all(_is_number(r[i]) or r[i] is None for r in result.rows)
                for i in range(len(result.columns))]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(result.columns)]
