@@ -158,7 +158,7 @@ class _WindowReader:
             chunks += (b"<row ", piece)
         chunks.append(b"</sheetData></worksheet>")
         try:
-            book = fastexcel.read_excel(self._workbook(b"".join(chunks)))
+            book = fastexcel.read_excel(self.workbook(b"".join(chunks)))
             loaded = book.load_sheet(self.sheet, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict")
             columns = loaded.selected_columns
             table = loaded.to_arrow()
@@ -202,7 +202,7 @@ class _WindowReader:
             b'<c r="%s%d" t="inlineStr"><is><t>c%d</t></is></c>' % (column_letter(c + 1).encode(), self.grid_end, c)
             for c in cells) + b"</row>"
 
-    def _workbook(self, sheet_xml: bytes) -> bytes:
+    def workbook(self, sheet_xml: bytes) -> bytes:
         """An xlsx zip (parts stored, not compressed) of the original's parts, ``sheet_xml`` as the sheet's:
         the window's XML is copied once into it."""
         return _stored_zip([*self.parts.items(), (self.member, sheet_xml)])
@@ -249,7 +249,7 @@ def _begins_at_first_row(reader: _WindowReader, pieces: list[bytes], numbers: li
         return False   # a cell of a later row tag whose reference names a row above: the grid begins there
     chunks.append(b'<row r="%d"><c r="A%d" t="e"><v>#N/A</v></c></row></sheetData></worksheet>' % (below, below))
     try:
-        book = fastexcel.read_excel(reader._workbook(b"".join(chunks)))
+        book = fastexcel.read_excel(reader.workbook(b"".join(chunks)))
         probe = book.load_sheet(reader.sheet, header_row=None, schema_sample_rows=None, dtype_coercion="strict")
         return probe.to_arrow().num_rows == 2
     except Exception:  # noqa: BLE001 - a cell fastexcel refuses: read whole
