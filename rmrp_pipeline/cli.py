@@ -352,7 +352,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         con = open_read_only(warehouse)
     except WarehouseError as exc:
         _say(f"rmrp qa: {exc}")
-        return 1
+        return _exit_code(exc)
     with con:
         if not _has_5w_rows(con, cycle):
             cycles = ", ".join(built_cycles(con)) or "none"
@@ -379,6 +379,13 @@ def _has_5w_rows(con: duckdb.DuckDBPyConnection, cycle: str) -> bool:
     start, end = cycle_window(cycle)
     return bool(con.execute("SELECT count(*) FROM staging.stg_5w__activities WHERE month >= ? AND month < ?",
                             [start, end]).fetchone()[0])
+
+
+def _exit_code(exc: BaseException) -> int:
+    """The exit code of a command stopped by ``exc``: 2 for a wrong argument (its ``wrong_argument``:
+    a path with no warehouse, a table that is not exported), as for a misspelled cycle; 1 when what
+    was asked is not in the data or failed (a locked warehouse, a query DuckDB refuses)."""
+    return 2 if getattr(exc, "wrong_argument", False) else 1
 
 
 def _print(text: str) -> None:
@@ -513,7 +520,7 @@ def _export(args: argparse.Namespace) -> int:
         write_export(export, target, hxl=args.hxl, warehouse=args.warehouse)
     except (ExportError, WarehouseError) as exc:
         _say(f"rmrp export: {exc}")
-        return 2 if getattr(exc, "wrong_argument", False) else 1
+        return _exit_code(exc)
     except OSError as exc:
         _say(f"rmrp export: cannot write {target}: {os_reason(exc)}")
         return 1
@@ -535,7 +542,7 @@ def _sql(args: argparse.Namespace) -> int:
         result = run_query(args.warehouse, text, variables)
     except (QueryError, WarehouseError) as exc:
         _say(f"rmrp sql: {exc}")
-        return 1
+        return _exit_code(exc)
     _print(as_csv(result) if args.csv else as_json(result) if args.json else as_table(result))
     return 0
 
@@ -552,7 +559,7 @@ def _explain(args: argparse.Namespace) -> int:
             explanation = explain_people_reached(con, args.cycle, args.country, args.subsector, args.admin1, args.month)
     except (ExplainError, WarehouseError) as exc:
         _say(f"rmrp explain: {exc}")
-        return 1
+        return _exit_code(exc)
     except duckdb.CatalogException as exc:
         _say(f"rmrp explain: the warehouse lacks a table the explanation reads ({first_line(str(exc))}): "
              "run `rmrp run`")
@@ -589,7 +596,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
             models = people_reached_models(con, cycle)
     except WarehouseError as exc:
         _say(f"rmrp export: {exc}")
-        return 1
+        return _exit_code(exc)
     if frame.empty:
         _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months")
         return 1
@@ -642,7 +649,7 @@ def _sector_page(sector: str, years_text: str, language: str, output: str, wareh
         con = open_read_only(warehouse)
     except WarehouseError as exc:
         _say(f"rmrp report: {exc}")
-        return 2
+        return _exit_code(exc)
     with con:
         try:
             path = write_sector_page(con, sector, years, language, Path(output))

@@ -16,7 +16,12 @@ import duckdb
 
 
 class WarehouseError(RuntimeError):
-    """The warehouse cannot be read; the message is one line for the terminal."""
+    """The warehouse cannot be read; the message is one line for the terminal. ``wrong_argument``:
+    no file at the path given (the command's exit code 2, as for any wrong argument; 1 otherwise)."""
+
+    def __init__(self, message: str, wrong_argument: bool = False):
+        super().__init__(message)
+        self.wrong_argument = wrong_argument
 
 
 def open_read_only(warehouse: str | os.PathLike) -> duckdb.DuckDBPyConnection:
@@ -28,7 +33,7 @@ def open_read_only(warehouse: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     """
     path = os.fspath(warehouse)
     if not os.path.isfile(path):
-        raise WarehouseError(missing_warehouse(path))
+        raise WarehouseError(missing_warehouse(path), wrong_argument=True)
     try:
         return duckdb.connect(path, read_only=True)
     except duckdb.Error as exc:

@@ -85,7 +85,7 @@ def test_a_write_is_refused(small, capsys, statement):
 def test_query_errors_are_one_line(small, capsys):
     assert _sql(small, "SELECT * FROM marts.nope") == 1
     assert _sql(small, "SELEC 1") == 1
-    assert main(["sql", "SELECT 1", "--warehouse", str(small.parent / "none.duckdb")]) == 1
+    assert main(["sql", "SELECT 1", "--warehouse", str(small.parent / "none.duckdb")]) == 2
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 3 and all(e.startswith("rmrp sql: ") for e in errors)
     assert "nope" in errors[0] and "run `rmrp run` first" in errors[2]

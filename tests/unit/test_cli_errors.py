@@ -105,8 +105,27 @@ def test_a_relative_warehouse_path_that_is_missing_is_named_with_the_folder_it_i
                                                                                              monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, err = _run(capsys, ["sql", "SELECT 1", "--warehouse", "data/w.duckdb"])
-    assert code == 1 and err == (f"rmrp sql: no warehouse at data/w.duckdb (from the folder {tmp_path}: "
+    assert code == 2 and err == (f"rmrp sql: no warehouse at data/w.duckdb (from the folder {tmp_path}: "
                                  f"{tmp_path / 'data' / 'w.duckdb'}): run `rmrp run` first, or give --warehouse")
+
+
+@pytest.mark.parametrize("argv", [
+    ["sql", "SELECT 1"],
+    ["explain", "people-reached", "--cycle", "2021-H1", "--country", "Peru", "--subsector", "Health"],
+    ["export", "marts.people_reached_monthly"],
+    ["export", "people-reached", "--cycle", "2021-H1"],
+    ["qa", "--cycle", "2021-H1"],
+    ["report", "sector-page", "--sector", "Health", "--years", "2023", "--output", "page.html"],
+    ["freeze", "2021-H1", "--reason", "published"],
+])
+def test_every_command_says_a_missing_warehouse_in_one_line_with_the_wrong_argument_code(capsys, tmp_path, argv):
+    """A path with no warehouse is a wrong argument for every command: exit code 2 (as a misspelled
+    cycle), one line naming the path, nothing written beside it."""
+    missing = tmp_path / "none" / "w.duckdb"
+    code, err = _run(capsys, [*argv, "--warehouse", str(missing)])
+    assert code == 2, (argv, err)
+    assert err.endswith(f"no warehouse at {missing}: run `rmrp run` first, or give --warehouse"), err
+    assert "\n" not in err and not missing.parent.exists()
 
 
 def test_a_table_that_is_not_exported_is_named_with_what_is(capsys, tmp_path):
