@@ -15,6 +15,11 @@ process, wall and CPU (user + system of the process and its children):
       asset) and every table built (the registry's builders, every reporting cycle), without
       Dagster: ``build_warehouse`` below, which fills the same tables as ``rmrp run``.
 
+  (d) Dagster's floor: a process that imports dagster, opens an instance beside a new warehouse
+      as ``rmrp run`` does (``defs.instance.open_instance``) and runs two jobs of one asset that
+      does nothing (``rmrp run`` makes two runs: the ingest, then the reporting cycles): what
+      recording the runs for the UI costs before any of the pipeline's work; ``DAGSTER_FLOOR`` below.
+
 Also measured once: the imports (``import rmrp_pipeline.cli``, then the Dagster definitions). Targets:
 (p) within 1.5x of (r), wall and CPU; (o) at most half of (r).
 
@@ -48,6 +53,20 @@ import_pipeline()
 wall, cpu = time.perf_counter(), time.process_time()
 build_warehouse(Path(sys.argv[1]), sys.argv[2])
 print("OWN_WORK", json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}))
+"""
+DAGSTER_FLOOR = """
+import sys
+import dagster as dg
+from rmrp_pipeline.defs.instance import open_instance
+
+@dg.asset
+def nothing() -> None:
+    return None
+
+job = dg.Definitions(assets=[nothing], jobs=[dg.define_asset_job("floor", selection=[nothing])]).resolve_job_def("floor")
+with open_instance(sys.argv[1]) as instance:
+    for _run in range(2):
+        assert job.execute_in_process(instance=instance).success
 """
 IMPORTS = """
 import json, time
@@ -159,6 +178,10 @@ def main() -> None:
             samples.setdefault("(o) own work, process", []).append((wall, cpu))
             own_inside.append((inside["wall"], inside["cpu"]))
             own.unlink()
+            floor = Path(folder) / f"floor_{turn}" / "rmrp.duckdb"
+            samples.setdefault("(d) Dagster's floor: import, 2 empty runs", []).append(_run(
+                [sys.executable, "-c", DAGSTER_FLOOR, str(floor)])[:2])
+            shutil.rmtree(floor.parent)
             print(f"turn {turn + 1}/{args.turns} done", flush=True)
         imports = _run([sys.executable, "-c", IMPORTS], "IMPORTS")[2]
     samples["(o) own work, no start-up, no imports"] = own_inside
