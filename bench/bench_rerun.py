@@ -6,6 +6,8 @@ Each case runs in its own process (bench_pipeline.measure). Printed: wall and CP
 (2) the re-run with nothing changed, (3) the re-run after one file changed, (3) / (1) as the
 ratio (target 5%), and, for (3), the time of the ingest alone (``ingest_raw_folder`` on a copy of
 the cache as (3) found it, in its own process) against the whole run: the rest is writing the tables to DuckDB and the marts.
+Also (d), Dagster's floor (``bench_real_job.DAGSTER_FLOOR``: import dagster, open an instance, two
+runs of an empty asset), against (1): what any ``rmrp run`` costs before the pipeline's work.
 Then the warehouse of (3) is compared with a clean run over the same files
 (scripts/compare_warehouses.py: must print ``identical``).
 
@@ -26,6 +28,7 @@ from pathlib import Path
 import openpyxl
 
 from bench.bench_pipeline import PIPELINE, ROOT, measure
+from bench.bench_real_job import DAGSTER_FLOOR
 
 INGEST_ONLY = """
 import sys, time
@@ -71,6 +74,7 @@ def main() -> None:
         cache_before = Path(work) / "cache_before"
         shutil.copytree(warehouse.parent / "ingest_cache", cache_before)
         results["(3) re-run, one file changed"] = measure(PIPELINE, str(raw), str(warehouse))
+        results["(d) Dagster's floor, 2 empty runs"] = measure(DAGSTER_FLOOR, str(Path(work) / "floor" / "f.duckdb"))
         # the ingest alone, on the cache as it was before (3): one file to read, the others cached
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", INGEST_ONLY, str(raw), str(cache_before)],
