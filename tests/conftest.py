@@ -34,6 +34,24 @@ RAW_DIR = ROOT / "data" / "raw"
 FIVE_W_2021 = RAW_DIR / "monitoring_5w" / "rmrp2021_5w_activities_jan-may.xlsx"
 INDICATORS_2021 = RAW_DIR / "reference" / "rmrp_2021_ai_indicators.xlsx"
 
+
+
+def stage_5w_rows(con: duckdb.DuckDBPyConnection, rows) -> None:
+    """Fixture 5W rows (dicts of ``marts.fct_activities``' columns) put where the ingest puts them:
+    ``staging.stg_5w__activities``, none rejected, read by the builders through the view
+    ``marts.fct_activities``."""
+    import pandas as pd
+
+    from rmrp_pipeline.warehouse import db
+
+    db.create_table(con, "staging.stg_5w__activities")
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        db.insert_frame(con, "staging.stg_5w__activities",
+                        frame if "is_rejected" in frame else frame.assign(is_rejected=False))
+    db.create_table(con, "marts.fct_activities")
+
+
 _spec = importlib.util.spec_from_file_location("compare_warehouses", ROOT / "scripts" / "compare_warehouses.py")
 #: scripts/compare_warehouses.py (the warehouse compare: ``compare(before, after)``, ``main(argv)``),
 #: loaded as a module for the tests (scripts/ is no package).

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import re
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -20,36 +19,17 @@ from rmrp_pipeline.marts import freeze, registry
 from rmrp_pipeline.warehouse import db as warehouse
 
 
-#: Rows from which a table built from one query is compared file by file before it is written
-#: (``rebuild_table``): a smaller one costs less to write again than to compare, since its query
-#: runs twice when it is compared and rows changed.
-SYNC_FROM_ROWS = 100_000
-
-
 def rebuild_table(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """Fill ``name`` from ``sql/<name>.sql``, after (re)creating the views it is built with: when
-    that file is one ``INSERT INTO <name> BY NAME <query>`` and the table holds at least
-    ``SYNC_FROM_ROWS`` rows of files (``source_file``), only the rows of the files whose rows
-    differ from the query's are written again (``warehouse.sync_from_query``; the rows' stored
-    order is then not the query's, which no table may depend on); otherwise the table is recreated
-    from its DDL and filled. Returns the ``WHERE`` clause of the rows written (empty: all)."""
+    """Build ``name`` after (re)creating the views it is built with: recreated from its DDL and
+    filled from ``sql/<name>.sql``, or, for a mart declared as a view (``warehouse.is_view``), only
+    (re)created. Returns the ``WHERE`` clause of the rows written (empty: all)."""
     warehouse.ensure_schemas(con)
     for view in registry.built_with(name, "intermediate"):
         warehouse.run_sql(con, view)
-    query = insert_query(name)
-    if (query is None or not warehouse.table_exists(con, name) or warehouse.row_count(con, name) < SYNC_FROM_ROWS
-            or warehouse.sync_from_query(con, name, query) is None):
-        warehouse.create_table(con, name)
+    warehouse.create_table(con, name)
+    if not warehouse.is_view(name):
         warehouse.run_sql(con, name)
     return ""
-
-
-def insert_query(name: str) -> str | None:
-    """The query of ``sql/<name>.sql`` when the file is one statement ``INSERT INTO <name> BY NAME
-    <query>`` (comment lines before it), else None."""
-    text = warehouse.sql_text(name)
-    found = re.fullmatch(rf"\s*(?:--[^\n]*\n\s*)*INSERT INTO {re.escape(name)} BY NAME\s+([^;]+?);?\s*", text)
-    return found.group(1) if found else None
 
 
 def rewrite_cycle(con: duckdb.DuckDBPyConnection, name: str, cycle: str,

@@ -19,7 +19,7 @@ import duckdb
 from rmrp_pipeline.quality.rules import RULES
 from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 from rmrp_pipeline.text.printable import printable
-from rmrp_pipeline.warehouse.db import SCHEMAS
+from rmrp_pipeline.warehouse.db import layer_tables
 
 #: Columns of the terminal the summary is written for.
 WIDTH = 100
@@ -354,12 +354,8 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
         lines += cycle_headline(con, cycle)
     lines += frozen_cycle_lines(con)
     lines += next_steps(cycles, reports_dir, command)
-    tables = con.execute(
-        "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
-        f"WHERE schema_name IN ({', '.join(repr(s) for s in SCHEMAS)}) ORDER BY 1"
-    ).fetchall()
     lines.append("")
     lines.append("Tables written:")
-    counts = [(name, _n(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])) for name, _size in tables]
+    counts = [(name, _n(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])) for name in layer_tables(con)]
     lines += _table(counts, ["table", "rows"], {1})
     return "\n".join(lines)

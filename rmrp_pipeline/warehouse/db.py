@@ -1,7 +1,8 @@
 """The DuckDB warehouse: layers, table definitions, loading frames, running SQL files.
 
 Every table is declared once, in ``sql/ddl/<schema>.<table>.sql`` (column types and the
-``COMMENT ON`` text that analysts read in ``meta.data_dictionary``). Frames are inserted
+``COMMENT ON`` text that analysts read in ``meta.data_dictionary``); a mart that only selects
+rows of another table is declared there as a view (``is_view``), read like a table. Frames are inserted
 ``BY NAME`` into those declared tables, so DuckDB never guesses a type from a sample and a
 value of the wrong type fails loudly. Derived tables and the intermediate views are SQL files in
 ``sql/`` (``sql/<schema>.<name>.sql``); the macros they use are stored in the warehouse file
@@ -144,17 +145,6 @@ def sync_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame |
     return synced if synced is not None else (replace_table(con, table, frame), 0)
 
 
-def sync_from_query(con: duckdb.DuckDBPyConnection, table: str, query: str) -> tuple[int, int] | None:
-    """Make ``table`` hold exactly the rows of the SQL ``query`` (a ``SELECT`` or ``WITH ...
-    SELECT``), rewriting only the rows of the files whose rows differ (``_sync_rows``); None, with
-    nothing written, when that cannot be done (the table is missing or of another structure, the
-    query lacks a stored column, or more than half of the rows changed): the caller rebuilds it.
-    The query may end in a ``--`` comment."""
-    wrapped = f"(\n{query}\n)"   # a closing parenthesis on the query's last line would be commented out
-    names = [r[0] for r in con.execute(f"DESCRIBE {wrapped}").fetchall()]
-    return _sync_rows(con, table, wrapped) if _syncable(con, table, names) else None
-
-
 def _syncable(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> bool:
     """Whether rows with the columns ``names`` can be synced into ``table`` file by file: it exists
     as its DDL declares it (structure and comments), has a ``source_file`` column, and ``names``
@@ -165,7 +155,7 @@ def _syncable(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> b
 
 
 def _sync_rows(con: duckdb.DuckDBPyConnection, table: str, source: str) -> tuple[int, int] | None:
-    """Compare the rows of ``source`` (a registered frame or a parenthesised query) with those of
+    """Compare the rows of ``source`` (a registered frame) with those of
     ``table`` file by file (``source_file``), as multisets: count, and an order-free sum of 64-bit
     row hashes over every stored column cast to its declared type (the method of
     ``marts.cycle_inputs``). The rows of the files that differ, appeared or went are deleted and
@@ -313,10 +303,37 @@ def set_variables(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> Non
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether ``table`` (``schema.name``) exists."""
+    """Whether ``table`` (``schema.name``) exists, as a table or as a view."""
     schema, name = table.split(".")
     return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0])
+        "SELECT count(*) FROM (SELECT schema_name, table_name FROM duckdb_tables() UNION ALL "
+        "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal) WHERE schema_name = ? AND table_name = ?",
+        [schema, name]).fetchone()[0])
+
+
+@lru_cache(maxsize=None)
+def is_view(table: str) -> bool:
+    """Whether the DDL of ``table`` (``sql/ddl/<table>.sql``) declares a view: nothing to fill, the
+    view reads its table's rows when queried."""
+    return re.search(rf"^CREATE OR REPLACE VIEW {re.escape(table)}\b", sql_text(f"ddl/{table}"), re.M) is not None
+
+
+#: The views the layers' listings count with the tables (the marts' views: analysts read them like
+#: tables), for ``layer_tables``.
+_LAYER_RELATIONS = (
+    "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+    "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() "
+    "AND NOT internal AND schema_name = 'marts'")
+
+
+def layer_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table of the layers (``SCHEMAS``) and the marts' views, as ``schema.name``, sorted: what
+    a publication's row counts and the run's summary list (the intermediate views of staging and
+    ``meta.data_dictionary`` left out)."""
+    schemas = ", ".join(f"'{s}'" for s in SCHEMAS)
+    return [f"{s}.{t}" for s, t in con.execute(
+        f"SELECT schema_name, table_name FROM ({_LAYER_RELATIONS}) WHERE schema_name IN ({schemas}) ORDER BY 1, 2"
+    ).fetchall()]
 
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> int:
@@ -373,11 +390,25 @@ class _Declared:
 def _declared(table: str) -> _Declared:
     schema, name = table.split(".")
     with _SCRATCH_LOCK:
-        create_table(_scratch(), table)
+        _create_with_reads(_scratch(), table)
         generated = frozenset(c for c, in _scratch().execute(
             "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
             "AND table_schema = ? AND table_name = ? AND is_generated = 'ALWAYS'", [schema, name]).fetchall())
         return _Declared(column_types(_scratch(), table), generated, _structure(_scratch(), table))
+
+
+def _create_with_reads(con: duckdb.DuckDBPyConnection, table: str, depth: int = 0) -> None:
+    """``create_table`` on the scratch database; for a view, the tables it reads made first from
+    their DDL (named by DuckDB's error, a few levels at most)."""
+    try:
+        create_table(con, table)
+    except duckdb.CatalogException as exc:
+        missing = re.search(r"Table with name (\w+) does not exist", str(exc))
+        read = missing and re.search(rf"\b(\w+\.{missing.group(1)})\b", sql_text(f"ddl/{table}"))
+        if not read or depth > 3:
+            raise
+        _create_with_reads(con, read.group(1), depth + 1)
+        create_table(con, table)
 
 
 def declared_columns(table: str) -> tuple[tuple[str, str], ...]:

@@ -337,10 +337,9 @@ def record(con: duckdb.DuckDBPyConnection, publication: Publication, published: 
 
 
 def _table_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """(table, rows) of every table of the layers, ``meta.publications`` aside."""
-    names = [f"{s}.{t}" for s, t in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name IN ('raw', 'staging', 'marts', 'meta') ORDER BY 1, 2").fetchall()]
+    """(table, rows) of every table of the layers and view of the marts (``warehouse.layer_tables``),
+    ``meta.publications`` aside."""
+    names = warehouse.layer_tables(con)
     return [(n, warehouse.row_count(con, n)) for n in names if n != PUBLICATIONS]
 
 

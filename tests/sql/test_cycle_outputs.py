@@ -23,7 +23,7 @@ from rmrp_pipeline.marts.people_reached import (
     check_models,
 )
 from rmrp_pipeline.warehouse import db as warehouse
-from tests.conftest import INDICATORS_2021
+from tests.conftest import INDICATORS_2021, stage_5w_rows
 
 HTS = "Protection (Human Trafficking and Smuggling)"   # the 2021 export writes "&", the warehouse the canonical name
 BREAKDOWN = ("in_destination", "in_transit", "host_community", "pendular", "returnees", "girls", "boys", "women", "men",
@@ -60,8 +60,7 @@ FIXTURE = [
 
 def _build(rows, cycles):
     con = duckdb.connect()
-    warehouse.create_table(con, "marts.fct_activities")
-    warehouse.insert_frame(con, "marts.fct_activities", pd.DataFrame(rows))
+    stage_5w_rows(con, rows)
     warehouse.create_table(con, "marts.fct_planning_figures")
     no_models = check_models(pd.DataFrame(columns=["platform", "year_from", "year_to", "model"]))
     for cycle in cycles:

@@ -17,7 +17,7 @@ import pytest
 from rmrp_pipeline.marts.people_reached import build_people_reached, check_models
 from rmrp_pipeline.reports.r4v_layout import R4V_COLUMNS
 from rmrp_pipeline.warehouse import db as warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stage_5w_rows
 from tests.sql.test_people_reached import FEB, FIXTURE, JAN, _get, _row
 
 ARGENTINA_OUTPUT = ROOT / "tests" / "fixtures" / "r4v" / "r4v_consolidated_output_example_argentina_2022-01_02.csv"
@@ -47,8 +47,7 @@ SHARES = [
 
 def _build(rows, model, shares=SHARES, proportions="pin"):
     con = duckdb.connect()
-    warehouse.create_table(con, "marts.fct_activities")
-    warehouse.insert_frame(con, "marts.fct_activities", pd.DataFrame(rows))
+    stage_5w_rows(con, rows)
     warehouse.create_table(con, "staging.ref_planning_proportions")
     warehouse.insert_frame(con, "staging.ref_planning_proportions", pd.DataFrame(shares))
     models = pd.DataFrame([{"platform": "Southern Cone", "year_from": 2022, "year_to": 2022, "model": model,
@@ -227,7 +226,7 @@ def test_the_subsectors_left_out_are_listed_once_at_every_level():
 
 def test_a_platform_the_reference_list_does_not_know_stops_the_build():
     con = duckdb.connect()
-    warehouse.create_table(con, "marts.fct_activities")
+    stage_5w_rows(con, [])
     warehouse.create_table(con, "staging.ref_countries")
     con.execute("INSERT INTO staging.ref_countries BY NAME SELECT 'Southern Cone' AS platform, 'Argentina' AS country, 'ARG' AS iso3")
     models = pd.DataFrame([{"platform": "Cono Sur", "year_from": 2022, "year_to": None, "model": "sum"}])

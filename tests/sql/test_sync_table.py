@@ -111,7 +111,7 @@ def test_no_rows_empty_the_table(con):
     assert _content(con) == []
 
 
-# --- a table built from one query (marts.builds.rebuild_table): marts.fct_activities ---------------
+# --- marts.fct_activities: a view of the staged rows that are not rejected -----------------------
 
 def _staged(rows: list[tuple[str, int, float, bool]]) -> pd.DataFrame:
     """5W staged rows (file, Excel row, new beneficiaries, rejected)."""
@@ -123,54 +123,22 @@ def _activities(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return sorted(con.execute("SELECT source_file, source_row, new_beneficiaries FROM marts.fct_activities").fetchall())
 
 
-def test_a_table_built_from_one_query_writes_only_the_files_whose_rows_differ(con, monkeypatch):
+def test_the_activities_are_the_staged_rows_not_rejected_as_the_staging_holds_them_now(con):
+    """Built once, the view follows every later sync of the staged rows: a file corrected, its
+    rejected row fixed, another file gone; its columns are those its DDL declares (the staging's
+    without is_rejected), and nothing is stored twice."""
     from rmrp_pipeline.marts import builds
 
-    monkeypatch.setattr(builds, "SYNC_FROM_ROWS", 0)
-    assert builds.insert_query("marts.fct_activities").startswith("SELECT * EXCLUDE (is_rejected)")
     a = [("a.xlsx", n, 10.0, False) for n in range(2, 12)]
     b = [("b.xlsx", 2, 5.0, False), ("b.xlsx", 3, 7.0, True)]
-    db.replace_table(con, "staging.stg_5w__activities", _staged(a + b))
+    db.sync_table(con, "staging.stg_5w__activities", _staged(a + b))
     builds.rebuild_table(con, "marts.fct_activities")
     assert _activities(con) == sorted([r[:3] for r in a] + [("b.xlsx", 2, 5.0)])
-    kept_ids = [r for r, in con.execute("SELECT rowid FROM marts.fct_activities WHERE source_file = 'a.xlsx' ORDER BY 1").fetchall()]
-    # b corrected: its rejected row fixed, its other row's figure changed; a as it was
-    b = [("b.xlsx", 2, 6.0, False), ("b.xlsx", 3, 7.0, False)]
-    db.replace_table(con, "staging.stg_5w__activities", _staged(a + b))
-    synced = []
-    real = db.sync_from_query
-    monkeypatch.setattr(db, "sync_from_query", lambda *args: synced.append(real(*args)) or synced[-1])
-    builds.rebuild_table(con, "marts.fct_activities")
-    assert synced == [(2, 10)]
-    assert _activities(con) == sorted([r[:3] for r in a] + [("b.xlsx", 2, 6.0), ("b.xlsx", 3, 7.0)])
-    assert [r for r, in con.execute("SELECT rowid FROM marts.fct_activities WHERE source_file = 'a.xlsx' "
-                                     "ORDER BY 1").fetchall()] == kept_ids
-
-
-def test_a_small_table_built_from_one_query_is_written_again_whole(con, monkeypatch):
-    from rmrp_pipeline.marts import builds
-
-    compared = []
-    monkeypatch.setattr(db, "sync_from_query", lambda *args: compared.append(args))
-
-    rows = [("a.xlsx", n, 10.0, False) for n in range(2, 12)] + [("b.xlsx", 2, 5.0, False)]
-    db.replace_table(con, "staging.stg_5w__activities", _staged(rows))
-    builds.rebuild_table(con, "marts.fct_activities")
-    db.replace_table(con, "staging.stg_5w__activities", _staged(rows[:-1] + [("b.xlsx", 2, 6.0, False)]))
-    builds.rebuild_table(con, "marts.fct_activities")   # 11 rows, under SYNC_FROM_ROWS: recreated
-    assert compared == []
-    assert _activities(con) == sorted([r[:3] for r in rows[:-1]] + [("b.xlsx", 2, 6.0)])
-    assert builds.insert_query("marts.fct_planning_figures") is None   # a ";" in a comment of its query: rebuilt whole
-
-
-def test_a_query_ending_in_a_line_comment_is_compared(con):
-    """``builds.insert_query`` keeps a comment on the query's last line: the query is still one
-    expression once wrapped."""
-    a = [("a.xlsx", n, 10.0, False) for n in range(2, 6)]
-    db.replace_table(con, "staging.stg_5w__activities", _staged(a + [("b.xlsx", 2, 5.0, False)]))
-    query = "SELECT * EXCLUDE (is_rejected)\nFROM staging.stg_5w__activities\nWHERE NOT is_rejected  -- loaded rows only"
-    db.create_table(con, "marts.fct_activities")
-    con.execute("INSERT INTO marts.fct_activities BY NAME SELECT * EXCLUDE (is_rejected) FROM staging.stg_5w__activities")
-    db.replace_table(con, "staging.stg_5w__activities", _staged(a + [("b.xlsx", 2, 6.0, False)]))
-    assert db.sync_from_query(con, "marts.fct_activities", query) == (1, 4)
-    assert _activities(con) == [("a.xlsx", n, 10.0) for n in range(2, 6)] + [("b.xlsx", 2, 6.0)]
+    db.sync_table(con, "staging.stg_5w__activities", _staged([("b.xlsx", 2, 6.0, False), ("b.xlsx", 3, 7.0, False)]))
+    assert _activities(con) == [("b.xlsx", 2, 6.0), ("b.xlsx", 3, 7.0)]
+    assert db.column_types(con, "marts.fct_activities") == db.declared_columns("marts.fct_activities")
+    assert [c for c, _t in db.declared_columns("staging.stg_5w__activities")] == [
+        c for c, _t in db.declared_columns("marts.fct_activities")] + ["is_rejected"]
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fct_activities'").fetchone() == (0,)
+    assert db.table_exists(con, "marts.fct_activities") and db.layer_tables(con) == [
+        "marts.fct_activities", "staging.stg_5w__activities"]

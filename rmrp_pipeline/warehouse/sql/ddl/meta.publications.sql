@@ -22,4 +22,4 @@ COMMENT ON COLUMN meta.publications.input_files IS 'The files of raw.source_file
 COMMENT ON COLUMN meta.publications.cycles IS 'Reporting cycles built by the run (YYYY-H1, YYYY-H2); empty for a run that built no cycle.';
 COMMENT ON COLUMN meta.publications.checks_passed IS 'Asset checks of the run that passed.';
 COMMENT ON COLUMN meta.publications.checks_failed IS 'Asset checks of the run that failed; a failed blocking check stops the publication, so these are warnings.';
-COMMENT ON COLUMN meta.publications.table_rows IS 'Rows of every raw, staging, marts and meta table (meta.publications aside) in this publication: a reader can check it reads the whole publication.';
+COMMENT ON COLUMN meta.publications.table_rows IS 'Rows of every raw, staging, marts and meta table (meta.publications aside) and marts view (marts.fct_activities) in this publication: a reader can check it reads the whole publication.';
