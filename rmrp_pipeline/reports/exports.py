@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -74,9 +75,9 @@ class TableExport:
 
 
 def exportable_tables() -> list[str]:
-    """Every table ``rmrp export`` writes: the marts and meta tables of the registry, then the
-    exported views."""
-    return [t.name for t in registry.assets() if t.schema in EXPORT_SCHEMAS] + list(EXPORTED_VIEWS)
+    """Every table ``rmrp export`` writes: the marts and meta tables of the registry (those a run
+    records, ``meta.publications`` and ``meta.cycle_builds``, too), then the exported views."""
+    return [t.name for t in registry.TABLES if t.layer in EXPORT_SCHEMAS] + list(EXPORTED_VIEWS)
 
 
 def check_request(table: str, output: str | os.PathLike, cycle: str | None) -> None:
@@ -217,6 +218,10 @@ def people_frame(data: pa.Table, whole_numbers: bool = False) -> pd.DataFrame:
     integers with NULLs kept integers; with ``whole_numbers``, DOUBLEs that are whole as integers
     (``148088`` rather than ``148088.0`` in a CSV)."""
     frame = data.to_pandas(date_as_object=True, integer_object_nulls=True)
+    for field_ in data.schema:   # a list, struct or map cell (meta.publications' input files): JSON text
+        if pa.types.is_nested(field_.type):
+            frame[field_.name] = [None if v is None else json.dumps(_plain(v), ensure_ascii=False, default=str)
+                                  for v in data.column(field_.name).to_pylist()]
     if whole_numbers:
         for column in frame.columns:
             if pd.api.types.is_float_dtype(frame[column]):
@@ -225,6 +230,18 @@ def people_frame(data: pa.Table, whole_numbers: bool = False) -> pd.DataFrame:
                     [None if pd.isna(v) else int(v) if float(v).is_integer() else float(v) for v in values],
                     index=frame.index, dtype=object)
     return frame
+
+
+def _plain(value):
+    """A nested cell as JSON-ready values: a map (Arrow gives its entries as (key, value) pairs) as
+    an object, keys in their order."""
+    if isinstance(value, list) and value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return {str(k): _plain(v) for k, v in value}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def write_export(export: TableExport, path: Path, hxl: bool = False, warehouse: str | None = None) -> Path:
