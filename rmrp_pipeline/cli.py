@@ -554,6 +554,12 @@ def _explain(args: argparse.Namespace) -> int:
     from rmrp_pipeline.reports.connect import WarehouseError, first_line, open_read_only
     from rmrp_pipeline.reports.explain import ExplainError, explain_people_reached, render
 
+    problem = _cycle_and_warehouse_problem(args.cycle, args.warehouse)
+    if args.limit < 0:
+        problem = f"--limit takes a number of partner rows, or 0 for all of them, not {args.limit}"
+    if problem:
+        _say(f"rmrp explain: {problem}")
+        return 2
     try:
         with open_read_only(args.warehouse) as con:
             explanation = explain_people_reached(con, args.cycle, args.country, args.subsector, args.admin1, args.month)

@@ -128,6 +128,24 @@ def test_every_command_says_a_missing_warehouse_in_one_line_with_the_wrong_argum
     assert "\n" not in err and not missing.parent.exists()
 
 
+@pytest.mark.parametrize("cycle", ["2021H1", "2021-h1", "2021-H3"])
+def test_a_malformed_cycle_is_the_same_wrong_argument_for_every_command(capsys, tmp_path, cycle):
+    warehouse = str(tmp_path / "w.duckdb")
+    said = {}
+    for argv in (["qa", "--cycle", cycle], ["export", "people-reached", "--cycle", cycle],
+                 ["explain", "people-reached", "--cycle", cycle, "--country", "Peru", "--subsector", "Health"]):
+        code, err = _run(capsys, [*argv, "--warehouse", warehouse])
+        assert code == 2, (argv, err)
+        said[argv[0]] = err.split(": ", 1)[1]
+    assert said["qa"] == said["export"] == said["explain"] and cycle in said["qa"] and "\n" not in said["qa"]
+
+
+def test_a_negative_limit_of_partner_rows_is_refused(capsys, tmp_path):
+    code, err = _run(capsys, ["explain", "people-reached", "--cycle", "2021-H1", "--country", "Peru",
+                              "--subsector", "Health", "--limit", "-1", "--warehouse", str(tmp_path / "w.duckdb")])
+    assert code == 2 and err == "rmrp explain: --limit takes a number of partner rows, or 0 for all of them, not -1"
+
+
 def test_a_table_that_is_not_exported_is_named_with_what_is(capsys, tmp_path):
     code, err = _run(capsys, ["export", "staging.stg_5w__activities", "--output", str(tmp_path / "x.csv"),
                               "--warehouse", str(tmp_path / "w.duckdb")])
