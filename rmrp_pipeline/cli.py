@@ -358,6 +358,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
             cycles = ", ".join(built_cycles(con)) or "none"
             _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months (its cycles: {cycles})")
             return 1
+        note = _cycle_not_built(con, cycle)
         try:
             path, organisations = write_qa_workbook(con, cycle, target)
             folder = organisation_folder(path, cycle)
@@ -369,6 +370,8 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     print(f"QA workbook for {cycle}: {path} ({organisations:,} appealing organisations with rejects or findings)")
     languages = ", ".join(f"{n} in {lang}" for lang, n in written["language"].value_counts().sort_index().items())
     print(f"One workbook per organisation, to send: {folder}/ ({len(written):,}{': ' + languages if languages else ''})")
+    if note:
+        _say(f"rmrp qa: {note}; the workbooks hold the rows of the months there are")
     return 0
 
 
@@ -517,6 +520,7 @@ def _export(args: argparse.Namespace) -> int:
         check_request(args.what, target, args.cycle)
         with open_read_only(args.warehouse) as con:
             export = read_table(con, args.what, args.cycle)
+            note = _cycle_not_built(con, args.cycle) if args.cycle else None
         write_export(export, target, hxl=args.hxl, warehouse=args.warehouse)
     except (ExportError, WarehouseError) as exc:
         _say(f"rmrp export: {exc}")
@@ -526,7 +530,22 @@ def _export(args: argparse.Namespace) -> int:
         return 1
     scope = f" of {args.cycle}" if args.cycle else ""
     print(f"{args.what}{scope}: {target} ({export.data.num_rows:,} rows)")
+    if note:
+        _say(f"rmrp export: {note}; the export holds the months there are")
     return 0
+
+
+def _cycle_not_built(con, cycle: str) -> str | None:
+    """Why ``cycle`` is not a reporting cycle the warehouse built (None when it is): e.g. an
+    end-year cycle of a year whose data stop in June, whose months' rows a report can still hold."""
+    from rmrp_pipeline.reports.connect import built_cycles
+    from rmrp_pipeline.reports.summary import cycle_months
+
+    cycles = built_cycles(con)
+    if cycle in cycles:
+        return None
+    return (f"{cycle} is not a reporting cycle of this warehouse (its data: {cycle_months(con, cycle)}; "
+            f"its cycles: {', '.join(cycles) or 'none'})")
 
 
 def _sql(args: argparse.Namespace) -> int:
@@ -584,7 +603,6 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     from rmrp_pipeline.reports.r4v_layout import r4v_consolidated_report
     from rmrp_pipeline.reports.summary import cycle_months
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
-    from rmrp_pipeline.warehouse import db as warehouse_lib
 
     problem = _cycle_and_warehouse_problem(cycle, warehouse)
     if problem:
@@ -597,8 +615,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
             frame = r4v_consolidated_report(con, cycle)
             scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
             only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]
-            built = warehouse_lib.table_exists(con, "marts.cycle_people_reached") and con.execute(
-                "SELECT count(*) FROM marts.cycle_people_reached WHERE cycle = ?", [cycle]).fetchone()[0]
+            note = _cycle_not_built(con, cycle)
             models = people_reached_models(con, cycle)
     except WarehouseError as exc:
         _say(f"rmrp export: {exc}")
@@ -606,9 +623,6 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     if frame.empty:
         _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months")
         return 1
-    if not built:
-        _say(f"rmrp export: {cycle} is not a reporting cycle of this warehouse (its data: {scope}); "
-             "the export holds the months there are")
     if only:
         scope += "; rows with RMRP Activity = Yes only"
     if target.suffix.lower() not in (".csv", ".xlsx"):
@@ -620,6 +634,8 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
         _say(f"rmrp export: cannot write {target}: {os_reason(exc)}")
         return 1
     print(f"people reached for {cycle}: {target} ({len(frame):,} rows; {scope})")
+    if note:
+        _say(f"rmrp export: {note}; the export holds the months there are")
     return 0
 
 

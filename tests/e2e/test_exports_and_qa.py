@@ -51,3 +51,23 @@ def test_rmrp_qa_writes_the_cycle_workbook(built_warehouse, qa_2021_h1):
     assert "appealing organisations" in printed
     assert openpyxl.load_workbook(target, read_only=True).sheetnames[0] == "Summary"
     assert main(["qa", "--cycle", "2021-Q3", "--warehouse", str(built_warehouse[0])]) == 2
+
+
+def test_a_cycle_the_warehouse_did_not_build_is_said_by_every_report_of_it(built_warehouse, tmp_path, capsys):
+    """The bundled 2023 data are a January report: 2023-H1 is built, 2023-H2 (January-December) is
+    not. Its QA workbook and its exports hold January's rows, and each command says so in the same
+    words, naming the cycles the warehouse has."""
+    from rmrp_pipeline.cli import main
+
+    warehouse = str(built_warehouse[0])
+    said = ("2023-H2 is not a reporting cycle of this warehouse (its data: 2023-01 to 2023-01 (1 of 12 months "
+            "with data); its cycles: 2021-H1, 2022-H2, 2023-H1)")
+    assert main(["qa", "--cycle", "2023-H2", "--warehouse", warehouse, "--output", str(tmp_path / "qa.xlsx")]) == 0
+    assert capsys.readouterr().err.strip() == f"rmrp qa: {said}; the workbooks hold the rows of the months there are"
+    for what in (["marts.people_reached_monthly"], ["people-reached"]):
+        assert main(["export", *what, "--cycle", "2023-H2", "--warehouse", warehouse,
+                     "--output", str(tmp_path / "x.csv")]) == 0
+        assert capsys.readouterr().err.strip() == f"rmrp export: {said}; the export holds the months there are"
+    assert main(["export", "marts.people_reached_monthly", "--cycle", "2023-H1", "--warehouse", warehouse,
+                 "--output", str(tmp_path / "x.csv")]) == 0
+    assert capsys.readouterr().err == ""
