@@ -439,8 +439,9 @@ def _add_explain_parser(sub) -> None:
     explain_sub = explain.add_subparsers(dest="what", required=True)
     reached = explain_sub.add_parser("people-reached", help="one people-reached figure of a reporting cycle")
     reached.add_argument("--cycle", required=True, help="reporting cycle, e.g. 2021-H1")
-    reached.add_argument("--country", required=True, help="country name or ISO3 code")
-    reached.add_argument("--subsector", required=True, help="subsector (any R4V name or alias), or Intersector")
+    reached.add_argument("--country", required=True, help="country name (English, Spanish or Portuguese) or ISO3 code")
+    reached.add_argument("--subsector", required=True,
+                         help="subsector (any R4V name or alias, or words of one, e.g. Trafficking), or Intersector")
     reached.add_argument("--admin1", help="an admin1 of the country (default: the country level)")
     reached.add_argument("--month", help="YYYY-MM: the consolidated figure up to that month (default: the cycle's)")
     reached.add_argument("--limit", type=int, default=20, help="partner rows shown (default 20; 0: all)")
@@ -645,7 +646,7 @@ def _add_report_parser(sub: argparse._SubParsersAction) -> None:
     report_sub = report.add_subparsers(dest="what", required=True)
     page = report_sub.add_parser("sector-page", help="a sector's key figures page (PDF or HTML), as R4V publishes it")
     page.add_argument("--sector", required=True, help="sector name or alias in English, Spanish or Portuguese, "
-                                                      "or its indicator code prefix (e.g. RE-PRHT)")
+                                                      "words of one (e.g. Trafficking), or its indicator code prefix (e.g. RE-PRHT)")
     page.add_argument("--years", required=True, help="plan years, comma-separated, e.g. 2023,2024")
     page.add_argument("--lang", default="es", choices=("es", "en", "pt"), help="language of the page (default es)")
     page.add_argument("--output", required=True, help="file to write, .pdf or .html")

@@ -5,6 +5,7 @@ one row. Meanings: docs/domain.md."""
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -79,6 +80,30 @@ def resolve_sector(name: str) -> str | None:
         return INTERSECTOR
     found = sector_names().get(key)
     return found[0] if found else None
+
+
+def sectors_meant(text: str) -> list[str]:
+    """The canonical sectors a person may mean by ``text`` typed as a command's argument: the one
+    :func:`resolve_sector` finds, else every sector one of whose names or aliases holds ``text``'s
+    words in a row (case, accents and punctuation aside: ``Trafficking``, ``GBV``, ``Trata y Tráfico
+    de Personas``), sorted; none when no name holds them. Never used on data: a 5W cell's sector
+    is :func:`resolve_sectors`' exact match."""
+    exact = resolve_sector(text)
+    if exact:
+        return [exact]
+    asked = _words(text)
+    if not asked:
+        return []
+    found = set()
+    for name, (sector, _language) in sector_names().items():
+        words = _words(name)
+        if any(words[i:i + len(asked)] == asked for i in range(len(words) - len(asked) + 1)):
+            found.add(sector)
+    return sorted(found)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", normalise_key(text))
 
 
 def sector_name(sector: str, language: str) -> str:

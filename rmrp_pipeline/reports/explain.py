@@ -23,10 +23,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from rmrp_pipeline import domain
 from rmrp_pipeline.cycles import cycle_window
+from rmrp_pipeline.domain import INTERSECTOR
 from rmrp_pipeline.reports.connect import built_cycles
-
-INTERSECTOR = "Intersector"
+from rmrp_pipeline.sources.reference import countries_by_name
+from rmrp_pipeline.text.cells import normalise_key
 
 
 class ExplainError(ValueError):
@@ -49,18 +51,25 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> object:
 
 
 def resolve_subsector(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The canonical subsector of ``name`` (any language or alias of ``staging.ref_sectors``, case
-    and accents aside; a part of one name, such as ``Trafficking``, when it names one subsector), or
-    ``name`` itself when the list does not know it."""
-    if name.strip().casefold() == INTERSECTOR.casefold():
-        return INTERSECTOR
-    found = _one(con, "SELECT any_value(sector) FROM staging.ref_sectors WHERE name_key(name) = name_key(?) "
-                      "OR name_key(sector) = name_key(?)", [name, name])
-    if found:
-        return str(found)
-    within = con.execute("SELECT DISTINCT sector FROM staging.ref_sectors WHERE contains(name_key(name), name_key(?))",
-                         [name]).fetchall()
-    return str(within[0][0]) if len(within) == 1 else name.strip()
+    """The canonical subsector of ``name`` (``domain.sectors_meant``: a name or alias in any
+    language, case and accents aside, or words of one sector's names such as ``Trafficking``), or
+    ``name`` itself when no sector has it (the figure is then looked for under it).
+
+    Raises:
+        ExplainError: ``name`` is words of several sectors' names (they are listed).
+    """
+    meant = domain.sectors_meant(name)
+    if len(meant) > 1:
+        raise ExplainError(f"{name.strip()!r} names several subsectors: {', '.join(meant)}; give one of them")
+    return meant[0] if meant else name.strip()
+
+
+def resolve_country(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The ISO3 code of the R4V country ``name`` (its code, its R4V, ISO or Spanish/Portuguese name,
+    case and accents aside: ``Perú``, ``Brasil``; ``sources.reference.countries_by_name``), or
+    ``name`` itself when the warehouse's country list does not know it."""
+    countries = con.execute("SELECT iso3, country FROM staging.ref_countries").df()
+    return countries_by_name(countries).get(normalise_key(name), name.strip())
 
 
 def find_figure(con: duckdb.DuckDBPyConnection, cycle: str, country: str, subsector: str,
@@ -78,7 +87,7 @@ def find_figure(con: duckdb.DuckDBPyConnection, cycle: str, country: str, subsec
     level = "admin1" if admin1 else "country"
     place = ("(lower(country) = lower($country) OR upper(country_iso3) = upper($country))"
              + (" AND name_key(admin1) = name_key($admin1)" if admin1 else ""))
-    params = {"country": country.strip(), "subsector": resolve_subsector(con, subsector), "level": level}
+    params = {"country": resolve_country(con, country), "subsector": resolve_subsector(con, subsector), "level": level}
     if admin1:
         params["admin1"] = admin1
     if month:

@@ -34,11 +34,13 @@ TABLES = "marts.sector_key_figures, marts.cycle_people_reached, meta.reconciliat
 
 def resolve_sector(con: duckdb.DuckDBPyConnection, text: str) -> str:
     """Canonical English sector of ``text``: a sector name or alias in any language
-    (``domain.resolve_sector``), or an indicator code prefix of the registries in the warehouse
-    (``RE-PRHT`` -> Protection (Human Trafficking and Smuggling)).
+    (``domain.resolve_sector``), an indicator code prefix of the registries in the warehouse
+    (``RE-PRHT`` -> Protection (Human Trafficking and Smuggling)), or words of one sector's names
+    (``domain.sectors_meant``: ``Trafficking``, ``GBV``), as ``rmrp explain`` takes them.
 
     Raises:
-        ValueError: neither a sector name nor a code of one sector.
+        ValueError: neither a sector name, a code of one sector nor words of one sector's names
+            (several are named).
     """
     sector = domain.resolve_sector(text)
     if sector:
@@ -49,6 +51,11 @@ def resolve_sector(con: duckdb.DuckDBPyConnection, text: str) -> str:
     sectors = {domain.resolve_sector(s) for (s,) in found} - {None}
     if len(sectors) == 1:
         return sectors.pop()
+    meant = domain.sectors_meant(text)
+    if len(meant) == 1:
+        return meant[0]
+    if meant:
+        raise ValueError(f"{text!r} names several sectors: {', '.join(meant)}; give one of them")
     raise ValueError(f"{text!r} is not an R4V sector name, alias or indicator code prefix (rmrp_pipeline/reference_data/sectors.csv)")
 
 

@@ -73,3 +73,27 @@ def test_explain_errors_on_the_command_line(built_warehouse, capsys):
     errors = capsys.readouterr().err.splitlines()
     assert errors[0].startswith("rmrp explain: ") and "did you mean Lima" in errors[0]
     assert "not a month of 2021-H1" in errors[1] and len(errors) == 2
+
+
+def test_a_country_and_a_subsector_are_taken_as_people_write_them(wh):
+    """The same figure from the English, Spanish and ISO names of the country and from any name of
+    the subsector, or words of it; a word of several subsectors names them."""
+    from rmrp_pipeline.reports.sector_page import resolve_sector
+
+    def figure(country: str, subsector: str) -> dict:
+        found = explain_people_reached(wh, "2021-H1", country, subsector).figure
+        return {k: v for k, v in found.items() if v == v}   # NaN (no target) is not equal to itself
+
+    peru = figure("Peru", TRAFFICKING)
+    assert peru["country_iso3"] == "PER" and peru["consolidated_total"] > 0
+    for country, subsector in (("Perú", "Trafficking"), ("per", "Trata y Tráfico de Personas"),
+                               ("PERU", "human trafficking and smuggling")):
+        assert figure(country, subsector) == peru
+    with pytest.raises(ExplainError, match=r"^'Protection' names several subsectors: Protection \(Child Protection\), "
+                                           r"Protection \(GBV\), Protection \(General\), "):
+        explain_people_reached(wh, "2021-H1", "Peru", "Protection")
+    assert resolve_sector(wh, "Trafficking") == resolve_sector(wh, "RE-PRHT") == \
+        "Protection (Human Trafficking and Smuggling)"
+    assert resolve_sector(wh, "GBV") == resolve_sector(wh, "VBG") == "Protection (GBV)"
+    with pytest.raises(ValueError, match="names several sectors"):
+        resolve_sector(wh, "Protección")
