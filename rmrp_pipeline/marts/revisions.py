@@ -41,7 +41,9 @@ def build_revisions(con: duckdb.DuckDBPyConnection, cycle: str, only_rmrp_activi
     frozen = freeze.frozen_cycles(con).get(cycle)
     changes = _changes(con, cycle, only_rmrp_activities) if frozen else pd.DataFrame()
     if len(changes):
-        changes["reasons"] = _reasons(con, cycle, changes)
+        option = option_reason(con, cycle, only_rmrp_activities)
+        changes["reasons"] = ["; ".join(r for r in (option, found) if r) or None
+                              for found in _reasons(con, cycle, changes)]
     warehouse.create_table(con, TABLE)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -164,6 +166,19 @@ def _text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def option_reason(con: duckdb.DuckDBPyConnection, cycle: str, only_rmrp_activities: bool) -> str | None:
+    """The reason every figure of ``cycle`` changes when the run counts people reached otherwise
+    than the frozen figures did (``only_rmrp_activities``, which the frozen rows of
+    ``marts.people_reached_monthly`` record); None when both count alike."""
+    where = registry.table(registry.MONTHLY).cycle_rows.where(cycle)
+    frozen = con.execute(f"SELECT bool_or(only_rmrp_activities) FROM {registry.MONTHLY} {where}").fetchone()[0]
+    if frozen is None or bool(frozen) == only_rmrp_activities:
+        return None
+    counted = {True: "RMRP activities only", False: "every row"}
+    return (f"people reached counted from {counted[only_rmrp_activities]} in this run, "
+            f"from {counted[bool(frozen)]} at the freeze")
 
 
 def _reasons(con: duckdb.DuckDBPyConnection, cycle: str, changes: pd.DataFrame) -> list[str | None]:
