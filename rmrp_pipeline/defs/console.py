@@ -14,6 +14,9 @@ import dagster as dg
 #: An exception's class as Dagster writes it before the error (``dagster._core....Failure: ``).
 _QUALIFIED_CLASS = re.compile(r"^(?:[A-Za-z_][\w]*\.)+(?=[A-Za-z_]\w*: )")
 STACK_NOTE = "(its stack trace: the run's event log in the Dagster UI)"
+#: Dagster's error around an exception of the step's own code (``...Error: Error occurred while executing op "x":``).
+_WRAPPER = re.compile(r"^(?:[A-Za-z_]\w*\.)*Dagster\w*Error: .*:$")
+_CAUSE = "The above exception was caused by the following exception:"
 
 
 class OneLineFormatter(logging.Formatter):
@@ -33,10 +36,8 @@ class OneLineFormatter(logging.Formatter):
         record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None, "stack_info": None})
         message = record.getMessage()
         error = None
-        if "\nStack Trace:" in message:   # an error with its stack trace: its first line
-            rest = message.partition("\n")[2]
-            error = next((line.strip() for line in rest.splitlines() if line.strip()), "")
-            error = "" if error.startswith("Stack Trace:") else _QUALIFIED_CLASS.sub("", error)
+        if "\nStack Trace:" in message:   # an error with its stack trace: its first line (or its cause's)
+            error = _QUALIFIED_CLASS.sub("", _error_line(message.partition("\n")[2]))
         meta = getattr(record, "dagster_meta", None)
         if self.short and isinstance(meta, dict) and "orig_message" in meta:
             event = meta.get("dagster_event")
@@ -50,6 +51,22 @@ class OneLineFormatter(logging.Formatter):
         if error is None:
             return super().format(record)
         return " ".join(part for part in (super().format(record), error, STACK_NOTE) if part)
+
+
+def _error_line(text: str) -> str:
+    """The first line of the error ``text`` (what follows an event's message); for Dagster's wrapper
+    of an exception raised by the step's code, the line of that exception: the line under the
+    wrapper, or the line after the last "caused by" (where the wrapper's stack trace comes first)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or lines[0].startswith("Stack Trace:"):
+        return ""
+    if _WRAPPER.match(lines[0]):
+        if len(lines) > 1 and not lines[1].startswith("Stack Trace:"):
+            return lines[1]
+        causes = [i for i, line in enumerate(lines[:-1]) if line == _CAUSE]
+        if causes:
+            return lines[causes[-1] + 1]
+    return lines[0]
 
 
 @dg.logger(

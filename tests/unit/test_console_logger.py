@@ -54,3 +54,29 @@ def test_rmrp_run_s_lines_are_the_step_and_the_message():
     assert _short(FAILURE, logging.ERROR, dagster_event=Event(), orig_message="Execution of run failed.") == (
         "ERROR ingest_job: RUN_FAILURE Execution of run failed. Failure: building marts.fct_planning_figures: "
         "Conversion Error (its stack trace: the run's event log in the Dagster UI)")
+
+
+#: A step whose code raised an ordinary exception, as Dagster writes it: its wrapper first, then the cause.
+STEP_ERROR = ('ingest_job - 9f28 - 12056 - ingest_raw_files - STEP_FAILURE - Execution of step "ingest_raw_files" '
+              'failed.\n\ndagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while executing op '
+              '"ingest_raw_files"::\n\nValueError: RMRP_MAX_CELLS=\'abc\': use a whole number above 0\n\n'
+              'Stack Trace:\n  File "/x/utils.py", line 57, in op_execution_error_boundary\n    yield\n')
+RUN_ERROR = ('ingest_job - 9f28 - 12056 - RUN_FAILURE - Execution of run for "ingest_job" failed. Steps failed: '
+             "['ingest_raw_files'].\n\ndagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while "
+             'executing op "ingest_raw_files":\n\nStack Trace:\n  File "/x/execute_plan.py", line 243, in x\n'
+             "    yield from check.generator(step_events)\n\nThe above exception was caused by the following "
+             "exception:\nValueError: RMRP_MAX_CELLS='abc': use a whole number above 0\n\nStack Trace:\n"
+             '  File "/x/utils.py", line 57, in op_execution_error_boundary\n    yield\n')
+
+
+def test_a_step_s_error_is_named_by_its_cause_not_by_dagster_s_wrapper():
+    """An exception of the step's own code reaches the console wrapped by Dagster ("Error occurred
+    while executing op"): the line names the exception that was raised."""
+    assert _short(STEP_ERROR, logging.ERROR, step_key="ingest_raw_files",
+                  orig_message='Execution of step "ingest_raw_files" failed.') == (
+        'ERROR ingest_raw_files: Execution of step "ingest_raw_files" failed. ValueError: '
+        "RMRP_MAX_CELLS='abc': use a whole number above 0 (its stack trace: the run's event log in the Dagster UI)")
+    assert _line(RUN_ERROR, logging.ERROR) == (
+        'dagster - ERROR - ingest_job - 9f28 - 12056 - RUN_FAILURE - Execution of run for "ingest_job" failed. '
+        "Steps failed: ['ingest_raw_files']. ValueError: RMRP_MAX_CELLS='abc': use a whole number above 0 "
+        "(its stack trace: the run's event log in the Dagster UI)")
