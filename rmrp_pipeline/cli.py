@@ -254,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_problem(raw_dir: str, warehouse: str) -> str | None:
     """Why ``rmrp run`` cannot start (None when it can), found in a second: a missing or empty raw
-    folder (a run over nothing would empty the warehouse), a ``DAGSTER_HOME`` Dagster refuses, a
+    folder (a run over nothing would empty the warehouse), a read limit that is not a whole number
+    (``RMRP_MAX_*``), a ``DAGSTER_HOME`` Dagster refuses, a
     warehouse location where no build can be made (``publish.location_problem``; the published
     file itself is never opened for writing, so analysts' connections do not matter), a reports
     folder where no file can be written (``RMRP_REPORTS_DIR``)."""
@@ -271,6 +272,12 @@ def _run_problem(raw_dir: str, warehouse: str) -> str | None:
                 f"nothing to load (the warehouse is left as it is)")
     if not files:
         return f"no input files in {raw_dir}: nothing to load (the warehouse is left as it is)"
+    from rmrp_pipeline.settings import ReadLimits
+
+    try:
+        ReadLimits.from_environment()
+    except ValueError as exc:   # a limit the reads would refuse in every file
+        return str(exc)
     home = os.environ.get("DAGSTER_HOME")
     if home and not (os.path.isabs(home) and os.path.isdir(home)):
         return f"DAGSTER_HOME={home!r} must be an existing folder given by its absolute path (e.g. $PWD/.dagster_home)"

@@ -189,3 +189,13 @@ def test_a_workbook_that_cannot_be_created_raises_the_os_error_behind_it(tmp_pat
         write_workbook({"rows": pd.DataFrame({"a": [1]})}, tmp_path)
     with pytest.raises(IsADirectoryError):
         write_table_workbook(pd.DataFrame({"a": [1]}), tmp_path, "rows")
+
+
+@pytest.mark.parametrize("variable", ["RMRP_MAX_CELLS", "RMRP_MAX_FILE_MB"])
+def test_a_read_limit_that_is_not_a_number_stops_a_run_before_it_starts(capsys, tmp_path, monkeypatch, variable):
+    """A typo in a limit is one line and exit 2, as for RMRP_LOCK_WAIT, not a failed ingest."""
+    monkeypatch.setenv(variable, "5 million")
+    warehouse = tmp_path / "w.duckdb"
+    code, err = _run(capsys, ["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse)])
+    assert code == 2 and err == f"rmrp run: {variable}='5 million': use a whole number above 0"
+    assert not warehouse.exists()
