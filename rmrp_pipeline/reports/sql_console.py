@@ -60,11 +60,31 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
     if not statements:
         raise QueryError("no SQL statement given")
     for statement in statements:
-        kind = statement.type.name
-        if kind not in READING_STATEMENTS:
-            raise QueryError(f"the warehouse is read-only here: {kind} statements are not run "
-                             "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN and PRAGMA are)")
+        _check_reading(con, statement)
     return statements
+
+
+#: What comes before the statement an EXPLAIN explains: comments, the keyword, then ANALYZE or options in parentheses.
+_EXPLAIN = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*EXPLAIN\b\s*(?:ANALY[SZ]E\b|\([^()]*\))?", re.I | re.S)
+
+
+def _check_reading(con: duckdb.DuckDBPyConnection, statement) -> None:
+    """Refuse a statement that is not a reading one, and an EXPLAIN of one (EXPLAIN ANALYZE runs
+    the statement it explains: a COPY ... TO under it writes its file)."""
+    kind = statement.type.name
+    if kind not in READING_STATEMENTS:
+        raise QueryError(f"the warehouse is read-only here: {kind} statements are not run "
+                         "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN and PRAGMA are)")
+    if kind == "EXPLAIN":
+        found = _EXPLAIN.match(statement.query)
+        try:
+            explained = con.extract_statements(statement.query[found.end():]) if found else []
+        except duckdb.Error:
+            explained = []
+        if not explained:
+            raise QueryError("the warehouse is read-only here: an EXPLAIN whose statement cannot be checked is not run")
+        for inner in explained:
+            _check_reading(con, inner)
 
 
 def query_text(argument: str) -> str:

@@ -82,6 +82,26 @@ def test_a_write_is_refused(small, capsys, statement):
         assert con.execute("SELECT count(*) FROM meta.load_log").fetchone()[0] == 2
 
 
+@pytest.mark.parametrize("statement", [
+    "EXPLAIN ANALYZE COPY (SELECT 42 AS x) TO '{out}'", "EXPLAIN (ANALYZE) COPY (SELECT 42 AS x) TO '{out}'",
+    "/* a note */ explain  analyse COPY (SELECT 42 AS x) TO '{out}'", "SELECT 1; EXPLAIN ANALYZE COPY meta.load_log TO '{out}'",
+])
+def test_a_write_inside_explain_analyze_is_refused(small, capsys, tmp_path, statement):
+    """EXPLAIN ANALYZE runs the statement it explains: a COPY ... TO under it writes its file."""
+    out = tmp_path / "out.csv"
+    assert _sql(small, statement.format(out=out)) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("rmrp sql: the warehouse is read-only here: COPY") and error.count("\n") == 1
+    assert not out.exists()
+
+
+def test_explain_of_a_query_still_runs(small, capsys):
+    for statement in ("EXPLAIN SELECT * FROM meta.load_log", "EXPLAIN ANALYZE SELECT count(*) FROM meta.load_log",
+                      "EXPLAIN (ANALYZE) WITH a AS (SELECT 1) FROM a", "EXPLAIN ANALYZE FROM meta.load_log"):
+        assert _sql(small, statement) == 0, statement
+        capsys.readouterr()
+
+
 def test_query_errors_are_one_line(small, capsys):
     assert _sql(small, "SELECT * FROM marts.nope") == 1
     assert _sql(small, "SELEC 1") == 1
