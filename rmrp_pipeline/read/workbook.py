@@ -467,7 +467,8 @@ def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: R
     Raises:
         ReadError: the sheet's declared ``<dimension>``, or the rows and columns its cells span,
             are over ``limits`` (default: from the environment; ``name``: the file as shown); or
-            its XML is damaged (a checksum or compressed data that does not match).
+            its XML is damaged (a checksum or compressed data that does not match, a row number
+            given to two row elements holding values).
     """
     limits = limits or ReadLimits.from_environment()
     name = name or path.name
@@ -492,6 +493,10 @@ def scan_sheet_xml(path: Path, sheet: str, *, name: str | None = None, limits: R
             return SheetScan()
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise ReadError(f"cannot read sheet {sheet!r} of {name}: its XML is damaged ({exc})") from exc
+        except _RowTwice as exc:
+            raise ReadError(f"cannot read sheet {sheet!r} of {name}: its XML holds row {exc.args[0]} twice, with "
+                            "values in each (a reader would keep one and lose the other's); save the sheet again "
+                            "from a spreadsheet program or export it again") from None
     check_span(name, sheet, span.rows, span.columns, limits)
     scan.part, scan.rows, scan.columns = member, span.rows, span.columns
     return scan
@@ -523,17 +528,40 @@ def _scan_rows(pieces: list[bytes], scan: SheetScan, span: SheetSpan, calculated
     span.add(rows, pieces)
     if plain:
         # The usual sheet: only the rows holding a value are needed (a row's tag never holds "<v>" or "<is>").
-        scan.value_rows.update(compress(rows, [b"<v>" in piece or b"<is>" in piece for piece in pieces]))
+        _add_value_rows(scan, list(compress(rows, [b"<v>" in piece or b"<is>" in piece for piece in pieces])))
         return
+    holding = []
     for row_number, piece in zip(rows, pieces):
         tag_end = piece.find(b">")
         if b"hidden=" in piece[:tag_end] and _HIDDEN.search(piece, 0, tag_end + 1):
             scan.hidden_rows.add(row_number)
         body = piece[tag_end + 1 :]
         if b"<v>" in body or b"<is>" in body:
-            scan.value_rows.add(row_number)
+            holding.append(row_number)
         if b't="e"' in body or b"<f" in body:
             _scan_problem_cells(body, scan, calculated)
+    _add_value_rows(scan, holding)
+
+
+class _RowTwice(Exception):
+    """Two row elements holding values have the same row number (``args[0]``)."""
+
+
+def _add_value_rows(scan: SheetScan, rows: list[int]) -> None:
+    """Add ``rows`` (numbers of row elements holding a value) to ``scan.value_rows``.
+
+    Raises:
+        _RowTwice: a number of ``rows`` is there already, or twice in ``rows``: the readers keep
+            the cells of one of the two row elements and the other's values would be lost.
+    """
+    added = set(rows)
+    if len(added) != len(rows) or not scan.value_rows.isdisjoint(added):
+        seen: set[int] = set()
+        for number in rows:
+            if number in seen or number in scan.value_rows:
+                raise _RowTwice(number)
+            seen.add(number)
+    scan.value_rows |= added
 
 
 def _scan_problem_cells(body: bytes, scan: SheetScan, calculated: bool) -> None:

@@ -177,3 +177,33 @@ def test_a_long_stretch_of_xml_without_a_row_is_scanned_whole(tmp_path, monkeypa
     monkeypatch.setattr(sheet_xml, "SCAN_CHUNK", 4096)
     scan = workbook.scan_sheet_xml(Path(path), "Sheet1")
     assert scan.value_rows == {1, 2, 3}
+
+
+def _rows_xml(rows: list[tuple[int, list]]) -> bytes:
+    """A sheet's XML with these (row number, values) row elements, in the order given."""
+    def cell(column: str, number: int, value) -> str:
+        if isinstance(value, str):
+            return f'<c r="{column}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        return f'<c r="{column}{number}"><v>{value}</v></c>'
+
+    body = "".join(f'<row r="{number}">' + "".join(cell("AB"[i], number, v) for i, v in enumerate(values)) + "</row>"
+                   for number, values in rows)
+    return (f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<sheetData>{body}</sheetData></worksheet>").encode()
+
+
+def test_a_row_written_twice_in_the_sheet_s_xml_is_not_read_as_one(tmp_path):
+    """Two row elements with the same number (a generator's bug): a reader keeps the cells of one,
+    and the other's values would be lost without a trace. The sheet is refused, naming the row."""
+    import pytest
+
+    from rmrp_pipeline.read.files import ReadError
+
+    rows = [(1, ["Country", "People"]), (2, ["Peru", 1]), (3, ["Chile", 2]), (3, ["Bolivia", 3]), (4, ["Ecuador", 4])]
+    path = with_sheet(tmp_path / "twice.xlsx", lambda stream: stream.write(_rows_xml(rows)))
+    with pytest.raises(ReadError, match=r"row 3 .*twice"):
+        read_table(path, "Sheet1")
+    # Out of order but each once: read, each row where its number puts it.
+    rows = [(1, ["Country", "People"]), (3, ["Chile", 2]), (2, ["Peru", 1]), (4, ["Ecuador", 4])]
+    data = read_table(with_sheet(tmp_path / "unordered.xlsx", lambda stream: stream.write(_rows_xml(rows))), "Sheet1")
+    assert data.frame.values.tolist() == [["Peru", 1.0], ["Chile", 2.0], ["Ecuador", 4.0]] and data.row_numbers == [2, 3, 4]
