@@ -29,6 +29,7 @@ from rmrp_pipeline.domain import INTERSECTOR
 from rmrp_pipeline.reports.connect import built_cycles
 from rmrp_pipeline.sources.reference import countries_by_name
 from rmrp_pipeline.text.cells import normalise_key
+from rmrp_pipeline.text.printable import printable
 
 
 class ExplainError(ValueError):
@@ -264,9 +265,10 @@ def render(explanation: Explanation, limit: int = 20) -> str:
         "organisation": shown["organisation"], "indicator": shown["indicator_code"].fillna("-"),
         "new": shown["new_beneficiaries"].map(_n), "findings": shown["findings"].fillna("-"),
     })
-    widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
+    table = table.map(lambda v: printable(str(v)))   # file and sheet names from partners: one line, no escapes run
+    widths = {c: max(len(c), *(len(v) for v in table[c])) for c in table.columns}
     right = {"row", "new"}
-    fmt = lambda c, v: str(v).rjust(widths[c]) if c in right else str(v).ljust(widths[c])  # noqa: E731
+    fmt = lambda c, v: v.rjust(widths[c]) if c in right else v.ljust(widths[c])  # noqa: E731
     lines.append("  " + "  ".join(fmt(c, c) for c in table.columns).rstrip())
     lines += ["  " + "  ".join(fmt(c, v) for c, v in zip(table.columns, record)).rstrip()
               for record in table.itertuples(index=False, name=None)]

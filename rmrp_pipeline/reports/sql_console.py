@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from rmrp_pipeline.reports.connect import first_line, open_read_only
-from rmrp_pipeline.text.printable import os_reason
+from rmrp_pipeline.text.printable import os_reason, printable
 
 #: Statement types that only read.
 READING_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
@@ -149,7 +149,9 @@ def plain_number_column(column: str) -> bool:
 
 def format_value(value: object, plain: bool = False) -> str:
     """A value for people: numbers with thousands separators (fractions with two decimals,
-    below 1 with four significant digits; none with ``plain``), dates ISO, NULL as ``NULL``."""
+    below 1 with four significant digits; none with ``plain``), dates ISO, NULL as ``NULL``; a
+    text on one line (a line break as a space, another control character as its escape:
+    ``text.printable``)."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):
@@ -167,7 +169,7 @@ def format_value(value: object, plain: bool = False) -> str:
         return f"{number:,.2f}" if abs(number) >= 1 else f"{number:.4g}"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value).replace("\n", " ").replace("\r", " ")
+    return printable(str(value).replace("\n", " ").replace("\r", " "))
 
 
 #: Characters of a text cell shown by the table output (the rest cut, marked with "…"; CSV and JSON give it whole).

@@ -162,3 +162,15 @@ def test_long_texts_are_cut_in_the_table_and_whole_in_csv(capsys):
     assert lines[-1] == "(2 rows; texts over 60 characters cut: --csv or --json give them whole)"
     assert as_table(QueryResult(["a"], ["VARCHAR"], [("short",)])).splitlines()[-1] == "(1 row)"
     assert description in as_csv(result) and "two\nlines" in as_csv(result)
+
+
+def test_the_table_shows_control_characters_as_escapes():
+    """A text from a partner's file with a terminal escape, a vertical tab or a line separator:
+    shown as escapes, so it neither drives the terminal nor breaks its row (--csv and --json give it whole)."""
+    result = QueryResult(["source_file", "rows"], ["VARCHAR", "BIGINT"],
+                         [("a\x1b[2Jb\x0bc\u2028d\u202ee.xlsx", 1), ("two\nlines\ttab.xlsx", 2)])
+    lines = as_table(result).splitlines()
+    assert len(lines) == 5
+    assert lines[2].split()[0] == "a\\x1b[2Jb\\x0bc\\u2028d\\u202ee.xlsx"
+    assert lines[3].startswith("two lines\\ttab.xlsx")
+    assert not any(ch in text for text in lines for ch in "\x1b\x0b\u2028\u202e\t")
