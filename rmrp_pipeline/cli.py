@@ -620,6 +620,10 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     target = Path(output) if output else reports / f"rmrp_people_reached_{cycle}.csv"
     try:
         with open_read_only(warehouse) as con:
+            if not warehouse_lib.table_exists(con, "marts.people_reached_monthly"):   # no 5W data: no cycle built
+                _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months "
+                     "(its cycles: none)")
+                return 1
             frame = r4v_consolidated_report(con, cycle)
             scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
             only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]

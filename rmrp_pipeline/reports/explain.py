@@ -30,6 +30,7 @@ from rmrp_pipeline.reports.connect import built_cycles
 from rmrp_pipeline.sources.reference import countries_by_name
 from rmrp_pipeline.text.cells import normalise_key
 from rmrp_pipeline.text.printable import printable
+from rmrp_pipeline.warehouse.db import table_exists
 
 
 class ExplainError(ValueError):
@@ -85,6 +86,9 @@ def find_figure(con: duckdb.DuckDBPyConnection, cycle: str, country: str, subsec
         start, end = cycle_window(cycle)
     except ValueError as exc:
         raise ExplainError(str(exc)) from exc
+    if not all(table_exists(con, t) for t in ("marts.cycle_people_reached", "marts.people_reached_monthly")):
+        # A warehouse built from a raw folder without 5W data has no cycle table.
+        raise ExplainError(f"no people reached in {cycle}: the warehouse has no 5W data of its months (its cycles: none)")
     level = "admin1" if admin1 else "country"
     place = ("(lower(country) = lower($country) OR upper(country_iso3) = upper($country))"
              + (" AND name_key(admin1) = name_key($admin1)" if admin1 else ""))

@@ -199,3 +199,20 @@ def test_a_read_limit_that_is_not_a_number_stops_a_run_before_it_starts(capsys, 
     code, err = _run(capsys, ["run", "--raw-dir", str(RAW_DIR), "--warehouse", str(warehouse)])
     assert code == 2 and err == f"rmrp run: {variable}='5 million': use a whole number above 0"
     assert not warehouse.exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "people-reached", "--cycle", "2021-H1"],
+    ["explain", "people-reached", "--cycle", "2021-H1", "--country", "Peru", "--subsector", "Shelter"],
+])
+def test_people_reached_of_a_warehouse_built_without_5w_data_is_one_line(capsys, tmp_path, command):
+    """A raw folder without 5W files builds no cycle table: the commands say there is no 5W data
+    (export printed a traceback; explain asked to run `rmrp run`, which had been run)."""
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE SCHEMA staging; CREATE TABLE staging.stg_5w__activities (month DATE)")
+    code, err = _run(capsys, [*command, "--warehouse", str(warehouse), *(["--output", str(tmp_path / "x.csv")]
+                                                                          if command[0] == "export" else [])])
+    assert code == 1 and err == (f"rmrp {command[0]}: no people reached in 2021-H1: the warehouse has no 5W data "
+                                 "of its months (its cycles: none)")
+    assert not (tmp_path / "x.csv").exists()
