@@ -85,7 +85,7 @@ class FileCache:
 
     def get(self, sha256: str) -> Entry | None:
         """The entry of the input with this SHA-256, or None when there is none or it is not sound
-        (an unsound entry is removed)."""
+        (an unsound entry is removed, when the folder can be written)."""
         path = self.path(sha256)
         try:
             data = path.read_bytes()
@@ -93,7 +93,10 @@ class FileCache:
             return None
         entry = _decode(data)
         if entry is None:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:   # a folder that cannot be written: the entry stays, missed each time
+                pass
         return entry
 
     def put(self, sha256: str, entry: Entry) -> None:

@@ -87,3 +87,24 @@ def test_prune_keeps_the_entries_asked_for(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-1.rmrpc", f"{SHA}-f1.rmrpc"]
     assert cache.prune({SHA}, grace_seconds=0) == 1      # a temporary file left by a stopped run
     assert cache.get(SHA) is not None
+
+
+def test_a_damaged_entry_that_cannot_be_removed_is_ignored(tmp_path, monkeypatch):
+    """A read-only cache folder (a mount, another user's folder) holding an entry cut short: the entry
+    is missed, as any damaged one, and the run goes on (its removal failed the whole ingest)."""
+    from pathlib import Path
+
+    cache = FileCache(tmp_path, "f1")
+    cache.put(SHA, _entry())
+    path = cache.path(SHA)
+    path.write_bytes(path.read_bytes()[:100])
+    real_unlink = Path.unlink
+
+    def read_only(self, missing_ok=False):
+        if self == path:
+            raise OSError(30, "Read-only file system", str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", read_only)   # tests run as root, where chmod does not refuse
+    assert cache.get(SHA) is None
+    assert path.exists()
