@@ -80,8 +80,12 @@ class FileCache:
         return self.folder / f"{sha256}-{self.fingerprint}.rmrpc"
 
     def has(self, sha256: str) -> bool:
-        """Whether an entry exists (not whether it is sound: ``get`` says that)."""
-        return self.path(sha256).is_file()
+        """Whether an entry exists (not whether it is sound: ``get`` says that); False when the
+        folder cannot be searched (another user's)."""
+        try:
+            return self.path(sha256).is_file()
+        except OSError:
+            return False
 
     def get(self, sha256: str) -> Entry | None:
         """The entry of the input with this SHA-256, or None when there is none or it is not sound

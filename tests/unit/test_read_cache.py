@@ -108,3 +108,21 @@ def test_a_damaged_entry_that_cannot_be_removed_is_ignored(tmp_path, monkeypatch
     monkeypatch.setattr(Path, "unlink", read_only)   # tests run as root, where chmod does not refuse
     assert cache.get(SHA) is None
     assert path.exists()
+
+
+def test_a_cache_folder_that_cannot_be_searched_finds_nothing(tmp_path, monkeypatch):
+    """A folder made by another user (mode 700): looking for an entry is refused. Nothing is found and
+    the file is read again (the refusal failed the whole ingest)."""
+    from pathlib import Path
+
+    cache = FileCache(tmp_path / "cache", "f1")
+    cache.put(SHA, _entry())
+    real_stat = Path.stat
+
+    def refused(self, *args, **kwargs):
+        if self.parent == cache.folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", refused)   # tests run as root, where chmod does not refuse
+    assert cache.has(SHA) is False
