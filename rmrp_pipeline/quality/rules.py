@@ -548,9 +548,16 @@ def rules_for(source: str) -> dict[str, Rule]:
     return _index([rule for rule in (*_ROW_RULES, *_KEY_FIGURES_REJECTS) if source in rule.applies_to])
 
 
+#: Characters of a cell's value a message quotes (the rest cut, marked with "…"; the issue's value
+#: column holds it whole): a cell may hold 32,767, as many as a workbook cell takes, and the message
+#: must still fit one and name the column and what to do.
+QUOTED_CHARS = 200
+
+
 def message(rule_id: str, *, row: int, column: str, value: object, language: str = "en") -> str:
     """The partner-facing message of row rule ``rule_id`` for one failing cell. A value None is
-    a cell that is not quoted (free text): ``'{value}'`` is left out of the message."""
+    a cell that is not quoted (free text): ``'{value}'`` is left out of the message; a longer
+    value than QUOTED_CHARS is quoted by its start."""
     rule = RULES[rule_id]
     template = rule.message_es if language == "es" else rule.message_en
     if value is None:
@@ -558,4 +565,6 @@ def message(rule_id: str, *, row: int, column: str, value: object, language: str
     elif language == "es" and rule.value_words_es:
         words = dict(rule.value_words_es)
         value = ", ".join(words.get(part, part) for part in str(value).split(", "))
+    if value is not None and len(str(value)) > QUOTED_CHARS:
+        value = str(value)[: QUOTED_CHARS - 1] + "…"
     return template.format(row=row, column=column, value="" if value is None else value)

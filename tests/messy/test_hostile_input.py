@@ -92,3 +92,18 @@ def test_an_os_error_is_told_on_one_line():
 
     assert os_reason(PermissionError(13, "Permission denied", "/srv/reports")) == "Permission denied"
     assert os_reason(OSError("the disk went away\nwhile writing")) == "the disk went away while writing"
+
+
+def test_a_cell_as_long_as_excel_allows_is_quoted_short_in_its_message(reference_only):
+    """A list column holding 32,767 characters (Excel's most): its message quoted it whole and was
+    longer than a workbook cell takes, so the QA workbook cut the part naming the column and what
+    to do. The message quotes its start; the value column keeps it whole."""
+    from tests.messy.helpers import PARTNER_FILE, ingest, row, write_rows
+
+    typed = "pasted text " * 2730 + "end"
+    write_rows(reference_only / PARTNER_FILE, [row(**{"Implementation.Set.up": typed})])
+    _result, rejects, _findings, _log = ingest(reference_only)
+    reject = rejects[rejects["column"] == "Implementation.Set.up"].iloc[0]
+    assert reject["value"] == typed
+    assert len(reject["message"]) < 400 and reject["message"].endswith("in column Implementation.Set.up must be Yes or No.")
+    assert reject["message"].startswith("Row 2: 'pasted text pasted text") and "…'" in reject["message"]
