@@ -214,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     _add_explain_parser(sub)
     _add_freeze_parsers(sub)
     args = parser.parse_args(argv)
+    if getattr(args, "warehouse", None):   # ``duckdb:<path>`` is ``<path>`` for every command (docs/operations.md)
+        from rmrp_pipeline.settings import warehouse_file
+
+        args.warehouse = warehouse_file(args.warehouse)
     if args.command == "report":
         return _sector_page(args.sector, args.years, args.lang, args.output, args.warehouse)
     if args.command == "qa":

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rmrp_pipeline.read.cache import Entry, FileCache, fingerprint, package_fingerprint
-from rmrp_pipeline.settings import ReadLimits
+from rmrp_pipeline.settings import ReadLimits, warehouse_file
 from rmrp_pipeline.sources.five_w.cached import ISSUE_TABLES, CachedFiveW, rows_schema_ok
 from rmrp_pipeline.sources.five_w.stage import FIVE_W_KIND, FiveWStager
 from rmrp_pipeline.sources.reference import REFERENCE_KINDS
@@ -51,7 +51,7 @@ def cache_dir_for(warehouse: str | os.PathLike | None) -> Path | None:
         return None
     if warehouse is None or str(warehouse) in ("", ":memory:") or str(warehouse).startswith(":memory:"):
         return None
-    return Path(warehouse).expanduser().resolve().parent / CACHE_FOLDER
+    return Path(warehouse_file(warehouse)).resolve().parent / CACHE_FOLDER
 
 
 def code_fingerprint() -> str:

@@ -19,6 +19,15 @@ DEFAULT_REPORTS_DIR = "data/reports"
 
 
 
+def warehouse_file(target: str | os.PathLike) -> str:
+    """The file path of the warehouse connection string ``target`` (``RMRP_WAREHOUSE``,
+    ``--warehouse``): ``duckdb:<path>`` is ``<path>``, ``~`` expanded; relative stays relative."""
+    text = os.fspath(target)
+    if text.strip().startswith("duckdb:"):
+        text = text.strip()[len("duckdb:"):]
+    return os.path.expanduser(text)
+
+
 def only_rmrp_activities_from_environment() -> bool:
     """``RMRP_ONLY_RMRP_ACTIVITIES`` as a yes/no (``1``, ``true``, ``yes`` are yes; unset is no).
 

@@ -17,6 +17,8 @@ import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from rmrp_pipeline.settings import warehouse_file
+
 #: The instance settings written to ``<instance folder>/dagster.yaml`` when the folder has none.
 INSTANCE_YAML = """\
 # The Dagster instance of the warehouse beside this folder: `rmrp run` records its runs here and
@@ -53,7 +55,7 @@ retention:
 def instance_folder(warehouse: str | os.PathLike) -> Path:
     """The instance folder of ``warehouse``: ``.dagster/`` in the warehouse's folder (for
     ``data/warehouse/rmrp.duckdb``, ``data/warehouse/.dagster``), absolute."""
-    return Path(warehouse).expanduser().resolve().parent / ".dagster"
+    return Path(warehouse_file(warehouse)).resolve().parent / ".dagster"
 
 
 def prepare_instance_folder(folder: str | os.PathLike) -> Path:

@@ -195,3 +195,20 @@ def test_the_waiting_builds_are_the_dagster_runs_builds_the_oldest_first(tmp_pat
     assert publish.waiting_builds(target) == ["9a1b-older", "0f3c-newer"]
     assert publish.waiting_builds(tmp_path / "other.duckdb") == []
     assert newer.exists()
+
+
+def test_a_duckdb_prefixed_warehouse_is_the_same_file_for_every_command(tmp_path, monkeypatch, capsys):
+    """``duckdb:<path>`` is documented as the same as ``<path>``: the instance and the ingest cache go
+    beside the file (they went to a folder named ``duckdb:`` under the current one), and the
+    commands that read the warehouse find it (they said there was none, run summary included)."""
+    from rmrp_pipeline.defs.instance import instance_folder
+    from rmrp_pipeline.ingest_cache import cache_dir_for
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RMRP_INGEST_CACHE", raising=False)
+    (tmp_path / "w").mkdir()
+    path = _published(tmp_path / "w" / "rmrp.duckdb", 3)
+    assert instance_folder(f"duckdb:{path}") == tmp_path / "w" / ".dagster"
+    assert cache_dir_for(f"duckdb:{path}") == tmp_path / "w" / "ingest_cache"
+    assert main(["sql", "SELECT count(*) AS n FROM marts.t", "--csv", "--warehouse", f"duckdb:{path}"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "3"]
