@@ -359,6 +359,9 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         _say(f"rmrp qa: {problem}")
         return 2
     target = Path(output) if output else qa_workbook_path(Path(os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)), cycle)
+    if target.suffix.lower() != ".xlsx":
+        _say(f"rmrp qa: the QA workbook is an .xlsx file: give --output a name ending in .xlsx, not {target.name}")
+        return 2
     try:
         con = open_read_only(warehouse)
     except WarehouseError as exc:

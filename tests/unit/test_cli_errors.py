@@ -216,3 +216,14 @@ def test_people_reached_of_a_warehouse_built_without_5w_data_is_one_line(capsys,
     assert code == 1 and err == (f"rmrp {command[0]}: no people reached in 2021-H1: the warehouse has no 5W data "
                                  "of its months (its cycles: none)")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_qa_workbook_asked_under_another_extension_is_refused(capsys, tmp_path):
+    """``rmrp qa --output q.csv`` wrote an Excel workbook named .csv (Excel then warns that the file
+    is not what its name says): refused in one line, as export and report refuse theirs."""
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE SCHEMA staging; CREATE TABLE staging.stg_5w__activities AS SELECT DATE '2021-03-01' AS month")
+    code, err = _run(capsys, ["qa", "--cycle", "2021-H1", "--warehouse", str(warehouse), "--output", str(tmp_path / "q.csv")])
+    assert code == 2 and err == "rmrp qa: the QA workbook is an .xlsx file: give --output a name ending in .xlsx, not q.csv"
+    assert not (tmp_path / "q.csv").exists()
