@@ -550,16 +550,17 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cycle_not_built(con, cycle: str) -> str | None:
+def _cycle_not_built(con, cycle: str, table: str = "marts.fct_activities") -> str | None:
     """Why ``cycle`` is not a reporting cycle the warehouse built (None when it is): e.g. an
-    end-year cycle of a year whose data stop in June, whose months' rows a report can still hold."""
+    end-year cycle of a year whose data stop in June, whose months' rows a report can still hold
+    (the months with rows in ``table``)."""
     from rmrp_pipeline.reports.connect import built_cycles
     from rmrp_pipeline.reports.summary import cycle_months
 
     cycles = built_cycles(con)
     if cycle in cycles:
         return None
-    return (f"{cycle} is not a reporting cycle of this warehouse (its data: {cycle_months(con, cycle)}; "
+    return (f"{cycle} is not a reporting cycle of this warehouse (its data: {cycle_months(con, cycle, table)}; "
             f"its cycles: {', '.join(cycles) or 'none'})")
 
 
@@ -618,6 +619,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     from rmrp_pipeline.reports.r4v_layout import r4v_consolidated_report
     from rmrp_pipeline.reports.summary import cycle_months
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
+    from rmrp_pipeline.warehouse import db as warehouse_lib
 
     problem = _cycle_and_warehouse_problem(cycle, warehouse)
     if problem:
@@ -634,7 +636,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
             frame = r4v_consolidated_report(con, cycle)
             scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
             only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]
-            note = _cycle_not_built(con, cycle)
+            note = _cycle_not_built(con, cycle, "marts.people_reached_monthly")
             models = people_reached_models(con, cycle)
     except WarehouseError as exc:
         _say(f"rmrp export: {exc}")
