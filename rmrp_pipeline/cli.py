@@ -579,6 +579,9 @@ def _sql(args: argparse.Namespace) -> int:
         _say(f"rmrp sql: {exc}")
         return _exit_code(exc)
     _print(as_csv(result) if args.csv else as_json(result) if args.json else as_table(result))
+    if result.unshown:
+        _say(f"rmrp sql: {result.unshown + 1} statements given: the result shown is the last one's "
+             "(give them one at a time to see each)")
     return 0
 
 

@@ -40,11 +40,13 @@ class QueryError(ValueError):
 
 @dataclass
 class QueryResult:
-    """Column names, DuckDB type names and rows (Python values) of a query."""
+    """Column names, DuckDB type names and rows (Python values) of a query; ``unshown``: the
+    statements before the last one, which ran but whose results are not these."""
 
     columns: list[str]
     types: list[str]
     rows: list[tuple]
+    unshown: int = 0
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
@@ -131,7 +133,7 @@ def run_query(warehouse: str, sql: str, variables: dict[str, str] | None = None)
             if "read-only mode" in message:
                 message = f"the warehouse is read-only here: {message}"
             raise QueryError(message) from exc
-        return QueryResult(columns, types, rows)
+        return QueryResult(columns, types, rows, len(statements) - 1)
     finally:
         con.close()
 

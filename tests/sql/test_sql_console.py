@@ -174,3 +174,13 @@ def test_the_table_shows_control_characters_as_escapes():
     assert lines[2].split()[0] == "a\\x1b[2Jb\\x0bc\\u2028d\\u202ee.xlsx"
     assert lines[3].startswith("two lines\\ttab.xlsx")
     assert not any(ch in text for text in lines for ch in "\x1b\x0b\u2028\u202e\t")
+
+
+def test_several_statements_show_the_last_result_and_say_so(small, capsys):
+    assert _sql(small, "SELECT 1 AS a; SELECT 2 AS b", "--csv") == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["b", "2"]
+    assert captured.err.strip() == ("rmrp sql: 2 statements given: the result shown is the last one's "
+                                    "(give them one at a time to see each)")
+    assert _sql(small, "SELECT 3 AS c;", "--csv") == 0   # one statement and its semicolon: nothing to say
+    assert capsys.readouterr().err == ""
