@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"rmrp: {exc}")
             return 2
         if ok:
-            _print_summary(args.warehouse, cycles)
+            _print_summary(args.warehouse, cycles, qa_written=args.qa)
         if args.qa and cycles:
             from pathlib import Path
 
@@ -306,7 +306,7 @@ def _command_typed() -> str:
     return typed if os.path.basename(typed) == "rmrp" and " " not in typed else "rmrp"
 
 
-def _print_summary(warehouse: str, cycles: list[str]) -> None:
+def _print_summary(warehouse: str, cycles: list[str], qa_written: bool = False) -> None:
     """The run summary of the published ``warehouse`` and which publication it now is."""
     import duckdb
 
@@ -316,7 +316,7 @@ def _print_summary(warehouse: str, cycles: list[str]) -> None:
 
     try:
         with open_read_only(warehouse) as con:
-            print(run_summary(con, cycles, command=_command_typed()))
+            print(run_summary(con, cycles, command=_command_typed(), qa_written=qa_written))
             number, published_at, run_id = latest(con) or (None, None, None)
             changes = input_changes(con)
     except (WarehouseError, duckdb.Error) as exc:

@@ -254,13 +254,16 @@ def frozen_cycle_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def next_steps(cycles: list[str], reports_dir: str | None, command: str = "rmrp") -> list[str]:
+def next_steps(cycles: list[str], reports_dir: str | None, command: str = "rmrp", qa_written: bool = False) -> list[str]:
     """What the IM officer does next: the command that writes each cycle's QA workbooks (``command``:
-    the rmrp command as it was typed, e.g. ``.venv/bin/rmrp``) and where they go, and where the
+    the rmrp command as it was typed, e.g. ``.venv/bin/rmrp``) and where they go, or, when the run
+    wrote them (``qa_written``: ``rmrp run --qa``), that they are listed below; and where the
     submissions' QA workbooks are."""
     folder = reports_dir or os.environ.get("RMRP_REPORTS_DIR", DEFAULT_REPORTS_DIR)
     lines = ["", "Next: send each organisation its QA workbook (rejected rows and findings, in its language)"]
-    if cycles:
+    if cycles and qa_written:
+        lines.append("  5W: written by this run for every cycle above (listed at the end)")
+    elif cycles:
         lines.append(f"  5W: {command} qa --cycle {cycles[-1]}  (any cycle above; run --qa writes every cycle's)")
         lines.append(_clip(f"      writes {folder}/rmrp_5w_qa_<cycle>.xlsx, one sheet per organisation, and", WIDTH))
         lines.append(_clip(f"      {folder}/qa_5w_<cycle>/, one workbook per organisation", WIDTH))
@@ -283,7 +286,7 @@ def input_changes_lines(changes) -> list[str]:
 
 
 def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: str | None = None,
-                command: str = "rmrp") -> str:
+                command: str = "rmrp", qa_written: bool = False) -> str:
     """The summary of the last run, read from ``meta.load_log``, ``meta.quality_findings``,
     ``meta.rejected_rows``, ``meta.reconciliation``, ``marts.cycle_people_reached`` and the catalogue;
     ``reports_dir`` is where the QA workbooks go (default ``RMRP_REPORTS_DIR`` or data/reports)."""
@@ -353,7 +356,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, cycles: list[str], reports_dir: 
         lines += cycle_consolidation(con, cycle)
         lines += cycle_headline(con, cycle)
     lines += frozen_cycle_lines(con)
-    lines += next_steps(cycles, reports_dir, command)
+    lines += next_steps(cycles, reports_dir, command, qa_written)
     lines.append("")
     lines.append("Tables written:")
     counts = [(name, _n(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])) for name in layer_tables(con)]

@@ -93,3 +93,9 @@ def test_the_next_step_is_the_command_as_it_was_typed(monkeypatch):
         "  5W: .venv/bin/rmrp qa --cycle 2021-H1  (any cycle above; run --qa writes every cycle's)")
     monkeypatch.setattr(sys, "argv", ["/x/rmrp_pipeline/cli.py", "run"])
     assert _command_typed() == "rmrp"
+
+
+def test_a_run_that_wrote_the_qa_workbooks_does_not_ask_for_them():
+    steps = next_steps(["2021-H1", "2023-H1"], "data/reports", "rmrp", qa_written=True)
+    assert steps[2] == "  5W: written by this run for every cycle above (listed at the end)"
+    assert not any("qa --cycle" in line for line in steps)
