@@ -229,7 +229,7 @@ def cycle_headline(con: duckdb.DuckDBPyConnection, cycle: str) -> list[str]:
             lines.append(f"    People reached, region: {_n(total)} by {month}"
                          + (f"; {share:.1%} of the target of {_n(target)}" if share is not None else ""))
             if share is None:
-                lines += _wrapped(f"      No share: {note}", "      ")
+                lines += _wrapped(f"      {note or 'No share of a target.'}", "      ")   # the note says why there is none
         elif share is not None:
             lines.append(_clip(f"    {platform}: {_n(total)}, {share:.1%} of the target of {_n(target)}", WIDTH))
     return lines
