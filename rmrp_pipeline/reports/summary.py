@@ -80,8 +80,9 @@ def rule_meaning(rule_id: str) -> str:
 def _files_table(log: list[tuple]) -> list[str]:
     """One line per file and sheet (file, sheet, template and status, rows read / loaded /
     rejected / with findings) within :data:`WIDTH`; a file of several sheets, or one whose name does
-    not fit its column, is named on a line of its own with its sheets below. Where the names need
-    the room, template ids are cut (the status never; ``meta.load_log.template_id`` has them whole)."""
+    not fit its column, is named on a line of its own with its sheets below. The template ids and
+    statuses are given their room first; only when one is too long for any file name beside it is
+    it cut (the status never; ``meta.load_log.template_id`` has them whole)."""
     headers = ["file", "sheet", "template, status", "read", "loaded", "rejected", "findings"]
     rows = [[printable(str(c)) for c in (f, s or "-", t, st, _n(r), _n(lo), _n(rj), _n(fi))]
             for f, s, t, st, r, lo, rj, fi in log]
@@ -93,7 +94,8 @@ def _files_table(log: list[tuple]) -> list[str]:
     sheet = max([len(headers[1])] + [len(r[1]) for r in rows])
     fixed = 2 + 2 + sheet + 2 + 2 + sum(numbers) + len(numbers) - 1
     status = max([len(headers[2])] + [len(f"{r[2]} {r[3]}" if r[3] == "recognised" else r[3]) for r in rows])
-    name = min(max(map(len, alone), default=0), WIDTH - fixed - MIN_TEMPLATE_WIDTH)
+    room = WIDTH - fixed
+    name = min(max(map(len, alone), default=0), max(room - status, len(headers[0])), room - MIN_TEMPLATE_WIDTH)
     if not any(len(n) <= name for n in alone):   # every file named on its own line: the room to the templates
         name = len(headers[0])
     status = min(status, WIDTH - fixed - name)

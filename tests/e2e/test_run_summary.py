@@ -99,3 +99,19 @@ def test_a_run_that_wrote_the_qa_workbooks_does_not_ask_for_them():
     steps = next_steps(["2021-H1", "2023-H1"], "data/reports", "rmrp", qa_written=True)
     assert steps[2] == "  5W: written by this run for every cycle above (listed at the end)"
     assert not any("qa --cycle" in line for line in steps)
+
+
+def test_a_short_file_name_at_the_top_of_the_raw_folder_leaves_the_template_ids_whole():
+    """Files in the raw folder's top beside the usual long paths: the long names take lines of their
+    own and every template id is shown whole, within the width."""
+    from rmrp_pipeline.reports.summary import _files_table
+
+    log = [("notes.txt", "", "-", "unknown_sheet", 3, 0, 0, 0),
+           ("platforms.csv", "", "reference_platform_country", "recognised", 17, 17, 0, 0),
+           ("monitoring_5w/rmrp2021_5w_activities_jan-may.xlsx", "Sheet1", "five_w_2021_activityinfo_export",
+            "recognised", 22_496, 22_492, 4, 20_000)]
+    lines = _files_table(log)
+    assert all(len(line) <= WIDTH for line in lines)
+    assert sum("five_w_2021_activityinfo_export recognised" in line for line in lines) == 1
+    assert sum("reference_platform_country recognised" in line for line in lines) == 1
+    assert "  monitoring_5w/rmrp2021_5w_activities_jan-may.xlsx" in lines and not any("…" in line for line in lines)
