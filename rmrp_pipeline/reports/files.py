@@ -26,6 +26,7 @@ import os
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 import xlsxwriter.exceptions
@@ -53,11 +54,14 @@ def escape_text(value: str) -> str:
 
 
 def cell_value(value: object) -> object:
-    """A value ready for a spreadsheet cell: missing as None, numbers as numbers, dates as
-    datetimes, anything else as text with its control characters escaped (``printable_cell``);
-    formula-like text is left to the writer (module docstring)."""
+    """A value ready for a spreadsheet cell: missing as None, numbers as numbers (NumPy's too: a
+    nullable ``Int64`` column gives ``numpy.int64``), dates as datetimes, anything else as text
+    with its control characters escaped (``printable_cell``); formula-like text is left to the
+    writer (module docstring)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, np.generic) and not isinstance(value, (np.datetime64, np.timedelta64)):
+        value = value.item()   # numpy.int64 is no int, numpy.bool_ no bool
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, str):
