@@ -51,6 +51,9 @@ def test_the_instance_is_beside_the_warehouse_and_its_settings_are_written_once(
     assert instance_folder(warehouse) == folder
     with open_instance(warehouse) as instance:
         assert Path(instance.root_directory) == folder
+        # one run at a time (one DuckDB writer), the queue looked at every second
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+        assert instance.run_coordinator.dequeue_interval_seconds == 1
     config = folder / "dagster.yaml"
     assert "telemetry:\n  enabled: false" in config.read_text(encoding="utf-8")
     config.write_text(config.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
