@@ -61,8 +61,8 @@ def _wrapped(text: str, indent: str = "    ") -> list[str]:
 
 def rule_meaning(rule_id: str) -> str:
     """One line saying what a rule means, from its English partner message
-    (``quality/rules.py``): its first sentence with the row, column and value left out; the rule
-    id itself for a rule not declared there."""
+    (``quality/rules.py``): its first sentence with the row and column left out and the value, where
+    the sentence needs it, as ``[value]``; the rule id itself for a rule not declared there."""
     rule = RULES.get(rule_id)
     if rule is None:
         return rule_id
@@ -72,7 +72,7 @@ def rule_meaning(rule_id: str) -> str:
     text = re.sub(r"'\{value\}' in column \{column\}", "a value", text).replace("the {column} ", "the ")
     text = re.sub(r"\s*\((?:'\{value\}'|\{value\}[^)]*)\)", "", text)
     text = text.replace("'{value}'", "a value").replace("column {column}", "a column").replace("{column}", "a column")
-    text = text.replace("{value}", "…").replace("{row}", "a row")
+    text = text.replace("{value}", "[value]").replace("{row}", "a row")   # not "…": the cut of a long line
     sentence = re.split(r"(?<=\.)\s", text, maxsplit=1)[0].rstrip(".")
     return sentence[:1].upper() + sentence[1:]
 

@@ -115,3 +115,10 @@ def test_a_short_file_name_at_the_top_of_the_raw_folder_leaves_the_template_ids_
     assert sum("five_w_2021_activityinfo_export recognised" in line for line in lines) == 1
     assert sum("reference_platform_country recognised" in line for line in lines) == 1
     assert "  monitoring_5w/rmrp2021_5w_activities_jan-may.xlsx" in lines and not any("…" in line for line in lines)
+
+
+def test_a_rule_meaning_names_the_value_it_leaves_out_and_is_never_taken_for_a_cut():
+    assert rule_meaning("population_types_sum_mismatch") == (
+        "The population types add up to [value], not to the new beneficiaries")
+    assert rule_meaning("cell_error") == "A column holds the spreadsheet error [value]"
+    assert not any("…" in rule_meaning(rule) for rule in RULES)
