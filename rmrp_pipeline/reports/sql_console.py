@@ -116,6 +116,8 @@ def run_query(warehouse: str, sql: str, variables: dict[str, str] | None = None)
     """
     con = open_read_only(warehouse)
     try:
+        # a query naming a remote or foreign file does not download an extension into the home folder
+        con.execute("SET autoinstall_known_extensions = false")
         statements = check_read_only(con, sql)
         try:
             for name, value in (variables or {}).items():
@@ -132,6 +134,10 @@ def run_query(warehouse: str, sql: str, variables: dict[str, str] | None = None)
             message = first_line(str(exc))
             if "read-only mode" in message:
                 message = f"the warehouse is read-only here: {message}"
+            extension = re.search(r"install the required extension '(\w+)", message)
+            if extension:
+                message = (f"the query needs DuckDB's {extension.group(1)} extension, which rmrp sql does not "
+                           "install (it reads the warehouse; read other files in a DuckDB session of your own)")
             raise QueryError(message) from exc
         return QueryResult(columns, types, rows, len(statements) - 1)
     finally:

@@ -184,3 +184,16 @@ def test_several_statements_show_the_last_result_and_say_so(small, capsys):
                                     "(give them one at a time to see each)")
     assert _sql(small, "SELECT 3 AS c;", "--csv") == 0   # one statement and its semicolon: nothing to say
     assert capsys.readouterr().err == ""
+
+
+def test_a_query_of_a_remote_file_installs_nothing_and_says_why_in_one_line(small, capsys, tmp_path, monkeypatch):
+    """DuckDB would download the httpfs extension into the home folder (a write outside the
+    warehouse) for a query of an https file; rmrp sql installs nothing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    assert _sql(small, "SELECT * FROM 'https://example.invalid/x.csv'") == 1
+    assert capsys.readouterr().err.strip() == (
+        "rmrp sql: the query needs DuckDB's httpfs extension, which rmrp sql does not install (it reads the "
+        "warehouse; read other files in a DuckDB session of your own)")
+    assert list(home.iterdir()) == []
