@@ -16,7 +16,8 @@ TESTS = Path(__file__).resolve().parents[1]
 KEY_FIGURES_READER = Path(rules.__file__).resolve().parents[1] / "sources" / "planning" / "key_figures.py"
 #: The modules that register the checks of each input (registration happens on import).
 STAGING_MODULES = {
-    rules.FIVE_W: ["rmrp_pipeline.sources.five_w.checks", "rmrp_pipeline.sources.five_w.outliers"],
+    rules.FIVE_W: ["rmrp_pipeline.sources.five_w.checks", "rmrp_pipeline.sources.five_w.outliers",
+                   "rmrp_pipeline.sources.five_w.history"],
     rules.PIN_TARGET: ["rmrp_pipeline.sources.planning.pin_target"],
     rules.PROPORTIONS: ["rmrp_pipeline.sources.planning.pin_target"],
     rules.SUBMISSIONS: ["rmrp_pipeline.sources.planning.submissions"],

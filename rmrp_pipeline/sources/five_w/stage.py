@@ -34,7 +34,7 @@ from rmrp_pipeline.sources.five_w.columns import (
     YES_NO_COLUMNS,
 )
 from rmrp_pipeline.sources.five_w.cached import ISSUE_TABLES, CachedFiveW, add_staged, split_by_file
-from rmrp_pipeline.sources.five_w.history import cross_file_findings
+from rmrp_pipeline.sources.five_w.history import cross_file_findings, rows_in_other_files
 from rmrp_pipeline.sources.five_w.outliers import outlier_above_pin
 from rmrp_pipeline.sources.five_w.resubmissions import drop_superseded
 from rmrp_pipeline.sources.reference import ReferenceData
@@ -306,9 +306,12 @@ class FiveWStager(Stager):
             self.keep(name, part)
 
     def cross_file(self, staging: Staging) -> None:
-        """The findings of the checks that compare files (``history.cross_file_findings``)."""
-        found = cross_file_findings(staging.tables.get(TABLE), self.headers())
-        staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
+        """The findings of the checks that compare files (``history.cross_file_findings``; and
+        ``history.rows_in_other_files`` on every column: the Arrow table beside a frame of the steps' columns)."""
+        rows, made = staging.tables.get(TABLE), staging.arrow.get(TABLE)
+        for found in (cross_file_findings(rows, self.headers()),
+                      rows_in_other_files(made[1] if made is not None and made[0] is rows else rows, self.headers())):
+            staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
 
     def above_pin(self, staging: Staging) -> None:
         """``outlier_above_pin`` findings of the staged 5W rows against the staged PiN tables."""
