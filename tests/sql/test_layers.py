@@ -152,3 +152,15 @@ def test_declared_columns_are_the_ddl_columns():
         con.execute("CREATE SCHEMA meta")
         con.execute(text)
         assert warehouse.column_types(con, "meta.load_log") == warehouse.declared_columns("meta.load_log")
+
+
+def test_a_mart_now_a_view_replaces_the_table_of_a_warehouse_built_before():
+    # a warehouse built when marts.fct_activities was a table: the next build makes it the view
+    from rmrp_pipeline.marts import builds
+    con = duckdb.connect()
+    warehouse.create_table(con, "staging.stg_5w__activities")
+    con.execute("CREATE TABLE marts.fct_activities AS SELECT * EXCLUDE (is_rejected) FROM staging.stg_5w__activities")
+    builds.rebuild_table(con, "marts.fct_activities")
+    assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'marts' "
+                       "AND table_name = 'fct_activities'").fetchall() == [("VIEW",)]
+    con.close()
