@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import math
 import os
 import textwrap
@@ -55,13 +56,15 @@ def escape_text(value: str) -> str:
 
 def cell_value(value: object) -> object:
     """A value ready for a spreadsheet cell: missing as None, numbers as numbers (NumPy's too: a
-    nullable ``Int64`` column gives ``numpy.int64``), dates as datetimes, anything else as text
+    nullable ``Int64`` column gives ``numpy.int64``; a DECIMAL's ``decimal.Decimal`` too), dates as datetimes, anything else as text
     with its control characters escaped (``printable_cell``); formula-like text is left to the
     writer (module docstring)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.generic) and not isinstance(value, (np.datetime64, np.timedelta64)):
         value = value.item()   # numpy.int64 is no int, numpy.bool_ no bool
+    if isinstance(value, decimal.Decimal):
+        value = float(value)   # a DECIMAL column (value_usd): a number, as Excel keeps every number
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, str):
@@ -184,7 +187,10 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def _csv_field(value: object) -> object:
-    """One CSV field: a number as it is (written bare), anything else as text, escaped."""
+    """One CSV field: a number as it is (written bare; a DECIMAL with its digits, ``215.00``),
+    anything else as text, escaped."""
+    if isinstance(value, decimal.Decimal) and value.is_finite():
+        return value
     prepared = cell_value(value)
     if prepared is None:
         return ""

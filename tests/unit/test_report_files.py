@@ -17,3 +17,14 @@ def test_nullable_numbers_and_booleans_are_written_as_numbers_and_booleans(tmp_p
     assert rows[0] == (235, 0.5, True) and all(v is None for row in rows[1:] for v in row)
     text = write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()
     assert text == ['"count","share","cva"', "235,0.5,True", '"","",""']
+
+
+def test_decimal_numbers_are_written_as_numbers(tmp_path):
+    # a DECIMAL column (marts.fct_activities.value_usd) reaches the writers as decimal.Decimal
+    from decimal import Decimal
+    frame = pd.DataFrame({"value_usd": pd.Series([Decimal("215.00"), Decimal("0.05"), None], dtype=object)})
+    book = write_workbook({"rows": frame}, tmp_path / "x.xlsx")
+    rows = list(openpyxl.load_workbook(book).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert rows[:2] == [(215,), (0.05,)] and all(v is None for row in rows[2:] for v in row)
+    text = write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text == ['"value_usd"', "215.00", "0.05", '""']
