@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rmrp_pipeline.marts import registry
-from rmrp_pipeline.reports.files import write_csv, write_table_workbook
+from rmrp_pipeline.reports.files import cell_value, write_csv, write_table_workbook
 from rmrp_pipeline.warehouse import db as warehouse_lib
 
 EXPORT_SCHEMAS = ("marts", "meta")
@@ -50,6 +50,8 @@ FORMATS = (".csv", ".xlsx", ".parquet")
 
 #: Excel's last row (the header takes one).
 EXCEL_ROWS = 1_048_576
+#: Characters an Excel cell holds.
+EXCEL_CELL_CHARS = 32_767
 
 
 class ExportError(ValueError):
@@ -249,7 +251,7 @@ def write_export(export: TableExport, path: Path, hxl: bool = False, warehouse: 
     ``hxl``, the HXL hashtags under the header (CSV, Excel) or in the field metadata (Parquet).
 
     Raises:
-        ExportError: more rows than an Excel sheet holds.
+        ExportError: more rows than an Excel sheet holds, or a text longer than a cell holds.
     """
     columns = export.data.column_names
     tags = hxl_tags(export.table, columns) if hxl else None
@@ -266,8 +268,29 @@ def write_export(export: TableExport, path: Path, hxl: bool = False, warehouse: 
         raise ExportError(f"{export.data.num_rows:,} rows do not fit in an Excel sheet: write a .csv or .parquet file "
                           "(or give --cycle)", wrong_argument=False)
     formats = {c: f for c in columns if (f := number_format(c, export.columns[c][0]))}
-    return write_table_workbook(people_frame(export.data), path, _title(export), formats, tags,
-                                readme_rows(export, tags, warehouse))
+    frame = people_frame(export.data)
+    _check_cells_fit(frame)
+    return write_table_workbook(frame, path, _title(export), formats, tags, readme_rows(export, tags, warehouse))
+
+
+def _check_cells_fit(frame: pd.DataFrame) -> None:
+    """Refuse a text longer than an Excel cell holds (``EXCEL_CELL_CHARS``, as written: control
+    characters escaped), which a workbook would cut without a word (``meta.publications``'
+    input files of a raw folder of some hundred files, as JSON).
+
+    Raises:
+        ExportError: naming the column and the row.
+    """
+    for column in frame.columns:
+        if frame[column].dtype != object:
+            continue
+        for number, value in enumerate(frame[column], start=1):
+            if not isinstance(value, str) or len(value) * 6 <= EXCEL_CELL_CHARS:
+                continue   # an escape is at most 6 characters (a backslash, u and 4 digits)
+            shown = cell_value(value)
+            if isinstance(shown, str) and len(shown) > EXCEL_CELL_CHARS:
+                raise ExportError(f"{column} of row {number:,} holds {len(shown):,} characters, more than an Excel cell "
+                                  f"holds ({EXCEL_CELL_CHARS:,}): write a .csv or .parquet file", wrong_argument=False)
 
 
 def _title(export: TableExport) -> str:

@@ -28,3 +28,19 @@ def test_decimal_numbers_are_written_as_numbers(tmp_path):
     assert rows[:2] == [(215,), (0.05,)] and all(v is None for row in rows[2:] for v in row)
     text = write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()
     assert text == ['"value_usd"', "215.00", "0.05", '""']
+
+
+def test_an_excel_export_refuses_a_text_longer_than_a_cell_holds(tmp_path):
+    # meta.publications' input files of a raw folder of 300 files: 43,000 characters of JSON, more
+    # than an Excel cell holds (32,767); the workbook would cut it without a word
+    import pyarrow as pa
+    import pytest
+    from rmrp_pipeline.reports.exports import ExportError, TableExport, write_export
+    files = [{"source_file": f"monitoring_5w/{i:04d}_partner_report.xlsx", "sha256": "a" * 64} for i in range(300)]
+    data = pa.table({"publication_id": [1], "input_files": pa.array([files])})
+    export = TableExport("meta.publications", None, data, "", {"publication_id": ("BIGINT", ""),
+                                                               "input_files": ("STRUCT(source_file VARCHAR, sha256 VARCHAR)[]", "")})
+    with pytest.raises(ExportError, match="input_files"):
+        write_export(export, tmp_path / "p.xlsx")
+    assert not (tmp_path / "p.xlsx").exists()
+    assert "0299_partner_report.xlsx" in write_export(export, tmp_path / "p.csv").read_text(encoding="utf-8-sig")
