@@ -504,7 +504,7 @@ def _freeze(args: argparse.Namespace) -> int:
             build.publish(publish.Publication(run_id=build.run_id, cycles=(done.cycle,)))
     except (FreezeError, publish.PublishError) as exc:
         _say(f"rmrp {args.command}: {exc}")
-        return 2
+        return 1 if isinstance(exc, publish.WarehouseHeld) else 2
     except duckdb.Error as exc:
         _say(f"rmrp {args.command}: cannot write the warehouse {args.warehouse}: {first_line(str(exc))}")
         return 1

@@ -46,7 +46,12 @@ class PublishError(RuntimeError):
     """The warehouse cannot be built or published; the message is one line for the terminal."""
 
 
-class WarehouseBusy(PublishError):
+class WarehouseHeld(PublishError):
+    """Another process holds the warehouse for writing (DuckDB's write lock, or a run's lock): the
+    request was right, it fails now (a command's exit code 1)."""
+
+
+class WarehouseBusy(WarehouseHeld):
     """Another run holds the warehouse's lock."""
 
 
@@ -131,6 +136,21 @@ def _open_problem(published: Path, target: str | os.PathLike) -> str | None:
                     "open it read-only), or give another --warehouse")
         return f"cannot open the warehouse {target}: {first}"
     return None
+
+
+def _held_for_writing(target: str | os.PathLike) -> bool:
+    """Whether the published file of ``target`` is held open for writing by another process."""
+    try:
+        published = published_path(target)
+    except PublishError:
+        return False
+    if not published.is_file():
+        return False
+    try:
+        duckdb.connect(str(published), read_only=True).close()
+    except duckdb.Error as exc:
+        return "lock" in str(exc).splitlines()[0].lower()
+    return False
 
 
 @dataclass
@@ -283,7 +303,7 @@ def _checkpoint_published(published: Path) -> None:
     try:
         duckdb.connect(str(published)).close()   # replays and checkpoints the log
     except duckdb.Error as exc:
-        raise PublishError(f"the warehouse {published} has a write-ahead log and is open for writing elsewhere; "
+        raise WarehouseHeld(f"the warehouse {published} has a write-ahead log and is open for writing elsewhere; "
                            f"close that connection first ({str(exc).splitlines()[0]})") from exc
 
 
@@ -407,7 +427,7 @@ def finish(build: Path, published: Path, base: Base, publication: Publication) -
         raise StaleBuild(f"the warehouse {published} was published by another run while this one was building; "
                            "nothing was replaced: run again")
     if published.is_file() and _open_problem(published, published):
-        raise PublishError(f"the warehouse {published} was opened for writing in another process while this run "
+        raise WarehouseHeld(f"the warehouse {published} was opened for writing in another process while this run "
                            "built it; nothing was replaced (its writes would be lost): close that connection "
                            "(readers open it read-only) and run again")
     pause_point("before_rename")
@@ -455,7 +475,7 @@ def build(target: str | os.PathLike, run_id: str | None = None, wait_seconds: fl
     """
     problem = location_problem(target)
     if problem:
-        raise PublishError(problem)
+        raise (WarehouseHeld if _held_for_writing(target) else PublishError)(problem)
     published = published_path(target)
     run_id = run_id or new_run_id()
     with writer_lock(published, run_id, wait_seconds, say):

@@ -213,7 +213,7 @@ def test_a_warehouse_another_process_writes_is_refused_in_one_line(small, capsys
         holder.kill()
         holder.wait()
     err = capsys.readouterr().err.strip()
-    assert code == 2 and err.startswith("rmrp freeze: ") and str(path) in err and "\n" not in err
+    assert code == 1 and err.startswith("rmrp freeze: ") and str(path) in err and "\n" not in err
 
 
 def test_a_freeze_is_published_beside_an_analyst_holding_the_warehouse_open(small, capsys):
