@@ -119,7 +119,8 @@ def _cycle_rows(table: str) -> registry.CycleRows | None:
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str, cycle: str | None = None) -> TableExport:
-    """The rows of ``table`` (of ``cycle`` only, when given) with its descriptions and README facts.
+    """The rows of ``table`` (of ``cycle`` only, when given: its months, ``CycleRows.published``) with
+    its descriptions and README facts.
 
     Raises:
         ExportError: the table is not in this warehouse, or has no rows of ``cycle``.
@@ -129,7 +130,8 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, cycle: str | None = N
         raise ExportError(f"{table} is not in this warehouse: run `rmrp run` to build it", wrong_argument=False)
     kept = [c for c in columns if c not in FREE_TEXT_COLUMNS]
     rows = _cycle_rows(table)
-    where = rows.where(cycle) if rows is not None and cycle else ""
+    # the cycle's own months: a table written a year at a time holds the other cycle's months too
+    where = f"WHERE {rows.published(cycle)}" if rows is not None and cycle else ""
     quoted = ", ".join(f'"{c}"' for c in kept)
     data = con.sql(f"SELECT {quoted} FROM {table} {where}").to_arrow_table()
     if cycle and data.num_rows == 0:
@@ -144,9 +146,9 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, cycle: str | None = N
 
 
 def _cycles_held(con: duckdb.DuckDBPyConnection, table: str, rows: registry.CycleRows) -> str:
-    key, _ = rows.kept([])
+    key = f"strftime({rows.column}, '%Y-%m')" if rows.by_year else rows.kept([])[0]
     held = [str(k) for (k,) in con.execute(f"SELECT DISTINCT {key} FROM {table} ORDER BY 1").fetchall()]
-    return f"its {'years' if rows.by_year else 'cycles'}: {', '.join(held)}" if held else "it is empty"
+    return f"its {'months' if rows.by_year else 'cycles'}: {', '.join(held)}" if held else "it is empty"
 
 
 def _facts(export: TableExport, left_out: list[str]) -> list[tuple[str, str]]:
