@@ -135,6 +135,10 @@ def _not_found(con: duckdb.DuckDBPyConnection, cycle: str, start: dt.date, end: 
             cycles = ", ".join(built_cycles(con)) or "none"
             return f"no people reached in {cycle}: the warehouse has no 5W data of its months (its cycles: {cycles})"
         return f"no people reached in {params['country']} in {cycle}: countries with figures: {', '.join(countries)}"
+    cycles = built_cycles(con)
+    if "month" not in params and cycle not in cycles:   # its months have data, its figures were not built
+        return (f"{cycle} is not a reporting cycle of this warehouse (its cycles: {', '.join(cycles) or 'none'}): "
+                "give one of them, or --month YYYY-MM for a month's figure")
     has_subsector = _one(con, f"SELECT count(*) FROM marts.people_reached_monthly WHERE {where} AND subsector = ?",
                          args + [params["subsector"]])
     column = "admin1" if "admin1" in params and has_subsector else "subsector"
