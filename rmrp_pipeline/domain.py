@@ -86,20 +86,29 @@ def sectors_meant(text: str) -> list[str]:
     """The canonical sectors a person may mean by ``text`` typed as a command's argument: the one
     :func:`resolve_sector` finds, else every sector one of whose names or aliases holds ``text``'s
     words in a row (case, accents and punctuation aside: ``Trafficking``, ``GBV``, ``Trata y Tráfico
-    de Personas``), sorted; none when no name holds them. Never used on data: a 5W cell's sector
+    de Personas``), sorted; none when no name holds them or ``text`` is joining words alone (``a``,
+    ``and``, ``de la``: ``_JOINING_WORDS``). Never used on data: a 5W cell's sector
     is :func:`resolve_sectors`' exact match."""
     exact = resolve_sector(text)
     if exact:
         return [exact]
     asked = _words(text)
-    if not asked:
-        return []
+    if not asked or all(w in _JOINING_WORDS for w in asked):
+        return []   # "a" of "Proteção à Criança", "and", "de la": no sector by themselves
     found = set()
     for name, (sector, _language) in sector_names().items():
         words = _words(name)
         if any(words[i:i + len(asked)] == asked for i in range(len(words) - len(asked) + 1)):
             found.add(sector)
     return sorted(found)
+
+
+#: Articles, prepositions and conjunctions of the sectors' names (English, Spanish, Portuguese, as
+#: ``_words`` gives them: accents aside): words that name no sector by themselves.
+_JOINING_WORDS = frozenset({
+    "a", "an", "and", "as", "com", "con", "da", "das", "de", "del", "do", "dos", "e", "el", "em", "en", "for",
+    "in", "la", "las", "los", "na", "nas", "no", "nos", "o", "of", "or", "os", "para", "por", "the", "to", "u",
+    "with", "y"})
 
 
 def _words(text: str) -> list[str]:

@@ -36,3 +36,15 @@ def test_sector_and_platform_names_by_language():
     assert [domain.platform_name(p, "es").upper() for p in domain.PLATFORMS] == [
         "BRASIL", "CHILE", "COLOMBIA", "ECUADOR", "PERÚ", "CARIBE", "CENTROAMÉRICA Y MÉXICO", "CONO SUR"]
     assert domain.platform_name("Southern Cone", "pt") == "Cone Sul" and domain.platform_name("Peru", "en") == "Peru"
+
+
+@pytest.mark.parametrize("text", ["a", "à", "la", "de la", "and", "y", "e", "de"])
+def test_a_word_that_names_no_sector_by_itself_means_none(text):
+    """Words of one sector's names pick it (``Trafficking``, ``GBV``, ``Agua y``); a joining word
+    alone (``a`` of ``Proteção à Criança``, ``and``) names no sector, so a slip gives no figure."""
+    assert domain.sectors_meant(text) == []
+
+
+def test_words_of_one_sector_with_joining_words_still_pick_it():
+    assert domain.sectors_meant("Trata y Tráfico") == ["Protection (Human Trafficking and Smuggling)"]
+    assert domain.sectors_meant("Agua y") == ["WASH"] and domain.sectors_meant("IM") == ["Common Services (IM)"]
