@@ -111,27 +111,21 @@ def create_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Run the table's DDL (``CREATE OR REPLACE`` for full-refresh tables, ``IF NOT EXISTS`` for
     tables filled piece by piece); the comments are re-applied every time, the schemas and macros
     once per connection (``ensure_schemas``). A table declared as a view replaces the table of that
-    name a warehouse built before may hold, and a view of that name is replaced by a declared table."""
+    name a warehouse built before may hold (``CREATE OR REPLACE VIEW`` refuses to replace a table)."""
     with _one_transaction(con):
         if con not in _SCHEMAS_READY:
             ensure_schemas(con)
-        _drop_other_kind(con, table)
+        if is_view(table):
+            _drop_table_of_view(con, table)
         con.execute(sql_text(f"ddl/{table}"))
 
 
-def _drop_other_kind(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Drop ``table`` when it exists as the other kind of relation than its DDL declares (a table
-    where a view is declared, or a view where a table is): ``CREATE OR REPLACE`` refuses to change
-    the kind."""
+def _drop_table_of_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop the table named ``table`` (declared as a view) when the warehouse holds one."""
     schema, name = table.split(".")
-    view = is_view(table)
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?"
-        if view else
-        "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
-        "AND schema_name = ? AND view_name = ?", [schema, name]).fetchone()[0]
-    if found:
-        con.execute(f"DROP {'TABLE' if view else 'VIEW'} {table}")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                   "AND schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0]:
+        con.execute(f"DROP TABLE {table}")
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> int:
