@@ -62,7 +62,9 @@ def resolve_subsector(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """
     meant = domain.sectors_meant(name)
     if len(meant) > 1:
-        raise ExplainError(f"{name.strip()!r} names several subsectors: {', '.join(meant)}; give one of them")
+        ambiguous = ExplainError(f"{name.strip()!r} names several subsectors: {', '.join(meant)}; give one of them")
+        ambiguous.wrong_argument = True   # as for rmrp report sector-page: exit code 2
+        raise ambiguous
     return meant[0] if meant else name.strip()
 
 

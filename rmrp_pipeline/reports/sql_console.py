@@ -41,7 +41,8 @@ class QueryError(ValueError):
 @dataclass
 class QueryResult:
     """Column names, DuckDB type names and rows (Python values) of a query; ``unshown``: the
-    statements before the last one, which ran but whose results are not these."""
+    statements before the last one that have a result (a USE has none), which ran but whose
+    results are not these."""
 
     columns: list[str]
     types: list[str]
@@ -70,13 +71,19 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
 _EXPLAIN = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*EXPLAIN\b\s*(?:ANALY[SZ]E\b|\([^()]*\))?", re.I | re.S)
 
 
+#: A USE statement (``USE staging``, ``USE rmrp.marts``), comments before it allowed.
+_USE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*USE\s+[\w.\"]+\s*;?\s*$", re.I | re.S)
+
+
 def _check_reading(con: duckdb.DuckDBPyConnection, statement) -> None:
     """Refuse a statement that is not a reading one, and an EXPLAIN of one (EXPLAIN ANALYZE runs
     the statement it explains: a COPY ... TO under it writes its file)."""
     kind = statement.type.name
+    if kind == "SET" and _USE.match(statement.query):
+        return   # USE staging: the schema names are read in, nothing written
     if kind not in READING_STATEMENTS:
         raise QueryError(f"the warehouse is read-only here: {kind} statements are not run "
-                         "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN and PRAGMA are)")
+                         "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA and USE are)")
     if kind == "EXPLAIN":
         found = _EXPLAIN.match(statement.query)
         try:
@@ -139,7 +146,7 @@ def run_query(warehouse: str, sql: str, variables: dict[str, str] | None = None)
                 message = (f"the query needs DuckDB's {extension.group(1)} extension, which rmrp sql does not "
                            "install (it reads the warehouse; read other files in a DuckDB session of your own)")
             raise QueryError(message) from exc
-        return QueryResult(columns, types, rows, len(statements) - 1)
+        return QueryResult(columns, types, rows, sum(st.type.name != "SET" for st in statements[:-1]))
     finally:
         con.close()
 

@@ -97,3 +97,9 @@ def test_a_country_and_a_subsector_are_taken_as_people_write_them(wh):
     assert resolve_sector(wh, "GBV") == resolve_sector(wh, "VBG") == "Protection (GBV)"
     with pytest.raises(ValueError, match="names several sectors"):
         resolve_sector(wh, "Protección")
+
+
+def test_a_word_of_several_subsectors_is_a_wrong_argument_for_explain_as_for_the_sector_page(built_warehouse, capsys):
+    assert main(["explain", "people-reached", "--cycle", "2021-H1", "--country", "Peru", "--subsector", "Protection",
+                 "--warehouse", str(built_warehouse[0])]) == 2
+    assert capsys.readouterr().err.startswith("rmrp explain: 'Protection' names several subsectors: ")

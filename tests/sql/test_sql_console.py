@@ -197,3 +197,11 @@ def test_a_query_of_a_remote_file_installs_nothing_and_says_why_in_one_line(smal
         "rmrp sql: the query needs DuckDB's httpfs extension, which rmrp sql does not install (it reads the "
         "warehouse; read other files in a DuckDB session of your own)")
     assert list(home.iterdir()) == []
+
+
+def test_use_a_schema_is_read_and_other_settings_are_refused(small, capsys):
+    assert _sql(small, "USE meta; SELECT count(*) AS n FROM load_log", "--csv") == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["n", "2"] and captured.err == ""   # a USE has no result to hide
+    assert _sql(small, "SET autoinstall_known_extensions = true; SELECT 1") == 1
+    assert "SET statements are not run" in capsys.readouterr().err
