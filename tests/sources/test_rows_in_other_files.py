@@ -54,3 +54,34 @@ def test_a_version_that_supersedes_and_a_rejected_row_are_not_copies(reference_o
     rejected = result.tables["meta.rejected_rows"]
     rejected = rejected if isinstance(rejected, pd.DataFrame) else rejected.to_pandas()
     assert {"other/sheet.xlsx", "other/again.xlsx"} <= set(rejected["source_file"])
+
+
+def test_the_findings_do_not_depend_on_the_order_of_the_rows():
+    """The same rows in another order (the files read in this run before those from the cache)
+    give the same findings: each copy names the first copy of the files in their sorted order."""
+    import pyarrow as pa
+
+    from rmrp_pipeline.sources.five_w.history import rows_in_other_files
+
+    def rows(files: list[str]) -> pa.Table:
+        return pa.table({"source_file": files, "source_sheet": ["S"] * len(files), "source_row": [2] * len(files),
+                         "template_id": ["t"] * len(files), "is_rejected": [False] * len(files),
+                         **{c: ["x"] * len(files) for c in ("appealing_org", "month", "country_raw", "admin1",
+                                                            "indicator", "total_monthly", "new_beneficiaries")}})
+
+    one = rows_in_other_files(rows(["c.xlsx", "a.xlsx", "b.xlsx"]), {})
+    other = rows_in_other_files(rows(["b.xlsx", "c.xlsx", "a.xlsx"]), {})
+    assert list(zip(one["source_file"], one["value"])) == list(zip(other["source_file"], other["value"])) == [
+        ("a.xlsx", "b.xlsx, 2"), ("b.xlsx", "a.xlsx, 2"), ("c.xlsx", "a.xlsx, 2")]
+
+
+def test_no_row_or_one_loaded_row_names_nothing():
+    import pyarrow as pa
+
+    from rmrp_pipeline.sources.five_w.history import rows_in_other_files
+
+    columns = ("appealing_org", "month", "country_raw", "admin1", "indicator", "total_monthly", "new_beneficiaries")
+    for rejected in ([True, True], [False, True]):
+        table = pa.table({"source_file": ["a.xlsx", "b.xlsx"], "source_sheet": ["S", "S"], "source_row": [2, 2],
+                          "template_id": ["t", "t"], "is_rejected": rejected, **{c: ["x", "x"] for c in columns}})
+        assert rows_in_other_files(table, {}).empty

@@ -14,6 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 
 from rmrp_pipeline.quality.checks import as_mask
 from rmrp_pipeline.quality.checks import check as rule_check
@@ -93,23 +94,69 @@ def rows_in_other_files(rows: pa.Table | pd.DataFrame | None, headers: dict[tupl
         raise ValueError("rows_in_other_files compares whole rows: it needs every staged column, "
                          f"not {', '.join(names)}")
     if isinstance(rows, pd.DataFrame):   # a column mixing numbers and text (no Arrow table): compared as text
-        rows = rows.astype({c: "string" for c in rows.columns if rows[c].dtype == object})
-    values = ", ".join(f'"{c}"' for c in names if c not in LINEAGE)
-    with duckdb.connect() as con:
-        con.register("staged_rows", rows)
-        found = con.execute(f"""
-            WITH hashed AS (SELECT source_file AS f, source_sheet AS s, source_row AS r, hash({values}) AS d
-                            FROM staged_rows WHERE NOT coalesce(is_rejected, false)),
-            copied AS (SELECT d, min(f) AS f1, max(f) AS f2 FROM hashed GROUP BY d HAVING min(f) <> max(f)),
-            kept AS (SELECT h.*, c.f1, c.f2 FROM hashed h JOIN copied c USING (d)),
-            firsts AS (SELECT d, min(r) FILTER (WHERE f = f1) AS r1, min(r) FILTER (WHERE f = f2) AS r2
-                       FROM kept GROUP BY d)
-            SELECT k.f, k.s, k.r, CASE WHEN k.f = k.f1 THEN k.f2 ELSE k.f1 END,
-                   CASE WHEN k.f = k.f1 THEN x.r2 ELSE x.r1 END
-            FROM kept k JOIN firsts x USING (d) ORDER BY k.f, k.s, k.r""").fetchall()
-    if not found:
+        rows = pa.Table.from_pandas(rows.astype({c: "string" for c in rows.columns if rows[c].dtype == object}),
+                                    preserve_index=False)
+    digests = _row_digests(rows, [c for c in names if c not in LINEAGE])
+    files = pa.compute.dictionary_encode(rows.column("source_file")).combine_chunks()
+    names_of = sorted(files.dictionary.to_pylist())   # codes in the files' sorted order: the same
+    rank = np.empty(len(names_of), dtype=np.int32)     # findings whatever order the rows are in
+    rank[np.argsort(np.array(files.dictionary.to_pylist(), dtype=object))] = np.arange(len(names_of), dtype=np.int32)
+    file_codes = rank[files.indices.to_numpy(zero_copy_only=False)]
+    row_numbers = rows.column("source_row").to_numpy()
+    loaded = ~pa.compute.fill_null(rows.column("is_rejected"), False).to_numpy(zero_copy_only=False)
+    found = _in_other_files(np.flatnonzero(loaded), digests, file_codes, row_numbers)
+    if found is None:
         return empty_issues()
-    files, sheets, numbers, other_files, other_rows = zip(*found)
-    columns = [headers.get((f, s), {}).get(COPIED_COLUMN, COPIED_COLUMN) for f, s in zip(files, sheets)]
-    return issue_frame(list(files), list(sheets), np.asarray(numbers, dtype=np.int64), columns, "row_in_another_file",
-                       [f"{f}, {r}" for f, r in zip(other_files, other_rows)])
+    positions, other_positions = found
+    sheets = rows.column("source_sheet").take(pa.array(positions)).to_pylist()
+    file_names = [names_of[c] for c in file_codes[positions]]
+    columns = [headers.get((f, s), {}).get(COPIED_COLUMN, COPIED_COLUMN) for f, s in zip(file_names, sheets)]
+    return issue_frame(file_names, sheets, row_numbers[positions].astype(np.int64), columns, "row_in_another_file",
+                       [f"{names_of[f]}, {r}" for f, r in zip(file_codes[other_positions], row_numbers[other_positions])])
+
+
+def _row_digests(rows: pa.Table, columns: list[str]) -> np.ndarray:
+    """DuckDB's 64-bit ``hash`` of ``columns`` of every row of ``rows``, in row order; a row read
+    at a time (no table of the rows is made: a few MB beside the rows)."""
+    indexed = rows.select(columns).append_column("_position", pa.array(np.arange(rows.num_rows, dtype=np.int64)))
+    with duckdb.connect() as con:
+        con.execute("SET threads = 1")
+        con.register("staged_rows", indexed)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        found = con.sql(f"SELECT _position, hash({quoted}) AS d FROM staged_rows").fetchnumpy()
+    digests = np.empty(rows.num_rows, dtype=np.uint64)
+    digests[found["_position"]] = found["d"]
+    return digests
+
+
+def _in_other_files(loaded: np.ndarray, digests: np.ndarray, files: np.ndarray, row_numbers: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray] | None:
+    """(positions of the rows of ``loaded`` whose digest is a row's of another file, sorted by file
+    and row; for each, the position of the first such row of another file: of the first file of
+    the digest, or, for a row of that file, of the next file), or None. One sort of the loaded
+    rows by digest, file and row; the rest on the digests held more than once (few)."""
+    if len(loaded) < 2:
+        return None
+    loaded = loaded.astype(np.int32)
+    order = loaded[np.lexsort((row_numbers[loaded].astype(np.int32), files[loaded], digests[loaded]))]
+    d = digests[order]
+    repeated = np.r_[d[1:] == d[:-1], False] | np.r_[False, d[1:] == d[:-1]]
+    order, d = order[repeated], d[repeated]   # the rows whose digest another row has
+    if not len(order):
+        return None
+    f = files[order]
+    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    sizes = np.diff(np.r_[starts, len(d)])
+    group = np.repeat(np.arange(len(starts), dtype=np.int32), sizes)
+    other_file = f != f[starts][group]                # the rows not of the digest's first file
+    second = np.full(len(starts), -1, dtype=np.int64)   # per digest: its first row not of its first file
+    hit = np.flatnonzero(other_file)
+    if not len(hit):
+        return None
+    first_hit = hit[np.r_[True, group[hit][1:] != group[hit][:-1]]]
+    second[group[first_hit]] = first_hit
+    chosen = np.flatnonzero(second[group] >= 0)
+    pointer = np.where(other_file[chosen], starts[group[chosen]], second[group[chosen]])
+    positions, others = order[chosen], order[pointer]
+    by_place = np.lexsort((row_numbers[positions], files[positions]))
+    return positions[by_place], others[by_place]
