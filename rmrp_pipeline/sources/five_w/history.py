@@ -120,7 +120,7 @@ def _row_digests(rows: pa.Table, columns: list[str]) -> np.ndarray:
     at a time (no table of the rows is made: a few MB beside the rows)."""
     indexed = rows.select(columns).append_column("_position", pa.array(np.arange(rows.num_rows, dtype=np.int64)))
     with duckdb.connect() as con:
-        con.execute("SET threads = 1")
+        con.execute("SET threads = 1; SET memory_limit = '32MB'")
         con.register("staged_rows", indexed)
         quoted = ", ".join(f'"{c}"' for c in columns)
         found = con.sql(f"SELECT _position, hash({quoted}) AS d FROM staged_rows").fetchnumpy()

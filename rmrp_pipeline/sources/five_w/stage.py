@@ -254,6 +254,8 @@ class FiveWStager(Stager):
         return [Step("five_w", self.stage, after=("reference",)),
                 Step("five_w_resubmissions", lambda staging: drop_superseded(staging, TABLE), after=("five_w",)),
                 Step("five_w_cross_file", self.cross_file, after=("five_w_resubmissions",)),
+                Step("five_w_copied_rows", lambda staging: copied_rows(staging, self.headers()),
+                     after=("five_w_cross_file",)),
                 Step("five_w_above_pin", self.above_pin, after=("five_w_resubmissions", "planning"))]
 
     def headers(self) -> dict[tuple[str, str], dict[str, str]]:
@@ -306,12 +308,10 @@ class FiveWStager(Stager):
             self.keep(name, part)
 
     def cross_file(self, staging: Staging) -> None:
-        """The findings of the checks that compare files (``history.cross_file_findings``; and
-        ``history.rows_in_other_files`` on every column: the Arrow table beside a frame of the steps' columns)."""
-        rows, made = staging.tables.get(TABLE), staging.arrow.get(TABLE)
-        for found in (cross_file_findings(rows, self.headers()),
-                      rows_in_other_files(made[1] if made is not None and made[0] is rows else rows, self.headers())):
-            staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
+        """The findings of the checks that compare files (``history.cross_file_findings``)."""
+        found = cross_file_findings(staging.tables.get(TABLE), self.headers())
+        staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
+
 
     def above_pin(self, staging: Staging) -> None:
         """``outlier_above_pin`` findings of the staged 5W rows against the staged PiN tables."""
@@ -319,6 +319,15 @@ class FiveWStager(Stager):
         found = outlier_above_pin(staging.tables.get(TABLE), staging.tables.get("staging.stg_planning__pin_target"),
                                   headers)
         staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
+
+
+def copied_rows(staging: Staging, headers: dict[tuple[str, str], dict[str, str]]) -> None:
+    """``history.rows_in_other_files`` on every column of the staged rows (the Arrow table beside a
+    frame of the steps' columns): a step of its own, so that the memory of the one before is given
+    back first."""
+    rows, made = staging.tables.get(TABLE), staging.arrow.get(TABLE)
+    found = rows_in_other_files(made[1] if made is not None and made[0] is rows else rows, headers)
+    staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
 
 
 #: Rows of 5W sheets staged together (whole files; a larger file is a batch of its own): the
