@@ -185,16 +185,18 @@ def test_a_frozen_mid_year_keeps_its_months_beside_the_end_year_and_a_cycle_with
     assert removed == [("removed", f"withdrawn: {FILE_2023} no longer in the raw folder", len(rows_2023))]
 
 
-def test_a_run_counting_people_reached_otherwise_than_the_freeze_says_so_on_every_revision(
-        built_warehouse, raw, tmp_path):
-    """Frozen with every row counted, run with RMRP activities only: the 5W files of 2021 are the
-    same, so the option is the reason of every figure that would change, the published regional
-    figure first among them."""
+def test_a_run_counting_people_reached_otherwise_than_the_freeze_says_so_on_every_revision(built_warehouse, tmp_path):
+    """Frozen with every row counted, its revisions built as a run with RMRP activities only builds
+    them (``revisions.build_revisions``, in the process): the 5W files of 2021 are the same, so the
+    option is the reason of every figure that would change, the published regional figure among them."""
+    from rmrp_pipeline.marts.freeze import freeze_cycle
+    from rmrp_pipeline.marts.revisions import build_revisions
+
     warehouse = tmp_path / "rmrp.duckdb"
     shutil.copyfile(built_warehouse[0], warehouse)
-    assert _rmrp("freeze", "2021-H1", "--reason", "published", "--warehouse", warehouse).returncode == 0
-    done = _rmrp("run", "--quiet", "--only-rmrp-activities", "--raw-dir", raw, "--warehouse", warehouse)
-    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(warehouse)) as con:
+        freeze_cycle(con, "2021-H1", "published", by="alice")
+        build_revisions(con, "2021-H1", only_rmrp_activities=True)
     reasons = _query(warehouse, "SELECT DISTINCT reasons FROM meta.cycle_revisions WHERE cycle = '2021-H1'")
     assert reasons == [("people reached counted from RMRP activities only in this run, from every row at the freeze",)]
     regional = _query(warehouse, "SELECT frozen_value, CAST(current_value AS BIGINT) FROM meta.cycle_revisions "
