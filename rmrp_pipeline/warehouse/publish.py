@@ -98,59 +98,52 @@ def location_problem(target: str | os.PathLike, needed_bytes: int | None = None)
     folder where no file can be created, a published file that another process holds open for
     writing (a read-only connection does not matter) or that is not a DuckDB file, less free space
     than a build needs (``needed_bytes``, default twice the published file: its copy and room to grow)."""
+    error = _location_error(target, needed_bytes)
+    return str(error) if error else None
+
+
+def _location_error(target: str | os.PathLike, needed_bytes: int | None = None) -> PublishError | None:
+    """:func:`location_problem` as the error to raise: :class:`WarehouseHeld` for a file another
+    process holds open for writing, else :class:`PublishError`."""
     try:
         published = published_path(target)
     except PublishError as exc:
-        return str(exc)
+        return exc
     if published.is_dir():
-        return f"the warehouse path {published} is a folder; give a file, e.g. {published / 'rmrp.duckdb'}"
+        return PublishError(f"the warehouse path {published} is a folder; give a file, e.g. {published / 'rmrp.duckdb'}")
     try:
         published.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=published.parent, prefix=f".{published.name}.probe-"):
             pass
     except OSError as exc:
-        return (f"cannot open the warehouse {target} for writing: no file can be created in {published.parent} "
-                f"({os_reason(exc)}); a run builds its copy there")
+        return PublishError(f"cannot open the warehouse {target} for writing: no file can be created in "
+                            f"{published.parent} ({os_reason(exc)}); a run builds its copy there")
     if published.is_file():
-        problem = _open_problem(published, target)
+        problem = _open_error(published, target)
         if problem:
             return problem
     size = published.stat().st_size if published.is_file() else 0
     needed = 2 * size if needed_bytes is None else needed_bytes
     free = shutil.disk_usage(published.parent).free if needed else 0
     if needed and free < needed:
-        return (f"not enough free space in {published.parent} to build the warehouse: {free / 1e6:,.0f} MB free, "
-                f"{needed / 1e6:,.0f} MB needed (a copy of the published file and room to grow)")
+        return PublishError(f"not enough free space in {published.parent} to build the warehouse: {free / 1e6:,.0f} MB "
+                            f"free, {needed / 1e6:,.0f} MB needed (a copy of the published file and room to grow)")
     return None
 
 
-def _open_problem(published: Path, target: str | os.PathLike) -> str | None:
+def _open_error(published: Path, target: str | os.PathLike) -> PublishError | None:
     """Why the published file cannot be read as the base of a build: another process holds it
-    open for writing (DuckDB's write lock; readers share the file), or it is not DuckDB."""
+    open for writing (DuckDB's write lock; readers share the file: :class:`WarehouseHeld`), or it is
+    not DuckDB."""
     try:
         duckdb.connect(str(published), read_only=True).close()
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
         if "lock" in first.lower():
-            return (f"the warehouse {target} is open for writing in another process ({first}); close it (readers "
-                    "open it read-only), or give another --warehouse")
-        return f"cannot open the warehouse {target}: {first}"
+            return WarehouseHeld(f"the warehouse {target} is open for writing in another process ({first}); close it "
+                                 "(readers open it read-only), or give another --warehouse")
+        return PublishError(f"cannot open the warehouse {target}: {first}")
     return None
-
-
-def _held_for_writing(target: str | os.PathLike) -> bool:
-    """Whether the published file of ``target`` is held open for writing by another process."""
-    try:
-        published = published_path(target)
-    except PublishError:
-        return False
-    if not published.is_file():
-        return False
-    try:
-        duckdb.connect(str(published), read_only=True).close()
-    except duckdb.Error as exc:
-        return "lock" in str(exc).splitlines()[0].lower()
-    return False
 
 
 @dataclass
@@ -426,7 +419,7 @@ def finish(build: Path, published: Path, base: Base, publication: Publication) -
     if Base.current(published) != base:
         raise StaleBuild(f"the warehouse {published} was published by another run while this one was building; "
                            "nothing was replaced: run again")
-    if published.is_file() and _open_problem(published, published):
+    if published.is_file() and _open_error(published, published):
         raise WarehouseHeld(f"the warehouse {published} was opened for writing in another process while this run "
                            "built it; nothing was replaced (its writes would be lost): close that connection "
                            "(readers open it read-only) and run again")
@@ -473,9 +466,9 @@ def build(target: str | os.PathLike, run_id: str | None = None, wait_seconds: fl
     Raises:
         PublishError: see :func:`location_problem`, :func:`writer_lock`, :func:`start_build`.
     """
-    problem = location_problem(target)
-    if problem:
-        raise (WarehouseHeld if _held_for_writing(target) else PublishError)(problem)
+    error = _location_error(target)
+    if error:
+        raise error
     published = published_path(target)
     run_id = run_id or new_run_id()
     with writer_lock(published, run_id, wait_seconds, say):
@@ -508,9 +501,9 @@ def run_build(target: str | os.PathLike, run_id: str) -> Path:
     path = build_path(published, run_id)
     if path.exists():
         return path
-    problem = location_problem(target)
-    if problem:
-        raise PublishError(problem)
+    error = _location_error(target)
+    if error:
+        raise error
     return start_build(published, run_id)[0]
 
 
