@@ -350,7 +350,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
     from pathlib import Path
 
     from rmrp_pipeline.defs.report_assets import qa_workbook_path
-    from rmrp_pipeline.reports.connect import WarehouseError, built_cycles, open_read_only
+    from rmrp_pipeline.reports.connect import WarehouseError, no_5w_data, open_read_only
     from rmrp_pipeline.reports.qa_5w import organisation_folder, write_organisation_workbooks, write_qa_workbook
     from rmrp_pipeline.settings import DEFAULT_REPORTS_DIR
 
@@ -369,8 +369,7 @@ def _qa(cycle: str, warehouse: str, output: str | None) -> int:
         return _exit_code(exc)
     with con:
         if not _has_5w_rows(con, cycle):
-            cycles = ", ".join(built_cycles(con)) or "none"
-            _say(f"rmrp qa: no 5W rows in {cycle}: the warehouse has no 5W data of its months (its cycles: {cycles})")
+            _say(f"rmrp qa: {no_5w_data(con, cycle, '5W rows')}")
             return 1
         note = _cycle_not_built(con, cycle)
         try:
@@ -617,7 +616,7 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     consolidated-report layout, as CSV (or a workbook when ``output`` ends in .xlsx)."""
     from pathlib import Path
 
-    from rmrp_pipeline.reports.connect import WarehouseError, open_read_only
+    from rmrp_pipeline.reports.connect import WarehouseError, no_5w_data, open_read_only
     from rmrp_pipeline.reports.exports import people_reached_models, write_people_reached
     from rmrp_pipeline.reports.r4v_layout import r4v_consolidated_report
     from rmrp_pipeline.reports.summary import cycle_months
@@ -633,19 +632,19 @@ def _export_people_reached(cycle: str, warehouse: str, output: str | None, hxl: 
     try:
         with open_read_only(warehouse) as con:
             if not warehouse_lib.table_exists(con, "marts.people_reached_monthly"):   # no 5W data: no cycle built
-                _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months "
-                     "(its cycles: none)")
+                _say(f"rmrp export: {no_5w_data(con, cycle)}")
                 return 1
             frame = r4v_consolidated_report(con, cycle)
             scope = cycle_months(con, cycle, "marts.people_reached_monthly") if not frame.empty else ""
             only = con.execute("SELECT bool_or(only_rmrp_activities) FROM marts.people_reached_monthly").fetchone()[0]
             note = _cycle_not_built(con, cycle, "marts.people_reached_monthly")
             models = people_reached_models(con, cycle)
+            nothing = no_5w_data(con, cycle) if frame.empty else None
     except WarehouseError as exc:
         _say(f"rmrp export: {exc}")
         return _exit_code(exc)
-    if frame.empty:
-        _say(f"rmrp export: no people reached in {cycle}: the warehouse has no 5W data of its months")
+    if nothing:
+        _say(f"rmrp export: {nothing}")
         return 1
     if only:
         scope += "; rows with RMRP Activity = Yes only"

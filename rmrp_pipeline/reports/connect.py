@@ -56,6 +56,13 @@ def built_cycles(con: duckdb.DuckDBPyConnection) -> list[str]:
         return []
 
 
+def no_5w_data(con: duckdb.DuckDBPyConnection, cycle: str, what: str = "people reached") -> str:
+    """The one line for a cycle whose months have no 5W data in the warehouse: ``no <what> in
+    <cycle>: ...``, naming the cycles the warehouse has (:func:`built_cycles`)."""
+    return (f"no {what} in {cycle}: the warehouse has no 5W data of its months "
+            f"(its cycles: {', '.join(built_cycles(con)) or 'none'})")
+
+
 def open_problem(path: str, exc: Exception) -> str:
     """One line saying why ``path`` could not be opened, from DuckDB's error ``exc``."""
     text = str(exc)

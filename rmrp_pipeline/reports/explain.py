@@ -26,7 +26,7 @@ import pandas as pd
 from rmrp_pipeline import domain
 from rmrp_pipeline.cycles import cycle_window
 from rmrp_pipeline.domain import INTERSECTOR
-from rmrp_pipeline.reports.connect import built_cycles
+from rmrp_pipeline.reports.connect import built_cycles, no_5w_data
 from rmrp_pipeline.sources.reference import countries_by_name
 from rmrp_pipeline.text.cells import normalise_key
 from rmrp_pipeline.text.printable import printable
@@ -34,7 +34,12 @@ from rmrp_pipeline.warehouse.db import table_exists
 
 
 class ExplainError(ValueError):
-    """A figure that cannot be explained (unknown place, subsector, month); one line."""
+    """A figure that cannot be explained (unknown place, subsector, month); one line.
+    ``wrong_argument``: what was asked names nothing one figure can be (the command's exit code 2)."""
+
+    def __init__(self, message: str, wrong_argument: bool = False):
+        super().__init__(message)
+        self.wrong_argument = wrong_argument
 
 
 @dataclass
@@ -62,9 +67,8 @@ def resolve_subsector(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """
     meant = domain.sectors_meant(name)
     if len(meant) > 1:
-        ambiguous = ExplainError(f"{name.strip()!r} names several subsectors: {', '.join(meant)}; give one of them")
-        ambiguous.wrong_argument = True   # as for rmrp report sector-page: exit code 2
-        raise ambiguous
+        raise ExplainError(f"{name.strip()!r} names several subsectors: {', '.join(meant)}; give one of them",
+                           wrong_argument=True)   # as for rmrp report sector-page
     return meant[0] if meant else name.strip()
 
 
@@ -90,7 +94,7 @@ def find_figure(con: duckdb.DuckDBPyConnection, cycle: str, country: str, subsec
         raise ExplainError(str(exc)) from exc
     if not all(table_exists(con, t) for t in ("marts.cycle_people_reached", "marts.people_reached_monthly")):
         # A warehouse built from a raw folder without 5W data has no cycle table.
-        raise ExplainError(f"no people reached in {cycle}: the warehouse has no 5W data of its months (its cycles: none)")
+        raise ExplainError(no_5w_data(con, cycle))
     level = "admin1" if admin1 else "country"
     place = ("(lower(country) = lower($country) OR upper(country_iso3) = upper($country))"
              + (" AND name_key(admin1) = name_key($admin1)" if admin1 else ""))
@@ -134,8 +138,7 @@ def _not_found(con: duckdb.DuckDBPyConnection, cycle: str, start: dt.date, end: 
             "SELECT DISTINCT country FROM marts.people_reached_monthly WHERE level = 'country' AND month >= ? "
             "AND month < ? ORDER BY 1", [start, end]).fetchall()]
         if not countries:
-            cycles = ", ".join(built_cycles(con)) or "none"
-            return f"no people reached in {cycle}: the warehouse has no 5W data of its months (its cycles: {cycles})"
+            return no_5w_data(con, cycle)
         return f"no people reached in {params['country']} in {cycle}: countries with figures: {', '.join(countries)}"
     cycles = built_cycles(con)
     if "month" not in params and cycle not in cycles:   # its months have data, its figures were not built
