@@ -67,12 +67,12 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
     return statements
 
 
-#: What comes before the statement an EXPLAIN explains: comments, the keyword, then ANALYZE or options in parentheses.
-_EXPLAIN = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*EXPLAIN\b\s*(?:ANALY[SZ]E\b|\([^()]*\))?", re.I | re.S)
-
-
-#: A USE statement (``USE staging``, ``USE rmrp.marts``), comments before it allowed.
-_USE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*USE\s+[\w.\"]+\s*;?\s*$", re.I | re.S)
+#: White space and comments before a statement's first keyword.
+_LEADING = r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+#: What comes before the statement an EXPLAIN explains: the keyword, then ANALYZE or options in parentheses.
+_EXPLAIN = re.compile(_LEADING + r"EXPLAIN\b\s*(?:ANALY[SZ]E\b|\([^()]*\))?", re.I | re.S)
+#: A USE statement (``USE staging``, ``USE rmrp.marts``).
+_USE = re.compile(_LEADING + r"USE\s+[\w.\"]+\s*;?\s*$", re.I | re.S)
 
 
 def _check_reading(con: duckdb.DuckDBPyConnection, statement) -> None:

@@ -97,10 +97,9 @@ def rows_in_other_files(rows: pa.Table | pd.DataFrame | None, headers: dict[tupl
         rows = pa.Table.from_pandas(rows.astype({c: "string" for c in rows.columns if rows[c].dtype == object}),
                                     preserve_index=False)
     digests = _row_digests(rows, [c for c in names if c not in LINEAGE])
+    # each file numbered in the files' sorted order: the same findings whatever order the rows are in
     files = pa.compute.dictionary_encode(rows.column("source_file")).combine_chunks()
-    names_of = sorted(files.dictionary.to_pylist())   # codes in the files' sorted order: the same
-    rank = np.empty(len(names_of), dtype=np.int32)     # findings whatever order the rows are in
-    rank[np.argsort(np.array(files.dictionary.to_pylist(), dtype=object))] = np.arange(len(names_of), dtype=np.int32)
+    names_of, rank = np.unique(files.dictionary.to_numpy(zero_copy_only=False), return_inverse=True)
     file_codes = rank[files.indices.to_numpy(zero_copy_only=False)]
     row_numbers = rows.column("source_row").to_numpy()
     loaded = ~pa.compute.fill_null(rows.column("is_rejected"), False).to_numpy(zero_copy_only=False)
@@ -120,7 +119,7 @@ def _row_digests(rows: pa.Table, columns: list[str]) -> np.ndarray:
     at a time (no table of the rows is made: a few MB beside the rows)."""
     indexed = rows.select(columns).append_column("_position", pa.array(np.arange(rows.num_rows, dtype=np.int64)))
     with duckdb.connect() as con:
-        con.execute("SET threads = 1; SET memory_limit = '32MB'")
+        con.execute("SET threads = 1")
         con.register("staged_rows", indexed)
         quoted = ", ".join(f'"{c}"' for c in columns)
         found = con.sql(f"SELECT _position, hash({quoted}) AS d FROM staged_rows").fetchnumpy()

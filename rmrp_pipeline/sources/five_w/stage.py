@@ -312,7 +312,6 @@ class FiveWStager(Stager):
         found = cross_file_findings(staging.tables.get(TABLE), self.headers())
         staging.add("meta.quality_findings", issues_for_table(found, rules.FINDING, "stg_5w__activities"))
 
-
     def above_pin(self, staging: Staging) -> None:
         """``outlier_above_pin`` findings of the staged 5W rows against the staged PiN tables."""
         headers = {key: mapping.get("new_beneficiaries", "new_beneficiaries") for key, mapping in self.headers().items()}
